@@ -1,0 +1,235 @@
+/**
+ * Incident state: the fold of an incident's events. Impossible sequences (an update after
+ * resolution, resolving twice, events before the incident was opened or out of time order) are
+ * typed errors, never silently accepted.
+ *
+ * @example
+ * ```ts
+ * import { foldIncident } from "@ir/core"
+ * import { Either } from "effect"
+ * const result = foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
+ *     summary: "Health check endpoint unreachable" },
+ *   { type: "acknowledged", at: new Date("2026-11-28T10:04:00Z"), by: "alice" },
+ * ])
+ * if (Either.isRight(result)) result.right.status // "acknowledged"
+ * ```
+ */
+import { Data, Either } from "effect"
+import type { EventOf, IncidentEvent, IncidentFlag, IncidentSource } from "./IncidentEvent.js"
+import type { SeverityLevel } from "./Severity.js"
+
+export type IncidentStatus = "open" | "acknowledged" | "mitigated" | "resolved"
+
+/** A raised flag and when it was raised. */
+export interface RaisedFlag {
+  readonly flag: IncidentFlag
+  readonly at: Date
+  readonly note?: string
+}
+
+/** The state of one incident, derived from its events. */
+export interface Incident {
+  readonly id: string
+  readonly title: string
+  readonly summary: string
+  readonly impact?: string
+  readonly commander?: string
+  readonly eta?: string
+  readonly source?: IncidentSource
+  readonly severity: SeverityLevel
+  readonly playbooks: ReadonlyArray<string>
+  readonly status: IncidentStatus
+  readonly openedAt: Date
+  readonly acknowledgedAt?: Date
+  readonly acknowledgedBy?: string
+  readonly mitigatedAt?: Date
+  readonly resolvedAt?: Date
+  readonly resolution?: string
+  readonly rootCause?: string
+  /** Last time something moved the incident forward: opened, an update, an action carried out, mitigation. */
+  readonly lastProgressAt: Date
+  /** Last status update posted, if any. */
+  readonly lastUpdateAt?: Date
+  readonly updates: ReadonlyArray<EventOf<"update-posted">>
+  readonly actions: ReadonlyArray<EventOf<"action-taken">>
+  readonly flags: ReadonlyArray<RaisedFlag>
+  readonly escalations: ReadonlyArray<EventOf<"escalated">>
+  readonly severityChanges: ReadonlyArray<EventOf<"severity-changed">>
+  readonly postmortemScheduledFor?: Date
+  /** Every event, in order: the timeline. */
+  readonly events: ReadonlyArray<IncidentEvent>
+}
+
+/** Why an event cannot apply to the incident as it stands. */
+export class IncidentTransitionError extends Data.TaggedError("IncidentTransitionError")<{
+  readonly reason:
+    | "not-opened"
+    | "already-opened"
+    | "already-resolved"
+    | "already-acknowledged"
+    | "already-mitigated"
+    | "not-resolved"
+    | "out-of-order"
+    | "no-events"
+  /** The offending event; absent for `no-events`. */
+  readonly event?: IncidentEvent
+  /** Position of the offending event in the sequence. */
+  readonly index: number
+  readonly incidentId?: string
+}> {
+  override get message(): string {
+    const subject = this.incidentId ?? "the incident"
+    const what = `"${this.event?.type ?? "nothing"}" (event ${this.index + 1})`
+    const messages: Record<IncidentTransitionError["reason"], string> = {
+      "not-opened": `${what} cannot come before ${subject} is opened`,
+      "already-opened": `${subject} is already open; ${what} would open it twice`,
+      "already-resolved": `${subject} is resolved; ${what} cannot follow the resolution`,
+      "already-acknowledged": `${subject} is already acknowledged; ${what} is redundant`,
+      "already-mitigated": `${subject} is already mitigated; ${what} is redundant`,
+      "not-resolved": `${what} needs ${subject} to be resolved first`,
+      "out-of-order": `${what} is dated before the event it follows`,
+      "no-events": "an incident needs at least its opening event",
+    }
+    return messages[this.reason]
+  }
+}
+
+const openedState = (event: EventOf<"opened">): Incident => ({
+  id: event.incidentId,
+  title: event.title,
+  summary: event.summary,
+  ...(event.impact === undefined ? {} : { impact: event.impact }),
+  ...(event.commander === undefined ? {} : { commander: event.commander }),
+  ...(event.eta === undefined ? {} : { eta: event.eta }),
+  ...(event.source === undefined ? {} : { source: event.source }),
+  severity: event.severity,
+  playbooks: event.playbooks,
+  status: "open",
+  openedAt: event.at,
+  lastProgressAt: event.at,
+  updates: [],
+  actions: [],
+  flags: [],
+  escalations: [],
+  severityChanges: [],
+  events: [event],
+})
+
+/**
+ * Applies one event to the state (or to nothing, for the first event). `index` is only used to
+ * point at the offending event in an error.
+ */
+export const applyEvent = (
+  state: Incident | undefined,
+  event: IncidentEvent,
+  index = state?.events.length ?? 0,
+): Either.Either<Incident, IncidentTransitionError> => {
+  const fail = (reason: IncidentTransitionError["reason"]) =>
+    Either.left(
+      new IncidentTransitionError({
+        reason,
+        event,
+        index,
+        ...(state === undefined ? {} : { incidentId: state.id }),
+      }),
+    )
+  if (state === undefined)
+    return event.type === "opened" ? Either.right(openedState(event)) : fail("not-opened")
+  const last = state.events[state.events.length - 1]
+  if (last !== undefined && event.at.getTime() < last.at.getTime()) return fail("out-of-order")
+  if (event.type === "opened") return fail("already-opened")
+  const resolved = state.status === "resolved"
+  if (resolved && event.type !== "postmortem-scheduled") return fail("already-resolved")
+  const next = { ...state, events: [...state.events, event] }
+  switch (event.type) {
+    case "acknowledged":
+      if (state.acknowledgedAt !== undefined) return fail("already-acknowledged")
+      return Either.right({
+        ...next,
+        status: state.status === "open" ? "acknowledged" : state.status,
+        acknowledgedAt: event.at,
+        acknowledgedBy: event.by,
+      })
+    case "severity-changed":
+      return Either.right({
+        ...next,
+        severity: event.severity,
+        severityChanges: [...state.severityChanges, event],
+      })
+    case "update-posted":
+      return Either.right({
+        ...next,
+        updates: [...state.updates, event],
+        lastUpdateAt: event.at,
+        lastProgressAt: event.at,
+        ...(event.eta === undefined ? {} : { eta: event.eta }),
+      })
+    case "flag-raised":
+      return Either.right({
+        ...next,
+        flags: [
+          ...state.flags,
+          {
+            flag: event.flag,
+            at: event.at,
+            ...(event.note === undefined ? {} : { note: event.note }),
+          },
+        ],
+      })
+    case "action-taken":
+      return Either.right({
+        ...next,
+        actions: [...state.actions, event],
+        ...(event.dryRun ? {} : { lastProgressAt: event.at }),
+      })
+    case "escalated":
+      return Either.right({ ...next, escalations: [...state.escalations, event] })
+    case "mitigated":
+      if (state.mitigatedAt !== undefined) return fail("already-mitigated")
+      return Either.right({
+        ...next,
+        status: "mitigated",
+        mitigatedAt: event.at,
+        lastProgressAt: event.at,
+      })
+    case "resolved":
+      return Either.right({
+        ...next,
+        status: "resolved",
+        resolvedAt: event.at,
+        resolution: event.resolution,
+        ...(event.rootCause === undefined ? {} : { rootCause: event.rootCause }),
+        lastProgressAt: event.at,
+      })
+    case "postmortem-scheduled":
+      if (!resolved) return fail("not-resolved")
+      return Either.right({ ...next, postmortemScheduledFor: event.scheduledFor })
+  }
+}
+
+/**
+ * Folds an incident's events, oldest first, into its state; the first impossible event is the
+ * error.
+ */
+export const foldIncident = (
+  events: Iterable<IncidentEvent>,
+): Either.Either<Incident, IncidentTransitionError> => {
+  let state: Incident | undefined
+  let index = 0
+  for (const event of events) {
+    const result = applyEvent(state, event, index)
+    if (Either.isLeft(result)) return result
+    state = result.right
+    index += 1
+  }
+  if (state === undefined) {
+    return Either.left(new IncidentTransitionError({ reason: "no-events", index: 0 }))
+  }
+  return Either.right(state)
+}
+
+/** Whether a flag has been raised on the incident. */
+export const hasFlag = (incident: Incident, flag: IncidentFlag): boolean =>
+  incident.flags.some((raised) => raised.flag === flag)

@@ -1,0 +1,143 @@
+/**
+ * Incident events: the append-only record of an incident. `foldIncident` turns them into state.
+ * Timestamps are `Date`s in memory and ISO 8601 strings when encoded.
+ *
+ * @example
+ * ```ts
+ * import { IncidentEvent } from "@ir/core"
+ * const opened: IncidentEvent.IncidentEvent = {
+ *   type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *   title: "System completely down", severity: "P0", playbooks: ["system-down"],
+ *   summary: "Health check endpoint unreachable", impact: "All users",
+ * }
+ * ```
+ */
+import { Schema } from "effect"
+import { SeverityLevel } from "./Severity.js"
+
+/** Facts a responder raises that change the escalation policy's answer. */
+export const IncidentFlag = Schema.Literal(
+  "data-loss",
+  "security-suspected",
+  "customer-impact-increasing",
+  "multiple-systems-affected",
+)
+export type IncidentFlag = typeof IncidentFlag.Type
+
+const at = Schema.Date
+
+/** Where an incident came from: a triage run, an alert (with its dedup key) or a person. */
+export const IncidentSource = Schema.Struct({
+  kind: Schema.Literal("triage", "alert", "manual", "drill"),
+  /** Alertmanager group key or fingerprint, for deduplication. */
+  key: Schema.optional(Schema.String),
+})
+export type IncidentSource = typeof IncidentSource.Type
+
+export const Opened = Schema.Struct({
+  type: Schema.Literal("opened"),
+  at,
+  incidentId: Schema.String,
+  title: Schema.String,
+  severity: SeverityLevel,
+  playbooks: Schema.Array(Schema.String),
+  summary: Schema.String,
+  impact: Schema.optional(Schema.String),
+  commander: Schema.optional(Schema.String),
+  eta: Schema.optional(Schema.String),
+  source: Schema.optional(IncidentSource),
+  by: Schema.optional(Schema.String),
+})
+
+export const Acknowledged = Schema.Struct({
+  type: Schema.Literal("acknowledged"),
+  at,
+  by: Schema.String,
+})
+
+export const SeverityChanged = Schema.Struct({
+  type: Schema.Literal("severity-changed"),
+  at,
+  severity: SeverityLevel,
+  reason: Schema.String,
+  by: Schema.optional(Schema.String),
+})
+
+export const UpdatePosted = Schema.Struct({
+  type: Schema.Literal("update-posted"),
+  at,
+  progress: Schema.String,
+  status: Schema.String,
+  nextSteps: Schema.String,
+  eta: Schema.optional(Schema.String),
+  by: Schema.optional(Schema.String),
+})
+
+export const FlagRaised = Schema.Struct({
+  type: Schema.Literal("flag-raised"),
+  at,
+  flag: IncidentFlag,
+  note: Schema.optional(Schema.String),
+  by: Schema.optional(Schema.String),
+})
+
+export const ActionTaken = Schema.Struct({
+  type: Schema.Literal("action-taken"),
+  at,
+  action: Schema.String,
+  target: Schema.optional(Schema.String),
+  dryRun: Schema.Boolean,
+  outcome: Schema.Literal("planned", "succeeded", "failed"),
+  detail: Schema.String,
+  by: Schema.optional(Schema.String),
+})
+
+export const Escalated = Schema.Struct({
+  type: Schema.Literal("escalated"),
+  at,
+  /** Index in the contact chain escalated to (0 = first contact). */
+  level: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
+  to: Schema.String,
+  rule: Schema.String,
+})
+
+export const Mitigated = Schema.Struct({
+  type: Schema.Literal("mitigated"),
+  at,
+  summary: Schema.String,
+  by: Schema.optional(Schema.String),
+})
+
+export const Resolved = Schema.Struct({
+  type: Schema.Literal("resolved"),
+  at,
+  resolution: Schema.String,
+  rootCause: Schema.optional(Schema.String),
+  by: Schema.optional(Schema.String),
+})
+
+export const PostmortemScheduled = Schema.Struct({
+  type: Schema.Literal("postmortem-scheduled"),
+  at,
+  scheduledFor: Schema.Date,
+  by: Schema.optional(Schema.String),
+})
+
+/** Any incident event. */
+export const IncidentEvent = Schema.Union(
+  Opened,
+  Acknowledged,
+  SeverityChanged,
+  UpdatePosted,
+  FlagRaised,
+  ActionTaken,
+  Escalated,
+  Mitigated,
+  Resolved,
+  PostmortemScheduled,
+)
+export type IncidentEvent = typeof IncidentEvent.Type
+export type IncidentEventType = IncidentEvent["type"]
+
+/** The event of a given type. */
+export type EventOf<T extends IncidentEventType> = Extract<IncidentEvent, { readonly type: T }>

@@ -1,0 +1,97 @@
+/**
+ * The runbook: everything an on-call team follows, as one data value. `defaultRunbook` is the
+ * seed runbook; `decodeRunbook` validates a team's own; `mergeRunbook` lays overrides onto a base.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook } from "@ir/core"
+ * defaultRunbook.playbooks.map((playbook) => playbook.id)
+ * ```
+ */
+import { Schema } from "effect"
+import { BusinessCalendar } from "./BusinessCalendar.js"
+import { defaultRunbookDocument } from "./defaults/runbook.js"
+import { EscalationPolicy } from "./Escalation.js"
+import { Playbook } from "./Playbook.js"
+import { Severity } from "./Severity.js"
+import { Step } from "./Step.js"
+import { Thresholds } from "./Threshold.js"
+
+/** A place messages go: the runbook's communication channels and the notification targets. */
+export const Channel = Schema.Struct({
+  id: Schema.String,
+  audience: Schema.Literal("internal", "external", "customer"),
+  kind: Schema.Literal("slack", "statuspage", "ticket", "email", "pagerduty", "webhook"),
+  /** What the runbook calls it, e.g. "#incidents Slack channel". */
+  text: Schema.String,
+  target: Schema.optional(Schema.String),
+})
+export type Channel = typeof Channel.Type
+
+/** One of the runbook's message templates, as the runbook writes it (placeholders in brackets). */
+export const CommunicationTemplate = Schema.Struct({
+  id: Schema.Literal("initial", "update", "resolution"),
+  title: Schema.String,
+  /** When it goes out, e.g. "within 15 minutes". */
+  when: Schema.String,
+  text: Schema.String,
+})
+export type CommunicationTemplate = typeof CommunicationTemplate.Type
+
+export const Link = Schema.Struct({ name: Schema.String, url: Schema.String })
+export type Link = typeof Link.Type
+
+/** A titled list of steps: log commands, useful commands, checklists. */
+export const StepGroup = Schema.Struct({
+  id: Schema.String,
+  title: Schema.String,
+  /** Time frame, e.g. "within 24 hours", "monthly". */
+  within: Schema.optional(Schema.String),
+  steps: Schema.Array(Step),
+})
+export type StepGroup = typeof StepGroup.Type
+
+export const NamedQuery = Schema.Struct({
+  name: Schema.String,
+  query: Schema.String,
+  /** The signal this query feeds, if a probe uses it. */
+  signal: Schema.optional(Schema.String),
+})
+export type NamedQuery = typeof NamedQuery.Type
+
+export const ContactEntry = Schema.Struct({
+  name: Schema.String,
+  contact: Schema.String,
+})
+export type ContactEntry = typeof ContactEntry.Type
+
+export const Runbook = Schema.Struct({
+  name: Schema.String,
+  description: Schema.String,
+  calendar: BusinessCalendar,
+  thresholds: Thresholds,
+  severities: Schema.Array(Severity),
+  playbooks: Schema.Array(Playbook),
+  escalation: EscalationPolicy,
+  channels: Schema.Array(Channel),
+  communications: Schema.Array(CommunicationTemplate),
+  monitoring: Schema.Array(Link),
+  logs: Schema.Array(Step),
+  usefulCommands: Schema.Array(StepGroup),
+  configurationFiles: Schema.Array(ContactEntry),
+  postIncident: Schema.Array(StepGroup),
+  onCall: Schema.Array(ContactEntry),
+  vendorContacts: Schema.Array(ContactEntry),
+  internalContacts: Schema.Array(ContactEntry),
+  training: Schema.Array(StepGroup),
+  queries: Schema.Array(NamedQuery),
+  logSearches: Schema.Array(Step),
+  recoveryScripts: Schema.Array(Step),
+})
+export type Runbook = typeof Runbook.Type
+
+/**
+ * The seed runbook as data: six playbooks, four severities, the escalation policy, templates,
+ * checklists, contacts and queries. Decoded (and so validated) from `defaults/`.
+ */
+export const defaultRunbook: Runbook = Schema.decodeSync(Runbook)(defaultRunbookDocument)

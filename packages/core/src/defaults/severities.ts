@@ -1,0 +1,46 @@
+import type { Severity } from "../Severity.js"
+
+export const severities: ReadonlyArray<Severity> = [
+  {
+    level: "P0",
+    name: "Critical",
+    impact: "Service Down",
+    responseTime: { minutes: 15 },
+    responseTimeText: "15 minutes",
+    raise: ["page"],
+    raiseText: "Immediate page to on-call engineer",
+    updateEveryMinutes: 30,
+    examples: ["System completely down", "data loss", "security breach"],
+  },
+  {
+    level: "P1",
+    name: "High",
+    impact: "Major Impact",
+    responseTime: { minutes: 60 },
+    responseTimeText: "1 hour",
+    raise: ["slack", "email"],
+    raiseText: "Slack notification + email",
+    updateEveryMinutes: 60,
+    examples: ["High error rate", "performance degradation", "partial outage"],
+  },
+  {
+    level: "P2",
+    name: "Medium",
+    impact: "Minor Impact",
+    responseTime: { minutes: 240 },
+    responseTimeText: "4 hours",
+    raise: ["email"],
+    raiseText: "Email notification",
+    examples: ["Non-critical feature issues", "warning thresholds exceeded"],
+  },
+  {
+    level: "P3",
+    name: "Low",
+    impact: "Minimal Impact",
+    responseTime: { businessDays: 1 },
+    responseTimeText: "1 business day",
+    raise: ["ticket"],
+    raiseText: "Ticket creation",
+    examples: ["Documentation issues", "minor bugs"],
+  },
+]

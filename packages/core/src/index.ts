@@ -1,0 +1,59 @@
+/**
+ * @ir/core: the incident-response runbook as typed data and pure rules.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, triage, Observation } from "@ir/core"
+ * const assessment = triage(
+ *   defaultRunbook,
+ *   Observation.fromRecord({ "http.health.reachable": false }, new Date()),
+ * )
+ * ```
+ */
+export * as Action from "./Action.js"
+export * as BusinessCalendar from "./BusinessCalendar.js"
+export * as Duration from "./Duration.js"
+export * as Escalation from "./Escalation.js"
+export {
+  applyEvent,
+  foldIncident,
+  hasFlag,
+  type Incident,
+  type IncidentStatus,
+  IncidentTransitionError,
+  type RaisedFlag,
+} from "./Incident.js"
+export * as IncidentEvent from "./IncidentEvent.js"
+export * as Observation from "./Observation.js"
+export {
+  find as findPlaybook,
+  Playbook,
+  PlaybookId,
+  SeverityRule,
+} from "./Playbook.js"
+export * as Probe from "./Probe.js"
+export {
+  Channel,
+  CommunicationTemplate,
+  ContactEntry,
+  defaultRunbook,
+  Link,
+  NamedQuery,
+  Runbook,
+  StepGroup,
+} from "./Runbook.js"
+export {
+  find as findSeverity,
+  highest as highestSeverity,
+  levels as severityLevels,
+  max as maxSeverity,
+  RaiseMethod,
+  ResponseTime,
+  rank as severityRank,
+  Severity,
+  SeverityLevel,
+} from "./Severity.js"
+export * as Signal from "./Signal.js"
+export { Step } from "./Step.js"
+export * as Symptom from "./Symptom.js"
+export * as Threshold from "./Threshold.js"

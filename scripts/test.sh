@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a fresh Debian machine: installs what is missing,
+# builds, lints, checks the generated docs, starts the real services (PostgreSQL, Prometheus,
+# Alertmanager, Docker Engine) and runs every package's tests against them.
+# Ends with one line totalled over every suite: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(($(date +%s) - started))" >&2; }
+
+step "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "build, typecheck, publint"
+npx turbo run build typecheck publint --output-logs=errors-only
+
+step "lint"
+npx biome check .
+
+step "generated docs are current"
+node scripts/generate-docs.mjs --check
+
+rm -f packages/*/test-results.json
+step "tests against real services"
+set +e
+bash scripts/with-services.sh npx turbo run test --concurrency=1 --output-logs=full
+status=$?
+set -e
+
+step "summary"
+node scripts/test-summary.mjs || status=1
+exit "$status"
