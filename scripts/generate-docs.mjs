@@ -1,16 +1,19 @@
-// Generates the reference pages in docs/ from the built packages. With --check, fails when a
-// checked-in page differs from what the code generates.
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
+// Generates the reference pages in docs/ from the built packages. Each page is a module in
+// scripts/docs/ exporting `file` (the page under docs/) and `generate()` (its content).
+// With --check, fails when a checked-in page differs from what the code generates.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { pathToFileURL } from "node:url"
 
 const root = new URL("..", import.meta.url).pathname
 const check = process.argv.includes("--check")
-
-/** @type {Array<{ file: string, generate: () => Promise<string> }>} */
-const pages = []
+const generators = readdirSync(join(root, "scripts/docs"))
+  .filter((name) => name.endsWith(".mjs"))
+  .sort()
 
 let stale = 0
-for (const page of pages) {
+for (const name of generators) {
+  const page = await import(pathToFileURL(join(root, "scripts/docs", name)).href)
   const path = join(root, "docs", page.file)
   const content = await page.generate()
   if (check) {
@@ -24,4 +27,5 @@ for (const page of pages) {
     console.error(`wrote docs/${page.file}`)
   }
 }
+if (check && stale === 0) console.error(`${generators.length} generated pages are current`)
 process.exit(stale > 0 ? 1 : 0)
