@@ -34,6 +34,17 @@ export type SignalType = typeof SignalType.Type
 export const SignalValue = Schema.Union(Schema.Boolean, Schema.Number, Schema.String)
 export type SignalValue = typeof SignalValue.Type
 
+/**
+ * How Prometheus observes a signal. A numeric signal gives `expr`, the instant query whose value
+ * is the signal. A boolean signal gives `whenTrue` and `whenFalse`, queries that return a series
+ * exactly when the signal has that value (`absent(...)` for "no metrics"), as alerting rules need.
+ */
+export const PromQuery = Schema.Union(
+  Schema.Struct({ expr: Schema.String }),
+  Schema.Struct({ whenTrue: Schema.String, whenFalse: Schema.String }),
+)
+export type PromQuery = typeof PromQuery.Type
+
 /** One entry of the vocabulary. */
 export const SignalDefinition = Schema.Struct({
   key: Schema.String,
@@ -44,6 +55,8 @@ export const SignalDefinition = Schema.Struct({
   description: Schema.String,
   /** Probe ids (see `Probe`) that produce this signal. */
   producedBy: Schema.Array(Schema.String),
+  /** The PromQL that observes the signal, for signals Prometheus can see (see `AlertRules`). */
+  promql: Schema.optional(PromQuery),
 })
 export type SignalDefinition = typeof SignalDefinition.Type
 

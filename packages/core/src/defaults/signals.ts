@@ -73,6 +73,7 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     type: "ratio",
     description: "Share of the application's scrape targets whose `up` is 1.",
     producedBy: ["prometheus.scrape-health"],
+    promql: { expr: 'avg(up{job="app"})' },
   },
   {
     key: "prometheus.metrics.present",
@@ -80,6 +81,10 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     description:
       'The application\'s request metrics exist in Prometheus (false is what "Grafana showing no metrics" looks like).',
     producedBy: ["prometheus.scrape-health"],
+    promql: {
+      whenTrue: "count(http_requests_total) > 0",
+      whenFalse: "absent(http_requests_total)",
+    },
   },
   {
     key: "api.error_ratio",
@@ -87,6 +92,9 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     description:
       'Share of HTTP requests answered with 5xx over the last 5 minutes (`rate(http_requests_total{status=~"5.."}[5m])` over all requests). Carries `over` when the probe also measured how long it has held.',
     producedBy: ["prometheus.error-rate"],
+    promql: {
+      expr: 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+    },
   },
   {
     key: "api.requests_per_second",
@@ -94,6 +102,7 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     unit: "req/s",
     description: "HTTP request rate over the last 5 minutes.",
     producedBy: ["prometheus.error-rate"],
+    promql: { expr: "sum(rate(http_requests_total[5m]))" },
   },
   {
     key: "api.latency_p95_seconds",
@@ -102,6 +111,9 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     description:
       "95th percentile request latency over 5 minutes (`histogram_quantile(0.95, rate(http_request_duration_seconds_bucket[5m]))`).",
     producedBy: ["prometheus.latency-p95"],
+    promql: {
+      expr: "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))",
+    },
   },
   {
     key: "app.memory_bytes",
@@ -109,12 +121,14 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     unit: "B",
     description: "The application's `memory_usage_bytes` metric.",
     producedBy: ["prometheus.memory"],
+    promql: { expr: "memory_usage_bytes" },
   },
   {
     key: "model.reconstruction_error",
     type: "number",
     description: "The model's reconstruction error as the application reports it to Prometheus.",
     producedBy: ["prometheus.query"],
+    promql: { expr: "model_reconstruction_error" },
   },
   // PostgreSQL
   {
