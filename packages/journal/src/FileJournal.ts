@@ -1,0 +1,531 @@
+/**
+ * The file journal: the embedded default. A directory with one JSON-lines file per incident
+ * (`incidents/INC-2026-0042.jsonl`, one event a line as `@ir/core`'s Schema encodes it, with its
+ * sequence). Each append is written with O_APPEND and fsynced before it is acknowledged. Writers
+ * in several processes are serialised by a lock file (see `journal.lock`), held across
+ * read-check-append so `expectedSequence` holds across processes.
+ *
+ * A torn last record left by a crash is reported by `read` (`torn`, with the byte offset) and
+ * every complete record before it is kept; the next write under the lock copies the torn bytes
+ * to `<file>.torn-<offset>` and cuts them off, so a new record never glues onto them.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openFileJournal } from "@ir/journal"
+ * const journal = await Effect.runPromise(openFileJournal({ dir: "/tmp/ir-journal" }))
+ * const incidents = await Effect.runPromise(journal.list({ status: "open" }))
+ * await Effect.runPromise(journal.close)
+ * ```
+ */
+import { randomUUID } from "node:crypto"
+import * as fs from "node:fs/promises"
+import { homedir } from "node:os"
+import { isAbsolute, join, resolve } from "node:path"
+import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { Effect, Either, Option } from "effect"
+import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { FileLock } from "./internal/FileLock.js"
+import { parseChunk } from "./internal/JsonLines.js"
+import {
+  byNewest,
+  dedupKeyOf,
+  formatHumanId,
+  humanIdPattern,
+  type IncidentMeta,
+  matchesFilter,
+  summaryOf,
+  uuidPattern,
+} from "./internal/Summary.js"
+import type {
+  AppendOptions,
+  AppendResult,
+  IncidentRecord,
+  IncidentSummary,
+  Journal,
+  JournalError,
+  ListFilter,
+  OpenInput,
+  OpenResult,
+  TornRecord,
+} from "./Journal.js"
+import {
+  JournalConflict,
+  JournalInvalidEvent,
+  JournalNotFound,
+  JournalUnavailable,
+} from "./JournalError.js"
+
+type Event = IncidentEvent.IncidentEvent
+
+/**
+ * Options of the file journal.
+ *
+ * @example
+ * ```ts
+ * import type { FileJournalOptions } from "@ir/journal"
+ * const options: FileJournalOptions = { dir: "/var/lib/ir/journal", lockTimeoutMs: 5_000 }
+ * ```
+ */
+export interface FileJournalOptions {
+  /** The journal directory; default `defaultJournalDir(env)`. Created if missing. */
+  readonly dir?: string
+  /** Environment for the default directory; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** How long a write waits for another process's lock before failing `busy`; default 10 s. */
+  readonly lockTimeoutMs?: number
+}
+
+/**
+ * The default journal directory: `$XDG_STATE_HOME/ir/journal` when `XDG_STATE_HOME` is an
+ * absolute path, else `$HOME/.local/state/ir/journal` (the XDG Base Directory default).
+ *
+ * @example
+ * ```ts
+ * import { defaultJournalDir } from "@ir/journal"
+ * defaultJournalDir({ HOME: "/home/alice" }) // "/home/alice/.local/state/ir/journal"
+ * defaultJournalDir({ XDG_STATE_HOME: "/state" }) // "/state/ir/journal"
+ * ```
+ */
+export const defaultJournalDir = (env: Readonly<Record<string, string | undefined>>): string => {
+  const stateHome = env.XDG_STATE_HOME
+  if (stateHome !== undefined && isAbsolute(stateHome)) return join(stateHome, "ir", "journal")
+  const home = env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir()
+  return join(home, ".local", "state", "ir", "journal")
+}
+
+interface CachedIncident {
+  meta: IncidentMeta
+  file: string
+  /** Bytes of complete records read so far. */
+  offset: number
+  sequence: number
+  state: Incident
+  events: Array<Event>
+  torn: { offset: number; length: number } | undefined
+}
+
+const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
+const TMP_PREFIX = ".tmp-"
+
+const errnoOf = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && "code" in error
+    ? String((error as { code: unknown }).code)
+    : undefined
+
+const isJournalError = (error: unknown): error is JournalError =>
+  error instanceof JournalConflict ||
+  error instanceof JournalUnavailable ||
+  error instanceof JournalNotFound ||
+  error instanceof JournalInvalidEvent ||
+  error instanceof IncidentTransitionError
+
+const syncDir = async (dir: string): Promise<void> => {
+  const handle = await fs.open(dir, "r")
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Writes all of `bytes` at the end of `file` and fsyncs it before returning. */
+const appendDurably = async (file: string, bytes: Buffer, flag: "a" | "wx"): Promise<void> => {
+  const handle = await fs.open(file, flag, 0o644)
+  try {
+    let written = 0
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written)
+      written += bytesWritten
+    }
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+class FileJournalImpl {
+  private readonly incidentsDir: string
+  private readonly cache = new Map<string, CachedIncident>()
+  private readonly humanIdByUuid = new Map<string, string>()
+
+  constructor(
+    readonly dir: string,
+    private readonly lock: FileLock,
+  ) {
+    this.incidentsDir = join(dir, "incidents")
+  }
+
+  open(input: OpenInput): Promise<OpenResult> {
+    return this.lock.withLock(async () => {
+      const { dedupKey: _, ...fields } = input
+      const dedupKey = dedupKeyOf(input)
+      await this.removeAbandonedTempFiles()
+      const names = await this.incidentNames()
+      if (dedupKey !== undefined) {
+        const existing = (await this.refreshAll(names))
+          .filter((cached) => cached.meta.dedupKey === dedupKey)
+          .sort((a, b) => byNewest(this.summary(a), this.summary(b)))
+        const active = existing.find((cached) => cached.state.status !== "resolved")
+        if (active !== undefined) return { incident: this.record(active), created: false }
+      }
+      const draft: Event = { ...fields, type: "opened", incidentId: "INC-0000-0000" }
+      const encodedDraft = encodeEvents([draft])
+      if (Either.isLeft(encodedDraft)) throw encodedDraft.left
+      const year = input.at.getUTCFullYear()
+      const counter = names.reduce((max, name) => {
+        const match = humanIdPattern.exec(name)
+        return match !== null && Number(match[1]) === year ? Math.max(max, Number(match[2])) : max
+      }, 0)
+      const humanId = formatHumanId(year, counter + 1)
+      const opened: Event = { ...fields, type: "opened", incidentId: humanId }
+      const [stored] = Either.getOrThrow(encodeEvents([opened]))
+      const canonical = Either.getOrThrow(decodeStoredEvent(stored))
+      const state = Either.getOrThrow(applyAll(undefined, [canonical]))
+      const meta: IncidentMeta = {
+        id: randomUUID(),
+        humanId,
+        ...(dedupKey === undefined ? {} : { dedupKey }),
+      }
+      const line = Buffer.from(`${JSON.stringify({ seq: 1, incident: meta, event: stored })}\n`)
+      // Written whole under a temporary name, then linked into place: an incident file always
+      // starts with its complete opened record, and link(2) never replaces an existing file.
+      const file = join(this.incidentsDir, `${humanId}.jsonl`)
+      const temp = join(this.incidentsDir, `${TMP_PREFIX}${meta.id}`)
+      await appendDurably(temp, line, "wx")
+      await fs.link(temp, file)
+      await syncDir(this.incidentsDir)
+      await fs.unlink(temp)
+      const cached: CachedIncident = {
+        meta,
+        file,
+        offset: line.length,
+        sequence: 1,
+        state,
+        events: [canonical],
+        torn: undefined,
+      }
+      this.remember(cached)
+      return { incident: this.record(cached), created: true }
+    })
+  }
+
+  append(
+    incidentId: string,
+    events: ReadonlyArray<Event>,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.lock.withLock(async () => {
+      const cached = await this.resolve(incidentId)
+      const repaired = cached.torn === undefined ? undefined : await this.repairTorn(cached)
+      if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
+        throw new JournalConflict({
+          reason: "sequence-conflict",
+          incidentId: cached.meta.humanId,
+          expectedSequence: options.expectedSequence,
+          actualSequence: cached.sequence,
+        })
+      const encoded = encodeEvents(events)
+      if (Either.isLeft(encoded)) throw encoded.left
+      const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+      const state = applyAll(cached.state, canonical)
+      if (Either.isLeft(state)) throw state.left
+      const lines = encoded.right
+        .map((event, index) => `${JSON.stringify({ seq: cached.sequence + index + 1, event })}\n`)
+        .join("")
+      if (lines !== "") {
+        const bytes = Buffer.from(lines)
+        try {
+          await appendDurably(cached.file, bytes, "a")
+        } catch (error) {
+          this.forget(cached) // what reached the disk is read back next time
+          throw error
+        }
+        cached.offset += bytes.length
+        cached.sequence += canonical.length
+        cached.state = state.right
+        cached.events.push(...canonical)
+      }
+      return {
+        id: cached.meta.id,
+        humanId: cached.meta.humanId,
+        sequence: cached.sequence,
+        state: cached.state,
+        ...(repaired === undefined ? {} : { repaired }),
+      }
+    })
+  }
+
+  read(incidentId: string): Promise<IncidentRecord> {
+    return this.lock.withLock(async () => this.record(await this.resolve(incidentId)))
+  }
+
+  list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
+    return this.lock.withLock(async () => {
+      const summaries = (await this.refreshAll(await this.incidentNames()))
+        .map((cached) => this.summary(cached))
+        .filter((summary) => matchesFilter(summary, filter))
+        .sort(byNewest)
+      return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
+    })
+  }
+
+  findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
+    return this.lock.withLock(async () => {
+      const matching = (await this.refreshAll(await this.incidentNames()))
+        .filter((cached) => cached.meta.dedupKey === key)
+        .map((cached) => this.summary(cached))
+        .sort(byNewest)
+      return matching.find((summary) => summary.status !== "resolved") ?? matching[0]
+    })
+  }
+
+  close(): Promise<void> {
+    return this.lock.close()
+  }
+
+  private summary(cached: CachedIncident): IncidentSummary {
+    return summaryOf(cached.meta, cached.state, cached.sequence)
+  }
+
+  private record(cached: CachedIncident): IncidentRecord {
+    const torn: TornRecord | undefined =
+      cached.torn === undefined ? undefined : { file: cached.file, ...cached.torn }
+    return {
+      ...this.summary(cached),
+      events: [...cached.events],
+      state: cached.state,
+      ...(torn === undefined ? {} : { torn }),
+    }
+  }
+
+  private remember(cached: CachedIncident): void {
+    this.cache.set(cached.meta.humanId, cached)
+    this.humanIdByUuid.set(cached.meta.id.toLowerCase(), cached.meta.humanId)
+  }
+
+  private forget(cached: CachedIncident): void {
+    this.cache.delete(cached.meta.humanId)
+  }
+
+  private async incidentNames(): Promise<Array<string>> {
+    const names = await fs.readdir(this.incidentsDir)
+    return names.flatMap((name) => {
+      const match = INCIDENT_FILE.exec(name)
+      return match === null ? [] : [match[1] as string]
+    })
+  }
+
+  private async refreshAll(humanIds: ReadonlyArray<string>): Promise<Array<CachedIncident>> {
+    const all: Array<CachedIncident> = []
+    for (const humanId of humanIds) {
+      const cached = await this.refresh(humanId)
+      if (cached !== undefined) all.push(cached)
+    }
+    return all
+  }
+
+  private async resolve(incidentId: string): Promise<CachedIncident> {
+    let humanId: string | undefined = incidentId
+    if (uuidPattern.test(incidentId)) {
+      humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
+      if (humanId === undefined) {
+        await this.refreshAll(await this.incidentNames())
+        humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
+      }
+    } else if (!humanIdPattern.test(incidentId)) {
+      humanId = undefined
+    }
+    const cached = humanId === undefined ? undefined : await this.refresh(humanId)
+    if (cached === undefined)
+      throw new JournalNotFound({ reason: "no-such-incident", incidentId, location: this.dir })
+    return cached
+  }
+
+  /** Reads what was appended to an incident's file since it was last read. */
+  private async refresh(humanId: string): Promise<CachedIncident | undefined> {
+    const file = join(this.incidentsDir, `${humanId}.jsonl`)
+    let handle: fs.FileHandle
+    try {
+      handle = await fs.open(file, "r")
+    } catch (error) {
+      if (errnoOf(error) === "ENOENT") return undefined
+      throw error
+    }
+    try {
+      return await this.readNewRecords(humanId, file, handle)
+    } catch (error) {
+      this.cache.delete(humanId) // read again from the start next time
+      throw error
+    } finally {
+      await handle.close()
+    }
+  }
+
+  private async readNewRecords(
+    humanId: string,
+    file: string,
+    handle: fs.FileHandle,
+  ): Promise<CachedIncident> {
+    const { size } = await handle.stat()
+    let cached = this.cache.get(humanId)
+    if (cached !== undefined && size < cached.offset) cached = undefined // replaced: read again
+    const start = cached?.offset ?? 0
+    if (cached !== undefined && size === start) {
+      cached.torn = undefined
+      return cached
+    }
+    const bytes = Buffer.alloc(size - start)
+    let read = 0
+    while (read < bytes.length) {
+      const result = await handle.read(bytes, read, bytes.length - read, start + read)
+      if (result.bytesRead === 0) break
+      read += result.bytesRead
+    }
+    const outcome = parseChunk(bytes.subarray(0, read), start)
+    if (outcome._tag === "corrupt") throw this.corrupt(file, outcome.offset, outcome.problem)
+    const { chunk } = outcome
+    let next = cached
+    for (const record of chunk.records) {
+      const expected = (next?.sequence ?? 0) + 1
+      if (record.seq !== expected)
+        throw this.corrupt(
+          file,
+          record.offset,
+          `record has sequence ${record.seq}, expected ${expected}`,
+        )
+      const event = decodeStoredEvent(record.event)
+      if (Either.isLeft(event)) throw this.corrupt(file, record.offset, event.left)
+      const state = applyAll(next?.state, [event.right])
+      if (Either.isLeft(state)) throw this.corrupt(file, record.offset, state.left.message)
+      if (next === undefined) {
+        const meta = record.incident as Partial<IncidentMeta> | undefined
+        if (typeof meta?.id !== "string")
+          throw this.corrupt(file, record.offset, "the first record does not name its incident")
+        next = {
+          meta: {
+            id: meta.id,
+            humanId,
+            ...(typeof meta.dedupKey === "string" ? { dedupKey: meta.dedupKey } : {}),
+          },
+          file,
+          offset: 0,
+          sequence: 0,
+          state: state.right,
+          events: [],
+          torn: undefined,
+        }
+      }
+      next.sequence = record.seq
+      next.state = state.right
+      next.events.push(event.right)
+    }
+    if (next === undefined) throw this.corrupt(file, 0, "the file holds no complete opened record")
+    next.offset = chunk.end
+    next.torn = chunk.torn
+    this.remember(next)
+    return next
+  }
+
+  /** Keeps the torn bytes beside the file, then cuts them off; only ever called under the lock. */
+  private async repairTorn(cached: CachedIncident): Promise<TornRecord> {
+    const torn = cached.torn as { offset: number; length: number }
+    const preservedAs = `${cached.file}.torn-${torn.offset}`
+    const handle = await fs.open(cached.file, "r+")
+    try {
+      const bytes = Buffer.alloc(torn.length)
+      await handle.read(bytes, 0, torn.length, torn.offset)
+      await appendDurably(preservedAs, bytes, "a")
+      await handle.truncate(torn.offset)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    cached.torn = undefined
+    return { file: cached.file, offset: torn.offset, length: torn.length, preservedAs }
+  }
+
+  private async removeAbandonedTempFiles(): Promise<void> {
+    // Temporary files only exist while a process holding the lock creates an incident: any
+    // found now belong to a process that died before linking them into place.
+    for (const name of await fs.readdir(this.incidentsDir)) {
+      if (name.startsWith(TMP_PREFIX))
+        await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
+    }
+  }
+
+  private corrupt(file: string, offset: number, problem: string): JournalUnavailable {
+    return new JournalUnavailable({
+      reason: "corrupt",
+      location: `${file} at byte ${offset}`,
+      cause: new Error(problem),
+    })
+  }
+}
+
+/** Runs an operation; fs failures become `JournalUnavailable` naming the directory. */
+const attempt = <A, E extends JournalError>(
+  dir: string,
+  operation: () => Promise<A>,
+): Effect.Effect<A, E | JournalUnavailable> =>
+  Effect.tryPromise({
+    try: operation,
+    catch: (error) =>
+      isJournalError(error)
+        ? (error as E | JournalUnavailable)
+        : new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
+  })
+
+/**
+ * Opens (creating it if needed) the file journal in `dir`. Fails with `JournalUnavailable`
+ * (`unwritable`, naming the directory) when it cannot be created or written.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openFileJournal } from "@ir/journal"
+ * const program = Effect.gen(function* () {
+ *   const journal = yield* openFileJournal({ dir: "/tmp/ir-journal" })
+ *   const { incident } = yield* journal.open({
+ *     at: new Date(), title: "Disk almost full", severity: "P2",
+ *     playbooks: ["resource-exhaustion"], summary: "/ at 92%",
+ *   })
+ *   yield* journal.close
+ *   return incident.humanId
+ * })
+ * ```
+ */
+export const openFileJournal = (
+  options: FileJournalOptions = {},
+): Effect.Effect<Journal, JournalUnavailable> => {
+  const dir = resolve(options.dir ?? defaultJournalDir(options.env ?? process.env))
+  return Effect.tryPromise({
+    try: async () => {
+      await fs.mkdir(join(dir, "incidents"), { recursive: true })
+      const lock = await FileLock.create({ dir, timeoutMs: options.lockTimeoutMs ?? 10_000 })
+      return new FileJournalImpl(dir, lock)
+    },
+    catch: (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
+  }).pipe(
+    Effect.map((impl): Journal => {
+      let closed: Promise<void> | undefined
+      return {
+        backend: "file",
+        location: dir,
+        open: (input) => attempt(dir, () => impl.open(input)),
+        append: (incidentId, events, appendOptions = {}) =>
+          attempt(dir, () => impl.append(incidentId, events, appendOptions)),
+        read: (incidentId) => attempt(dir, () => impl.read(incidentId)),
+        list: (filter = {}) => attempt(dir, () => impl.list(filter)),
+        findByDedupKey: (key) =>
+          attempt<IncidentSummary | undefined, JournalUnavailable>(dir, () =>
+            impl.findByDedupKey(key),
+          ).pipe(Effect.map(Option.fromNullable)),
+        close: Effect.promise(() => {
+          closed ??= impl.close()
+          return closed
+        }),
+      }
+    }),
+  )
+}

@@ -1,0 +1,333 @@
+/**
+ * The incident journal: every incident's events, append-only and durable. One interface, two
+ * backends: a directory of JSON-lines files (the embedded default, nothing to install) and
+ * PostgreSQL (a team's shared journal, many writers at once).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openJournal } from "@ir/journal"
+ * const program = Effect.gen(function* () {
+ *   const journal = yield* openJournal({ backend: "file", dir: "/tmp/ir-journal" })
+ *   const { incident } = yield* journal.open({
+ *     at: new Date(), title: "System completely down", severity: "P0",
+ *     playbooks: ["system-down"], summary: "Health check endpoint unreachable",
+ *   })
+ *   yield* journal.append(incident.humanId, [
+ *     { type: "acknowledged", at: new Date(), by: "alice" },
+ *   ], { expectedSequence: incident.sequence })
+ *   yield* journal.close
+ * })
+ * ```
+ */
+import type {
+  Incident,
+  IncidentEvent,
+  IncidentStatus,
+  IncidentTransitionError,
+  SeverityLevel,
+} from "@ir/core"
+import { Context, Effect, Layer, type Option, type Scope } from "effect"
+import { type FileJournalOptions, openFileJournal } from "./FileJournal.js"
+import type {
+  JournalConflict,
+  JournalInvalidEvent,
+  JournalNotFound,
+  JournalUnavailable,
+} from "./JournalError.js"
+import { openPostgresJournal, type PostgresJournalOptions } from "./PostgresJournal.js"
+
+/**
+ * What `open` needs: the fields of core's `opened` event except `type` and `incidentId` (the
+ * journal assigns the id), and an optional deduplication key. Without `dedupKey`, `source.key`
+ * (an Alertmanager fingerprint or group key) is used when present.
+ *
+ * @example
+ * ```ts
+ * import type { OpenInput } from "@ir/journal"
+ * const input: OpenInput = {
+ *   at: new Date("2026-11-28T10:00:00Z"), title: "High error rate", severity: "P1",
+ *   playbooks: ["high-error-rate"], summary: "5xx above 5% for 5 minutes",
+ *   source: { kind: "alert", key: "{}:{alertname=\"HighErrorRate\"}" },
+ * }
+ * ```
+ */
+export type OpenInput = Omit<IncidentEvent.EventOf<"opened">, "type" | "incidentId"> & {
+  readonly dedupKey?: string
+}
+
+/**
+ * A torn record: the bytes a crashed writer left at the end of an incident file, without their
+ * newline or not parseable. Every complete record before `offset` is kept; the torn bytes are
+ * never acknowledged events.
+ *
+ * @example
+ * ```ts
+ * import type { TornRecord } from "@ir/journal"
+ * const torn: TornRecord = { file: "/j/incidents/INC-2026-0001.jsonl", offset: 4096, length: 37 }
+ * ```
+ */
+export interface TornRecord {
+  readonly file: string
+  /** Byte offset where the torn record starts (the end of the last complete record). */
+  readonly offset: number
+  readonly length: number
+  /** Where the torn bytes were kept when the next write cut them off the incident file. */
+  readonly preservedAs?: string
+}
+
+/**
+ * An incident as the journal lists it: ids, the few fields one filters on, its sequence.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentSummary } from "@ir/journal"
+ * const line = (s: IncidentSummary) => `${s.humanId} ${s.severity} ${s.status} ${s.title}`
+ * ```
+ */
+export interface IncidentSummary {
+  /** Stable internal id (a UUID). */
+  readonly id: string
+  /** Human-friendly id, `INC-YYYY-NNNN`, also the `incidentId` of the opened event. */
+  readonly humanId: string
+  readonly dedupKey?: string
+  readonly title: string
+  readonly status: IncidentStatus
+  readonly severity: SeverityLevel
+  readonly playbooks: ReadonlyArray<string>
+  readonly openedAt: Date
+  readonly resolvedAt?: Date
+  /** Number of events recorded; the `expectedSequence` for the next append. */
+  readonly sequence: number
+}
+
+/**
+ * One incident read back: its summary, every event in order (event `n` has sequence `n`), the
+ * folded state, and the torn record found at the end of its file, if any.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentRecord } from "@ir/journal"
+ * const last = (record: IncidentRecord) => record.events[record.sequence - 1]
+ * ```
+ */
+export interface IncidentRecord extends IncidentSummary {
+  readonly events: ReadonlyArray<IncidentEvent.IncidentEvent>
+  readonly state: Incident
+  readonly torn?: TornRecord
+}
+
+/**
+ * The result of `open`: the incident, and whether this call created it (`false` when an
+ * unresolved incident with the same dedup key already existed).
+ *
+ * @example
+ * ```ts
+ * import type { OpenResult } from "@ir/journal"
+ * const say = (r: OpenResult) => (r.created ? "opened" : "already open as") + " " + r.incident.humanId
+ * ```
+ */
+export interface OpenResult {
+  readonly incident: IncidentRecord
+  readonly created: boolean
+}
+
+/**
+ * Options of `append`. `expectedSequence` is the sequence the caller read; when another writer
+ * appended since, the append fails with `JournalConflict` and writes nothing. Leave it out to
+ * append after whatever is there (the events are still checked against the current state).
+ *
+ * @example
+ * ```ts
+ * import type { AppendOptions } from "@ir/journal"
+ * const options: AppendOptions = { expectedSequence: 4 }
+ * ```
+ */
+export interface AppendOptions {
+  readonly expectedSequence?: number
+}
+
+/**
+ * The result of `append`: the incident's new sequence and state.
+ *
+ * @example
+ * ```ts
+ * import type { AppendResult } from "@ir/journal"
+ * const next = (r: AppendResult) => ({ expectedSequence: r.sequence })
+ * ```
+ */
+export interface AppendResult {
+  readonly id: string
+  readonly humanId: string
+  readonly sequence: number
+  readonly state: Incident
+  /** A torn record cut off the file before this append (file backend only). */
+  readonly repaired?: TornRecord
+}
+
+/**
+ * Filter of `list`; every given criterion must hold. `openedAfter` is inclusive, `openedBefore`
+ * exclusive. Incidents come newest first.
+ *
+ * @example
+ * ```ts
+ * import type { ListFilter } from "@ir/journal"
+ * const activeP0: ListFilter = { status: ["open", "acknowledged", "mitigated"], severity: "P0" }
+ * ```
+ */
+export interface ListFilter {
+  readonly status?: IncidentStatus | ReadonlyArray<IncidentStatus>
+  readonly severity?: SeverityLevel | ReadonlyArray<SeverityLevel>
+  readonly playbook?: string
+  readonly openedAfter?: Date
+  readonly openedBefore?: Date
+  readonly limit?: number
+}
+
+/**
+ * Every failure a journal operation can have.
+ *
+ * @example
+ * ```ts
+ * import type { JournalError } from "@ir/journal"
+ * const tag = (error: JournalError) => error._tag
+ * ```
+ */
+export type JournalError =
+  | JournalConflict
+  | JournalUnavailable
+  | JournalNotFound
+  | JournalInvalidEvent
+  | IncidentTransitionError
+
+/**
+ * The journal service. Wherever an incident id is expected, the human id (`INC-2026-0042`) and
+ * the internal UUID are both accepted.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Journal } from "@ir/journal"
+ * const activeIncidents = Effect.gen(function* () {
+ *   const journal = yield* Journal
+ *   return yield* journal.list({ status: ["open", "acknowledged", "mitigated"] })
+ * })
+ * ```
+ */
+export interface Journal {
+  readonly backend: "file" | "postgres"
+  /** The directory, or the database URL with its password removed. */
+  readonly location: string
+  /**
+   * Opens an incident: assigns `INC-YYYY-NNNN` (the opened event's UTC year, a per-year counter)
+   * and a UUID, and records the opened event. With a dedup key that an unresolved incident
+   * already has, returns that incident with `created: false` instead.
+   */
+  readonly open: (
+    input: OpenInput,
+  ) => Effect.Effect<OpenResult, JournalUnavailable | JournalInvalidEvent | IncidentTransitionError>
+  /** Appends events atomically, after checking each against the incident's state. */
+  readonly append: (
+    incidentId: string,
+    events: ReadonlyArray<IncidentEvent.IncidentEvent>,
+    options?: AppendOptions,
+  ) => Effect.Effect<
+    AppendResult,
+    | JournalConflict
+    | JournalNotFound
+    | JournalUnavailable
+    | JournalInvalidEvent
+    | IncidentTransitionError
+  >
+  readonly read: (
+    incidentId: string,
+  ) => Effect.Effect<IncidentRecord, JournalNotFound | JournalUnavailable>
+  readonly list: (
+    filter?: ListFilter,
+  ) => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalUnavailable>
+  /** The most recent incident opened with this dedup key (unresolved, if one is). */
+  readonly findByDedupKey: (
+    key: string,
+  ) => Effect.Effect<Option.Option<IncidentSummary>, JournalUnavailable>
+  /** Releases the lock files or the connection pool. Idempotent. */
+  readonly close: Effect.Effect<void>
+}
+
+/**
+ * The journal as an Effect service.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Journal, layer } from "@ir/journal"
+ * const count = Effect.flatMap(Journal, (journal) => journal.list()).pipe(
+ *   Effect.map((incidents) => incidents.length),
+ *   Effect.provide(layer({ backend: "file", dir: "/tmp/ir-journal" })),
+ * )
+ * ```
+ */
+export const Journal = Context.GenericTag<Journal>("@ir/journal/Journal")
+
+/**
+ * Which journal to open: a directory (`dir` defaults to `$XDG_STATE_HOME/ir/journal`, see
+ * `defaultJournalDir`) or a PostgreSQL URL.
+ *
+ * @example
+ * ```ts
+ * import type { JournalConfig } from "@ir/journal"
+ * const team: JournalConfig = { backend: "postgres", url: "postgres://ir@db.internal/ir" }
+ * const solo: JournalConfig = { backend: "file" }
+ * ```
+ */
+export type JournalConfig =
+  | ({ readonly backend: "file" } & FileJournalOptions)
+  | ({ readonly backend: "postgres" } & PostgresJournalOptions)
+
+/**
+ * Opens the journal the configuration names. Close it with `journal.close` (or use `layer`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openJournal } from "@ir/journal"
+ * const journal = await Effect.runPromise(openJournal({ backend: "file", dir: "/tmp/ir-journal" }))
+ * await Effect.runPromise(journal.close)
+ * ```
+ */
+export const openJournal = (config: JournalConfig): Effect.Effect<Journal, JournalUnavailable> => {
+  if (config.backend === "postgres") {
+    const { backend: _, ...options } = config
+    return openPostgresJournal(options)
+  }
+  const { backend: _, ...options } = config
+  return openFileJournal(options)
+}
+
+/**
+ * Opens the journal for the length of a scope and closes it when the scope ends.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { scoped } from "@ir/journal"
+ * const titles = Effect.scoped(
+ *   Effect.flatMap(scoped({ backend: "file", dir: "/tmp/ir-journal" }), (journal) => journal.list()),
+ * )
+ * ```
+ */
+export const scoped = (
+  config: JournalConfig,
+): Effect.Effect<Journal, JournalUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(openJournal(config), (journal) => journal.close)
+
+/**
+ * A layer providing `Journal`, opened when built and closed when released.
+ *
+ * @example
+ * ```ts
+ * import { layer } from "@ir/journal"
+ * const JournalLive = layer({ backend: "postgres", url: process.env.DATABASE_URL ?? "" })
+ * ```
+ */
+export const layer = (config: JournalConfig): Layer.Layer<Journal, JournalUnavailable> =>
+  Layer.scoped(Journal, scoped(config))

@@ -1,0 +1,556 @@
+/**
+ * The PostgreSQL journal: one journal shared by a team, written by several responders and
+ * several receiver replicas at once. Events are rows keyed by (incident, sequence); an append
+ * locks its incident's row, checks the sequence it expected and the incident's state, and
+ * inserts the next sequences, so a racing append gets a typed `JournalConflict` and nothing is
+ * lost or reordered. Incidents opened from alerts are deduplicated by a unique index over the
+ * unresolved incidents' dedup keys. The schema is created and migrated on open.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openPostgresJournal } from "@ir/journal"
+ * const program = Effect.gen(function* () {
+ *   const journal = yield* openPostgresJournal({ url: "postgres://ir@db.internal:5432/ir" })
+ *   const active = yield* journal.list({ status: ["open", "acknowledged", "mitigated"] })
+ *   yield* journal.close
+ *   return active
+ * })
+ * ```
+ */
+import { randomUUID } from "node:crypto"
+import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { Effect, Either, Option } from "effect"
+import pg from "pg"
+import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { migrate, quoteIdent } from "./internal/Migrations.js"
+import { redactUrl } from "./internal/RedactUrl.js"
+import {
+  dedupKeyOf,
+  formatHumanId,
+  humanIdPattern,
+  type IncidentMeta,
+  summaryOf,
+  uuidPattern,
+} from "./internal/Summary.js"
+import type {
+  AppendOptions,
+  AppendResult,
+  IncidentRecord,
+  IncidentSummary,
+  Journal,
+  JournalError,
+  ListFilter,
+  OpenInput,
+  OpenResult,
+} from "./Journal.js"
+import {
+  JournalConflict,
+  JournalInvalidEvent,
+  JournalNotFound,
+  JournalUnavailable,
+} from "./JournalError.js"
+
+type Event = IncidentEvent.IncidentEvent
+
+/**
+ * Options of the PostgreSQL journal.
+ *
+ * @example
+ * ```ts
+ * import type { PostgresJournalOptions } from "@ir/journal"
+ * const options: PostgresJournalOptions = {
+ *   url: "postgres://ir:secret@db.internal:5432/ir", schema: "ir_journal", poolSize: 5,
+ * }
+ * ```
+ */
+export interface PostgresJournalOptions {
+  /** `postgres://user:password@host:port/database`; the password never appears in errors. */
+  readonly url: string
+  /** Schema holding the journal's tables, created if missing; default `ir_journal`. */
+  readonly schema?: string
+  /** Connections in the pool; default 5. */
+  readonly poolSize?: number
+  /** Bound on opening a connection; default 5 s. */
+  readonly connectTimeoutMs?: number
+  /** Bound on each statement (and on waiting for a row lock); default 10 s. */
+  readonly statementTimeoutMs?: number
+}
+
+interface CachedIncident {
+  readonly meta: IncidentMeta
+  readonly sequence: number
+  readonly state: Incident
+  readonly events: ReadonlyArray<Event>
+}
+
+interface IncidentRow {
+  id: string
+  human_id: string
+  dedup_key: string | null
+  title: string
+  status: Incident["status"]
+  severity: Incident["severity"]
+  playbooks: Array<string>
+  opened_at: Date
+  resolved_at: Date | null
+  sequence: number
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+const errorField = (error: unknown, field: "code" | "constraint"): string | undefined =>
+  typeof error === "object" && error !== null && field in error
+    ? String((error as Record<string, unknown>)[field])
+    : undefined
+
+const isJournalError = (error: unknown): error is JournalError =>
+  error instanceof JournalConflict ||
+  error instanceof JournalUnavailable ||
+  error instanceof JournalNotFound ||
+  error instanceof JournalInvalidEvent ||
+  error instanceof IncidentTransitionError
+
+const isUniqueViolation = (error: unknown, constraint: string): boolean =>
+  errorField(error, "code") === "23505" && errorField(error, "constraint") === constraint
+
+/** Database failures as the journal reports them: a timeout is `busy`, the rest `unreachable`. */
+const toUnavailable = (location: string, error: unknown): JournalUnavailable => {
+  const code = errorField(error, "code")
+  if (code === "57014" || code === "55P03")
+    return new JournalUnavailable({
+      reason: "busy",
+      location,
+      detail: "a statement or row lock waited longer than the statement timeout",
+      cause: error,
+    })
+  return new JournalUnavailable({ reason: "unreachable", location, cause: error })
+}
+
+const summaryOfRow = (row: IncidentRow): IncidentSummary => ({
+  id: row.id,
+  humanId: row.human_id,
+  ...(row.dedup_key === null ? {} : { dedupKey: row.dedup_key }),
+  title: row.title,
+  status: row.status,
+  severity: row.severity,
+  playbooks: row.playbooks,
+  openedAt: row.opened_at,
+  ...(row.resolved_at === null ? {} : { resolvedAt: row.resolved_at }),
+  sequence: row.sequence,
+})
+
+const INCIDENT_COLUMNS =
+  "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence"
+
+class PostgresJournalImpl {
+  private readonly cache = new Map<string, CachedIncident>()
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly s: string,
+    readonly location: string,
+  ) {}
+
+  async open(input: OpenInput): Promise<OpenResult> {
+    const { dedupKey: _, ...fields } = input
+    const dedupKey = dedupKeyOf(input)
+    const draft = encodeEvents([{ ...fields, type: "opened", incidentId: "INC-0000-0000" }])
+    if (Either.isLeft(draft)) throw draft.left
+    // A racing open for the same key loses on the unique index; the next round returns the
+    // winner's incident (or, if it was resolved in between, opens a new one).
+    for (let round = 0; round < 5; round += 1) {
+      if (dedupKey !== undefined) {
+        const existing = await this.activeByDedupKey(dedupKey)
+        if (existing !== undefined)
+          return { incident: await this.read(existing.id), created: false }
+      }
+      try {
+        return await this.create(fields, dedupKey)
+      } catch (error) {
+        if (!isUniqueViolation(error, "incidents_active_dedup_key")) throw error
+      }
+    }
+    throw new JournalUnavailable({
+      reason: "busy",
+      location: this.location,
+      detail: `opening an incident for dedup key ${JSON.stringify(dedupKey)}`,
+      cause: new Error("the incident for this key kept being opened and resolved concurrently"),
+    })
+  }
+
+  private async create(
+    fields: Omit<OpenInput, "dedupKey">,
+    dedupKey: string | undefined,
+  ): Promise<OpenResult> {
+    const created = await this.transaction(async (client) => {
+      const year = fields.at.getUTCFullYear()
+      const counter = await client.query<{ last: number }>(
+        `INSERT INTO ${this.s}.incident_counters (year, last) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last`,
+        [year],
+      )
+      const humanId = formatHumanId(year, counter.rows[0]?.last ?? 1)
+      const opened: Event = { ...fields, type: "opened", incidentId: humanId }
+      const [stored] = Either.getOrThrow(encodeEvents([opened]))
+      const canonical = Either.getOrThrow(decodeStoredEvent(stored))
+      const state = Either.getOrThrow(applyAll(undefined, [canonical]))
+      const meta: IncidentMeta = {
+        id: randomUUID(),
+        humanId,
+        ...(dedupKey === undefined ? {} : { dedupKey }),
+      }
+      await client.query(
+        `INSERT INTO ${this.s}.incidents
+           (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)`,
+        [
+          meta.id,
+          humanId,
+          dedupKey ?? null,
+          state.title,
+          state.status,
+          state.severity,
+          [...state.playbooks],
+          state.openedAt,
+        ],
+      )
+      await client.query(
+        `INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
+         VALUES ($1, 1, 'opened', $2, $3)`,
+        [meta.id, canonical.at, JSON.stringify(stored)],
+      )
+      return { meta, sequence: 1, state, events: [canonical] } satisfies CachedIncident
+    })
+    this.cache.set(created.meta.id, created)
+    return { incident: this.record(created), created: true }
+  }
+
+  async append(
+    incidentId: string,
+    events: ReadonlyArray<Event>,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const encoded = encodeEvents(events)
+    if (Either.isLeft(encoded)) throw encoded.left
+    const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+    const next = await this.transaction(async (client) => {
+      // The row lock serialises appends to one incident across every connection and replica.
+      const row = await this.incidentRow(client, incidentId, "FOR UPDATE")
+      if (options.expectedSequence !== undefined && options.expectedSequence !== row.sequence)
+        throw new JournalConflict({
+          reason: "sequence-conflict",
+          incidentId: row.human_id,
+          expectedSequence: options.expectedSequence,
+          actualSequence: row.sequence,
+        })
+      const current = await this.catchUp(client, row)
+      const state = applyAll(current.state, canonical)
+      if (Either.isLeft(state)) throw state.left
+      if (canonical.length === 0) return current
+      const values: Array<unknown> = [row.id]
+      const tuples = canonical.map((event, index) => {
+        values.push(
+          row.sequence + index + 1,
+          event.type,
+          event.at,
+          JSON.stringify(encoded.right[index]),
+        )
+        const p = values.length
+        return `($1, $${p - 3}, $${p - 2}, $${p - 1}, $${p})`
+      })
+      try {
+        await client.query(
+          `INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
+           VALUES ${tuples.join(", ")}`,
+          values,
+        )
+      } catch (error) {
+        // Only a writer that bypassed the row lock can take our sequence; the key still holds.
+        if (isUniqueViolation(error, "incident_events_pkey"))
+          throw new JournalConflict({
+            reason: "sequence-conflict",
+            incidentId: row.human_id,
+            expectedSequence: row.sequence,
+            actualSequence: -1,
+            cause: error,
+          })
+        throw error
+      }
+      const sequence = row.sequence + canonical.length
+      await client.query(
+        `UPDATE ${this.s}.incidents
+         SET sequence = $2, status = $3, severity = $4, resolved_at = $5, updated_at = now()
+         WHERE id = $1`,
+        [
+          row.id,
+          sequence,
+          state.right.status,
+          state.right.severity,
+          state.right.resolvedAt ?? null,
+        ],
+      )
+      return {
+        meta: current.meta,
+        sequence,
+        state: state.right,
+        events: [...current.events, ...canonical],
+      } satisfies CachedIncident
+    })
+    this.cache.set(next.meta.id, next)
+    return {
+      id: next.meta.id,
+      humanId: next.meta.humanId,
+      sequence: next.sequence,
+      state: next.state,
+    }
+  }
+
+  async read(incidentId: string): Promise<IncidentRecord> {
+    const client = await this.pool.connect()
+    try {
+      return this.record(await this.catchUp(client, await this.incidentRow(client, incidentId, "")))
+    } finally {
+      client.release()
+    }
+  }
+
+  async list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
+    const conditions: Array<string> = []
+    const values: Array<unknown> = []
+    const add = (sql: (placeholder: string) => string, value: unknown) => {
+      values.push(value)
+      conditions.push(sql(`$${values.length}`))
+    }
+    const asArray = <A>(value: A | ReadonlyArray<A>): Array<A> =>
+      Array.isArray(value) ? [...value] : [value as A]
+    if (filter.status !== undefined) add((p) => `status = ANY(${p})`, asArray(filter.status))
+    if (filter.severity !== undefined) add((p) => `severity = ANY(${p})`, asArray(filter.severity))
+    if (filter.playbook !== undefined) add((p) => `${p} = ANY(playbooks)`, filter.playbook)
+    if (filter.openedAfter !== undefined) add((p) => `opened_at >= ${p}`, filter.openedAfter)
+    if (filter.openedBefore !== undefined) add((p) => `opened_at < ${p}`, filter.openedBefore)
+    const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`
+    const limit = filter.limit === undefined ? "" : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ${where}
+       ORDER BY opened_at DESC, human_id DESC ${limit}`,
+      values,
+    )
+    return rows.map(summaryOfRow)
+  }
+
+  async findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE dedup_key = $1
+       ORDER BY (status <> 'resolved') DESC, opened_at DESC, human_id DESC LIMIT 1`,
+      [key],
+    )
+    return rows[0] === undefined ? undefined : summaryOfRow(rows[0])
+  }
+
+  close(): Promise<void> {
+    return this.pool.end()
+  }
+
+  private async activeByDedupKey(key: string): Promise<IncidentSummary | undefined> {
+    const found = await this.findByDedupKey(key)
+    return found !== undefined && found.status !== "resolved" ? found : undefined
+  }
+
+  private record(cached: CachedIncident): IncidentRecord {
+    return {
+      ...summaryOf(cached.meta, cached.state, cached.sequence),
+      events: cached.events,
+      state: cached.state,
+    }
+  }
+
+  private async incidentRow(
+    client: pg.PoolClient,
+    incidentId: string,
+    lock: "FOR UPDATE" | "",
+  ): Promise<IncidentRow> {
+    const column = uuidPattern.test(incidentId)
+      ? "id"
+      : humanIdPattern.test(incidentId)
+        ? "human_id"
+        : undefined
+    const { rows } =
+      column === undefined
+        ? { rows: [] }
+        : await client.query<IncidentRow>(
+            `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE ${column} = $1 ${lock}`,
+            [incidentId],
+          )
+    const row = rows[0]
+    if (row === undefined)
+      throw new JournalNotFound({
+        reason: "no-such-incident",
+        incidentId,
+        location: this.location,
+      })
+    return row
+  }
+
+  /** The incident's state at `row.sequence`, reading only the events this process has not seen. */
+  private async catchUp(client: pg.PoolClient, row: IncidentRow): Promise<CachedIncident> {
+    let cached = this.cache.get(row.id)
+    if (cached !== undefined && cached.sequence > row.sequence) cached = undefined
+    if (cached !== undefined && cached.sequence === row.sequence) return cached
+    const from = cached?.sequence ?? 0
+    const { rows } = await client.query<{ seq: number; body: unknown }>(
+      `SELECT seq, body FROM ${this.s}.incident_events
+       WHERE incident_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+      [row.id, from, row.sequence],
+    )
+    let state = cached?.state
+    const events = [...(cached?.events ?? [])]
+    for (const stored of rows) {
+      const where = `${this.location} (${row.human_id}, event ${stored.seq})`
+      if (stored.seq !== events.length + 1)
+        throw new JournalUnavailable({
+          reason: "corrupt",
+          location: where,
+          cause: new Error(`expected event ${events.length + 1}`),
+        })
+      const event = decodeStoredEvent(stored.body)
+      if (Either.isLeft(event))
+        throw new JournalUnavailable({
+          reason: "corrupt",
+          location: where,
+          cause: new Error(event.left),
+        })
+      const applied = applyAll(state, [event.right])
+      if (Either.isLeft(applied))
+        throw new JournalUnavailable({ reason: "corrupt", location: where, cause: applied.left })
+      state = applied.right
+      events.push(event.right)
+    }
+    if (state === undefined || events.length !== row.sequence)
+      throw new JournalUnavailable({
+        reason: "corrupt",
+        location: `${this.location} (${row.human_id})`,
+        cause: new Error(`the incident says ${row.sequence} events, ${events.length} were found`),
+      })
+    const meta: IncidentMeta = {
+      id: row.id,
+      humanId: row.human_id,
+      ...(row.dedup_key === null ? {} : { dedupKey: row.dedup_key }),
+    }
+    const next: CachedIncident = { meta, sequence: row.sequence, state, events }
+    this.cache.set(row.id, next)
+    return next
+  }
+
+  private async transaction<A>(body: (client: pg.PoolClient) => Promise<A>): Promise<A> {
+    const client = await this.pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query("BEGIN")
+      const result = await body(client)
+      await client.query("COMMIT")
+      return result
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError // the connection is unusable: the pool drops it
+      })
+      throw error
+    } finally {
+      client.release(broken)
+    }
+  }
+}
+
+const attempt = <A, E extends JournalError>(
+  location: string,
+  operation: () => Promise<A>,
+): Effect.Effect<A, E | JournalUnavailable> =>
+  Effect.tryPromise({
+    try: operation,
+    catch: (error) =>
+      isJournalError(error) ? (error as E | JournalUnavailable) : toUnavailable(location, error),
+  })
+
+/**
+ * Connects to PostgreSQL, creates or migrates the journal's schema, and returns the journal.
+ * Fails with `JournalUnavailable` (`unreachable`, naming the URL without its password) when the
+ * database cannot be reached within `connectTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { openPostgresJournal } from "@ir/journal"
+ * const journal = await Effect.runPromise(
+ *   openPostgresJournal({ url: "postgres://ir@127.0.0.1:5432/ir", schema: "ir_journal" }),
+ * )
+ * await Effect.runPromise(journal.close)
+ * ```
+ */
+export const openPostgresJournal = (
+  options: PostgresJournalOptions,
+): Effect.Effect<Journal, JournalUnavailable> => {
+  const location = redactUrl(options.url)
+  const schemaName = options.schema ?? "ir_journal"
+  if (!SCHEMA_NAME.test(schemaName))
+    return Effect.fail(
+      new JournalUnavailable({
+        reason: "unreachable",
+        location,
+        detail: `schema ${JSON.stringify(schemaName)}`,
+        cause: new Error("a schema name is lower-case letters, digits and underscores"),
+      }),
+    )
+  const statementTimeout = options.statementTimeoutMs ?? 10_000
+  return Effect.tryPromise({
+    try: async () => {
+      const pool = new pg.Pool({
+        connectionString: options.url,
+        max: options.poolSize ?? 5,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+        idleTimeoutMillis: 10_000,
+        statement_timeout: statementTimeout,
+        lock_timeout: statementTimeout,
+        query_timeout: statementTimeout + 2_000,
+        idle_in_transaction_session_timeout: statementTimeout * 3,
+        application_name: "ir-journal",
+      })
+      // An idle connection that the server drops must not crash the process; the next query
+      // gets a fresh connection or a clear error.
+      pool.on("error", () => undefined)
+      try {
+        const client = await pool.connect()
+        try {
+          await migrate(client, schemaName)
+        } finally {
+          client.release()
+        }
+      } catch (error) {
+        await pool.end().catch(() => undefined)
+        throw error
+      }
+      return new PostgresJournalImpl(pool, quoteIdent(schemaName), location)
+    },
+    catch: (error) => toUnavailable(location, error),
+  }).pipe(
+    Effect.map((impl): Journal => {
+      let closed: Promise<void> | undefined
+      return {
+        backend: "postgres",
+        location,
+        open: (input) => attempt(location, () => impl.open(input)),
+        append: (incidentId, events, appendOptions = {}) =>
+          attempt(location, () => impl.append(incidentId, events, appendOptions)),
+        read: (incidentId) => attempt(location, () => impl.read(incidentId)),
+        list: (filter = {}) => attempt(location, () => impl.list(filter)),
+        findByDedupKey: (key) =>
+          attempt<IncidentSummary | undefined, JournalUnavailable>(location, () =>
+            impl.findByDedupKey(key),
+          ).pipe(Effect.map(Option.fromNullable)),
+        close: Effect.promise(() => {
+          closed ??= impl.close().catch(() => undefined)
+          return closed
+        }),
+      }
+    }),
+  )
+}

@@ -1,0 +1,65 @@
+// Events go to disk and to PostgreSQL as core's Schema encodes them (Dates as ISO strings), so
+// every event type core knows, including ones added later, is stored without changes here.
+import { applyEvent, type Incident, IncidentEvent, IncidentTransitionError } from "@ir/core"
+
+type Event = IncidentEvent.IncidentEvent
+
+import { Either, ParseResult, Schema } from "effect"
+import { JournalInvalidEvent } from "../JournalError.js"
+
+// core's declaration bundle declares `IncidentEvent.IncidentEvent` as a type only (the bundler
+// drops a namespace member whose value and type share a name); the value is in the JavaScript.
+const EventSchema = (
+  IncidentEvent as unknown as {
+    readonly IncidentEvent: Schema.Schema<Event, unknown>
+  }
+).IncidentEvent
+
+const encodeEvent = Schema.encodeUnknownEither(EventSchema)
+const decodeEvent = Schema.decodeUnknownEither(EventSchema)
+
+/** The JSON-ready form of each event; the first invalid one is the error. */
+export const encodeEvents = (
+  events: ReadonlyArray<unknown>,
+): Either.Either<ReadonlyArray<unknown>, JournalInvalidEvent> => {
+  const encoded: Array<unknown> = []
+  for (const [index, event] of events.entries()) {
+    const result = encodeEvent(event)
+    if (Either.isLeft(result))
+      return Either.left(
+        new JournalInvalidEvent({
+          reason: "schema",
+          index,
+          cause: new Error(ParseResult.TreeFormatter.formatErrorSync(result.left)),
+        }),
+      )
+    encoded.push(result.right)
+  }
+  return Either.right(encoded)
+}
+
+/** An event from its stored form, or the reason it cannot be read. */
+export const decodeStoredEvent = (stored: unknown): Either.Either<Event, string> =>
+  Either.mapLeft(decodeEvent(stored), (error) => {
+    const type =
+      typeof stored === "object" && stored !== null && "type" in stored
+        ? String((stored as { type: unknown }).type)
+        : "?"
+    return `event of type "${type}" does not match this version's event schema (written by a newer @ir/core?): ${ParseResult.TreeFormatter.formatErrorSync(error).split("\n")[0]}`
+  })
+
+/** Applies events to a state in order; the first impossible one is the error. */
+export const applyAll = (
+  state: Incident | undefined,
+  events: ReadonlyArray<Event>,
+): Either.Either<Incident, IncidentTransitionError> => {
+  let current = state
+  for (const event of events) {
+    const next = applyEvent(current, event)
+    if (Either.isLeft(next)) return next
+    current = next.right
+  }
+  return current === undefined
+    ? Either.left(new IncidentTransitionError({ reason: "no-events", index: 0 }))
+    : Either.right(current)
+}

@@ -1,0 +1,223 @@
+// A lock file shared by every process that writes one journal directory.
+//
+// Each lock holder first writes an owner file (`.owner.<pid>.<token>`, JSON with pid, host and
+// token) once, and takes the lock by hard-linking it to `journal.lock`: link(2) fails with EEXIST
+// when the lock exists, so taking it is atomic, and the lock's content is complete from the first
+// instant (no empty lock file for a crash to leave behind). Releasing is unlink(2).
+//
+// A lock whose holder is dead (same host, pid gone or a zombie, or our own pid with a token no
+// journal in this process holds) is stale and broken. Breaking goes through a second lock,
+// `journal.lock.break` (created with O_EXCL, held for microseconds, considered abandoned after
+// 5 s), and only removes the lock if it is still the same inode that was judged stale, so two
+// processes breaking the same stale lock cannot remove a lock a live process just took.
+// A lock held by another host cannot be judged: we wait up to the timeout and then say who holds it.
+//
+// Within one process, a mutex queues callers first, so they don't poll the file lock.
+import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
+import * as fs from "node:fs/promises"
+import { hostname } from "node:os"
+import { join } from "node:path"
+import { setTimeout as delay } from "node:timers/promises"
+import { JournalUnavailable } from "../JournalError.js"
+
+interface Holder {
+  readonly pid: number
+  readonly host: string
+  readonly token: string
+  readonly since: string
+}
+
+/** Tokens of the locks this process's journals hold or may hold: never stale while listed. */
+const liveTokens = new Set<string>()
+
+const LOCK_FILE = "journal.lock"
+const BREAKER_ABANDONED_MS = 5_000
+
+const errnoOf = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && "code" in error
+    ? String((error as { code: unknown }).code)
+    : undefined
+
+/** Whether a process with this pid runs on this host (zombies count as dead). */
+export const isProcessAlive = (pid: number): boolean => {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return errnoOf(error) === "EPERM"
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3)
+    return state !== "Z" && state !== "X"
+  } catch {
+    return true // no /proc (not Linux): kill(0) said it exists
+  }
+}
+
+const parseHolder = (text: string): Holder | undefined => {
+  try {
+    const value = JSON.parse(text) as Partial<Holder>
+    if (typeof value.pid === "number" && typeof value.host === "string")
+      return {
+        pid: value.pid,
+        host: value.host,
+        token: String(value.token ?? ""),
+        since: String(value.since ?? ""),
+      }
+  } catch {
+    // unreadable: judged by age below
+  }
+  return undefined
+}
+
+const isStale = (holder: Holder): boolean =>
+  holder.host === hostname() &&
+  (!isProcessAlive(holder.pid) || (holder.pid === process.pid && !liveTokens.has(holder.token)))
+
+export interface FileLockOptions {
+  readonly dir: string
+  readonly timeoutMs: number
+}
+
+export class FileLock {
+  readonly path: string
+  private readonly breakerPath: string
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  private constructor(
+    private readonly options: FileLockOptions,
+    private readonly ownerPath: string,
+    private readonly token: string,
+  ) {
+    this.path = join(options.dir, LOCK_FILE)
+    this.breakerPath = `${this.path}.break`
+  }
+
+  /** Writes this holder's owner file; fails when the directory cannot be written. */
+  static async create(options: FileLockOptions): Promise<FileLock> {
+    const token = randomBytes(8).toString("hex")
+    const ownerPath = join(options.dir, `.owner.${process.pid}.${token}`)
+    const holder: Holder = {
+      pid: process.pid,
+      host: hostname(),
+      token,
+      since: new Date().toISOString(),
+    }
+    await fs.writeFile(ownerPath, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
+    liveTokens.add(token)
+    const lock = new FileLock(options, ownerPath, token)
+    await lock.removeDeadOwnerFiles()
+    return lock
+  }
+
+  /** Runs `body` holding the lock: first this process's queue, then the file lock. */
+  withLock<A>(body: () => Promise<A>): Promise<A> {
+    const run = this.queue.then(async () => {
+      if (this.closed) throw new Error("the journal is closed")
+      await this.acquire()
+      try {
+        return await body()
+      } finally {
+        await fs.unlink(this.path).catch(() => undefined)
+      }
+    })
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.queue
+    this.closed = true
+    liveTokens.delete(this.token)
+    await fs.unlink(this.ownerPath).catch(() => undefined)
+  }
+
+  private async acquire(): Promise<void> {
+    const deadline = Date.now() + this.options.timeoutMs
+    let waitMs = 1
+    let holder: Holder | undefined
+    for (;;) {
+      try {
+        await fs.link(this.ownerPath, this.path)
+        return
+      } catch (error) {
+        if (errnoOf(error) !== "EEXIST") throw error
+      }
+      const current = await this.inspect()
+      if (current === "gone") continue
+      holder = current
+      if (Date.now() >= deadline) break
+      await delay(waitMs * (0.5 + Math.random()))
+      waitMs = Math.min(waitMs * 2, 50)
+    }
+    const who =
+      holder === undefined
+        ? "a holder that left no readable owner"
+        : `pid ${holder.pid} on ${holder.host} (its journal opened at ${holder.since})`
+    throw new JournalUnavailable({
+      reason: "busy",
+      location: this.path,
+      detail: `held by ${who}`,
+      cause: new Error(
+        `still locked after ${this.options.timeoutMs} ms; if that process is gone, delete ${this.path}`,
+      ),
+    })
+  }
+
+  /** The current holder, "gone" when the lock vanished or was broken as stale. */
+  private async inspect(): Promise<Holder | "gone" | undefined> {
+    let ino: number
+    let text: string
+    let ctimeMs: number
+    try {
+      const stat = await fs.stat(this.path)
+      ino = stat.ino
+      ctimeMs = stat.ctimeMs
+      text = await fs.readFile(this.path, "utf8")
+    } catch (error) {
+      if (errnoOf(error) === "ENOENT") return "gone"
+      throw error
+    }
+    const holder = parseHolder(text)
+    const stale =
+      holder === undefined ? Date.now() - ctimeMs > BREAKER_ABANDONED_MS : isStale(holder)
+    if (!stale) return holder
+    return (await this.breakStale(ino)) ? "gone" : holder
+  }
+
+  /** Removes the lock if it is still the inode judged stale; false if another breaker is at it. */
+  private async breakStale(staleIno: number): Promise<boolean> {
+    try {
+      await fs.writeFile(this.breakerPath, String(process.pid), { flag: "wx" })
+    } catch (error) {
+      if (errnoOf(error) !== "EEXIST") throw error
+      const stat = await fs.stat(this.breakerPath).catch(() => undefined)
+      if (stat !== undefined && Date.now() - stat.mtimeMs > BREAKER_ABANDONED_MS)
+        await fs.unlink(this.breakerPath).catch(() => undefined)
+      return false
+    }
+    try {
+      const stat = await fs.stat(this.path).catch(() => undefined)
+      if (stat !== undefined && stat.ino === staleIno) await fs.unlink(this.path)
+      return true
+    } finally {
+      await fs.unlink(this.breakerPath).catch(() => undefined)
+    }
+  }
+
+  /** Owner files of dead processes on this host (left by a crash) are removed. */
+  private async removeDeadOwnerFiles(): Promise<void> {
+    const names = await fs.readdir(this.options.dir)
+    for (const name of names) {
+      const match = /^\.owner\.(\d+)\.([0-9a-f]+)$/.exec(name)
+      if (match === null || match[2] === this.token) continue
+      const path = join(this.options.dir, name)
+      const holder = parseHolder(await fs.readFile(path, "utf8").catch(() => ""))
+      if (holder !== undefined && isStale(holder)) await fs.unlink(path).catch(() => undefined)
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Versioned schema migrations of the PostgreSQL journal. They run in one transaction under a
+// transaction-scoped advisory lock, so several replicas starting at once apply each version
+// exactly once; a version already in schema_migrations is skipped. Append new versions at the
+// end; never edit one that has shipped.
+import type { PoolClient } from "pg"
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: (schema: string) => string
+}
+
+export const migrations: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: "incidents, events and the per-year counter",
+    sql: (s) => `
+      CREATE TABLE ${s}.incidents (
+        id uuid PRIMARY KEY,
+        human_id text NOT NULL UNIQUE,
+        dedup_key text,
+        title text NOT NULL,
+        status text NOT NULL,
+        severity text NOT NULL,
+        playbooks text[] NOT NULL,
+        opened_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        sequence integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- One unresolved incident per alert key: two receiver replicas handling the same alert
+      -- open one incident, and the alert firing again after resolution opens a new one.
+      CREATE UNIQUE INDEX incidents_active_dedup_key ON ${s}.incidents (dedup_key)
+        WHERE dedup_key IS NOT NULL AND status <> 'resolved';
+      CREATE INDEX incidents_dedup_key ON ${s}.incidents (dedup_key, opened_at DESC)
+        WHERE dedup_key IS NOT NULL;
+      CREATE INDEX incidents_opened_at ON ${s}.incidents (opened_at DESC);
+      CREATE TABLE ${s}.incident_events (
+        incident_id uuid NOT NULL REFERENCES ${s}.incidents (id),
+        seq integer NOT NULL CHECK (seq > 0),
+        type text NOT NULL,
+        at timestamptz NOT NULL,
+        body jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (incident_id, seq)
+      );
+      CREATE TABLE ${s}.incident_counters (
+        year integer PRIMARY KEY,
+        last integer NOT NULL
+      );
+    `,
+  },
+]
+
+/** An identifier quoted for SQL; schema names are also checked by the caller. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`
+
+/** Applies the migrations not yet applied; returns the versions it applied. */
+export const migrate = async (
+  client: PoolClient,
+  schemaName: string,
+): Promise<ReadonlyArray<number>> => {
+  const s = quoteIdent(schemaName)
+  const applied: Array<number> = []
+  await client.query("BEGIN")
+  try {
+    // Two-key form: a fixed class id for this package, the schema's hash for the object.
+    await client.query("SELECT pg_advisory_xact_lock(20261128, hashtext($1))", [schemaName])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`)
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`)
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT version FROM ${s}.schema_migrations`,
+    )
+    const done = new Set(rows.map((row) => row.version))
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue
+      await client.query(migration.sql(s))
+      await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ])
+      applied.push(migration.version)
+    }
+    await client.query("COMMIT")
+    return applied
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined)
+    throw error
+  }
+}
