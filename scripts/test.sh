@@ -20,13 +20,17 @@ npx biome check .
 step "generated docs are current"
 node scripts/generate-docs.mjs --check
 
-rm -f packages/*/test-results.json
-step "tests against real services"
-set +e
-bash scripts/with-services.sh npx turbo run test --concurrency=1 --output-logs=full
-status=$?
-set -e
+rm -f packages/*/test-results*.json tests/*/test-results*.json
+status=0
+step "tests against real services (Node $(node --version))"
+bash scripts/with-services.sh npx turbo run test --concurrency=1 --output-logs=full || status=1
+
+step "packed tarballs install and work"
+npx vitest run --config tests/smoke/vitest.config.ts --root tests/smoke || status=1
+
+step "unit tests on Node 24"
+bash scripts/test-node24.sh || status=1
 
 step "summary"
-node scripts/test-summary.mjs || status=1
+node scripts/test-summary.mjs --node24 || status=1
 exit "$status"
