@@ -43,6 +43,19 @@ export {
   StepGroup,
 } from "./Runbook.js"
 export {
+  ChannelOverride,
+  decodeRunbook,
+  LinkOverride,
+  mergeRunbook,
+  PlaybookOverride,
+  RunbookDecodeError,
+  type RunbookIssue,
+  RunbookOverrides,
+  type RunbookSource,
+  SeverityOverride,
+} from "./RunbookDocument.js"
+export { renderPredicate, renderRunbookMarkdown } from "./RunbookMarkdown.js"
+export {
   find as findSeverity,
   highest as highestSeverity,
   levels as severityLevels,

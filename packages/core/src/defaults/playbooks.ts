@@ -428,13 +428,9 @@ export const resourceExhaustion: Playbook = {
   ],
   immediateActions: [],
   investigation: [
+    { text: "Check memory usage", command: "free -h", probe: { probe: "host.memory" } },
     {
-      text: "Check memory usage",
-      command: "free -h\ndocker stats --no-stream",
-      probe: { probe: "host.memory" },
-    },
-    {
-      text: "Check container resources",
+      text: "Check memory usage of the containers",
       command: "docker stats --no-stream",
       probe: { probe: "docker.stats" },
     },
