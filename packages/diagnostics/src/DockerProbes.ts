@@ -1,0 +1,621 @@
+/**
+ * The Docker probes, through the Engine API with dockerode: the engine answers (`/_ping`), each
+ * configured container's state (`docker-compose ps`), its resources (`docker stats --no-stream`)
+ * and its recent logs counted against the runbook's patterns (`docker-compose logs app | grep …`),
+ * secrets redacted.
+ *
+ * A role's container is found by exact name, else by the Compose service label of that name, or
+ * by `{ label: "key=value" }`.
+ *
+ * @example
+ * ```ts
+ * import { runProbes } from "@ir/diagnostics"
+ * const run = await runProbes(
+ *   { docker: { socket: "/var/run/docker.sock", containers: { app: "app" } } },
+ *   { probes: ["docker.containers", "docker.logs"] },
+ * )
+ * ```
+ */
+import { Duration } from "@ir/core"
+import type Dockerode from "dockerode"
+import { Effect } from "effect"
+import type { ContainerSelector, DiagnosticsConfig } from "./DiagnosticsConfig.js"
+import {
+  type ContainerRef,
+  type DockerEngine,
+  describeSelector,
+  dockerTarget,
+} from "./internal/DockerEngine.js"
+import type { ProbeFailure } from "./internal/ProbeFailure.js"
+import {
+  formatBytes,
+  formatRatio,
+  formatSeconds,
+  graded,
+  type ProbeContext,
+  type ProbeImplementation,
+  type ProbeReport,
+  precise,
+  type SignalEntry,
+  signal,
+} from "./internal/ProbeKit.js"
+import * as LogPatterns from "./LogPatterns.js"
+import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
+
+const engineTarget = (config: DiagnosticsConfig) =>
+  config.docker === undefined ? undefined : dockerTarget(config.docker)
+
+const containersTarget = (config: DiagnosticsConfig) =>
+  config.docker === undefined || Object.keys(config.docker.containers).length === 0
+    ? undefined
+    : dockerTarget(config.docker)
+
+/** A role as it may appear inside a signal key. */
+export const roleKey = (role: string): string => role.replace(/[^A-Za-z0-9_-]/g, "_")
+
+const engineOf = (context: ProbeContext) => context.docker
+
+/** dockerode takes an `abortSignal` option on every call; its types omit it for these two. */
+const withOptions = (client: Dockerode) =>
+  client as unknown as {
+    ping(options: { abortSignal: AbortSignal }): Promise<unknown>
+    version(options: { abortSignal: AbortSignal }): Promise<Dockerode.DockerVersion>
+  }
+
+const unknownOf = (failure: ProbeFailure): ProbeReport => ({
+  status: "unknown",
+  summary: failure.message,
+  cause: { reason: failure.reason, message: failure.message },
+})
+
+const dockerOptions = [
+  {
+    path: "docker.socket",
+    description: "The engine's Unix socket.",
+    default: "/var/run/docker.sock when it exists",
+  },
+  {
+    path: "docker.host",
+    description: "`DOCKER_HOST` form: `unix:///…` or `tcp://host:port`.",
+    default: "`DOCKER_HOST`",
+  },
+]
+const containersOption = {
+  path: "docker.containers",
+  description: 'Containers by role: a name (or Compose service), or `{ label: "key=value" }`.',
+  default: '{ app: "app", postgres: "postgres" }',
+}
+
+/** `docker.engine`: the Engine API answers. */
+export const engineProbe: ProbeImplementation = {
+  id: "docker.engine",
+  target: engineTarget,
+  requires: "docker (a socket or host)",
+  noAnswer: () => [signal("docker.reachable", false)],
+  options: dockerOptions,
+  measurements: [{ name: "latency", unit: "s", description: "Round trip of `GET /_ping`." }],
+  thresholds: [],
+  unknownWhen:
+    "no answer within the timeout (reported unreachable too) or permission denied on the socket",
+  run: (context) =>
+    Effect.gen(function* () {
+      const engine = yield* engineOf(context)
+      const started = performance.now()
+      const outcome = yield* Effect.all(
+        [
+          engine.call("ping", (abortSignal) => withOptions(engine.client).ping({ abortSignal })),
+          engine.call("version", (abortSignal) =>
+            withOptions(engine.client).version({ abortSignal }),
+          ),
+        ],
+        { concurrency: "unbounded" },
+      ).pipe(Effect.either)
+      const latency = (performance.now() - started) / 1000
+      if (outcome._tag === "Left") {
+        const failure = outcome.left
+        if (failure.reason === "permission" || failure.reason === "unsupported")
+          return unknownOf(failure)
+        return {
+          status: "critical",
+          summary: `Docker Engine unreachable: ${failure.message}`,
+          signals: [signal("docker.reachable", false)],
+          cause: { reason: failure.reason, message: failure.message },
+        } satisfies ProbeReport
+      }
+      const version = outcome.right[1] as {
+        Version?: string
+        ApiVersion?: string
+        Os?: string
+        Arch?: string
+      }
+      return {
+        status: "ok",
+        summary: `Docker Engine ${version.Version ?? "?"} (API ${version.ApiVersion ?? "?"}) answers in ${formatSeconds(latency)}`,
+        observations: [{ name: "latency", value: precise(latency), unit: "s", min: 0 }],
+        signals: [signal("docker.reachable", true)],
+        details: {
+          version: version.Version,
+          apiVersion: version.ApiVersion,
+          os: version.Os,
+          arch: version.Arch,
+        },
+      } satisfies ProbeReport
+    }),
+}
+
+interface ContainerState {
+  readonly name: string
+  readonly id: string
+  readonly image: string
+  readonly state: string
+  readonly health: string
+  readonly restartCount: number
+  readonly oomKilled: boolean
+  readonly exitCode: number
+  readonly startedAt?: string
+  readonly finishedAt?: string
+  readonly uptimeSeconds?: number
+  readonly error?: string
+}
+
+const dockerStates = new Set([
+  "created",
+  "running",
+  "paused",
+  "restarting",
+  "removing",
+  "exited",
+  "dead",
+])
+
+const stateOf = (info: Dockerode.ContainerInspectInfo, now: Date): ContainerState => {
+  const state = info.State
+  const started =
+    state.StartedAt && !state.StartedAt.startsWith("0001-") ? state.StartedAt : undefined
+  const finished =
+    state.FinishedAt && !state.FinishedAt.startsWith("0001-") ? state.FinishedAt : undefined
+  const status = dockerStates.has(state.Status)
+    ? state.Status
+    : state.Running
+      ? "running"
+      : "exited"
+  const uptime =
+    status === "running" && started !== undefined
+      ? (now.getTime() - Date.parse(started)) / 1000
+      : undefined
+  return {
+    name: info.Name.replace(/^\//, ""),
+    id: info.Id.slice(0, 12),
+    image: info.Config?.Image ?? "",
+    state: status,
+    health: state.Health?.Status ?? "none",
+    restartCount: info.RestartCount ?? 0,
+    oomKilled: state.OOMKilled === true,
+    exitCode: state.ExitCode ?? 0,
+    ...(started === undefined ? {} : { startedAt: started }),
+    ...(finished === undefined ? {} : { finishedAt: finished }),
+    ...(uptime === undefined ? {} : { uptimeSeconds: precise(Math.max(0, uptime), 3) }),
+    ...(state.Error ? { error: state.Error } : {}),
+  }
+}
+
+const containerStatus = (context: ProbeContext, container: ContainerState) => {
+  const restarts = graded(context, "container.restarts", {
+    name: "restarts",
+    value: container.restartCount,
+    min: 0,
+  })
+  const statuses: Array<ProbeStatus> = [restarts.status]
+  const problems: Array<string> = []
+  const flag = (status: ProbeStatus, problem: string) => {
+    statuses.push(status)
+    problems.push(problem)
+  }
+  if (container.state === "running") {
+    if (container.health === "unhealthy") flag("critical", "unhealthy")
+    if (container.health === "starting") flag("warn", "health starting")
+  } else if (container.state === "paused" || container.state === "created") {
+    statuses.push("warn")
+    problems.push(container.state)
+  } else {
+    statuses.push("critical")
+    problems.push(
+      container.state === "exited" || container.state === "dead"
+        ? `${container.state} with code ${container.exitCode}`
+        : container.state,
+    )
+  }
+  if (container.oomKilled) flag("critical", "OOM-killed")
+  if (restarts.status !== "ok") problems.push(`${container.restartCount} restarts`)
+  return { status: worstStatus(statuses), problems, restarts: restarts.measurement }
+}
+
+/** The worst container of a role stands for it in the signals. */
+const statusRank: Record<ProbeStatus, number> = { ok: 0, unknown: 1, warn: 2, critical: 3 }
+
+const findRole = (engine: DockerEngine, selector: ContainerSelector) => engine.find(selector)
+
+/** `docker.containers`: each role's state, health, restarts, OOM kill, exit code, uptime. */
+export const containersProbe: ProbeImplementation = {
+  id: "docker.containers",
+  target: containersTarget,
+  requires: "docker.containers (at least one role)",
+  options: [...dockerOptions, containersOption],
+  measurements: [
+    {
+      name: "<role>.restarts",
+      description: "Restart count of the role's container.",
+      threshold: "container.restarts",
+    },
+    {
+      name: "<role>.uptime",
+      unit: "s",
+      description: "Time since the container started (running containers).",
+    },
+  ],
+  thresholds: ["container.restarts"],
+  unknownWhen: "the engine does not answer",
+  run: (context) =>
+    Effect.gen(function* () {
+      const engine = yield* engineOf(context)
+      const roles = Object.entries(context.config.docker!.containers)
+      const now = context.now()
+      const perRole = yield* Effect.forEach(
+        roles,
+        ([role, selector]) =>
+          Effect.gen(function* () {
+            const refs = yield* findRole(engine, selector)
+            const infos = yield* Effect.forEach(
+              refs,
+              (ref) =>
+                engine.call(`inspect ${ref.name}`, (abortSignal) =>
+                  engine.client.getContainer(ref.id).inspect({ abortSignal }),
+                ),
+              { concurrency: "unbounded" },
+            )
+            return { role, selector, containers: infos.map((info) => stateOf(info, now)) }
+          }),
+        { concurrency: "unbounded" },
+      ).pipe(Effect.either)
+      if (perRole._tag === "Left") return unknownOf(perRole.left)
+      const signals: Array<SignalEntry> = []
+      const observations: Array<Measurement> = []
+      const statuses: Array<ProbeStatus> = []
+      const parts: Array<string> = []
+      const details: Record<string, unknown> = {}
+      for (const { role, selector, containers } of perRole.right) {
+        const key = roleKey(role)
+        const prefix = `docker.container.${key}`
+        details[role] = containers
+        if (containers.length === 0) {
+          signals.push(signal(`${prefix}.exists`, false), signal(`${prefix}.running`, false))
+          statuses.push("critical")
+          parts.push(`${role}: no container with ${describeSelector(selector)}`)
+          continue
+        }
+        const graded = containers.map((container) => ({
+          container,
+          ...containerStatus(context, container),
+        }))
+        graded.sort((a, b) => statusRank[b.status] - statusRank[a.status])
+        const worst = graded[0]!
+        const container = worst.container
+        statuses.push(worst.status)
+        signals.push(
+          signal(`${prefix}.exists`, true),
+          signal(`${prefix}.running`, container.state === "running"),
+          signal(`${prefix}.state`, container.state),
+          signal(`${prefix}.health`, container.health),
+          signal(`${prefix}.restart_count`, container.restartCount),
+          signal(`${prefix}.oom_killed`, container.oomKilled),
+          signal(`${prefix}.exit_code`, container.exitCode),
+        )
+        if (container.uptimeSeconds !== undefined)
+          signals.push(signal(`${prefix}.uptime_seconds`, container.uptimeSeconds))
+        observations.push({ ...worst.restarts, name: `${key}.restarts` })
+        if (container.uptimeSeconds !== undefined)
+          observations.push({
+            name: `${key}.uptime`,
+            value: container.uptimeSeconds,
+            unit: "s",
+            min: 0,
+          })
+        const many = containers.length > 1 ? ` (${containers.length} containers, worst shown)` : ""
+        parts.push(
+          `${role}: ${container.name} ${container.state}${container.health === "none" ? "" : `/${container.health}`}${
+            container.uptimeSeconds === undefined
+              ? ""
+              : ` for ${formatSeconds(container.uptimeSeconds)}`
+          }${worst.problems.length > 0 ? ` (${worst.problems.join(", ")})` : ""}${many}`,
+        )
+      }
+      return {
+        status: worstStatus(statuses),
+        summary: parts.join("; "),
+        observations,
+        signals,
+        details,
+      } satisfies ProbeReport
+    }),
+}
+
+interface MemoryStatsLike {
+  readonly usage?: number
+  readonly limit?: number
+  readonly stats?: Readonly<Record<string, number>>
+}
+
+/** Memory as `docker stats` shows it: usage less the inactive page cache. */
+const memoryUsed = (memory: MemoryStatsLike): number | undefined => {
+  if (memory.usage === undefined) return undefined
+  const stats = memory.stats ?? {}
+  const cache = stats.total_inactive_file ?? stats.inactive_file ?? 0
+  return Math.max(0, memory.usage - (cache < memory.usage ? cache : 0))
+}
+
+/** CPU as a share of the host's cores, from the engine's two samples (undefined with one). */
+const cpuRatio = (stats: Dockerode.ContainerStats): number | undefined => {
+  const cpuDelta =
+    (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) -
+    (stats.precpu_stats?.cpu_usage?.total_usage ?? 0)
+  const systemDelta =
+    (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0)
+  if (!stats.precpu_stats?.system_cpu_usage || systemDelta <= 0 || cpuDelta < 0) return undefined
+  return Math.min(1, cpuDelta / systemDelta)
+}
+
+/** `docker.stats`: memory against the limit, and CPU, of each role's running containers. */
+export const statsProbe: ProbeImplementation = {
+  id: "docker.stats",
+  target: containersTarget,
+  requires: "docker.containers (at least one role)",
+  options: [...dockerOptions, containersOption],
+  measurements: [
+    {
+      name: "<role>.memory",
+      unit: "B",
+      description: "Memory used (less inactive page cache), with the limit as max.",
+      threshold: "container.memory.used_ratio",
+    },
+    {
+      name: "<role>.memory_ratio",
+      unit: "ratio",
+      description: "Memory used against the limit (the host's memory when unlimited).",
+      threshold: "container.memory.used_ratio",
+    },
+    { name: "<role>.cpu", unit: "ratio", description: "CPU as a share of the host's cores." },
+  ],
+  thresholds: ["container.memory.used_ratio"],
+  unknownWhen:
+    "the engine does not answer; roles without a running container are listed but not graded",
+  run: (context) =>
+    Effect.gen(function* () {
+      const engine = yield* engineOf(context)
+      const roles = Object.entries(context.config.docker!.containers)
+      const perRole = yield* Effect.forEach(
+        roles,
+        ([role, selector]) =>
+          Effect.gen(function* () {
+            const refs: ReadonlyArray<ContainerRef> = yield* findRole(engine, selector)
+            const samples = yield* Effect.forEach(
+              refs,
+              (ref) =>
+                engine
+                  .call(`stats ${ref.name}`, (abortSignal) =>
+                    engine.client
+                      .getContainer(ref.id)
+                      .stats({ stream: false, abortSignal } as { stream: false }),
+                  )
+                  .pipe(Effect.map((stats) => ({ ref, stats }))),
+              { concurrency: "unbounded" },
+            )
+            return { role, selector, samples }
+          }),
+        { concurrency: "unbounded" },
+      ).pipe(Effect.either)
+      if (perRole._tag === "Left") return unknownOf(perRole.left)
+      const signals: Array<SignalEntry> = []
+      const observations: Array<Measurement> = []
+      const statuses: Array<ProbeStatus> = []
+      const parts: Array<string> = []
+      const details: Record<string, unknown> = {}
+      for (const { role, selector, samples } of perRole.right) {
+        const key = roleKey(role)
+        const measured = samples.flatMap(({ ref, stats }) => {
+          const used = memoryUsed(stats.memory_stats as MemoryStatsLike)
+          const limit = stats.memory_stats?.limit
+          // A stopped container's stats carry no memory usage.
+          if (used === undefined || !limit) return []
+          return [{ name: ref.name, used, limit, ratio: used / limit, cpu: cpuRatio(stats) }]
+        })
+        details[role] = measured.map((entry) => ({
+          name: entry.name,
+          memoryBytes: entry.used,
+          limitBytes: entry.limit,
+          memoryRatio: precise(entry.ratio),
+          ...(entry.cpu === undefined ? {} : { cpuRatio: precise(entry.cpu) }),
+        }))
+        if (measured.length === 0) {
+          statuses.push("unknown")
+          parts.push(
+            samples.length === 0
+              ? `${role}: no container with ${describeSelector(selector)}`
+              : `${role}: not running`,
+          )
+          continue
+        }
+        const worst = measured.reduce((a, b) => (b.ratio > a.ratio ? b : a))
+        const grade = graded(context, "container.memory.used_ratio", {
+          name: `${key}.memory_ratio`,
+          value: precise(worst.ratio),
+          unit: "ratio",
+          min: 0,
+          max: 1,
+        })
+        statuses.push(grade.status)
+        observations.push(
+          { name: `${key}.memory`, value: worst.used, unit: "B", min: 0, max: worst.limit },
+          grade.measurement,
+        )
+        signals.push(
+          signal(`docker.container.${key}.memory.used_ratio`, grade.measurement.value),
+          signal(`docker.container.${key}.memory.used_bytes`, worst.used),
+        )
+        if (worst.cpu !== undefined) {
+          observations.push({
+            name: `${key}.cpu`,
+            value: precise(worst.cpu),
+            unit: "ratio",
+            min: 0,
+            max: 1,
+          })
+          signals.push(signal(`docker.container.${key}.cpu.ratio`, precise(worst.cpu)))
+        }
+        parts.push(
+          `${role}: ${formatBytes(worst.used)} of ${formatBytes(worst.limit)} (${formatRatio(worst.ratio)})${
+            worst.cpu === undefined ? "" : `, CPU ${formatRatio(worst.cpu)} of the host`
+          }`,
+        )
+      }
+      return {
+        status: worstStatus(statuses),
+        summary: parts.join("; "),
+        observations,
+        signals,
+        details,
+      } satisfies ProbeReport
+    }),
+}
+
+/** `docker.logs`: recent log lines counted against the runbook's patterns. */
+export const logsProbe: ProbeImplementation = {
+  id: "docker.logs",
+  target: containersTarget,
+  requires: "docker.containers (at least one role)",
+  options: [
+    ...dockerOptions,
+    containersOption,
+    { path: "docker.logs.since", description: "How far back to read (`--since`).", default: "30m" },
+    {
+      path: "docker.logs.tail",
+      description: "At most this many lines per container (`--tail`).",
+      default: "1000",
+    },
+    {
+      path: "docker.logs.roles",
+      description: "Which roles to read.",
+      default: "every configured role",
+    },
+  ],
+  measurements: [
+    {
+      name: "<role>.error_lines",
+      description: "Lines matching `ERROR`.",
+      threshold: "logs.error_lines",
+    },
+    {
+      name: "<role>.<pattern>_lines",
+      description: "Lines matching `connection|database`, `memory|oom`, model and data failures.",
+    },
+  ],
+  thresholds: ["logs.error_lines"],
+  unknownWhen: "the engine does not answer",
+  run: (context) =>
+    Effect.gen(function* () {
+      const engine = yield* engineOf(context)
+      const docker = context.config.docker!
+      const options = docker.logs ?? {}
+      const sinceSeconds = Duration.toSeconds(options.since ?? "30m")
+      const tail = options.tail ?? 1000
+      const since = Math.floor(context.now().getTime() / 1000 - sinceSeconds)
+      const roles = Object.entries(docker.containers).filter(
+        ([role]) => options.roles === undefined || options.roles.includes(role),
+      )
+      const perRole = yield* Effect.forEach(
+        roles,
+        ([role, selector]) =>
+          Effect.gen(function* () {
+            const refs = yield* findRole(engine, selector)
+            const bodies = yield* Effect.forEach(
+              refs,
+              (ref) =>
+                engine.call(
+                  `logs ${ref.name}`,
+                  (abortSignal) =>
+                    engine.client.getContainer(ref.id).logs({
+                      stdout: true,
+                      stderr: true,
+                      follow: false,
+                      since,
+                      tail,
+                      abortSignal,
+                    }) as Promise<unknown>,
+                ),
+              { concurrency: "unbounded" },
+            )
+            const lines = bodies.flatMap((body) =>
+              LogPatterns.dockerLogLines(
+                Buffer.isBuffer(body)
+                  ? body
+                  : Buffer.from(typeof body === "string" ? body : JSON.stringify(body ?? "")),
+              ),
+            )
+            return {
+              role,
+              selector,
+              containers: refs.map((ref) => ref.name),
+              count: LogPatterns.count(lines, 10),
+            }
+          }),
+        { concurrency: "unbounded" },
+      ).pipe(Effect.either)
+      if (perRole._tag === "Left") return unknownOf(perRole.left)
+      const signals: Array<SignalEntry> = []
+      const observations: Array<Measurement> = []
+      const statuses: Array<ProbeStatus> = []
+      const parts: Array<string> = []
+      const details: Record<string, unknown> = { since: options.since ?? "30m", tail }
+      for (const { role, selector, containers, count } of perRole.right) {
+        const key = roleKey(role)
+        if (containers.length === 0) {
+          parts.push(`${role}: no container with ${describeSelector(selector)}`)
+          statuses.push("unknown")
+          continue
+        }
+        for (const name of LogPatterns.names) {
+          const signalName = name === "errors" ? "error" : name
+          signals.push(signal(`logs.${key}.${signalName}_lines`, count.counts[name]))
+        }
+        const errors = graded(context, "logs.error_lines", {
+          name: `${key}.error_lines`,
+          value: count.counts.errors,
+          min: 0,
+        })
+        statuses.push(errors.status)
+        observations.push(
+          errors.measurement,
+          ...LogPatterns.names
+            .filter((name) => name !== "errors")
+            .map((name) => ({ name: `${key}.${name}_lines`, value: count.counts[name], min: 0 })),
+        )
+        details[role] = {
+          containers,
+          lines: count.lines,
+          counts: count.counts,
+          last: count.last,
+          tail: count.tail,
+        }
+        const { errors: errorLines, connection, memory, model, data } = count.counts
+        parts.push(
+          `${role}: ${errorLines} ERROR, ${connection} connection/database, ${memory} memory/oom, ${model} model, ${data} data of ${count.lines} lines in ${options.since ?? "30m"}`,
+        )
+      }
+      return {
+        status: worstStatus(statuses),
+        summary: parts.join("; "),
+        observations,
+        signals,
+        details,
+      } satisfies ProbeReport
+    }),
+}

@@ -1,0 +1,398 @@
+/**
+ * The HTTP probes: the health endpoint (`curl -v …/health`), the model's prediction endpoint
+ * (`curl -X POST …/predict` with the configured sample) and the data source's health (`curl -I`).
+ * They use undici; connection failures (refused, reset, DNS, TLS, not HTTP) are findings with a
+ * cause, never exceptions.
+ *
+ * @example
+ * ```ts
+ * import { runProbes } from "@ir/diagnostics"
+ * const run = await runProbes(
+ *   { http: { health: { url: "http://localhost:8000/health" } } },
+ *   { probes: ["http.health"] },
+ * )
+ * run.results[0]?.status // "ok" | "warn" | "critical" | "unknown"
+ * ```
+ */
+import { Effect, Redacted } from "effect"
+import type { HttpEndpoint } from "./DiagnosticsConfig.js"
+import type { HttpAnswer } from "./internal/HttpClient.js"
+import type { ProbeFailure } from "./internal/ProbeFailure.js"
+import {
+  formatSeconds,
+  graded,
+  type ProbeContext,
+  type ProbeImplementation,
+  type ProbeReport,
+  precise,
+  type SignalEntry,
+  signal,
+} from "./internal/ProbeKit.js"
+import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
+import { redactText, redactUrl } from "./Redaction.js"
+
+const plainHeaders = (
+  headers: HttpEndpoint["headers"],
+  defaults: Record<string, string>,
+): Record<string, string> => ({
+  ...defaults,
+  ...Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [
+      name.toLowerCase(),
+      Redacted.value(value),
+    ]),
+  ),
+})
+
+const statusClass = (status: number): ProbeStatus =>
+  status >= 400 ? "critical" : status >= 300 ? "warn" : "ok"
+
+const latencyOf = (context: ProbeContext, answer: HttpAnswer) =>
+  graded(context, "http.latency_seconds", {
+    name: "latency",
+    value: precise(answer.latencyMs / 1000),
+    unit: "s",
+    min: 0,
+  })
+
+const unreachable = (
+  failure: ProbeFailure,
+  signals: ReadonlyArray<SignalEntry>,
+  what: string,
+): ProbeReport => ({
+  status: "critical",
+  summary: `${what} unreachable: ${failure.message}`,
+  signals,
+  cause: { reason: failure.reason, message: failure.message },
+})
+
+/** application/health+json `status` values and their aliases (draft-inadarei-api-health-check). */
+const healthStatus = (value: unknown): "pass" | "warn" | "fail" | undefined => {
+  if (typeof value !== "string") return undefined
+  const status = value.toLowerCase()
+  if (status === "pass" || status === "ok" || status === "up") return "pass"
+  if (status === "warn") return "warn"
+  if (status === "fail" || status === "error" || status === "down") return "fail"
+  return undefined
+}
+
+interface HealthCheck {
+  readonly key: string
+  readonly componentId?: string
+  readonly status?: string
+  readonly observedValue?: unknown
+  readonly observedUnit?: string
+  readonly output?: string
+}
+
+const healthChecks = (body: Record<string, unknown>): ReadonlyArray<HealthCheck> => {
+  const checks = body.checks
+  if (checks === null || typeof checks !== "object" || Array.isArray(checks)) return []
+  return Object.entries(checks as Record<string, unknown>).flatMap(([key, entries]) =>
+    (Array.isArray(entries) ? entries : [entries]).flatMap((entry) => {
+      if (entry === null || typeof entry !== "object") return []
+      const record = entry as Record<string, unknown>
+      return [
+        {
+          key,
+          ...(typeof record.componentId === "string" ? { componentId: record.componentId } : {}),
+          ...(typeof record.status === "string" ? { status: record.status } : {}),
+          ...(record.observedValue === undefined ? {} : { observedValue: record.observedValue }),
+          ...(typeof record.observedUnit === "string" ? { observedUnit: record.observedUnit } : {}),
+          ...(typeof record.output === "string" ? { output: redactText(record.output) } : {}),
+        },
+      ]
+    }),
+  )
+}
+
+const parseJson = (
+  body: Buffer,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(body.toString("utf8")) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+const snippet = (body: Buffer, length = 300): string => {
+  const text = body.toString("utf8").replace(/\s+/g, " ").trim()
+  return redactText(text.length > length ? `${text.slice(0, length)}…` : text)
+}
+
+const phrase = (answer: HttpAnswer) =>
+  `HTTP ${answer.status} in ${formatSeconds(answer.latencyMs / 1000)}`
+
+/** `http.health`: GET the health endpoint. */
+export const healthProbe: ProbeImplementation = {
+  id: "http.health",
+  target: (config) =>
+    config.http?.health === undefined ? undefined : redactUrl(config.http.health.url),
+  requires: "http.health.url",
+  noAnswer: () => [signal("http.health.reachable", false)],
+  options: [
+    {
+      path: "http.health.url",
+      description: "The health endpoint.",
+      default: "http://localhost:8000/health",
+    },
+    { path: "http.health.timeout", description: "Timeout of this probe (overrides `timeouts`)." },
+    {
+      path: "http.health.headers",
+      description: "Request headers (values are secrets, kept redacted).",
+    },
+  ],
+  measurements: [
+    {
+      name: "latency",
+      unit: "s",
+      description: "Time until the whole response was read.",
+      threshold: "http.latency_seconds",
+    },
+    { name: "status_code", description: "HTTP status." },
+  ],
+  thresholds: ["http.latency_seconds"],
+  unknownWhen: "no answer within the timeout (the endpoint is then also reported unreachable)",
+  run: (context) =>
+    Effect.gen(function* () {
+      const endpoint = context.config.http!.health!
+      const what = `health endpoint ${redactUrl(endpoint.url)}`
+      const http = yield* context.http
+      const outcome = yield* http
+        .request({
+          url: endpoint.url,
+          headers: plainHeaders(endpoint.headers, {
+            accept: "application/health+json, application/json;q=0.9, */*;q=0.1",
+          }),
+          what,
+        })
+        .pipe(Effect.either)
+      if (outcome._tag === "Left")
+        return unreachable(outcome.left, [signal("http.health.reachable", false)], what)
+      const answer = outcome.right
+      const latency = latencyOf(context, answer)
+      const observations: Array<Measurement> = [
+        latency.measurement,
+        { name: "status_code", value: answer.status },
+      ]
+      const signals = [
+        signal("http.health.reachable", true),
+        signal("http.health.status_code", answer.status),
+        signal("http.health.latency_seconds", latency.measurement.value),
+      ]
+      const statuses: Array<ProbeStatus> = [statusClass(answer.status), latency.status]
+      const details: Record<string, unknown> = { statusCode: answer.status }
+      let health = ""
+      const healthJson =
+        answer.contentType === "application/health+json" ||
+        answer.contentType === "application/json"
+      if (healthJson) {
+        const parsed = parseJson(answer.body)
+        if (parsed.ok && parsed.value !== null && typeof parsed.value === "object") {
+          const body = parsed.value as Record<string, unknown>
+          const status = healthStatus(body.status)
+          if (status !== undefined) {
+            signals.push(signal("http.health.status", status))
+            statuses.push(status === "pass" ? "ok" : status === "warn" ? "warn" : "critical")
+            const checks = healthChecks(body)
+            const failing = checks.filter((check) => healthStatus(check.status) !== "pass")
+            details.health = {
+              status,
+              ...(typeof body.version === "string" ? { version: body.version } : {}),
+              ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
+              checks,
+            }
+            health = `, status ${status}${
+              failing.length > 0
+                ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
+                : checks.length > 0
+                  ? ` (${checks.length} checks pass)`
+                  : ""
+            }`
+          }
+        } else if (answer.contentType === "application/health+json") {
+          details.body = snippet(answer.body)
+          health = ", body is not valid application/health+json"
+          statuses.push("warn")
+        }
+      }
+      if (health === "" && answer.status >= 400) details.body = snippet(answer.body)
+      return {
+        status: worstStatus(statuses),
+        summary: `${phrase(answer)}${health}`,
+        observations,
+        signals,
+        details,
+      }
+    }),
+}
+
+/** The shape of a JSON value, one level deep: `{ prediction: "number", scores: "array" }`. */
+const shapeOf = (value: unknown): unknown => {
+  const kind = (inner: unknown) =>
+    inner === null ? "null" : Array.isArray(inner) ? "array" : typeof inner
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return kind(value)
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, kind(inner)]))
+}
+
+/** `http.predict`: POST the configured sample to the prediction endpoint. */
+export const predictProbe: ProbeImplementation = {
+  id: "http.predict",
+  target: (config) =>
+    config.http?.predict === undefined ? undefined : redactUrl(config.http.predict.url),
+  requires: "http.predict.url and http.predict.sample",
+  noAnswer: () => [signal("http.predict.reachable", false), signal("http.predict.ok", false)],
+  options: [
+    {
+      path: "http.predict.url",
+      description: "The prediction endpoint.",
+      default: "http://localhost:8000/predict",
+    },
+    {
+      path: "http.predict.sample",
+      description: "The JSON document to POST.",
+      default: '{"temperature": 25.0, "pressure": 1013.25, "humidity": 60.0, "vibration": 0.1}',
+    },
+    { path: "http.predict.expect.status", description: "The status expected.", default: "any 2xx" },
+    {
+      path: "http.predict.expect.fields",
+      description: "Top-level fields the JSON answer must have.",
+      default: "none",
+    },
+    { path: "http.predict.timeout", description: "Timeout of this probe." },
+    { path: "http.predict.headers", description: "Request headers (kept redacted)." },
+  ],
+  measurements: [
+    {
+      name: "latency",
+      unit: "s",
+      description: "Time until the whole response was read.",
+      threshold: "http.latency_seconds",
+    },
+    { name: "status_code", description: "HTTP status." },
+  ],
+  thresholds: ["http.latency_seconds"],
+  unknownWhen: "no answer within the timeout",
+  run: (context) =>
+    Effect.gen(function* () {
+      const endpoint = context.config.http!.predict!
+      const what = `prediction endpoint ${redactUrl(endpoint.url)}`
+      const http = yield* context.http
+      const outcome = yield* http
+        .request({
+          url: endpoint.url,
+          method: "POST",
+          headers: plainHeaders(endpoint.headers, {
+            "content-type": "application/json",
+            accept: "application/json",
+          }),
+          body: JSON.stringify(endpoint.sample),
+          what,
+        })
+        .pipe(Effect.either)
+      if (outcome._tag === "Left")
+        return unreachable(
+          outcome.left,
+          [signal("http.predict.reachable", false), signal("http.predict.ok", false)],
+          what,
+        )
+      const answer = outcome.right
+      const latency = latencyOf(context, answer)
+      const problems: Array<string> = []
+      const expectedStatus = endpoint.expect?.status
+      if (
+        expectedStatus === undefined
+          ? answer.status < 200 || answer.status > 299
+          : answer.status !== expectedStatus
+      )
+        problems.push(`expected HTTP ${expectedStatus ?? "2xx"}`)
+      const parsed = parseJson(answer.body)
+      let shape: unknown
+      if (!parsed.ok) problems.push("the answer is not JSON")
+      else {
+        shape = shapeOf(parsed.value)
+        const fields = endpoint.expect?.fields ?? []
+        const record =
+          parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value)
+            ? (parsed.value as Record<string, unknown>)
+            : undefined
+        const missing = fields.filter((field) => record === undefined || !(field in record))
+        if (missing.length > 0) problems.push(`missing field ${missing.join(", ")}`)
+      }
+      const ok = problems.length === 0
+      return {
+        status: ok ? latency.status : "critical",
+        summary: `${phrase(answer)}${ok ? ", prediction returned" : `: ${problems.join("; ")}`}`,
+        observations: [latency.measurement, { name: "status_code", value: answer.status }],
+        signals: [
+          signal("http.predict.reachable", true),
+          signal("http.predict.ok", ok),
+          signal("http.predict.status_code", answer.status),
+          signal("http.predict.latency_seconds", latency.measurement.value),
+        ],
+        details: {
+          statusCode: answer.status,
+          ...(shape === undefined ? {} : { shape }),
+          ...(ok ? {} : { problems, body: snippet(answer.body) }),
+        },
+      }
+    }),
+}
+
+/** `http.data-source`: HEAD the data source's health URL. */
+export const dataSourceProbe: ProbeImplementation = {
+  id: "http.data-source",
+  target: (config) =>
+    config.http?.dataSource === undefined ? undefined : redactUrl(config.http.dataSource.url),
+  requires: "http.dataSource.url",
+  noAnswer: () => [signal("http.data_source.reachable", false)],
+  options: [
+    {
+      path: "http.dataSource.url",
+      description: "The data source's health URL (the seed's `http://data-source-api/health`).",
+    },
+    { path: "http.dataSource.timeout", description: "Timeout of this probe." },
+    { path: "http.dataSource.headers", description: "Request headers (kept redacted)." },
+  ],
+  measurements: [
+    {
+      name: "latency",
+      unit: "s",
+      description: "Time until the response headers.",
+      threshold: "http.latency_seconds",
+    },
+    { name: "status_code", description: "HTTP status." },
+  ],
+  thresholds: ["http.latency_seconds"],
+  unknownWhen: "no answer within the timeout",
+  run: (context) =>
+    Effect.gen(function* () {
+      const endpoint = context.config.http!.dataSource!
+      const what = `data source ${redactUrl(endpoint.url)}`
+      const http = yield* context.http
+      const outcome = yield* http
+        .request({
+          url: endpoint.url,
+          method: "HEAD",
+          headers: plainHeaders(endpoint.headers, {}),
+          what,
+        })
+        .pipe(Effect.either)
+      if (outcome._tag === "Left")
+        return unreachable(outcome.left, [signal("http.data_source.reachable", false)], what)
+      const answer = outcome.right
+      const latency = latencyOf(context, answer)
+      // 405: the server does not take HEAD, but it answered.
+      const answered = answer.status === 405 ? "ok" : statusClass(answer.status)
+      const httpStatus: ProbeStatus =
+        answer.status >= 500 ? "critical" : answered === "critical" ? "warn" : answered
+      return {
+        status: worstStatus([httpStatus, latency.status]),
+        summary: phrase(answer),
+        observations: [latency.measurement, { name: "status_code", value: answer.status }],
+        signals: [signal("http.data_source.reachable", answer.status < 500)],
+        details: { statusCode: answer.status },
+      }
+    }),
+}

@@ -1,0 +1,162 @@
+/**
+ * Keeping secrets out of everything a probe returns: passwords in URLs, tokens in query strings,
+ * `password=…` in log lines, bearer tokens, SQL `PASSWORD '…'` literals, and any literal secret the
+ * configuration holds.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl, redactText } from "@ir/diagnostics"
+ * redactUrl("postgres://app:s3cret@db:5432/anomaly_db") // "postgres://app:***@db:5432/anomaly_db"
+ * redactText("connect failed password=hunter2") // "connect failed password=***"
+ * ```
+ */
+
+/** What replaces a secret. */
+export const mask = "***"
+
+const secretParameter =
+  /^(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|key|sig|signature|auth|authorization|client[_-]?secret|sslpassword|private[_-]?key)$/i
+
+/**
+ * A URL as it may be shown: the password of its user info and secret-looking query parameters
+ * (`token`, `password`, `key`, `sig`, …) replaced by `***`. Text that is not a URL goes through
+ * {@link redactText}.
+ *
+ * @example
+ * ```ts
+ * import { redactUrl } from "@ir/diagnostics"
+ * redactUrl("postgres://user:pw@host:5432/db?sslmode=require") // "postgres://user:***@host:5432/db?sslmode=require"
+ * redactUrl("http://localhost:9090/api?token=abc") // "http://localhost:9090/api?token=***"
+ * ```
+ */
+export const redactUrl = (url: string): string => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return redactText(url)
+  }
+  // Rebuilt by hand: URL serialisation would percent-encode `***` in the password.
+  const auth =
+    parsed.username === "" && parsed.password === ""
+      ? ""
+      : `${parsed.username}${parsed.password === "" ? "" : `:${mask}`}@`
+  const query = [...parsed.searchParams.entries()]
+    .map(([name, value]) =>
+      secretParameter.test(name)
+        ? `${encodeURIComponent(name)}=${mask}`
+        : `${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+    )
+    .join("&")
+  const host = parsed.host
+  const origin = host === "" && parsed.protocol !== "file:" ? "" : `//${auth}${host}`
+  return `${parsed.protocol}${origin}${parsed.pathname}${query === "" ? "" : `?${query}`}${parsed.hash}`
+}
+
+const textRules: ReadonlyArray<readonly [RegExp, string]> = [
+  // scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi, `$1$2:${mask}@`],
+  // Authorization: Bearer xxx / Basic xxx / Token xxx
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${mask}`],
+  // key=value and key: value for secret-looking keys (also in query strings and JSON)
+  [
+    /\b((?:[a-z_-]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth[_-]?token))("?\s*[=:]\s*"?)([^\s"',;&}]+)/gi,
+    `$1$2${mask}`,
+  ],
+  // SQL: ALTER ROLE … PASSWORD 'x'
+  [/\b(PASSWORD)\s+'(?:[^']|'')*'/gi, `$1 '${mask}'`],
+  // JSON Web Tokens
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, mask],
+  // AWS access key ids
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, mask],
+]
+
+/**
+ * Free text (a log line, an error message, a query) with the secrets it shows replaced by `***`:
+ * URL passwords, `password=…`/`token: …`-style pairs, bearer tokens, SQL password literals, JWTs and
+ * AWS key ids.
+ *
+ * @example
+ * ```ts
+ * import { redactText } from "@ir/diagnostics"
+ * redactText('db error: connect postgres://app:pw@db/x (token="abc123")')
+ * // 'db error: connect postgres://app:***@db/x (token="***")'
+ * ```
+ */
+export const redactText = (text: string): string => {
+  let result = text
+  for (const [pattern, replacement] of textRules) result = result.replace(pattern, replacement)
+  return result
+}
+
+/**
+ * A scrubber that removes the given literal secrets (and applies {@link redactText}) from any
+ * string; secrets shorter than 4 characters are ignored, as replacing them would garble text.
+ *
+ * @example
+ * ```ts
+ * import { makeScrubber } from "@ir/diagnostics"
+ * const scrub = makeScrubber(["hunter22"])
+ * scrub("login failed for hunter22") // "login failed for ***"
+ * ```
+ */
+export const makeScrubber = (secrets: Iterable<string>): ((text: string) => string) => {
+  const literals = [...new Set(secrets)]
+    .filter((secret) => secret.length >= 4)
+    .flatMap((secret) => {
+      const encoded = encodeURIComponent(secret)
+      return encoded === secret ? [secret] : [secret, encoded]
+    })
+    .sort((a, b) => b.length - a.length)
+  return (text) => {
+    let result = text
+    for (const literal of literals) result = result.split(literal).join(mask)
+    return redactText(result)
+  }
+}
+
+/**
+ * The secrets a URL carries: its password and the values of secret-looking query parameters.
+ *
+ * @example
+ * ```ts
+ * import { secretsOfUrl } from "@ir/diagnostics"
+ * secretsOfUrl("postgres://u:pw1234@h/db") // ["pw1234"]
+ * ```
+ */
+export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
+  try {
+    const parsed = new URL(url)
+    const secrets: Array<string> = []
+    if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
+    for (const [name, value] of parsed.searchParams)
+      if (secretParameter.test(name) && value !== "") secrets.push(value)
+    return secrets
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Applies a string transformation to every string inside a JSON-like value (arrays, plain
+ * objects); other values are kept.
+ *
+ * @example
+ * ```ts
+ * import { deepMapStrings, redactText } from "@ir/diagnostics"
+ * deepMapStrings({ line: "password=x1" }, redactText) // { line: "password=***" }
+ * ```
+ */
+export const deepMapStrings = <A>(value: A, map: (text: string) => string): A => {
+  const visit = (node: unknown): unknown => {
+    if (typeof node === "string") return map(node)
+    if (Array.isArray(node)) return node.map(visit)
+    if (node !== null && typeof node === "object" && !(node instanceof Date)) {
+      const prototype = Object.getPrototypeOf(node)
+      if (prototype !== Object.prototype && prototype !== null) return node
+      return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, visit(inner)]))
+    }
+    return node
+  }
+  return visit(value) as A
+}

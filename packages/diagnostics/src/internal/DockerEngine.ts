@@ -1,0 +1,135 @@
+import type Dockerode from "dockerode"
+import { Effect } from "effect"
+import type { ContainerSelector, DockerSection } from "../DiagnosticsConfig.js"
+import { redactUrl } from "../Redaction.js"
+import { failureOf, ProbeFailure } from "./ProbeFailure.js"
+
+type DockerodeClass = typeof Dockerode
+
+let dockerodeModule: Promise<DockerodeClass> | undefined
+/** dockerode, loaded on first use (it pulls in gRPC: hundreds of milliseconds). */
+export const loadDockerode = (): Promise<DockerodeClass> => {
+  dockerodeModule ??= import("dockerode").then(
+    (module) =>
+      (module as { default?: DockerodeClass }).default ?? (module as unknown as DockerodeClass),
+  )
+  return dockerodeModule
+}
+
+/** How to reach the engine, from `docker.socket` or `docker.host` (`DOCKER_HOST` form). */
+export type DockerAddress =
+  | { readonly socketPath: string }
+  | { readonly host: string; readonly port: number; readonly protocol: "http" | "https" }
+
+/** The engine's address, or a reason it cannot be used. */
+export const dockerAddress = (
+  docker: DockerSection,
+): DockerAddress | { readonly error: string } => {
+  if (docker.socket !== undefined) return { socketPath: docker.socket }
+  if (docker.host === undefined) return { socketPath: "/var/run/docker.sock" }
+  const host = docker.host.trim()
+  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) }
+  if (host.startsWith("/")) return { socketPath: host }
+  const match = /^(tcp|http|https):\/\/([^/:]+|\[[^\]]+\])(?::(\d+))?\/?$/.exec(host)
+  if (match === null)
+    return {
+      error: `docker.host ${JSON.stringify(redactUrl(host))} is not supported: use unix:///path/to/docker.sock or tcp://host:port`,
+    }
+  const secure = match[1] === "https"
+  return {
+    host: match[2]!.replace(/^\[|\]$/g, ""),
+    port: match[3] === undefined ? (secure ? 2376 : 2375) : Number(match[3]),
+    protocol: secure ? "https" : "http",
+  }
+}
+
+/** The engine as shown in results. */
+export const dockerTarget = (docker: DockerSection): string => {
+  const address = dockerAddress(docker)
+  if ("error" in address) return redactUrl(docker.host ?? "")
+  return "socketPath" in address
+    ? `unix://${address.socketPath}`
+    : `${address.protocol === "https" ? "https" : "tcp"}://${address.host}:${address.port}`
+}
+
+/** What the probes use of a container, whatever selected it. */
+export interface ContainerRef {
+  readonly id: string
+  /** The container's name without the leading slash. */
+  readonly name: string
+}
+
+export interface DockerEngine {
+  readonly client: Dockerode
+  readonly target: string
+  /** Wraps a dockerode call: aborted when the probe is interrupted, errors become failures. */
+  readonly call: <A>(
+    what: string,
+    run: (abortSignal: AbortSignal) => Promise<A>,
+  ) => Effect.Effect<A, ProbeFailure>
+  /** The containers a selector names (several when a Compose service is scaled). */
+  readonly find: (
+    selector: ContainerSelector,
+  ) => Effect.Effect<ReadonlyArray<ContainerRef>, ProbeFailure>
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/** A dockerode client for the configured engine (no connection is opened until a call). */
+export const makeDockerEngine = (
+  docker: DockerSection,
+  timeoutMs: number,
+): Effect.Effect<DockerEngine, ProbeFailure> =>
+  Effect.gen(function* () {
+    const address = dockerAddress(docker)
+    if ("error" in address)
+      return yield* Effect.fail(new ProbeFailure({ reason: "unsupported", message: address.error }))
+    const Docker = yield* Effect.tryPromise({
+      try: () => loadDockerode(),
+      catch: (error) => failureOf(error, "loading dockerode"),
+    })
+    const target = dockerTarget(docker)
+    const client = new Docker({ ...address, timeout: timeoutMs })
+    const call = <A>(what: string, run: (abortSignal: AbortSignal) => Promise<A>) =>
+      Effect.tryPromise({
+        try: (abortSignal) => run(abortSignal),
+        catch: (error) => {
+          const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode
+          return failureOf(
+            error,
+            `Docker Engine at ${target} (${what})`,
+            typeof statusCode === "number" ? "query-failed" : "connection-reset",
+          )
+        },
+      })
+    const list = (filters: Record<string, Array<string>>) =>
+      call("list containers", (abortSignal) =>
+        client.listContainers({
+          all: true,
+          filters,
+          abortSignal,
+        } as Dockerode.ContainerListOptions),
+      ).pipe(
+        Effect.map((containers) =>
+          containers.map((container) => ({
+            id: container.Id,
+            name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
+          })),
+        ),
+      )
+    const find = (selector: ContainerSelector) =>
+      typeof selector === "string"
+        ? list({ name: [`^/${escapeRegExp(selector)}$`] }).pipe(
+            Effect.flatMap((byName) =>
+              byName.length > 0
+                ? Effect.succeed(byName)
+                : list({ label: [`com.docker.compose.service=${selector}`] }),
+            ),
+          )
+        : list({ label: [selector.label] })
+    return { client, target, call, find }
+  })
+
+/** How a selector reads in a sentence. */
+export const describeSelector = (selector: ContainerSelector): string =>
+  typeof selector === "string" ? `name "${selector}"` : `label ${selector.label}`

@@ -1,0 +1,119 @@
+import { Effect, type Scope } from "effect"
+import { failureOf, type ProbeFailure } from "./ProbeFailure.js"
+
+type Undici = typeof import("undici")
+
+let undiciModule: Promise<Undici> | undefined
+/** undici, loaded on first use (importing @ir/diagnostics stays cheap). */
+export const loadUndici = (): Promise<Undici> => {
+  undiciModule ??= import("undici")
+  return undiciModule
+}
+
+export interface HttpRequest {
+  readonly url: string
+  readonly method?: "GET" | "HEAD" | "POST"
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string
+  /** Read at most this many bytes of the body (default 1 MiB); the rest is discarded. */
+  readonly maxBytes?: number
+  /** The target as shown in messages (redacted). */
+  readonly what: string
+}
+
+export interface HttpAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  /** The media type without parameters, lower-case (`application/health+json`). */
+  readonly contentType?: string
+  readonly body: Buffer
+  readonly truncated: boolean
+  /** From sending the request until the body was read. */
+  readonly latencyMs: number
+}
+
+export interface HttpClient {
+  readonly request: (request: HttpRequest) => Effect.Effect<HttpAnswer, ProbeFailure>
+}
+
+const flattenHeaders = (
+  headers: Record<string, string | Array<string> | undefined>,
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      value === undefined
+        ? []
+        : [[name.toLowerCase(), Array.isArray(value) ? value.join(", ") : value]],
+    ),
+  )
+
+/**
+ * An HTTP client for one run: one undici Agent (connections reused by the run's probes),
+ * destroyed when the run's scope closes. Every request is aborted when its fiber is interrupted
+ * (the probe's timeout).
+ */
+export const acquireHttpClient = (
+  connectTimeoutMs: number,
+): Effect.Effect<HttpClient, ProbeFailure, Scope.Scope> =>
+  Effect.gen(function* () {
+    const undici = yield* Effect.tryPromise({
+      try: () => loadUndici(),
+      catch: (error) => failureOf(error, "loading undici"),
+    })
+    const agent = yield* Effect.acquireRelease(
+      Effect.sync(
+        () =>
+          new undici.Agent({
+            connect: { timeout: connectTimeoutMs },
+            keepAliveTimeout: 1000,
+          }),
+      ),
+      (agent) =>
+        Effect.promise(() => agent.destroy().catch(() => undefined)).pipe(
+          Effect.timeout("1 second"),
+          Effect.ignore,
+        ),
+    )
+    const request = (request: HttpRequest) =>
+      Effect.tryPromise({
+        try: async (signal) => {
+          const started = performance.now()
+          const response = await undici.request(request.url, {
+            method: request.method ?? "GET",
+            ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+            ...(request.body === undefined ? {} : { body: request.body }),
+            dispatcher: agent,
+            signal,
+          })
+          const limit = request.maxBytes ?? 1024 * 1024
+          const chunks: Array<Buffer> = []
+          let size = 0
+          let truncated = false
+          for await (const chunk of response.body) {
+            const buffer = chunk as Buffer
+            if (size + buffer.length > limit) {
+              chunks.push(buffer.subarray(0, limit - size))
+              size = limit
+              truncated = true
+              response.body.destroy()
+              break
+            }
+            chunks.push(buffer)
+            size += buffer.length
+          }
+          const latencyMs = performance.now() - started
+          const headers = flattenHeaders(response.headers)
+          const contentType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+          return {
+            status: response.statusCode,
+            headers,
+            ...(contentType === undefined || contentType === "" ? {} : { contentType }),
+            body: Buffer.concat(chunks),
+            truncated,
+            latencyMs,
+          } satisfies HttpAnswer
+        },
+        catch: (error) => failureOf(error, request.what, "connection-reset"),
+      })
+    return { request }
+  })

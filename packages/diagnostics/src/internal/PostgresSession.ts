@@ -1,0 +1,124 @@
+import { Effect, type Scope } from "effect"
+import type * as Pg from "pg"
+import { redactUrl } from "../Redaction.js"
+import { failureOf, ProbeFailure } from "./ProbeFailure.js"
+
+type PgModule = typeof Pg
+
+let pgModule: Promise<PgModule> | undefined
+/** pg, loaded on first use. */
+export const loadPg = (): Promise<PgModule> => {
+  pgModule ??= import("pg").then(
+    (module) =>
+      (module as unknown as { default?: PgModule }).default ?? (module as unknown as PgModule),
+  )
+  return pgModule
+}
+
+/** The default `application_name` of the probes' session. */
+export const defaultApplicationName = "ir-diagnostics"
+
+export interface PostgresSession {
+  /** Runs a read-only query; rows come back as plain objects. */
+  readonly query: <Row extends object>(
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+  ) => Effect.Effect<ReadonlyArray<Row>, ProbeFailure>
+  /** Milliseconds the connection (TCP, TLS, startup, authentication) took. */
+  readonly connectMs: number
+  readonly applicationName: string
+  /** Where, as shown (`postgres://user:***@host:5432/db`). */
+  readonly target: string
+}
+
+/** SQLSTATE class 28 (invalid authorization) and the server's "too many clients". */
+const sqlReason = (error: unknown): ProbeFailure["reason"] | undefined => {
+  const code = (error as { code?: unknown } | undefined)?.code
+  if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return undefined
+  if (code.startsWith("28")) return "auth"
+  if (code === "57014") return "timeout"
+  if (code === "53300") return "connection-refused"
+  return "query-failed"
+}
+
+const toFailure = (error: unknown, what: string): ProbeFailure => {
+  const reason = sqlReason(error)
+  const failure = failureOf(error, what, "protocol")
+  return reason === undefined
+    ? failure
+    : new ProbeFailure({ reason, message: failure.message, cause: error })
+}
+
+/** Whether a failure is the server refusing a new connection because every slot is taken. */
+export const isTooManyClients = (failure: ProbeFailure): boolean =>
+  (failure.cause as { code?: unknown } | undefined)?.code === "53300"
+
+/**
+ * One read-only session for a run's PostgreSQL probes: `application_name` set,
+ * `default_transaction_read_only` on, `statement_timeout` the probe timeout. Closed (or, if it
+ * hangs, destroyed) when the run's scope closes.
+ */
+export const acquirePostgresSession = (options: {
+  readonly url: string
+  readonly applicationName: string
+  readonly timeoutMs: number
+}): Effect.Effect<PostgresSession, ProbeFailure, Scope.Scope> =>
+  Effect.gen(function* () {
+    const target = redactUrl(options.url)
+    const what = `PostgreSQL at ${target}`
+    const pg = yield* Effect.tryPromise({
+      try: () => loadPg(),
+      catch: (error) => failureOf(error, "loading pg"),
+    })
+    let connected = false
+    const client = yield* Effect.acquireRelease(
+      Effect.try({
+        try: () =>
+          new pg.Client({
+            connectionString: options.url,
+            application_name: options.applicationName,
+            statement_timeout: options.timeoutMs,
+            query_timeout: options.timeoutMs + 250,
+            connectionTimeoutMillis: options.timeoutMs,
+            options: "-c default_transaction_read_only=on",
+          }),
+        catch: (error) => failureOf(error, what, "unsupported"),
+      }),
+      (client) => closeClient(client, () => connected),
+    )
+    // An error event after connecting (server shutdown) must not crash the process.
+    client.on("error", () => undefined)
+    const started = performance.now()
+    yield* Effect.tryPromise({
+      try: () => client.connect(),
+      catch: (error) => toFailure(error, what),
+    })
+    const connectMs = performance.now() - started
+    connected = true
+    // One query at a time on the shared session (pg deprecates queueing on a busy client).
+    const lock = yield* Effect.makeSemaphore(1)
+    const query = <Row extends object>(sql: string, params?: ReadonlyArray<unknown>) =>
+      lock.withPermits(1)(
+        Effect.tryPromise({
+          try: async () =>
+            (await client.query(sql, params === undefined ? [] : [...params])).rows as Array<Row>,
+          catch: (error) => toFailure(error, what),
+        }),
+      )
+    return { query, connectMs, applicationName: options.applicationName, target }
+  })
+
+/** A graceful goodbye for a working session (bounded); a socket that never connected is destroyed. */
+const closeClient = (client: Pg.Client, connected: () => boolean): Effect.Effect<void> => {
+  const destroy = () => {
+    const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } })
+      .connection?.stream
+    stream?.destroy?.()
+  }
+  if (!connected()) return Effect.sync(destroy)
+  return Effect.promise(() => client.end().catch(() => undefined)).pipe(
+    Effect.timeout("500 millis"),
+    Effect.catchAll(() => Effect.sync(destroy)),
+    Effect.ensuring(Effect.sync(destroy)),
+  )
+}

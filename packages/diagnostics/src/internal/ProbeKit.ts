@@ -1,0 +1,138 @@
+import type { Observation, Probe, Signal, Threshold } from "@ir/core"
+import type { Effect } from "effect"
+import type { DiagnosticsConfig } from "../DiagnosticsConfig.js"
+import type { Measurement, ProbeCause, ProbeStatus } from "../ProbeResult.js"
+import * as ThresholdSetting from "../ThresholdSetting.js"
+import type { DockerEngine } from "./DockerEngine.js"
+import type { HttpClient } from "./HttpClient.js"
+import type { PostgresSession } from "./PostgresSession.js"
+import type { ProbeFailure } from "./ProbeFailure.js"
+
+/** A signal value a probe produced (the runner stamps time and source). */
+export interface SignalEntry {
+  readonly signal: string
+  readonly value: Signal.SignalValue
+  readonly over?: Observation.Sustained
+}
+
+/** What a probe's body returns; the runner adds id, target, duration and timestamps. */
+export interface ProbeReport {
+  readonly status: ProbeStatus
+  readonly summary: string
+  readonly observations?: ReadonlyArray<Measurement>
+  readonly signals?: ReadonlyArray<SignalEntry>
+  readonly details?: Readonly<Record<string, unknown>>
+  readonly cause?: ProbeCause
+}
+
+export type SystemInformation = typeof import("systeminformation")
+
+/** Everything a probe may use during one run; clients are shared by the run's probes. */
+export interface ProbeContext {
+  readonly config: DiagnosticsConfig
+  readonly thresholds: Threshold.Thresholds
+  readonly overrides: ThresholdSetting.Overrides
+  /** This probe's timeout in milliseconds. */
+  readonly timeoutMs: number
+  readonly now: () => Date
+  readonly http: Effect.Effect<HttpClient, ProbeFailure>
+  readonly postgres: Effect.Effect<PostgresSession, ProbeFailure>
+  readonly docker: Effect.Effect<DockerEngine, ProbeFailure>
+  readonly systemInformation: Effect.Effect<SystemInformation, ProbeFailure>
+}
+
+/** A documented option of a probe (a path in the configuration). */
+export interface OptionDoc {
+  readonly path: string
+  readonly description: string
+  readonly default?: string
+}
+
+/** A documented measurement of a probe. */
+export interface MeasurementDoc {
+  readonly name: string
+  readonly unit?: string
+  readonly description: string
+  readonly threshold?: string
+}
+
+/** A probe: how to tell whether it is configured, how to run it, and what it documents. */
+export interface ProbeImplementation {
+  readonly id: Probe.ProbeId
+  /** The target shown in results (redacted), or `undefined` when the probe is not configured. */
+  readonly target: (config: DiagnosticsConfig) => string | undefined
+  /** Why it is not configured, for `probesFor`. */
+  readonly requires: string
+  readonly run: (context: ProbeContext) => Effect.Effect<ProbeReport, ProbeFailure>
+  /** Signals that not answering within the timeout stands for (`reachable = false`). */
+  readonly noAnswer?: (config: DiagnosticsConfig) => ReadonlyArray<SignalEntry>
+  readonly options: ReadonlyArray<OptionDoc>
+  readonly measurements: ReadonlyArray<MeasurementDoc>
+  /** Named thresholds the probe grades with. */
+  readonly thresholds: ReadonlyArray<string>
+  /** When the probe reports `unknown`, in words. */
+  readonly unknownWhen: string
+}
+
+/** The levels of a named threshold in this run. */
+export const levelsOf = (context: ProbeContext, name: string): ThresholdSetting.Levels =>
+  ThresholdSetting.levels(context.thresholds, context.overrides, name)
+
+/**
+ * A measurement graded against a named threshold: the status and the measurement with its levels
+ * as numbers (in the value's unit, percentages resolved against `total`).
+ */
+export const graded = (
+  context: ProbeContext,
+  threshold: string,
+  measurement: Omit<Measurement, "warn" | "critical">,
+  total?: number,
+): { readonly status: "ok" | "warn" | "critical"; readonly measurement: Measurement } => {
+  const levels = levelsOf(context, threshold)
+  const numbers = ThresholdSetting.numbers(levels, total)
+  return {
+    status: ThresholdSetting.grade(measurement.value, levels, total),
+    measurement: { ...measurement, ...numbers },
+  }
+}
+
+/** A signal entry, omitting `over` when absent. */
+export const signal = (
+  key: string,
+  value: Signal.SignalValue,
+  over?: Observation.Sustained,
+): SignalEntry => (over === undefined ? { signal: key, value } : { signal: key, value, over })
+
+const round = (value: number, digits: number) => {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}
+
+/** `0.123` → `"123 ms"`, `2.5` → `"2.5 s"`, `620` → `"10m 20s"`. */
+export const formatSeconds = (seconds: number): string => {
+  if (seconds < 1) return `${round(seconds * 1000, seconds < 0.01 ? 2 : 0)} ms`
+  if (seconds < 60) return `${round(seconds, 1)} s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m ${Math.round(seconds % 60)}s`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return `${hours}h ${minutes % 60}m`
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`
+}
+
+/** `1536` → `"1.5 KiB"`. */
+export const formatBytes = (bytes: number): string => {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"]
+  let value = bytes
+  let unit = 0
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return `${unit === 0 ? value : round(value, 1)} ${units[unit]}`
+}
+
+/** `0.1234` → `"12.3%"`. */
+export const formatRatio = (ratio: number): string => `${round(ratio * 100, 1)}%`
+
+/** Rounds a ratio or a number of seconds for signals and performance data. */
+export const precise = (value: number, digits = 6): number => round(value, digits)
