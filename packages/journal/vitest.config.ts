@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/globalSetup.ts"],
     reporters: ["default", ["json", { outputFile: "test-results.json" }]],
     testTimeout: 30_000,
   },

@@ -517,6 +517,8 @@ export const openPostgresJournal = (
       // An idle connection that the server drops must not crash the process; the next query
       // gets a fresh connection or a clear error.
       pool.on("error", () => undefined)
+      // The same for a connection in use: its query fails with the cause, which is reported.
+      pool.on("connect", (client) => client.on("error", () => undefined))
       try {
         const client = await pool.connect()
         try {

@@ -18,6 +18,14 @@ const EventSchema = (
 const encodeEvent = Schema.encodeUnknownEither(EventSchema)
 const decodeEvent = Schema.decodeUnknownEither(EventSchema)
 
+/** Each problem on one line: the field's path and what was expected there. */
+const describeParseError = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) =>
+      issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`,
+    )
+    .join("; ")
+
 /** The JSON-ready form of each event; the first invalid one is the error. */
 export const encodeEvents = (
   events: ReadonlyArray<unknown>,
@@ -30,7 +38,7 @@ export const encodeEvents = (
         new JournalInvalidEvent({
           reason: "schema",
           index,
-          cause: new Error(ParseResult.TreeFormatter.formatErrorSync(result.left)),
+          cause: new Error(describeParseError(result.left)),
         }),
       )
     encoded.push(result.right)
@@ -45,7 +53,7 @@ export const decodeStoredEvent = (stored: unknown): Either.Either<Event, string>
       typeof stored === "object" && stored !== null && "type" in stored
         ? String((stored as { type: unknown }).type)
         : "?"
-    return `event of type "${type}" does not match this version's event schema (written by a newer @ir/core?): ${ParseResult.TreeFormatter.formatErrorSync(error).split("\n")[0]}`
+    return `event of type "${type}" does not match this version's event schema (written by a newer @ir/core?): ${describeParseError(error)}`
   })
 
 /** Applies events to a state in order; the first impossible one is the error. */

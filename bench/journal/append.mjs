@@ -1,0 +1,128 @@
+// Appends per second of @ir/journal, each backend against its bare baseline measured in the same
+// run: the file journal against an append + fsync loop on one open file, the PostgreSQL journal
+// against a loop of single-row INSERTs (each its own transaction, so each commit is flushed, as
+// the journal's are).
+//
+//   npm run build -w @ir/journal   # or: cd packages/journal && npx tsup
+//   node bench/journal/append.mjs [appends]          # file backend only
+//   bash scripts/with-services.sh node bench/journal/append.mjs   # + PostgreSQL (IR_TEST_PG_URL)
+//
+// IR_TEST_PG_URL names the database; a schema of its own is dropped after.
+import { randomBytes } from "node:crypto"
+import { mkdtemp, open, rm } from "node:fs/promises"
+import { createRequire } from "node:module"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const require = createRequire(new URL("../../packages/journal/package.json", import.meta.url))
+const { Effect } = await import(require.resolve("effect"))
+const pg = (await import(require.resolve("pg"))).default
+const { openFileJournal, openPostgresJournal } = await import(
+  new URL("../../packages/journal/dist/index.js", import.meta.url).href
+)
+
+const appends = Number(process.argv[2] ?? 300)
+const pgUrl = process.env.IR_TEST_PG_URL
+const run = (effect) => Effect.runPromise(effect)
+
+const perSecond = async (count, body) => {
+  const started = process.hrtime.bigint()
+  for (let index = 0; index < count; index += 1) await body(index)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  return count / seconds
+}
+
+const event = (index) => ({
+  type: "update-posted",
+  at: new Date(),
+  progress: `step ${index}`,
+  status: "investigating",
+  nextSteps: "keep watching the error rate",
+})
+
+const opened = {
+  at: new Date(Date.now() - 60_000),
+  title: "Benchmark incident",
+  severity: "P2",
+  playbooks: ["high-error-rate"],
+  summary: "appends per second",
+}
+
+const line = (index) =>
+  `${JSON.stringify({ seq: index + 2, event: { ...event(index), at: new Date().toISOString() } })}\n`
+
+const results = []
+
+// ---------------------------------------------------------------------- file
+{
+  const dir = await mkdtemp(join(tmpdir(), "ir-journal-bench-"))
+  try {
+    const handle = await open(join(dir, "baseline.jsonl"), "a")
+    const baseline = await perSecond(appends, async (index) => {
+      await handle.appendFile(line(index))
+      await handle.sync()
+    })
+    await handle.close()
+    const journal = await run(openFileJournal({ dir: join(dir, "journal") }))
+    const { incident } = await run(journal.open(opened))
+    const measured = await perSecond(appends, (index) =>
+      run(journal.append(incident.id, [event(index)])),
+    )
+    await run(journal.close)
+    results.push({
+      backend: "file",
+      baseline: "appendFile + fsync",
+      baselineRate: baseline,
+      rate: measured,
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+// ------------------------------------------------------------------ postgres
+if (pgUrl === undefined) {
+  console.error("PostgreSQL skipped: set IR_TEST_PG_URL or run through scripts/with-services.sh")
+} else {
+  const schema = `ir_journal_bench_${randomBytes(4).toString("hex")}`
+  const client = new pg.Client({ connectionString: pgUrl, statement_timeout: 10_000 })
+  await client.connect()
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`)
+    await client.query(
+      `CREATE TABLE ${schema}.baseline (incident_id uuid, seq integer, body jsonb, PRIMARY KEY (incident_id, seq))`,
+    )
+    const id = "00000000-0000-4000-8000-000000000000"
+    const baseline = await perSecond(appends, (index) =>
+      client.query(`INSERT INTO ${schema}.baseline VALUES ($1, $2, $3)`, [
+        id,
+        index + 1,
+        JSON.stringify(event(index)),
+      ]),
+    )
+    const journal = await run(openPostgresJournal({ url: pgUrl, schema }))
+    const { incident } = await run(journal.open(opened))
+    const measured = await perSecond(appends, (index) =>
+      run(journal.append(incident.id, [event(index)])),
+    )
+    await run(journal.close)
+    results.push({
+      backend: "postgres",
+      baseline: "bare INSERT",
+      baselineRate: baseline,
+      rate: measured,
+    })
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client.end()
+  }
+}
+
+console.log(`${appends} appends of one event each, one writer, Node ${process.version}`)
+for (const result of results) {
+  console.log(
+    `${result.backend.padEnd(9)} ${result.rate.toFixed(0).padStart(6)} appends/s   ` +
+      `${result.baseline}: ${result.baselineRate.toFixed(0).padStart(6)}/s   ` +
+      `ratio ${(result.rate / result.baselineRate).toFixed(2)}`,
+  )
+}

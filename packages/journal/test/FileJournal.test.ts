@@ -1,0 +1,185 @@
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtemp, readdir, rm } from "node:fs/promises"
+import { hostname, tmpdir } from "node:os"
+import { join } from "node:path"
+import { Either } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { defaultJournalDir, openFileJournal } from "../src/index.js"
+import { attempt, downInput, journalContract, run } from "./JournalContract.js"
+
+const base = mkdtempSync(join(tmpdir(), "ir-journal-test-"))
+afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+journalContract("file", async () => {
+  const dir = await mkdtemp(join(base, "contract-"))
+  return {
+    open: () => openFileJournal({ dir }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  }
+})
+
+const freshDir = () => mkdtemp(join(base, "file-"))
+
+describe("file journal on disk", () => {
+  it("defaults to the XDG state directory", () => {
+    expect(defaultJournalDir({ XDG_STATE_HOME: "/state" })).toBe("/state/ir/journal")
+    expect(defaultJournalDir({ HOME: "/home/alice" })).toBe("/home/alice/.local/state/ir/journal")
+    // A relative XDG_STATE_HOME is invalid per the XDG spec and ignored.
+    expect(defaultJournalDir({ XDG_STATE_HOME: "state", HOME: "/home/bob" })).toBe(
+      "/home/bob/.local/state/ir/journal",
+    )
+  })
+
+  it("creates the default directory from the environment it is given", async () => {
+    const home = await freshDir()
+    const journal = await run(openFileJournal({ env: { HOME: home } }))
+    expect(journal.location).toBe(join(home, ".local/state/ir/journal"))
+    const { incident } = await run(journal.open(downInput()))
+    await run(journal.close)
+    const lines = readFileSync(
+      join(home, ".local/state/ir/journal/incidents", `${incident.humanId}.jsonl`),
+      "utf8",
+    )
+    // One JSON line per event, the event as core's Schema encodes it (ISO dates), plus its seq.
+    const [first] = lines
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+    expect(first).toMatchObject({
+      seq: 1,
+      incident: { id: incident.id, humanId: "INC-2026-0001" },
+      event: { type: "opened", at: "2026-11-28T10:00:00.000Z", incidentId: "INC-2026-0001" },
+    })
+  })
+
+  it("reports a torn last record, keeps what came before, and never glues onto it", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const { incident } = await run(journal.open(downInput()))
+    await run(
+      journal.append(incident.id, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:04:00Z"), by: "alice" },
+      ]),
+    )
+    const file = join(dir, "incidents", `${incident.humanId}.jsonl`)
+    const complete = readFileSync(file).length
+    const tornBytes = '{"seq":3,"event":{"type":"mitigated","at":"2026-11-28T10:'
+    appendFileSync(file, tornBytes) // what a writer killed mid-write leaves
+
+    const reopened = await run(openFileJournal({ dir }))
+    const record = await run(reopened.read(incident.humanId))
+    expect(record.sequence).toBe(2)
+    expect(record.events.map((event) => event.type)).toEqual(["opened", "acknowledged"])
+    expect(record.torn).toEqual({ file, offset: complete, length: tornBytes.length })
+    expect((await run(reopened.read(incident.humanId))).torn).toBeDefined() // reads don't repair
+
+    const appended = await run(
+      reopened.append(
+        incident.humanId,
+        [{ type: "mitigated", at: new Date("2026-11-28T10:20:00Z"), summary: "failover" }],
+        { expectedSequence: 2 },
+      ),
+    )
+    expect(appended.sequence).toBe(3)
+    expect(appended.repaired).toEqual({
+      file,
+      offset: complete,
+      length: tornBytes.length,
+      preservedAs: `${file}.torn-${complete}`,
+    })
+    expect(readFileSync(`${file}.torn-${complete}`, "utf8")).toBe(tornBytes)
+    for (const line of readFileSync(file, "utf8").trimEnd().split("\n")) JSON.parse(line)
+    const after = await run(journal.read(incident.id)) // the first writer catches up too
+    expect(after.sequence).toBe(3)
+    expect(after.torn).toBeUndefined()
+    await run(journal.close)
+    await run(reopened.close)
+  })
+
+  it("treats an unparseable last line as torn, and one in the middle as corruption", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const { incident } = await run(journal.open(downInput()))
+    const file = join(dir, "incidents", `${incident.humanId}.jsonl`)
+    const good = readFileSync(file, "utf8")
+    appendFileSync(file, '{"seq":2,"ev\n')
+    const torn = await run(openFileJournal({ dir }))
+    expect((await run(torn.read(incident.humanId))).torn?.offset).toBe(good.length)
+    await run(torn.close)
+
+    writeFileSync(
+      file,
+      `${good}{"seq":2,"ev\n{"seq":3,"event":{"type":"acknowledged","at":"2026-11-28T10:05:00.000Z","by":"x"}}\n`,
+    )
+    const corrupt = await run(openFileJournal({ dir }))
+    const result = await attempt(corrupt.read(incident.humanId))
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: "JournalUnavailable",
+      reason: "corrupt",
+      location: `${file} at byte ${good.length}`,
+    })
+    await run(corrupt.close)
+    await run(journal.close)
+  })
+
+  it("takes over a lock left by a dead process", async () => {
+    const dir = await freshDir()
+    const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" })
+    await once(child, "exit")
+    const holder = { pid: child.pid, host: hostname(), token: "dead", since: "" }
+    writeFileSync(join(dir, "journal.lock"), JSON.stringify(holder))
+    writeFileSync(join(dir, `.owner.${child.pid}.dead`), JSON.stringify(holder))
+    const journal = await run(openFileJournal({ dir, lockTimeoutMs: 2_000 }))
+    const { incident } = await run(journal.open(downInput()))
+    expect(incident.humanId).toBe("INC-2026-0001")
+    expect(await readdir(dir)).not.toContain(`.owner.${child.pid}.dead`) // the crash's litter
+    await run(journal.close)
+  })
+
+  it("waits for a live holder, then names the lock and its holder", async () => {
+    const dir = await freshDir()
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], {
+      stdio: "ignore",
+    })
+    try {
+      const holder = { pid: child.pid, host: hostname(), token: "live", since: "" }
+      writeFileSync(join(dir, "journal.lock"), JSON.stringify(holder))
+      const journal = await run(openFileJournal({ dir, lockTimeoutMs: 300 }))
+      const started = Date.now()
+      const result = await attempt(journal.list())
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: "JournalUnavailable",
+        reason: "busy",
+        location: join(dir, "journal.lock"),
+      })
+      expect(Either.isLeft(result) && result.left.message).toContain(`pid ${child.pid}`)
+      child.kill("SIGKILL")
+      await once(child, "exit")
+      expect(await run(journal.list())).toEqual([]) // holder gone: the stale lock is broken
+      await run(journal.close)
+    } finally {
+      child.kill("SIGKILL")
+    }
+  })
+
+  it("names the directory when it cannot be written, without a stack trace", async () => {
+    // Tests run as root, where permission bits don't stop writes: a directory under a regular
+    // file fails for everyone (ENOTDIR).
+    const file = join(await freshDir(), "not-a-directory")
+    writeFileSync(file, "")
+    const dir = join(file, "journal")
+    const result = await attempt(openFileJournal({ dir }))
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: "JournalUnavailable",
+      reason: "unwritable",
+      location: dir,
+    })
+    const message = Either.isLeft(result) ? result.left.message : ""
+    expect(message).toContain(dir)
+    expect(message).toContain("ENOTDIR")
+    expect(message).not.toMatch(/\n\s+at /)
+  })
+})

@@ -1,0 +1,332 @@
+// The behaviour every journal backend owes its users, run against each backend by its test file.
+import type { IncidentEvent } from "@ir/core"
+import { Effect, Either, Option } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import type { Journal, JournalUnavailable, OpenInput } from "../src/index.js"
+
+type Event = IncidentEvent.IncidentEvent
+
+/** A fresh, empty journal location; `open` may be called several times (several writers). */
+export interface JournalLocation {
+  readonly open: () => Effect.Effect<Journal, JournalUnavailable>
+  readonly cleanup: () => Promise<void>
+}
+
+export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)
+export const attempt = <A, E>(effect: Effect.Effect<A, E>): Promise<Either.Either<A, E>> =>
+  Effect.runPromise(Effect.either(effect))
+
+const at = (time: string) => new Date(`2026-11-28T${time}Z`)
+
+export const downInput = (overrides: Partial<OpenInput> = {}): OpenInput => ({
+  at: at("10:00:00"),
+  title: "System completely down",
+  severity: "P0",
+  playbooks: ["system-down"],
+  summary: "Health check endpoint unreachable",
+  impact: "All users",
+  by: "alice",
+  ...overrides,
+})
+
+export const journalContract = (name: string, fresh: () => Promise<JournalLocation>): void => {
+  describe(`${name} journal (contract)`, () => {
+    const opened: Array<Journal> = []
+    const cleanups: Array<() => Promise<void>> = []
+
+    const journalAt = async (location: JournalLocation): Promise<Journal> => {
+      const journal = await run(location.open())
+      opened.push(journal)
+      return journal
+    }
+    const freshJournal = async (): Promise<{ journal: Journal; location: JournalLocation }> => {
+      const location = await fresh()
+      cleanups.push(location.cleanup)
+      return { journal: await journalAt(location), location }
+    }
+
+    afterEach(async () => {
+      for (const journal of opened.splice(0)) await run(journal.close)
+      for (const cleanup of cleanups.splice(0)) await cleanup()
+    })
+
+    it("gives incidents INC-YYYY-NNNN ids counted per year, and a stable UUID", async () => {
+      const { journal } = await freshJournal()
+      const first = await run(journal.open(downInput()))
+      const second = await run(journal.open(downInput({ title: "Disk almost full" })))
+      const nextYear = await run(journal.open(downInput({ at: new Date("2027-01-01T00:00:05Z") })))
+      expect([first.incident.humanId, second.incident.humanId, nextYear.incident.humanId]).toEqual([
+        "INC-2026-0001",
+        "INC-2026-0002",
+        "INC-2027-0001",
+      ])
+      expect(first.created).toBe(true)
+      expect(first.incident.id).toMatch(/^[0-9a-f-]{36}$/)
+      expect(first.incident.sequence).toBe(1)
+      expect(first.incident.state.id).toBe("INC-2026-0001")
+      expect(first.incident.events[0]).toMatchObject({
+        type: "opened",
+        incidentId: "INC-2026-0001",
+      })
+      const byHuman = await run(journal.read("INC-2026-0002"))
+      const byUuid = await run(journal.read(second.incident.id))
+      expect(byUuid.humanId).toBe("INC-2026-0002")
+      expect(byUuid.events).toEqual(byHuman.events)
+      expect(byHuman.title).toBe("Disk almost full")
+    })
+
+    it("keeps every event across a reopen, in order, decoded with Dates", async () => {
+      const { journal, location } = await freshJournal()
+      const { incident } = await run(journal.open(downInput()))
+      const events: Array<Event> = [
+        { type: "acknowledged", at: at("10:04:00"), by: "alice" },
+        { type: "flag-raised", at: at("10:10:00"), flag: "customer-impact-increasing" },
+        {
+          type: "update-posted",
+          at: at("10:30:00"),
+          progress: "API container restarted",
+          status: "investigating",
+          nextSteps: "watch the error rate",
+          eta: "11:00",
+          by: "alice",
+        },
+        {
+          type: "action-taken",
+          at: at("10:31:00"),
+          action: "restart-container",
+          target: "iot-api",
+          dryRun: false,
+          outcome: "succeeded",
+          detail: "restarted in 4 s",
+        },
+        { type: "escalated", at: at("10:32:00"), level: 1, to: "team-lead", rule: "p0-30min" },
+        { type: "severity-changed", at: at("10:40:00"), severity: "P1", reason: "partial" },
+        { type: "mitigated", at: at("10:50:00"), summary: "traffic served", by: "bob" },
+        { type: "resolved", at: at("11:25:00"), resolution: "memory limit raised", by: "bob" },
+        { type: "postmortem-scheduled", at: at("11:30:00"), scheduledFor: at("15:00:00") },
+      ]
+      const appended = await run(
+        journal.append(incident.humanId, events, { expectedSequence: incident.sequence }),
+      )
+      expect(appended.sequence).toBe(10)
+      expect(appended.state.status).toBe("resolved")
+      await run(journal.close)
+      const reopened = await journalAt(location)
+      const record = await run(reopened.read(incident.id))
+      expect(record.sequence).toBe(10)
+      expect(record.events.slice(1)).toEqual(events)
+      expect(record.state.resolvedAt).toEqual(at("11:25:00"))
+      expect(record.state.severity).toBe("P1")
+      expect(record.status).toBe("resolved")
+      expect(record.resolvedAt).toEqual(at("11:25:00"))
+      expect(record.torn).toBeUndefined()
+    })
+
+    it("refuses an impossible event with core's transition error and writes nothing", async () => {
+      const { journal } = await freshJournal()
+      const { incident } = await run(journal.open(downInput()))
+      const result = await attempt(
+        journal.append(incident.humanId, [
+          { type: "acknowledged", at: at("10:01:00"), by: "alice" },
+          { type: "postmortem-scheduled", at: at("10:02:00"), scheduledFor: at("15:00:00") },
+        ]),
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("IncidentTransitionError")
+      expect(Either.isLeft(result) && result.left.message).toMatch(/resolved first/)
+      const record = await run(journal.read(incident.humanId))
+      expect(record.sequence).toBe(1) // the valid acknowledgement before it was not written either
+      const early = await attempt(
+        journal.append(incident.humanId, [{ type: "acknowledged", at: at("09:00:00"), by: "x" }]),
+      )
+      expect(Either.isLeft(early) && early.left._tag).toBe("IncidentTransitionError")
+    })
+
+    it("refuses an event that does not match the schema, naming it", async () => {
+      const { journal } = await freshJournal()
+      const { incident } = await run(journal.open(downInput()))
+      const bad = { type: "severity-changed", at: at("10:01:00"), severity: "P9", reason: "?" }
+      const result = await attempt(journal.append(incident.humanId, [bad as unknown as Event]))
+      expect(Either.isLeft(result) && result.left._tag).toBe("JournalInvalidEvent")
+      expect(Either.isLeft(result) && result.left.message).toMatch(/event 1 .*P9|P9/s)
+      const badOpen = await attempt(journal.open(downInput({ severity: "P7" as "P0" })))
+      expect(Either.isLeft(badOpen) && badOpen.left._tag).toBe("JournalInvalidEvent")
+      expect((await run(journal.read(incident.humanId))).sequence).toBe(1)
+      expect(await run(journal.list())).toHaveLength(1)
+    })
+
+    it("fails a stale expected sequence with a typed conflict", async () => {
+      const { journal } = await freshJournal()
+      const { incident } = await run(journal.open(downInput()))
+      await run(
+        journal.append(incident.humanId, [{ type: "acknowledged", at: at("10:04:00"), by: "a" }], {
+          expectedSequence: 1,
+        }),
+      )
+      const stale = await attempt(
+        journal.append(
+          incident.humanId,
+          [{ type: "mitigated", at: at("10:05:00"), summary: "failover" }],
+          { expectedSequence: 1 },
+        ),
+      )
+      expect(Either.isLeft(stale) && stale.left).toMatchObject({
+        _tag: "JournalConflict",
+        reason: "sequence-conflict",
+        incidentId: "INC-2026-0001",
+        expectedSequence: 1,
+        actualSequence: 2,
+      })
+      expect((await run(journal.read(incident.id))).sequence).toBe(2)
+    })
+
+    it("lets one of two racing resolutions win; the other gets the conflict", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location)
+      const { incident } = await run(journal.open(downInput()))
+      const resolve = (writer: Journal, by: string) =>
+        attempt(
+          writer.append(
+            incident.humanId,
+            [{ type: "resolved", at: at("11:00:00"), resolution: `restarted by ${by}`, by }],
+            { expectedSequence: incident.sequence },
+          ),
+        )
+      const results = await Promise.all([resolve(journal, "alice"), resolve(other, "bob")])
+      expect(results.filter(Either.isRight)).toHaveLength(1)
+      const lost = results.find(Either.isLeft)
+      expect(lost && Either.isLeft(lost) && lost.left._tag).toBe("JournalConflict")
+      const record = await run(journal.read(incident.humanId))
+      expect(record.sequence).toBe(2)
+      expect(record.events.filter((event) => event.type === "resolved")).toHaveLength(1)
+    })
+
+    it("opens one incident for two racing opens with the same alert key", async () => {
+      const { journal, location } = await freshJournal()
+      const replica = await journalAt(location)
+      const key = '{}/{severity="critical"}:{alertname="ApiDown"}'
+      const input = downInput({ source: { kind: "alert", key } })
+      const [a, b] = await Promise.all([run(journal.open(input)), run(replica.open(input))])
+      expect([a.created, b.created].sort()).toEqual([false, true])
+      expect(a.incident.id).toBe(b.incident.id)
+      expect(await run(journal.list())).toHaveLength(1)
+      const found = await run(replica.findByDedupKey(key))
+      expect(Option.getOrThrow(found).humanId).toBe(a.incident.humanId)
+      expect(Option.isNone(await run(journal.findByDedupKey("no-such-key")))).toBe(true)
+
+      // Resolved, the same alert firing again is a new incident.
+      await run(
+        journal.append(a.incident.id, [{ type: "resolved", at: at("10:30:00"), resolution: "ok" }]),
+      )
+      const again = await run(replica.open({ ...input, at: at("12:00:00") }))
+      expect(again.created).toBe(true)
+      expect(again.incident.humanId).toBe("INC-2026-0002")
+      expect(Option.getOrThrow(await run(journal.findByDedupKey(key))).humanId).toBe(
+        "INC-2026-0002",
+      )
+      const explicit = await run(journal.open(downInput({ dedupKey: "fp-1", at: at("12:01:00") })))
+      const same = await run(replica.open(downInput({ dedupKey: "fp-1", at: at("12:02:00") })))
+      expect(same).toMatchObject({ created: false, incident: { id: explicit.incident.id } })
+    })
+
+    it("lists by status, severity, playbook and time, newest first", async () => {
+      const { journal } = await freshJournal()
+      const down = await run(journal.open(downInput({ at: at("08:00:00") })))
+      const errors = await run(
+        journal.open(
+          downInput({
+            at: at("09:00:00"),
+            title: "High error rate",
+            severity: "P1",
+            playbooks: ["high-error-rate", "database-issues"],
+          }),
+        ),
+      )
+      const disk = await run(
+        journal.open(
+          downInput({ at: at("10:00:00"), severity: "P2", playbooks: ["resource-exhaustion"] }),
+        ),
+      )
+      await run(
+        journal.append(down.incident.id, [
+          { type: "resolved", at: at("08:30:00"), resolution: "ok" },
+        ]),
+      )
+      await run(
+        journal.append(errors.incident.id, [{ type: "acknowledged", at: at("09:01:00"), by: "x" }]),
+      )
+      const ids = async (filter: Parameters<Journal["list"]>[0]) =>
+        (await run(journal.list(filter))).map((summary) => summary.humanId)
+      expect(await ids({})).toEqual(["INC-2026-0003", "INC-2026-0002", "INC-2026-0001"])
+      expect(await ids({ status: "resolved" })).toEqual(["INC-2026-0001"])
+      expect(await ids({ status: ["open", "acknowledged"] })).toEqual([
+        "INC-2026-0003",
+        "INC-2026-0002",
+      ])
+      expect(await ids({ severity: ["P0", "P1"] })).toEqual(["INC-2026-0002", "INC-2026-0001"])
+      expect(await ids({ playbook: "database-issues" })).toEqual(["INC-2026-0002"])
+      expect(await ids({ openedAfter: at("09:00:00") })).toEqual(["INC-2026-0003", "INC-2026-0002"])
+      expect(await ids({ openedBefore: at("09:00:00") })).toEqual(["INC-2026-0001"])
+      expect(await ids({ limit: 1 })).toEqual(["INC-2026-0003"])
+      const [summary] = await run(journal.list({ status: "acknowledged" }))
+      expect(summary).toMatchObject({
+        id: errors.incident.id,
+        title: "High error rate",
+        severity: "P1",
+        status: "acknowledged",
+        sequence: 2,
+        openedAt: at("09:00:00"),
+      })
+      expect(disk.incident.status).toBe("open")
+    })
+
+    it("says which incident does not exist", async () => {
+      const { journal } = await freshJournal()
+      for (const id of ["INC-2026-0999", "0b9c4f3e-2f7a-4c1e-9a55-3d4f0d1e2a6b", "nonsense"]) {
+        const read = await attempt(journal.read(id))
+        expect(Either.isLeft(read) && read.left).toMatchObject({
+          _tag: "JournalNotFound",
+          incidentId: id,
+        })
+        const append = await attempt(
+          journal.append(id, [{ type: "acknowledged", at: at("10:00:00"), by: "x" }]),
+        )
+        expect(Either.isLeft(append) && append.left._tag).toBe("JournalNotFound")
+      }
+    })
+
+    it("keeps the order of events appended by two writers at once", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location)
+      const { incident } = await run(journal.open(downInput({ at: new Date(Date.now() - 1000) })))
+      const burst = (writer: Journal, label: string) =>
+        Effect.forEach(
+          Array.from({ length: 20 }, (_, index) => index),
+          (index) =>
+            Effect.suspend(() =>
+              writer.append(incident.id, [
+                {
+                  type: "update-posted",
+                  at: new Date(),
+                  progress: `${label} ${index}`,
+                  status: "investigating",
+                  nextSteps: "continue",
+                },
+              ]),
+            ).pipe(
+              Effect.retry({
+                while: (error) => error._tag === "IncidentTransitionError",
+                times: 50,
+              }),
+            ),
+          { concurrency: 4 },
+        )
+      await run(Effect.all([burst(journal, "a"), burst(other, "b")], { concurrency: 2 }))
+      const record = await run(journal.read(incident.id))
+      expect(record.sequence).toBe(41)
+      const progress = record.events.flatMap((event) =>
+        event.type === "update-posted" ? [event.progress] : [],
+      )
+      expect(new Set(progress).size).toBe(40)
+    })
+  })
+}

@@ -1,0 +1,167 @@
+import { spawnSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Either } from "effect"
+import pg from "pg"
+import { describe, expect, it } from "vitest"
+import { openPostgresJournal } from "../src/index.js"
+import { attempt, downInput, journalContract, run } from "./JournalContract.js"
+import { requireService } from "./requireService.js"
+
+const pgUrl = requireService("IR_TEST_PG_URL")
+const clusterScript = requireService("IR_TEST_PG_CLUSTER_SCRIPT")
+
+/** A schema of its own for each test: isolated counters and tables, dropped afterwards. */
+const freshSchema = () => `ir_journal_test_${randomBytes(6).toString("hex")}`
+
+const dropSchema = async (url: string, schema: string) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  } finally {
+    await client.end()
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(),
+      )
+    })
+  })
+
+describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
+  const url = pgUrl as string
+
+  journalContract("postgres", async () => {
+    const schema = freshSchema()
+    return {
+      open: () => openPostgresJournal({ url, schema, poolSize: 3 }),
+      cleanup: () => dropSchema(url, schema),
+    }
+  })
+
+  it("applies its migrations once, even when replicas start together", async () => {
+    const schema = freshSchema()
+    try {
+      const journals = await run(
+        Effect.all(
+          Array.from({ length: 4 }, () => openPostgresJournal({ url, schema, poolSize: 1 })),
+          { concurrency: "unbounded" },
+        ),
+      )
+      for (const journal of journals) await run(journal.close)
+      const again = await run(openPostgresJournal({ url, schema }))
+      await run(again.close)
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`)
+      await client.end()
+      expect(rows).toEqual([{ version: 1 }])
+    } finally {
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("stores each event keyed by (incident, sequence) with its type, time and JSON body", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    try {
+      const { incident } = await run(journal.open(downInput()))
+      await run(
+        journal.append(incident.humanId, [
+          { type: "acknowledged", at: new Date("2026-11-28T10:04:00Z"), by: "alice" },
+        ]),
+      )
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      const { rows } = await client.query(
+        `SELECT seq, type, at, body FROM ${schema}.incident_events WHERE incident_id = $1 ORDER BY seq`,
+        [incident.id],
+      )
+      await client.end()
+      expect(rows).toMatchObject([
+        { seq: 1, type: "opened", body: { incidentId: "INC-2026-0001", severity: "P0" } },
+        {
+          seq: 2,
+          type: "acknowledged",
+          at: new Date("2026-11-28T10:04:00Z"),
+          body: { type: "acknowledged", at: "2026-11-28T10:04:00.000Z", by: "alice" },
+        },
+      ])
+    } finally {
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
+  it.skipIf(clusterScript === undefined)(
+    "fails appends with a clear error when the database goes down mid-session",
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "ir-journal-pg-"))
+      const port = await freePort()
+      const cluster = (...args: Array<string>) => {
+        const result = spawnSync("bash", [clusterScript as string, ...args], {
+          encoding: "utf8",
+          timeout: 60_000,
+        })
+        if (result.status !== 0) throw new Error(`pg-cluster.sh ${args[0]}: ${result.stderr}`)
+        return result.stdout.trim()
+      }
+      try {
+        const ownUrl = cluster("start", join(dataDir, "data"), String(port))
+        const withPassword = ownUrl.replace("postgres://postgres@", "postgres://postgres:pw-123@")
+        const journal = await run(
+          openPostgresJournal({
+            url: withPassword,
+            connectTimeoutMs: 2_000,
+            statementTimeoutMs: 3_000,
+          }),
+        )
+        const { incident } = await run(journal.open(downInput()))
+        cluster("stop", join(dataDir, "data"), "immediate")
+        const result = await attempt(
+          journal.append(incident.humanId, [
+            { type: "acknowledged", at: new Date("2026-11-28T10:04:00Z"), by: "alice" },
+          ]),
+        )
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: "JournalUnavailable",
+          reason: "unreachable",
+          location: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        })
+        expect(Either.isLeft(result) && result.left.message).not.toContain("pw-123")
+        await run(journal.close)
+      } finally {
+        spawnSync("bash", [clusterScript as string, "stop", join(dataDir, "data"), "immediate"], {
+          timeout: 60_000,
+        })
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    },
+    90_000,
+  )
+})
+
+it("names the database without its password when nothing listens there", async () => {
+  const port = await freePort()
+  const down = `postgres://ir:s3cret-pw@127.0.0.1:${port}/ir`
+  const result = await attempt(openPostgresJournal({ url: down, connectTimeoutMs: 2_000 }))
+  expect(Either.isLeft(result) && result.left).toMatchObject({
+    _tag: "JournalUnavailable",
+    reason: "unreachable",
+    location: `postgres://ir@127.0.0.1:${port}/ir`,
+  })
+  const message = Either.isLeft(result) ? result.left.message : ""
+  expect(message).toContain(`postgres://ir@127.0.0.1:${port}/ir`)
+  expect(message).toContain("ECONNREFUSED")
+  expect(message).not.toContain("s3cret-pw")
+  expect(message).not.toMatch(/\n\s+at /)
+})
