@@ -11,12 +11,14 @@
 # the `postgres` user (we must be root, or postgres itself); DIR is created and chowned to
 # postgres, and its parent directories under /tmp are made traversable (o+x) if they are not.
 # The server log is DIR/server.log; the Unix socket goes in DIR (or /tmp if DIR is too long).
+# initdb's output goes to a temp file (PG_CLUSTER_INITDB_LOG=FILE to choose it), shown on failure.
 # If IR_SERVICES_PG_REGISTRY names a file (scripts/with-services.sh sets it), started
 # clusters are listed there so the wrapper can stop any a test left running.
 set -uo pipefail
 
 PG_BIN=${IR_TEST_PG_BIN:-/usr/lib/postgresql/15/bin}
 TIMEOUT=${PG_CLUSTER_TIMEOUT:-30}
+INITDB_TMP=''
 
 die() { printf 'pg-cluster: %s\n' "$*" >&2; exit 1; }
 usage() { die "usage: pg-cluster.sh start DIR PORT | stop DIR [fast|smart|immediate] | status DIR"; }
@@ -51,13 +53,24 @@ start() {
   fi
 
   if [[ ! -f $dir/PG_VERSION ]]; then
+    # initdb's output goes to a file, not a pipe, so that initdb and its bootstrap backend
+    # never get SIGPIPE if this script is killed half-way
+    local initlog=${PG_CLUSTER_INITDB_LOG:-}
+    if [[ -z $initlog ]]; then
+      INITDB_TMP=$(mktemp /tmp/pg-cluster-initdb.XXXXXX) || die "mktemp failed"
+      initlog=$INITDB_TMP
+      trap 'rm -f -- "$INITDB_TMP"' EXIT
+      trap 'exit 143' TERM
+      trap 'exit 130' INT
+    fi
     printf -v q '%q ' "$PG_BIN/initdb" -D "$dir" -A trust -U postgres --encoding=UTF8 --locale=C --no-sync
-    if ! out=$(as_pg "$q" 2>&1); then
-      printf '%s\n' "$out" | tail -n 20 >&2
+    if ! as_pg "$q" >"$initlog" 2>&1; then
+      tail -n 20 "$initlog" >&2
       die "initdb failed for $dir (is it empty and reachable by the postgres user?)"
     fi
   fi
 
+  if [[ -f $dir/postmaster.pid ]] && status "$dir"; then die "a server is already running in $dir"; fi
   sockdir=$dir
   (( ${#dir} + 20 > 100 )) && sockdir=/tmp # Unix socket paths are limited to 107 bytes
   printf -v sockdir '%q' "$sockdir"        # pg_ctl passes -o through /bin/sh

@@ -52,11 +52,16 @@ SKIP_LIST=${IR_SERVICES_SKIP:-}
 SKIP_LIST=${SKIP_LIST//,/ }
 skipped() {
   local s
-  for s in $SKIP_LIST; do [[ $s == "$1" ]] && return 0; done
+  for s in $SKIP_LIST; do
+    [[ $s == postgres || $s == postgresql ]] && s=pg
+    [[ $s == "$1" ]] && return 0
+  done
   return 1
 }
 for s in $SKIP_LIST; do
-  case $s in pg | prometheus | alertmanager | docker) ;; *) log "warning: IR_SERVICES_SKIP: unknown service '$s'" ;; esac
+  case $s in pg | postgres | postgresql | prometheus | alertmanager | docker) ;;
+    *) log "warning: IR_SERVICES_SKIP: unknown service '$s' (known: pg, prometheus, alertmanager, docker)" ;;
+  esac
 done
 
 descendants() { # all descendant PIDs of $1
@@ -64,17 +69,43 @@ descendants() { # all descendant PIDs of $1
     END { for (p in parent) { q = p; while (q in parent && q != root && q > 1) q = parent[q]; if (q == root && p != root) print p } }'
 }
 
-alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+# alive PID: running and not a zombie (processes whose parent exited are reaped late here)
+alive() {
+  local st
+  [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null || return 1
+  st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  st=${st##*) }
+  [[ ${st:0:1} != Z ]]
+}
+
+any_alive() { local p; for p in "$@"; do alive "$p" && return 0; done; return 1; }
+
+# kill_hard PID...: SIGKILL, wait, and drop the SysV shared memory they had attached (a
+# SIGKILLed postmaster leaves its small segment behind)
+kill_hard() {
+  local p keys=() i
+  (( $# )) || return 0
+  for p in "$@"; do
+    keys+=($(grep -o 'SYSV[0-9a-f]\{8\}' "/proc/$p/maps" 2>/dev/null | sort -u | sed 's/^SYSV/0x/'))
+    kill -KILL "$p" 2>/dev/null
+  done
+  for (( i = 0; i < 40; i++ )); do any_alive "$@" || break; sleep 0.05; done
+  for p in $(printf '%s\n' "${keys[@]}" | sort -u); do ipcrm -M "$p" 2>/dev/null; done
+}
 
 # stop_pid NAME PID [SECONDS]: SIGTERM, wait, then SIGKILL
 stop_pid() {
   local name=$1 pid=$2 secs=${3:-10} i
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null
-  for (( i = 0; i < secs * 20; i++ )); do alive "$pid" || return 0; sleep 0.05; done
-  log "$name (pid $pid) did not stop within ${secs}s; killing it"
-  kill -KILL "$pid" 2>/dev/null
-  for (( i = 0; i < 40; i++ )); do alive "$pid" || return 0; sleep 0.05; done
+  if alive "$pid"; then
+    kill -TERM "$pid" 2>/dev/null
+    for (( i = 0; i < secs * 20; i++ )); do alive "$pid" || break; sleep 0.05; done
+    if alive "$pid"; then
+      log "$name (pid $pid) did not stop within ${secs}s; killing it"
+      kill_hard "$pid"
+    fi
+  fi
+  wait "$pid" 2>/dev/null # reap it if it is our child
+  return 0
 }
 
 http_ok() { # http_ok URL [UNIX_SOCKET]
@@ -115,8 +146,9 @@ free_ports() { # free_ports N: N distinct free loopback ports
 
 # -------------------------------------------------------------------- cleanup (trap)
 
-BASE='' EXEC_ROOT='' CMD_PID='' CLEANED=0 DOCKER_CMD=()
-AM_PID='' PROM_PID='' DOCKERD_PID='' DOCKER_BRIDGE='' PG_STARTED=0
+BASE='' EXEC_ROOT='' CMD_PID='' CMD_TREE='' CLEANED=0 DOCKER_CMD=()
+AM_PID='' PROM_PID='' DOCKERD_PID='' DOCKER_BRIDGE='' DOCKER0_EXISTED=1
+declare -A JOB=() # background startup jobs
 CREATED_GLOBAL=() # host paths dockerd/containerd create that did not exist before (removed if empty)
 
 pids_mentioning() { # PIDs whose command line contains one of the given (non-empty) strings
@@ -135,12 +167,25 @@ cleanup_docker() {
     # remove containers first (SIGKILL), so dockerd need not wait for their stop timeouts
     ids=$(timeout 10 "${cli[@]}" ps -aq 2>/dev/null)
     [[ -n $ids ]] && timeout 20 "${cli[@]}" rm -f $ids >/dev/null 2>&1
-    stop_pid dockerd "$DOCKERD_PID" 10
+    # Once dockerd has logged "Daemon shutdown complete" and its containerd has exited, it
+    # only idles ~1 s in its containerd supervisor loop before exiting: cut that short.
+    p=$(cat "$EXEC_ROOT/containerd/containerd.pid" 2>/dev/null)
+    kill -TERM "$DOCKERD_PID" 2>/dev/null
+    for (( i = 0; i < 200; i++ )); do
+      alive "$DOCKERD_PID" || break
+      if ! alive "$p" && grep -qs 'Daemon shutdown complete' "$BASE/docker/dockerd.log"; then
+        kill -KILL "$DOCKERD_PID" 2>/dev/null
+        break
+      fi
+      sleep 0.05
+    done
+    stop_pid dockerd "$DOCKERD_PID" 1
   fi
+  wait "$DOCKERD_PID" 2>/dev/null
   # containerd, shims and anything else still pointing at our dirs
   for p in $(pids_mentioning "$EXEC_ROOT" "$BASE/docker"); do kill -TERM "$p" 2>/dev/null; done
   for (( i = 0; i < 40; i++ )); do [[ -z $(pids_mentioning "$EXEC_ROOT" "$BASE/docker") ]] && break; sleep 0.05; done
-  for p in $(pids_mentioning "$EXEC_ROOT" "$BASE/docker"); do kill -KILL "$p" 2>/dev/null; done
+  kill_hard $(pids_mentioning "$EXEC_ROOT" "$BASE/docker")
   # processes of containers whose shim is gone (only possible if dockerd was killed)
   for id in "$BASE"/docker/data/containers/*/; do
     id=$(basename -- "$id")
@@ -153,23 +198,40 @@ cleanup_docker() {
     done
   done
   if [[ -n $DOCKER_BRIDGE ]]; then ip link delete "$DOCKER_BRIDGE" 2>/dev/null; fi
+  # without our own bridge dockerd made docker0; remove it unless it was there before
+  if (( ! DOCKER0_EXISTED )); then ip link delete docker0 2>/dev/null; fi
 }
 
 cleanup() {
   (( CLEANED )) && return
   CLEANED=1
   trap '' INT TERM HUP # finish cleaning up; every wait below is bounded
-  local t p d
+  local t p d i
   t=$(now_us)
-  if alive "$CMD_PID"; then stop_pid "command" "$CMD_PID" 10; fi
+  if [[ -n $CMD_PID ]]; then # interrupted: stop the command and what it started (test workers)
+    alive "$CMD_PID" && CMD_TREE+=" $(descendants "$CMD_PID")"
+    stop_pid "command" "$CMD_PID" 10
+    for p in $CMD_TREE; do alive "$p" && kill -TERM "$p" 2>/dev/null; done
+    for (( i = 0; i < 20; i++ )); do any_alive $CMD_TREE || break; sleep 0.05; done
+    kill_hard $(for p in $CMD_TREE; do alive "$p" && echo "$p"; done)
+  fi
   # startup jobs still running (interrupted during startup), with what they started
-  for p in $(jobs -p); do
-    for d in $(descendants "$p") "$p"; do kill -TERM "$d" 2>/dev/null; done
+  # PostgreSQL processes are left out: `postgres --boot` (inside initdb) exits by itself
+  # once initdb is gone, and a postmaster that got started is stopped with the cluster below.
+  local jobtree=() pgpids=()
+  for p in "${JOB[@]}"; do
+    alive "$p" || continue
+    for d in "$p" $(descendants "$p"); do
+      if [[ $(cat "/proc/$d/comm" 2>/dev/null) == postgres ]]; then pgpids+=("$d"); else jobtree+=("$d"); fi
+    done
   done
+  if (( ${#jobtree[@]} )); then
+    kill -TERM "${jobtree[@]}" 2>/dev/null
+    for (( i = 0; i < 100; i++ )); do any_alive "${jobtree[@]}" || break; sleep 0.05; done
+  fi
 
   [[ -n $BASE ]] || return
   if [[ -n $EXEC_ROOT ]]; then
-    [[ -n $DOCKERD_PID ]] || DOCKERD_PID=$(cat "$BASE/docker/dockerd.launch-pid" 2>/dev/null)
     cleanup_docker
   fi
   [[ -n $PROM_PID ]] && stop_pid prometheus "$PROM_PID" 10
@@ -178,14 +240,16 @@ cleanup() {
   if [[ -d $BASE/pg ]]; then
     { [[ -f $BASE/pg/clusters ]] && sort -u "$BASE/pg/clusters"; echo "$BASE/pg/data"; } |
       while read -r d; do
-        [[ -f $d/postmaster.pid ]] || continue
-        timeout 15 "$SCRIPT_DIR/pg-cluster.sh" stop "$d" fast >/dev/null 2>&1 ||
-          timeout 15 "$SCRIPT_DIR/pg-cluster.sh" stop "$d" immediate >/dev/null 2>&1 ||
-          { p=$(head -n 1 "$d/postmaster.pid" 2>/dev/null) && [[ -n $p ]] && kill -KILL "$p" 2>/dev/null; }
+        if [[ -f $d/postmaster.pid ]]; then
+          timeout 15 "$SCRIPT_DIR/pg-cluster.sh" stop "$d" fast >/dev/null 2>&1 ||
+            timeout 15 "$SCRIPT_DIR/pg-cluster.sh" stop "$d" immediate >/dev/null 2>&1
+        fi
+        # a postmaster whose data dir was deleted under it, or that would not stop
+        kill_hard $(pids_mentioning "$d")
       done
   fi
   # last resort: anything still running from our dirs
-  for p in $(pids_mentioning "$BASE" ${EXEC_ROOT:+"$EXEC_ROOT"}); do kill -KILL "$p" 2>/dev/null; done
+  kill_hard $(pids_mentioning "$BASE" ${EXEC_ROOT:+"$EXEC_ROOT"})
 
   # leftover mounts (dockerd bind-mounts its data-root; overlays/netns if it died)
   for d in $(awk -v a="$BASE" -v b="${EXEC_ROOT:-//}" 'index($2, a) == 1 || index($2, b) == 1 { print $2 }' /proc/self/mounts | sort -r); do
@@ -193,6 +257,13 @@ cleanup() {
   done
   rm -rf --one-file-system -- "$BASE" ${EXEC_ROOT:+"$EXEC_ROOT"} 2>/dev/null ||
     log "warning: could not remove all of $BASE ${EXEC_ROOT}"
+  # an initdb interrupted at the wrong moment can leave its bootstrap backend's SysV
+  # segment behind: drop segments created by the PostgreSQL processes of our startup job
+  if (( ${#pgpids[@]} )); then
+    for d in $(ipcs -m -p 2>/dev/null | awk -v pids=" ${pgpids[*]} " '$2 == "postgres" && index(pids, " " $3 " ") { print $1 }'); do
+      ipcrm -m "$d" 2>/dev/null
+    done
+  fi
   for (( i = ${#CREATED_GLOBAL[@]} - 1; i >= 0; i-- )); do
     d=${CREATED_GLOBAL[i]}
     if [[ -d $d ]]; then rmdir -- "$d" 2>/dev/null; else rm -f -- "$d"; fi
@@ -202,7 +273,10 @@ cleanup() {
 
 on_signal() {
   log "received SIG$1, stopping"
-  if alive "$CMD_PID"; then kill "-$1" "$CMD_PID" 2>/dev/null; fi
+  if alive "$CMD_PID"; then
+    CMD_TREE=$(descendants "$CMD_PID") # before they are orphaned
+    kill "-$1" "$CMD_PID" 2>/dev/null
+  fi
   exit "$2"
 }
 
@@ -251,7 +325,9 @@ start_pg() {
   local t logf=$BASE/pg/start.log
   t=$(now_us)
   install -d -o postgres -g postgres -m 700 "$BASE/pg" || fail postgres "cannot create $BASE/pg (no postgres user?)"
-  if ! IR_SERVICES_PG_REGISTRY='' timeout $(( TIMEOUT + 10 )) "$SCRIPT_DIR/pg-cluster.sh" start "$BASE/pg/data" "$PG_PORT" \
+  # --foreground: on SIGTERM timeout would signal its whole process group, and a SIGTERMed
+  # `postgres --boot` (inside initdb) leaks its SysV shared memory segment
+  if ! IR_SERVICES_PG_REGISTRY='' PG_CLUSTER_TIMEOUT=$TIMEOUT PG_CLUSTER_INITDB_LOG=$BASE/pg/initdb.log timeout --foreground $(( TIMEOUT + 10 )) "$SCRIPT_DIR/pg-cluster.sh" start "$BASE/pg/data" "$PG_PORT" \
     >/dev/null 2>"$logf"; then
     cat "$logf" >&2
     fail postgres "could not start the cluster on 127.0.0.1:$PG_PORT" "$BASE/pg/data/server.log"
@@ -349,16 +425,21 @@ prepare_docker() {
   EXEC_ROOT=$(mktemp -d /tmp/ird.XXXXXX) || fail docker "mktemp failed" # short: socket paths
   mkdir -p "$BASE/docker/data"
   for g in /etc/docker/key.json /opt/containerd /opt/containerd/bin /opt/containerd/lib \
-    /run/containerd /run/containerd/s /run/docker /run/docker/plugins; do
+    /run/containerd /run/containerd/s /run/docker /run/docker/plugins /run/mount; do
     [[ -e $g ]] || CREATED_GLOBAL+=("$g")
   done
+  for g in /sys/fs/cgroup/*/; do # cgroupfs driver: parent cgroup "docker" in each hierarchy
+    [[ -e ${g}docker ]] || CREATED_GLOBAL+=("${g}docker")
+  done
   DOCKER_BRIDGE=$(make_bridge)
+  if [[ -z $DOCKER_BRIDGE ]] && ! ip link show docker0 >/dev/null 2>&1; then DOCKER0_EXISTED=0; fi
 }
 
-start_docker() {
-  local t d=$BASE/docker sock=$BASE/docker/d.sock out a img=$BASE/docker/rootfs bridge_opt=()
-  t=$(now_us)
-  printf '{}\n' >"$d/daemon.json" # ignore the host's /etc/docker/daemon.json
+launch_dockerd() {
+  local d=$BASE/docker sock=$BASE/docker/d.sock bridge_opt=()
+  DOCKER_T0=$(now_us)
+  # our own daemon.json: ignore the host's /etc/docker/daemon.json, keep key.json out of /etc/docker
+  printf '{"deprecated-key-path": "%s/key.json"}\n' "$d" >"$d/daemon.json"
   if [[ -n $DOCKER_BRIDGE ]]; then bridge_opt=(--bridge="$DOCKER_BRIDGE"); fi
   # --ip-forward=false: do not flip the host's net.ipv4.ip_forward (published ports still
   # work through docker-proxy; containers have no outside network anyway)
@@ -367,19 +448,25 @@ start_docker() {
     --iptables=false --ip6tables=false --ip-forward=false "${bridge_opt[@]}" \
     </dev/null >"$d/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
-  echo "$DOCKERD_PID" >"$d/dockerd.launch-pid"
+}
+
+# wait for dockerd, make the image, run one container (in the background)
+start_docker() {
+  local t=$DOCKER_T0 d=$BASE/docker sock=$BASE/docker/d.sock out a img=$BASE/docker/rootfs t_ready
   wait_ready dockerd "$DOCKERD_PID" "$d/dockerd.log" http_ok "http://docker/_ping" "$sock"
-  local t_ready
   t_ready=$(since "$t")
 
   # image: Debian's static busybox with an applet link for each command
   mkdir -p "$img/bin" "$img/etc" "$img/tmp" "$img/root"
   chmod 1777 "$img/tmp"
   cp /bin/busybox "$img/bin/busybox"
-  for a in sh sleep echo httpd cat ls true false kill wget yes head printf env \
-    $(/bin/busybox --list 2>/dev/null); do
-    [[ $a == busybox || -e $img/bin/$a ]] || ln -s busybox "$img/bin/$a"
-  done
+  # every applet (at least these); one process for ~270 links (perl-base is essential in Debian)
+  local applets=(sh sleep echo httpd cat ls true false kill wget yes head printf env $(/bin/busybox --list 2>/dev/null))
+  if command -v perl >/dev/null; then
+    perl -e 'my $d = shift; for (@ARGV) { symlink "busybox", "$d/$_" unless $_ eq "busybox" || -l "$d/$_" }' "$img/bin" "${applets[@]}"
+  else
+    for a in "${applets[@]}"; do [[ $a == busybox || -L $img/bin/$a ]] || ln -s busybox "$img/bin/$a"; done
+  fi
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$img/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$img/etc/group"
   if ! out=$(tar -C "$img" --numeric-owner --owner=0 --group=0 -cf - . |
@@ -402,16 +489,17 @@ start_docker() {
 
 # ------------------------------------------------------------------------- start
 
-# PostgreSQL and Docker start in the background while Alertmanager and Prometheus start
-# here; each background job exits non-zero (after logging why) if its service failed.
-# PIDs the main shell needs for cleanup are recovered from files afterwards.
-declare -A JOB
+# PostgreSQL and the Docker image/check run in the background while Alertmanager and
+# Prometheus start here; each background job exits non-zero (after logging why) if its
+# service failed. Long-running processes are started by this shell itself (or by pg_ctl),
+# so cleanup knows their PIDs even if startup is interrupted.
 if ! skipped pg; then
   ( trap - EXIT; start_pg ) &
   JOB[pg]=$!
 fi
 if ! skipped docker; then
   prepare_docker
+  launch_dockerd
   ( trap - EXIT; start_docker ) &
   JOB[docker]=$!
 fi
@@ -420,7 +508,6 @@ skipped prometheus || start_prometheus
 
 failed=()
 for s in "${!JOB[@]}"; do wait "${JOB[$s]}" || failed+=("$s"); done
-[[ -n ${JOB[docker]:-} ]] && DOCKERD_PID=$(cat "$BASE/docker/dockerd.launch-pid" 2>/dev/null)
 (( ${#failed[@]} == 0 )) || fail "${failed[*]}" "startup failed (see above)"
 
 if ! skipped pg; then
@@ -449,8 +536,8 @@ log "all services ready in $(since "$T_START") (state in $BASE)${IR_SERVICES_SKI
 # ------------------------------------------------------------------------- run
 
 # In the background so that a signal to this script is handled at once (bash defers traps
-# while a foreground child runs); stdin is passed on explicitly.
-"$@" <&0 &
+# while a foreground child runs); stdin is passed on explicitly (bash would give it /dev/null).
+if { : <&0; } 2>/dev/null; then "$@" <&0 & else "$@" </dev/null & fi
 CMD_PID=$!
 wait "$CMD_PID"
 rc=$?
