@@ -1,0 +1,622 @@
+/**
+ * The data a message template sees, built from the incident state (`foldIncident`), the runbook
+ * and the time: `messageContext(kind, { incident, runbook, now })`. Every field is always present
+ * (a missing fact is written out, "Unassigned", "Unknown", never left blank), so a template never
+ * asks a responder to retype anything. Timestamps are ISO 8601 strings (format them with the
+ * `time` and `datetime` helpers), durations are seconds (the `duration` helper).
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, foldIncident } from "@ir/core"
+ * import { messageContext } from "@ir/templates"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
+ *     summary: "Health check endpoint unreachable" },
+ * ]))
+ * const context = messageContext("initial", {
+ *   incident, runbook: defaultRunbook, now: new Date("2026-11-28T10:05:00Z"),
+ * })
+ * context.nextUpdate.text // "10:35 UTC"
+ * ```
+ */
+import {
+  findPlaybook,
+  findSeverity,
+  type Incident,
+  type IncidentStatus,
+  type Runbook,
+  type SeverityLevel,
+  severityLevels,
+} from "@ir/core"
+import { Data } from "effect"
+import { formatDateTime, formatTime, isValidTimeZone } from "./internal/timeFormat.js"
+import { describeEvent, flagText } from "./internal/timeline.js"
+import type { MessageKind } from "./MessageKind.js"
+
+/** A playbook the triage matched, with the evidence, for the initial alert. */
+export interface AssessedPlaybook {
+  readonly title: string
+  /** e.g. "high", "90%"; shown as is. */
+  readonly confidence?: string
+  readonly evidence: ReadonlyArray<string>
+}
+
+/** What the triage found, in a simple form for callers that assess by other means. */
+export interface AssessmentSummary {
+  readonly playbooks: ReadonlyArray<AssessedPlaybook>
+  readonly nextSteps: ReadonlyArray<string>
+}
+
+/**
+ * The parts of `@ir/core`'s `Assessment` (the result of `triage`) the initial alert reads: the
+ * matched playbooks with the symptoms that held, and the next steps.
+ */
+export interface TriageAssessment {
+  readonly matches: ReadonlyArray<{
+    readonly title: string
+    readonly status?: string
+    /** 0..1 */
+    readonly confidence: number
+    readonly symptoms?: ReadonlyArray<{ readonly text: string; readonly outcome: string }>
+  }>
+  readonly nextSteps: ReadonlyArray<{ readonly step: { readonly text: string } }>
+}
+
+/** An escalation to announce, when it is not (yet) an `escalated` event of the incident. */
+export interface EscalationInput {
+  /** Index in the runbook's contact chain (0 = first contact). */
+  readonly level: number
+  /** Who is being escalated to (a role or name). */
+  readonly to: string
+  /** The escalation rule id (or its text). */
+  readonly rule: string
+  readonly at?: Date
+}
+
+/** What {@link messageContext} needs. */
+export interface ContextInput {
+  /** The incident state, from `foldIncident`. */
+  readonly incident: Incident
+  readonly runbook: Runbook
+  /** The moment the message is rendered. */
+  readonly now: Date
+  /** IANA time zone for timestamps; defaults to the runbook calendar's. */
+  readonly timeZone?: string
+  /** The triage result (`triage(runbook, observations)`), shown by the initial alert. */
+  readonly assessment?: TriageAssessment | AssessmentSummary
+  /** Escalation to announce; defaults to the incident's latest `escalated` event. */
+  readonly escalation?: EscalationInput
+  /** Post-mortem action items agreed so far. */
+  readonly actionItems?: ReadonlyArray<string>
+}
+
+/** The incident as every template sees it. */
+export interface IncidentView {
+  readonly id: string
+  readonly title: string
+  readonly summary: string
+  /** "Being assessed" until someone states it. */
+  readonly impact: string
+  readonly severity: SeverityLevel
+  /** The runbook's name for the severity, e.g. "Critical". */
+  readonly severityName: string
+  readonly status: IncidentStatus
+  /** "Investigating", "Mitigated, monitoring" or "Resolved". */
+  readonly statusText: string
+  /** The incident commander; the acknowledger if none was named; else "Unassigned". */
+  readonly commander: string
+  /** "Unknown" until someone gives one. */
+  readonly eta: string
+  /** Titles of the incident's playbooks. */
+  readonly playbooks: ReadonlyArray<string>
+  /** "triage", "alert", "manual", "drill" or "unknown". */
+  readonly source: string
+  readonly openedAt: string
+  readonly acknowledgedAt: string | null
+  readonly acknowledgedBy: string | null
+  readonly mitigatedAt: string | null
+  readonly resolvedAt: string | null
+  /** Seconds from opening to resolution, or to now while open. */
+  readonly durationSeconds: number
+  /** Raised flags in the runbook's words, e.g. "Data loss confirmed". */
+  readonly flags: ReadonlyArray<string>
+}
+
+/** When the next status update goes out. */
+export interface NextUpdateView {
+  readonly at: string | null
+  /** "10:30 UTC", or why there is none: "None scheduled for P2", "None (resolved)". */
+  readonly text: string
+}
+
+export interface LinkView {
+  readonly name: string
+  readonly url: string
+}
+
+/** Fields every message kind has. */
+export interface BaseContext {
+  readonly incident: IncidentView
+  readonly now: string
+  readonly timeZone: string
+  readonly severityNames: Readonly<Record<SeverityLevel, string>>
+  readonly nextUpdate: NextUpdateView
+  /** The runbook's monitoring links (Grafana, Prometheus, Alertmanager). */
+  readonly links: ReadonlyArray<LinkView>
+  readonly runbookName: string
+}
+
+export interface AssessmentView {
+  /** Whether a triage assessment was given. */
+  readonly provided: boolean
+  readonly playbooks: ReadonlyArray<{
+    readonly title: string
+    readonly confidence: string
+    readonly evidence: ReadonlyArray<string>
+  }>
+  readonly nextSteps: ReadonlyArray<string>
+}
+
+export interface UpdateView {
+  readonly at: string
+  readonly by: string
+  readonly progress: string
+  readonly status: string
+  readonly nextSteps: string
+  readonly eta: string
+}
+
+export interface ResolutionView {
+  readonly at: string
+  readonly text: string
+  /** "Under investigation" when not known. */
+  readonly rootCause: string
+  readonly rootCauseKnown: boolean
+  readonly durationSeconds: number
+  /** "Post-mortem scheduled for …" or "Schedule the post-mortem". */
+  readonly nextSteps: string
+}
+
+export interface EscalationView {
+  readonly level: number
+  readonly to: string
+  /** Phone and e-mail of the contact, "No contact details in the runbook" when none. */
+  readonly contact: string
+  /** The rule's text, e.g. "Unable to restore service within 30 minutes". */
+  readonly reason: string
+  readonly at: string
+  /** The severity's response time, e.g. "15 minutes". */
+  readonly respondWithin: string
+}
+
+export interface TimelineEntry {
+  readonly at: string
+  readonly text: string
+}
+
+export interface ChecklistView {
+  readonly title: string
+  readonly within: string
+  readonly items: ReadonlyArray<string>
+}
+
+export interface InitialContext extends BaseContext {
+  readonly kind: "initial"
+  readonly assessment: AssessmentView
+}
+export interface UpdateContext extends BaseContext {
+  readonly kind: "update"
+  readonly update: UpdateView
+}
+export interface ResolutionContext extends BaseContext {
+  readonly kind: "resolution"
+  readonly resolution: ResolutionView
+}
+export interface EscalationContext extends BaseContext {
+  readonly kind: "escalation"
+  readonly escalation: EscalationView
+}
+export interface PostmortemContext extends BaseContext {
+  readonly kind: "postmortem"
+  readonly resolution: ResolutionView
+  readonly timeline: ReadonlyArray<TimelineEntry>
+  /** Actions carried out (or dry-run) during the incident. */
+  readonly actions: ReadonlyArray<TimelineEntry>
+  readonly actionItems: ReadonlyArray<string>
+  /** The runbook's post-incident checklists (immediate, short-term, long-term). */
+  readonly checklists: ReadonlyArray<ChecklistView>
+  readonly postmortemAt: string | null
+}
+
+/** The context of any message. */
+export type MessageContext =
+  | InitialContext
+  | UpdateContext
+  | ResolutionContext
+  | EscalationContext
+  | PostmortemContext
+
+/** The context of one message kind. */
+export type ContextOf<K extends MessageKind> = Extract<MessageContext, { readonly kind: K }>
+
+/** Why a message cannot be built from the incident as it stands. */
+export class MessageContextError extends Data.TaggedError("MessageContextError")<{
+  readonly reason:
+    | "no-update"
+    | "not-resolved"
+    | "no-escalation"
+    | "unknown-time-zone"
+    | "unknown-severity"
+  readonly kind: MessageKind
+  readonly incidentId: string
+  readonly detail?: string
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    const subject = `the ${this.kind} message for ${this.incidentId}`
+    switch (this.reason) {
+      case "no-update":
+        return `${subject} needs a status update: record one (an "update-posted" event) first`
+      case "not-resolved":
+        return `${subject} needs the incident to be resolved first`
+      case "no-escalation":
+        return `${subject} needs an escalation: record an "escalated" event or pass \`escalation\``
+      case "unknown-time-zone":
+        return `${subject}: unknown time zone ${JSON.stringify(this.detail)}; expected an IANA name such as "Europe/Berlin"`
+      case "unknown-severity":
+        return `${subject}: severity ${this.detail} is not defined in the runbook`
+    }
+    return subject
+  }
+}
+
+/**
+ * A context's shape: which variables a template of a kind may use. `true` is a value, an object
+ * lists fields, a one-element array is a list of items of that shape.
+ */
+export type Shape = true | { readonly [field: string]: Shape } | readonly [Shape]
+
+const incidentShape: Shape = {
+  id: true,
+  title: true,
+  summary: true,
+  impact: true,
+  severity: true,
+  severityName: true,
+  status: true,
+  statusText: true,
+  commander: true,
+  eta: true,
+  playbooks: [true],
+  source: true,
+  openedAt: true,
+  acknowledgedAt: true,
+  acknowledgedBy: true,
+  mitigatedAt: true,
+  resolvedAt: true,
+  durationSeconds: true,
+  flags: [true],
+}
+
+const baseShape = {
+  kind: true,
+  incident: incidentShape,
+  now: true,
+  timeZone: true,
+  severityNames: { P0: true, P1: true, P2: true, P3: true },
+  nextUpdate: { at: true, text: true },
+  links: [{ name: true, url: true }],
+  runbookName: true,
+} as const
+
+const resolutionShape: Shape = {
+  at: true,
+  text: true,
+  rootCause: true,
+  rootCauseKnown: true,
+  durationSeconds: true,
+  nextSteps: true,
+}
+
+const entryShape: Shape = { at: true, text: true }
+
+const shapes: Record<MessageKind, Shape> = {
+  initial: {
+    ...baseShape,
+    assessment: {
+      provided: true,
+      playbooks: [{ title: true, confidence: true, evidence: [true] }],
+      nextSteps: [true],
+    },
+  },
+  update: {
+    ...baseShape,
+    update: { at: true, by: true, progress: true, status: true, nextSteps: true, eta: true },
+  },
+  resolution: { ...baseShape, resolution: resolutionShape },
+  escalation: {
+    ...baseShape,
+    escalation: {
+      level: true,
+      to: true,
+      contact: true,
+      reason: true,
+      at: true,
+      respondWithin: true,
+    },
+  },
+  postmortem: {
+    ...baseShape,
+    resolution: resolutionShape,
+    timeline: [entryShape],
+    actions: [entryShape],
+    actionItems: [true],
+    checklists: [{ title: true, within: true, items: [true] }],
+    postmortemAt: true,
+  },
+}
+
+/**
+ * The variables templates of a kind may use, checked when a team's override is loaded.
+ *
+ * @example
+ * ```ts
+ * import { contextShape } from "@ir/templates"
+ * Object.keys(contextShape("update")) // [..., "update"]
+ * ```
+ */
+export const contextShape = (kind: MessageKind): Shape => shapes[kind]
+
+const statusText: Record<IncidentStatus, string> = {
+  open: "Investigating",
+  acknowledged: "Investigating",
+  mitigated: "Mitigated, monitoring",
+  resolved: "Resolved",
+}
+
+const iso = (date: Date): string => date.toISOString()
+const isoOrNull = (date: Date | undefined): string | null => (date === undefined ? null : iso(date))
+const nonEmpty = (text: string | undefined, fallback: string): string =>
+  text === undefined || text.trim() === "" ? fallback : text
+
+const minute = 60_000
+
+/**
+ * When the next status update is due: the last update (or the opening) plus the severity's
+ * cadence, and never in the past (a message going out now resets the clock).
+ */
+const nextUpdate = (
+  incident: Incident,
+  runbook: Runbook,
+  now: Date,
+  timeZone: string,
+): NextUpdateView => {
+  if (incident.status === "resolved") return { at: null, text: "None (resolved)" }
+  const every = findSeverity(runbook.severities, incident.severity)?.updateEveryMinutes
+  if (every === undefined) return { at: null, text: `None scheduled for ${incident.severity}` }
+  const last = incident.lastUpdateAt ?? incident.openedAt
+  const cadence = every * minute
+  const due = last.getTime() + cadence
+  const at = new Date(
+    Math.ceil((due > now.getTime() ? due : now.getTime() + cadence) / minute) * minute,
+  )
+  return { at: iso(at), text: formatTime(at, timeZone) }
+}
+
+const readAssessment = (
+  assessment: TriageAssessment | AssessmentSummary | undefined,
+): AssessmentView => {
+  if (assessment === undefined) return { provided: false, playbooks: [], nextSteps: [] }
+  if ("playbooks" in assessment) {
+    return {
+      provided: true,
+      playbooks: assessment.playbooks.map((playbook) => ({
+        title: playbook.title,
+        confidence: playbook.confidence ?? "not stated",
+        evidence: [...playbook.evidence],
+      })),
+      nextSteps: [...assessment.nextSteps],
+    }
+  }
+  return {
+    provided: true,
+    playbooks: assessment.matches.map((match) => {
+      const percent = `${Math.round(match.confidence * 100)}%`
+      return {
+        title: match.title,
+        confidence: match.status === "possible" ? `possible, ${percent}` : percent,
+        evidence: (match.symptoms ?? [])
+          .filter((symptom) => symptom.outcome === "matched")
+          .map((symptom) => symptom.text),
+      }
+    }),
+    nextSteps: assessment.nextSteps.map((next) => next.step.text),
+  }
+}
+
+const resolutionView = (
+  incident: Incident,
+  kind: MessageKind,
+  timeZone: string,
+): ResolutionView => {
+  if (incident.resolvedAt === undefined) {
+    throw new MessageContextError({ reason: "not-resolved", kind, incidentId: incident.id })
+  }
+  return {
+    at: iso(incident.resolvedAt),
+    text: nonEmpty(incident.resolution, "Not described"),
+    rootCause: nonEmpty(incident.rootCause, "Under investigation"),
+    rootCauseKnown: incident.rootCause !== undefined && incident.rootCause.trim() !== "",
+    durationSeconds: (incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000,
+    nextSteps:
+      incident.postmortemScheduledFor === undefined
+        ? "Schedule the post-mortem"
+        : `Post-mortem on ${formatDateTime(incident.postmortemScheduledFor, timeZone)}`,
+  }
+}
+
+const escalationView = (
+  input: ContextInput,
+  incident: Incident,
+  kind: MessageKind,
+): Omit<EscalationView, "respondWithin"> => {
+  const latest = incident.escalations[incident.escalations.length - 1]
+  const chosen =
+    input.escalation ??
+    (latest === undefined
+      ? undefined
+      : { level: latest.level, to: latest.to, rule: latest.rule, at: latest.at })
+  if (chosen === undefined) {
+    throw new MessageContextError({ reason: "no-escalation", kind, incidentId: incident.id })
+  }
+  const contact = input.runbook.escalation.contacts[chosen.level]
+  const details = [contact?.phone, contact?.email].filter(
+    (value): value is string => value !== undefined && value !== "",
+  )
+  const rule = input.runbook.escalation.rules.find((candidate) => candidate.id === chosen.rule)
+  return {
+    level: chosen.level,
+    to: contact?.name === undefined ? chosen.to : `${contact.name} (${chosen.to})`,
+    contact: details.length === 0 ? "No contact details in the runbook" : details.join(", "),
+    reason: rule?.text ?? chosen.rule,
+    at: iso(chosen.at ?? input.now),
+  }
+}
+
+/**
+ * Builds the context of a message kind from the incident state. Throws
+ * {@link MessageContextError} when the incident cannot have that message yet (an update before
+ * any status update was recorded, a resolution notice before resolution, an escalation page
+ * without an escalation).
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, foldIncident } from "@ir/core"
+ * import { messageContext } from "@ir/templates"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-1",
+ *     title: "API errors", severity: "P1", playbooks: ["high-error-rate"], summary: "5xx at 12%" },
+ * ]))
+ * messageContext("initial", { incident, runbook: defaultRunbook, now: new Date() }).incident.commander
+ * // "Unassigned"
+ * ```
+ */
+export const messageContext = <K extends MessageKind>(
+  kind: K,
+  input: ContextInput,
+): ContextOf<K> => {
+  const { incident, runbook, now } = input
+  const timeZone = input.timeZone ?? runbook.calendar.timeZone
+  if (!isValidTimeZone(timeZone)) {
+    throw new MessageContextError({
+      reason: "unknown-time-zone",
+      kind,
+      incidentId: incident.id,
+      detail: timeZone,
+    })
+  }
+  const severity = findSeverity(runbook.severities, incident.severity)
+  if (severity === undefined) {
+    throw new MessageContextError({
+      reason: "unknown-severity",
+      kind,
+      incidentId: incident.id,
+      detail: incident.severity,
+    })
+  }
+  const severityNames = Object.fromEntries(
+    severityLevels.map((level) => [level, findSeverity(runbook.severities, level)?.name ?? level]),
+  ) as Record<SeverityLevel, string>
+  const end = incident.resolvedAt ?? now
+  const view: IncidentView = {
+    id: incident.id,
+    title: incident.title,
+    summary: incident.summary,
+    impact: nonEmpty(incident.impact, "Being assessed"),
+    severity: incident.severity,
+    severityName: severity.name,
+    status: incident.status,
+    statusText: statusText[incident.status],
+    commander: nonEmpty(incident.commander ?? incident.acknowledgedBy, "Unassigned"),
+    eta: nonEmpty(incident.eta, "Unknown"),
+    playbooks: incident.playbooks.map((id) => findPlaybook(runbook.playbooks, id)?.title ?? id),
+    source: incident.source?.kind ?? "unknown",
+    openedAt: iso(incident.openedAt),
+    acknowledgedAt: isoOrNull(incident.acknowledgedAt),
+    acknowledgedBy: incident.acknowledgedBy ?? null,
+    mitigatedAt: isoOrNull(incident.mitigatedAt),
+    resolvedAt: isoOrNull(incident.resolvedAt),
+    durationSeconds: Math.max(0, (end.getTime() - incident.openedAt.getTime()) / 1000),
+    flags: incident.flags.map((raised) => flagText[raised.flag] ?? raised.flag),
+  }
+  const base: BaseContext = {
+    incident: view,
+    now: iso(now),
+    timeZone,
+    severityNames,
+    nextUpdate: nextUpdate(incident, runbook, now, timeZone),
+    links: runbook.monitoring.map((link) => ({ name: link.name, url: link.url })),
+    runbookName: runbook.name,
+  }
+  const at = (date: Date) => formatDateTime(date, timeZone)
+  const build = (): MessageContext => {
+    switch (kind as MessageKind) {
+      case "initial":
+        return { kind: "initial", ...base, assessment: readAssessment(input.assessment) }
+      case "update": {
+        const latest = incident.updates[incident.updates.length - 1]
+        if (latest === undefined) {
+          throw new MessageContextError({ reason: "no-update", kind, incidentId: incident.id })
+        }
+        return {
+          kind: "update",
+          ...base,
+          update: {
+            at: iso(latest.at),
+            by: nonEmpty(latest.by, view.commander),
+            progress: latest.progress,
+            status: latest.status,
+            nextSteps: latest.nextSteps,
+            eta: nonEmpty(latest.eta ?? incident.eta, "Unknown"),
+          },
+        }
+      }
+      case "resolution":
+        return { kind: "resolution", ...base, resolution: resolutionView(incident, kind, timeZone) }
+      case "escalation":
+        return {
+          kind: "escalation",
+          ...base,
+          escalation: {
+            ...escalationView(input, incident, kind),
+            respondWithin: severity.responseTimeText,
+          },
+        }
+      case "postmortem":
+        return {
+          kind: "postmortem",
+          ...base,
+          resolution: resolutionView(incident, kind, timeZone),
+          timeline: incident.events.map((event) => ({
+            at: iso(event.at),
+            text: describeEvent(event, runbook, at),
+          })),
+          actions: incident.actions.map((event) => ({
+            at: iso(event.at),
+            text: describeEvent(event, runbook, at),
+          })),
+          actionItems: [...(input.actionItems ?? [])],
+          checklists: runbook.postIncident.map((group) => ({
+            title: group.title,
+            within: group.within ?? "",
+            items: group.steps.map((step) => step.text),
+          })),
+          postmortemAt: isoOrNull(incident.postmortemScheduledFor),
+        }
+    }
+  }
+  return build() as ContextOf<K>
+}
