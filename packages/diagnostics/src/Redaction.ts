@@ -50,7 +50,9 @@ export const redactUrl = (url: string): string => {
     .join("&")
   const host = parsed.host
   const origin = host === "" && parsed.protocol !== "file:" ? "" : `//${auth}${host}`
-  return `${parsed.protocol}${origin}${parsed.pathname}${query === "" ? "" : `?${query}`}${parsed.hash}`
+  return redactText(
+    `${parsed.protocol}${origin}${parsed.pathname}${query === "" ? "" : `?${query}`}${parsed.hash}`,
+  )
 }
 
 const textRules: ReadonlyArray<readonly [RegExp, string]> = [
