@@ -234,6 +234,8 @@ class PostgresJournalImpl {
     const encoded = encodeEvents(events)
     if (Either.isLeft(encoded)) throw encoded.left
     const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+    const fast = await this.appendToKnownState(incidentId, canonical, encoded.right, options)
+    if (fast !== undefined) return fast
     const next = await this.transaction(async (client) => {
       // The row lock serialises appends to one incident across every connection and replica.
       const row = await this.incidentRow(client, incidentId, "FOR UPDATE")
@@ -304,6 +306,66 @@ class PostgresJournalImpl {
       sequence: next.sequence,
       state: next.state,
     }
+  }
+
+  /**
+   * The common case in one statement (one round trip, one commit): this process's cached state is
+   * the incident's latest, as when one responder or receiver writes in turn. The statement only
+   * writes if the incident is still at the cached sequence (checked under the row lock); when it
+   * is not, or the events do not apply to the cached state, the caller takes the full path,
+   * which reads the latest state and gives the authoritative answer.
+   */
+  private async appendToKnownState(
+    incidentId: string,
+    canonical: ReadonlyArray<Event>,
+    stored: ReadonlyArray<unknown>,
+    options: AppendOptions,
+  ): Promise<AppendResult | undefined> {
+    const cached = [...this.cache.values()].find(
+      (entry) => entry.meta.id === incidentId || entry.meta.humanId === incidentId,
+    )
+    if (cached === undefined || canonical.length === 0) return undefined
+    if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
+      return undefined
+    const state = applyAll(cached.state, canonical)
+    if (Either.isLeft(state)) return undefined
+    const sequence = cached.sequence + canonical.length
+    const { rowCount } = await this.pool.query(
+      `WITH locked AS (
+         SELECT id FROM ${this.s}.incidents WHERE id = $1 AND sequence = $2 FOR UPDATE
+       ), inserted AS (
+         INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
+         SELECT locked.id, event.seq, event.type, event.at, event.body
+         FROM locked, unnest($3::integer[], $4::text[], $5::timestamptz[], $6::jsonb[])
+           AS event (seq, type, at, body)
+         RETURNING 1
+       )
+       UPDATE ${this.s}.incidents
+       SET sequence = $7, status = $8, severity = $9, resolved_at = $10, updated_at = now()
+       WHERE id = (SELECT id FROM locked) AND (SELECT count(*) FROM inserted) = $11`,
+      [
+        cached.meta.id,
+        cached.sequence,
+        canonical.map((_, index) => cached.sequence + index + 1),
+        canonical.map((event) => event.type),
+        canonical.map((event) => event.at),
+        stored.map((event) => JSON.stringify(event)),
+        sequence,
+        state.right.status,
+        state.right.severity,
+        state.right.resolvedAt ?? null,
+        canonical.length,
+      ],
+    )
+    if (rowCount !== 1) return undefined
+    const next: CachedIncident = {
+      meta: cached.meta,
+      sequence,
+      state: state.right,
+      events: [...cached.events, ...canonical],
+    }
+    this.cache.set(next.meta.id, next)
+    return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
   async read(incidentId: string): Promise<IncidentRecord> {

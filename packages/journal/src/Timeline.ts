@@ -80,7 +80,12 @@ const otherFields = (event: Record<string, unknown>): string =>
   Object.entries(event)
     .filter(([key, value]) => !["type", "at", "by"].includes(key) && value !== undefined)
     .map(([key, value]) => {
-      const text = value instanceof Date ? value.toISOString() : value
+      const text =
+        value instanceof Date
+          ? value.toISOString()
+          : Array.isArray(value) && value.every((item) => typeof item === "string")
+            ? value.join(", ")
+            : value
       return `${key}: ${typeof text === "string" ? text : JSON.stringify(text)}`
     })
     .join(", ")
