@@ -4,7 +4,7 @@
 // the journal's are).
 //
 //   npm run build -w @ir/journal   # or: cd packages/journal && npx tsup
-//   node bench/journal/append.mjs [appends]          # file backend only
+//   node bench/journal/append.mjs [appends] [rounds]          # file backend only
 //   bash scripts/with-services.sh node bench/journal/append.mjs   # + PostgreSQL (IR_TEST_PG_URL)
 //
 // IR_TEST_PG_URL names the database; a schema of its own is dropped after.
@@ -22,14 +22,43 @@ const { openFileJournal, openPostgresJournal } = await import(
 )
 
 const appends = Number(process.argv[2] ?? 300)
+const rounds = Number(process.argv[3] ?? 5)
 const pgUrl = process.env.IR_TEST_PG_URL
 const run = (effect) => Effect.runPromise(effect)
 
-const perSecond = async (count, body) => {
+/** Calls per second of `count` sequential calls of `body`. */
+const perSecond = async (count, offset, body) => {
   const started = process.hrtime.bigint()
-  for (let index = 0; index < count; index += 1) await body(index)
+  for (let index = 0; index < count; index += 1) await body(offset + index)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   return count / seconds
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/**
+ * fsync latency on a shared machine swings with everyone else's I/O, so the baseline and the
+ * journal take turns: `rounds` rounds, each timing both on `appends / rounds` appends; the
+ * medians are compared.
+ */
+const compare = async (baselineStep, journalStep) => {
+  const perRound = Math.max(1, Math.floor(appends / rounds))
+  const baseline = []
+  const journal = []
+  for (let round = 0; round < rounds; round += 1) {
+    baseline.push(await perSecond(perRound, round * perRound, baselineStep))
+    journal.push(await perSecond(perRound, round * perRound, journalStep))
+  }
+  return {
+    baselineRate: median(baseline),
+    rate: median(journal),
+    baselines: baseline,
+    rates: journal,
+  }
 }
 
 const event = (index) => ({
@@ -58,23 +87,18 @@ const results = []
   const dir = await mkdtemp(join(tmpdir(), "ir-journal-bench-"))
   try {
     const handle = await open(join(dir, "baseline.jsonl"), "a")
-    const baseline = await perSecond(appends, async (index) => {
-      await handle.appendFile(line(index))
-      await handle.sync()
-    })
-    await handle.close()
     const journal = await run(openFileJournal({ dir: join(dir, "journal") }))
     const { incident } = await run(journal.open(opened))
-    const measured = await perSecond(appends, (index) =>
-      run(journal.append(incident.id, [event(index)])),
+    const measured = await compare(
+      async (index) => {
+        await handle.appendFile(line(index))
+        await handle.sync()
+      },
+      (index) => run(journal.append(incident.id, [event(index)])),
     )
+    await handle.close()
     await run(journal.close)
-    results.push({
-      backend: "file",
-      baseline: "appendFile + fsync",
-      baselineRate: baseline,
-      rate: measured,
-    })
+    results.push({ backend: "file", baseline: "appendFile + fsync", ...measured })
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -93,36 +117,33 @@ if (pgUrl === undefined) {
       `CREATE TABLE ${schema}.baseline (incident_id uuid, seq integer, body jsonb, PRIMARY KEY (incident_id, seq))`,
     )
     const id = "00000000-0000-4000-8000-000000000000"
-    const baseline = await perSecond(appends, (index) =>
-      client.query(`INSERT INTO ${schema}.baseline VALUES ($1, $2, $3)`, [
-        id,
-        index + 1,
-        JSON.stringify(event(index)),
-      ]),
-    )
     const journal = await run(openPostgresJournal({ url: pgUrl, schema }))
     const { incident } = await run(journal.open(opened))
-    const measured = await perSecond(appends, (index) =>
-      run(journal.append(incident.id, [event(index)])),
+    const measured = await compare(
+      (index) =>
+        client.query(`INSERT INTO ${schema}.baseline VALUES ($1, $2, $3)`, [
+          id,
+          index + 1,
+          JSON.stringify(event(index)),
+        ]),
+      (index) => run(journal.append(incident.id, [event(index)])),
     )
     await run(journal.close)
-    results.push({
-      backend: "postgres",
-      baseline: "bare INSERT",
-      baselineRate: baseline,
-      rate: measured,
-    })
+    results.push({ backend: "postgres", baseline: "bare INSERT", ...measured })
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
     await client.end()
   }
 }
 
-console.log(`${appends} appends of one event each, one writer, Node ${process.version}`)
+console.log(
+  `${appends} appends of one event each per side, one writer, ${rounds} alternating rounds (medians), Node ${process.version}`,
+)
 for (const result of results) {
+  const perRound = result.rates.map((rate, round) => (rate / result.baselines[round]).toFixed(2))
   console.log(
     `${result.backend.padEnd(9)} ${result.rate.toFixed(0).padStart(6)} appends/s   ` +
       `${result.baseline}: ${result.baselineRate.toFixed(0).padStart(6)}/s   ` +
-      `ratio ${(result.rate / result.baselineRate).toFixed(2)}`,
+      `ratio ${(result.rate / result.baselineRate).toFixed(2)}   (per round: ${perRound.join(" ")})`,
   )
 }
