@@ -17,10 +17,14 @@
 import { Duration, defaultRunbook, type Observation, Probe, type Runbook } from "@ir/core"
 import { Effect, Option, Redacted } from "effect"
 import { configSecrets, type DiagnosticsConfig } from "./DiagnosticsConfig.js"
-import { makeDockerEngine } from "./internal/DockerEngine.js"
-import { acquireHttpClient } from "./internal/HttpClient.js"
+import { loadDockerode, makeDockerEngine } from "./internal/DockerEngine.js"
+import { acquireHttpClient, loadUndici } from "./internal/HttpClient.js"
 import { implementations } from "./internal/Implementations.js"
-import { acquirePostgresSession, defaultApplicationName } from "./internal/PostgresSession.js"
+import {
+  acquirePostgresSession,
+  defaultApplicationName,
+  loadPg,
+} from "./internal/PostgresSession.js"
 import { failureOf, messageOf, ProbeFailure } from "./internal/ProbeFailure.js"
 import type {
   ProbeContext,
@@ -134,6 +138,22 @@ const loadSystemInformation = () => {
   return systemInformationModule
 }
 
+/**
+ * Loads the client libraries the selected probes use, all at once, before any probe's clock
+ * starts: a library's first import blocks the event loop (dockerode pulls in gRPC), and that time
+ * must not be charged to a probe's timeout. Failures surface later, in the probe that needs it.
+ */
+const preload = (ids: ReadonlyArray<Probe.ProbeId>): Promise<unknown> => {
+  const families = new Set(ids.map((id) => id.split(".")[0]))
+  const loads: Array<Promise<unknown>> = []
+  if (families.has("http") || families.has("prometheus")) loads.push(loadUndici())
+  if (families.has("postgres")) loads.push(loadPg())
+  if (families.has("docker")) loads.push(loadDockerode())
+  if (ids.includes("host.memory") || (families.has("host") && process.platform !== "linux"))
+    loads.push(loadSystemInformation())
+  return Promise.allSettled(loads)
+}
+
 const notConfigured = (what: string) =>
   new ProbeFailure({ reason: "not-configured", message: `${what} is not configured` })
 
@@ -184,6 +204,9 @@ export const runProbesEffect = (
     const maxOf = (ids: ReadonlyArray<Probe.ProbeId>) =>
       Math.max(1, ...ids.map((id) => timeouts.get(id) ?? 0))
 
+    yield* Effect.promise(() =>
+      preload(selection.filter((id) => implementations[id].target(config) !== undefined)),
+    )
     const results = yield* Effect.scoped(
       Effect.gen(function* () {
         const http = yield* shared(acquireHttpClient(maxOf(selection)))

@@ -73,7 +73,7 @@ const config = (
     selector: `suite="${suite}-${group}"`,
     ...extra,
   },
-  timeouts: { default: "3s" },
+  timeouts: { default: "5s" },
 })
 
 /** Polls Prometheus until `expr` has a value: scrapes happen every second, rate() needs two. */
@@ -127,7 +127,7 @@ afterAll(async () => {
 describe.skipIf(prometheusUrl === undefined)("against a real Prometheus", () => {
   it("reports more than 10% 5xx from a real scraped service as critical", async () => {
     const result = only(await runProbes(config("failing"), { probes: ["prometheus.error-rate"] }))
-    expect(result.status).toBe("critical")
+    expect(result.status, result.summary).toBe("critical")
     expect(signalValue(result, "api.error_ratio")).toBeCloseTo(0.2, 2)
     expect(signalValue(result, "api.requests_per_second") as number).toBeGreaterThan(0)
     expect(result.observations.find((o) => o.name === "error_ratio")).toMatchObject({

@@ -9,6 +9,16 @@ import { createServer as createNetServer, type Server, type Socket } from "node:
 import { Signal } from "@ir/core"
 import { expect } from "vitest"
 import type { ProbeResult, ProbeRun } from "../src/index.js"
+import { loadDockerode } from "../src/internal/DockerEngine.js"
+import { loadUndici } from "../src/internal/HttpClient.js"
+import { loadPg } from "../src/internal/PostgresSession.js"
+
+/**
+ * Loads the client libraries once, so a timing test measures the probes and not a cold first
+ * import (which blocks the event loop for a few hundred milliseconds on a busy machine).
+ */
+export const warmUp = (): Promise<unknown> =>
+  Promise.all([loadUndici(), loadPg(), loadDockerode(), import("systeminformation")])
 
 export interface Peer {
   readonly port: number
