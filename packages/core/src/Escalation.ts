@@ -2,15 +2,63 @@
  * The escalation policy: when to escalate (the runbook's rules), to whom (the contact chain), and
  * `escalate(runbook, incident, now)`, the actions due at a moment.
  *
+ * `escalate` is meant to run often (`ir escalate` from cron every minute). Each due action has an
+ * idempotency `key`; once the caller records the action, as a `notification-sent` event (or an
+ * `escalated` event carrying the key, or a `postmortem-scheduled` event for the post-mortem), it
+ * is never due again. What is due, and when:
+ *
+ * - `page`: the current severity is raised by page (P0), nobody has acknowledged and it is not
+ *   resolved; due from the moment the incident took that severity, deadline `respondBy`.
+ *   Key `<id>:page:<level>`.
+ * - `notify-initial`: the initial message was not sent; due at opening, deadline opening plus
+ *   the initial template's "within 15 minutes". Key `<id>:notify-initial`.
+ * - `post-update`: `nextUpdateDue` has passed; repeats every cadence until an update is posted.
+ *   Key `<id>:post-update:<update number>:<reminder number>`.
+ * - `escalate`: a rule fired (each rule once per incident). Each firing goes one contact further
+ *   than the last escalation: level = number of escalations so far (`escalated` events, manual
+ *   ones too, and escalation notifications recorded only as `notification-sent`, each key once),
+ *   capped at the end of the chain. Key `<id>:escalate:<rule id>:<level>`.
+ * - `notify-resolution`: resolved and the resolution notice was not sent. Key
+ *   `<id>:notify-resolution`.
+ * - `schedule-postmortem`: resolved and no post-mortem scheduled; deadline from the runbook's
+ *   post-incident checklist ("within 1 week"). Key `<id>:schedule-postmortem`.
+ *
+ * Rules read the current severity. "Unable to restore service" and "no progress" stop once the
+ * incident is mitigated (service restored counts as restored; a mitigated incident is not
+ * stalled), flag rules (data loss, security) fire until resolution, and nothing escalates after
+ * resolution. Channels come from the severity's raise methods (page → `pagerduty`, slack, email,
+ * ticket channels) plus every internal-audience channel; escalations go to the contact's own
+ * channels plus the internal ones; pages only to `pagerduty` channels.
+ *
  * @example
  * ```ts
- * import { escalate, defaultRunbook } from "@ir/core"
+ * import { escalate, defaultRunbook, foldIncident } from "@ir/core"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
+ *     summary: "Health check endpoint unreachable" },
+ *   { type: "acknowledged", at: new Date("2026-11-28T10:04:00Z"), by: "alice" },
+ * ]))
+ * escalate(defaultRunbook, incident, new Date("2026-11-28T10:31:00Z")).map((action) => action.key)
+ * // ["INC-2026-0001:notify-initial", "INC-2026-0001:escalate:p0-not-restored:0",
+ * //  "INC-2026-0001:post-update:1:1"]
  * ```
  */
 import { Schema } from "effect"
+import {
+  hasFired,
+  nextUpdateDue,
+  respondBy,
+  ruleDueAt,
+  severityOf,
+  severitySince,
+} from "./Deadline.js"
 import { DurationString } from "./Duration.js"
-import { IncidentFlag } from "./IncidentEvent.js"
-import { SeverityLevel } from "./Severity.js"
+import { type Incident, recordedKeys } from "./Incident.js"
+import { IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
+import type { Runbook } from "./Runbook.js"
+import { type RaiseMethod, SeverityLevel } from "./Severity.js"
 
 /** What makes an escalation rule fire. */
 export const EscalationTrigger = Schema.Union(
@@ -52,3 +100,352 @@ export const EscalationPolicy = Schema.Struct({
   contacts: Schema.Array(Contact),
 })
 export type EscalationPolicy = typeof EscalationPolicy.Type
+
+/**
+ * What a due action asks for.
+ *
+ * @example
+ * ```ts
+ * import { Escalation } from "@ir/core"
+ * Escalation.DueActionKind.literals // ["page", "notify-initial", ...]
+ * ```
+ */
+export const DueActionKind = Schema.Literal(
+  "page",
+  "notify-initial",
+  "post-update",
+  "escalate",
+  "notify-resolution",
+  "schedule-postmortem",
+)
+export type DueActionKind = typeof DueActionKind.Type
+
+/**
+ * The contact an escalation goes to: its place in the chain (0 = first) and how to reach it.
+ *
+ * @example
+ * ```ts
+ * import type { Escalation } from "@ir/core"
+ * const contact: Escalation.DueContact = { level: 1, role: "SRE Manager", phone: "+1-555-0102" }
+ * ```
+ */
+export const DueContact = Schema.Struct({
+  level: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
+  role: Schema.String,
+  name: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+})
+export type DueContact = typeof DueContact.Type
+
+/**
+ * Why an action is due: the escalation rule, or the runbook text behind the other kinds
+ * (`severity-raise`, `initial-response`, `status-update`, `resolution-notice`, `post-mortem`).
+ *
+ * @example
+ * ```ts
+ * import type { Escalation } from "@ir/core"
+ * const rule: Escalation.DueRule = {
+ *   id: "p0-not-restored", text: "Unable to restore service within 30 minutes",
+ * }
+ * ```
+ */
+export const DueRule = Schema.Struct({ id: Schema.String, text: Schema.String })
+export type DueRule = typeof DueRule.Type
+
+/**
+ * One action due on an incident at a moment. Record it once done: a `notification-sent` event
+ * with `message` and `key` (for escalations an `escalated` event with `level`, `to`, `rule` and
+ * `key` does as well), and `escalate` will not return it again.
+ *
+ * @example
+ * ```ts
+ * import { Escalation } from "@ir/core"
+ * import { Schema } from "effect"
+ * const action = Schema.decodeUnknownSync(Escalation.DueAction)({
+ *   kind: "escalate", key: "INC-2026-0001:escalate:p0-not-restored:1",
+ *   incidentId: "INC-2026-0001", severity: "P0", dueAt: "2026-11-28T10:30:00.000Z",
+ *   rule: { id: "p0-not-restored", text: "Unable to restore service within 30 minutes" },
+ *   message: "escalation", channels: ["incidents"],
+ *   contact: { level: 1, role: "SRE Manager", phone: "+1-555-0102" },
+ * })
+ * ```
+ */
+export const DueAction = Schema.Struct({
+  kind: DueActionKind,
+  /** Stable idempotency key, `<incident id>:<kind>:…`; record it to mark the action done. */
+  key: Schema.String,
+  incidentId: Schema.String,
+  /** The incident's current severity. */
+  severity: SeverityLevel,
+  /** When the action became due (never after the `now` it was computed for). */
+  dueAt: Schema.Date,
+  /** When it must be done by, where the runbook says (respond-by, "within 15 minutes", …). */
+  deadline: Schema.optional(Schema.Date),
+  rule: DueRule,
+  /** The `message` to record in the `notification-sent` event once sent. */
+  message: NotificationMessage,
+  /** Channel ids (see `Runbook.channels`) to deliver to. */
+  channels: Schema.Array(Schema.String),
+  /** For escalations: who, at which level of the chain. */
+  contact: Schema.optional(DueContact),
+})
+export type DueAction = typeof DueAction.Type
+
+/** The parts of a runbook `escalate` reads. */
+export type EscalateRunbook = Pick<
+  Runbook,
+  "severities" | "calendar" | "escalation" | "channels" | "communications" | "postIncident"
+>
+
+const MINUTE = 60_000
+
+const kindOrder: ReadonlyArray<DueActionKind> = DueActionKind.literals
+
+const channelKind: Record<RaiseMethod, Runbook["channels"][number]["kind"]> = {
+  page: "pagerduty",
+  slack: "slack",
+  email: "email",
+  ticket: "ticket",
+}
+
+const unitMillis: Record<string, number> = {
+  minute: MINUTE,
+  hour: 60 * MINUTE,
+  day: 1440 * MINUTE,
+  week: 7 * 1440 * MINUTE,
+  month: 30 * 1440 * MINUTE,
+}
+
+/** Reads "within 15 minutes", "within 1 week" from the runbook's wording. */
+const withinMillis = (text: string | undefined, fallback: number): number => {
+  const match = /within\s+(\d+)\s+(minute|hour|day|week|month)s?/i.exec(text ?? "")
+  if (match === null) return fallback
+  return Number(match[1]) * (unitMillis[match[2]!.toLowerCase()] ?? 0) || fallback
+}
+
+const unique = (ids: Iterable<string>): ReadonlyArray<string> => [...new Set(ids)]
+
+const templateRule = (
+  runbook: EscalateRunbook,
+  id: "initial" | "update" | "resolution",
+  ruleId: string,
+  fallback: string,
+): { readonly rule: DueRule; readonly when: string | undefined } => {
+  const template = runbook.communications.find((candidate) => candidate.id === id)
+  return {
+    rule: {
+      id: ruleId,
+      text: template === undefined ? fallback : `${template.title} (${template.when})`,
+    },
+    when: template?.when,
+  }
+}
+
+const postmortemRule = (
+  runbook: EscalateRunbook,
+): { readonly rule: DueRule; readonly within: number } => {
+  for (const group of runbook.postIncident) {
+    const step = group.steps.find((candidate) => /post-?mortem/i.test(candidate.text))
+    if (step !== undefined) {
+      return {
+        rule: {
+          id: "post-mortem",
+          text: group.within === undefined ? step.text : `${step.text} (${group.within})`,
+        },
+        within: withinMillis(group.within, 7 * 1440 * MINUTE),
+      }
+    }
+  }
+  return {
+    rule: { id: "post-mortem", text: "Conduct post-mortem meeting" },
+    within: 7 * 1440 * MINUTE,
+  }
+}
+
+/**
+ * Escalations so far: `escalated` events (manual ones too), and escalation notifications that
+ * were recorded only as `notification-sent`, each key counted once.
+ */
+const escalationCount = (incident: Incident): number => {
+  const keys = new Set<string>()
+  let unkeyed = 0
+  for (const escalation of incident.escalations) {
+    if (escalation.key === undefined) unkeyed += 1
+    else keys.add(escalation.key)
+  }
+  for (const sent of incident.notifications) {
+    if (sent.message === "escalation") keys.add(sent.key)
+  }
+  return unkeyed + keys.size
+}
+
+/**
+ * The actions due on the incident at `now`, earliest first: pages, the initial message, status
+ * updates, escalations, the resolution notice and the post-mortem. Actions whose key the incident
+ * already recorded are left out, so running it again after recording them returns nothing new.
+ * Pure: `now` is the only clock.
+ *
+ * @example
+ * ```ts
+ * import { escalate, defaultRunbook, foldIncident } from "@ir/core"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0004",
+ *     title: "Stale predictions", severity: "P2", playbooks: [], summary: "Data is stale" },
+ *   { type: "flag-raised", at: new Date("2026-11-28T10:00:00Z"), flag: "data-loss" },
+ * ]))
+ * const [first] = escalate(defaultRunbook, incident, new Date("2026-11-28T10:00:00Z"))
+ *   .filter((action) => action.kind === "escalate")
+ * first?.contact // { level: 0, role: "Technical Lead", phone: "+1-555-0101" }
+ * ```
+ */
+export const escalate = (
+  runbook: EscalateRunbook,
+  incident: Incident,
+  now: Date,
+): ReadonlyArray<DueAction> => {
+  const recorded = recordedKeys(incident)
+  const severity = severityOf(runbook, incident)
+  const id = incident.id
+  const common = { incidentId: id, severity: incident.severity } as const
+  const internal = runbook.channels.filter((channel) => channel.audience === "internal")
+  const raiseKinds = (severity?.raise ?? [])
+    .filter((method) => method !== "page")
+    .map((method) => channelKind[method])
+  const messageChannels = unique(
+    runbook.channels
+      .filter((channel) => channel.audience === "internal" || raiseKinds.includes(channel.kind))
+      .map((channel) => channel.id),
+  )
+  const internalChannels = internal.map((channel) => channel.id)
+  const candidates: Array<DueAction> = []
+
+  if (incident.status !== "resolved") {
+    if (severity?.raise.includes("page") === true && incident.acknowledgedAt === undefined) {
+      const deadline = respondBy(runbook, incident)
+      candidates.push({
+        ...common,
+        kind: "page",
+        key: `${id}:page:${incident.severity}`,
+        dueAt: severitySince(incident),
+        ...(deadline === undefined ? {} : { deadline }),
+        rule: { id: "severity-raise", text: severity.raiseText },
+        message: "page",
+        channels: runbook.channels
+          .filter((channel) => channel.kind === channelKind.page)
+          .map((channel) => channel.id),
+      })
+    }
+
+    const initial = templateRule(
+      runbook,
+      "initial",
+      "initial-response",
+      "Initial Response (within 15 minutes)",
+    )
+    candidates.push({
+      ...common,
+      kind: "notify-initial",
+      key: `${id}:notify-initial`,
+      dueAt: incident.openedAt,
+      deadline: new Date(incident.openedAt.getTime() + withinMillis(initial.when, 15 * MINUTE)),
+      rule: initial.rule,
+      message: "initial",
+      channels: messageChannels,
+    })
+
+    const updateDue = nextUpdateDue(runbook, incident)
+    const every = (severity?.updateEveryMinutes ?? 0) * MINUTE
+    if (updateDue !== undefined && updateDue.getTime() <= now.getTime() && every > 0) {
+      const since = (incident.lastUpdateAt ?? incident.openedAt).getTime()
+      // Reminders repeat every cadence until an update is posted; each has its own key.
+      const reminder = Math.max(1, Math.floor((now.getTime() - since) / every))
+      candidates.push({
+        ...common,
+        kind: "post-update",
+        key: `${id}:post-update:${incident.updates.length + 1}:${reminder}`,
+        dueAt: new Date(since + reminder * every),
+        rule: templateRule(
+          runbook,
+          "update",
+          "status-update",
+          "Status Update (every 30 minutes for P0, hourly for P1)",
+        ).rule,
+        message: "update",
+        channels: messageChannels,
+      })
+    }
+
+    const contacts = runbook.escalation.contacts
+    const previous = escalationCount(incident)
+    const firing = runbook.escalation.rules
+      .filter((rule) => !hasFired(incident, rule.id))
+      .flatMap((rule) => {
+        const at = ruleDueAt(rule, incident)
+        return at !== undefined && at.getTime() <= now.getTime() ? [{ rule, at }] : []
+      })
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+    firing.forEach(({ rule, at }, index) => {
+      const level = Math.min(previous + index, Math.max(0, contacts.length - 1))
+      const contact = contacts[level]
+      candidates.push({
+        ...common,
+        kind: "escalate",
+        key: `${id}:escalate:${rule.id}:${level}`,
+        dueAt: at,
+        rule: { id: rule.id, text: rule.text },
+        message: "escalation",
+        channels: unique([...(contact?.channels ?? []), ...internalChannels]),
+        ...(contact === undefined
+          ? {}
+          : {
+              contact: {
+                level,
+                role: contact.role,
+                ...(contact.name === undefined ? {} : { name: contact.name }),
+                ...(contact.phone === undefined ? {} : { phone: contact.phone }),
+                ...(contact.email === undefined ? {} : { email: contact.email }),
+              },
+            }),
+      })
+    })
+  } else if (incident.resolvedAt !== undefined) {
+    const resolvedAt = incident.resolvedAt
+    candidates.push({
+      ...common,
+      kind: "notify-resolution",
+      key: `${id}:notify-resolution`,
+      dueAt: resolvedAt,
+      rule: templateRule(
+        runbook,
+        "resolution",
+        "resolution-notice",
+        "Resolution Notice (when the incident is resolved)",
+      ).rule,
+      message: "resolution",
+      channels: messageChannels,
+    })
+    if (incident.postmortemScheduledFor === undefined) {
+      const postmortem = postmortemRule(runbook)
+      candidates.push({
+        ...common,
+        kind: "schedule-postmortem",
+        key: `${id}:schedule-postmortem`,
+        dueAt: resolvedAt,
+        deadline: new Date(resolvedAt.getTime() + postmortem.within),
+        rule: postmortem.rule,
+        message: "postmortem",
+        channels: internalChannels,
+      })
+    }
+  }
+
+  return candidates
+    .filter((action) => action.dueAt.getTime() <= now.getTime() && !recorded.has(action.key))
+    .sort(
+      (a, b) =>
+        a.dueAt.getTime() - b.dueAt.getTime() ||
+        kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind),
+    )
+}

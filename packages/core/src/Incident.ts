@@ -1,7 +1,20 @@
 /**
  * Incident state: the fold of an incident's events. Impossible sequences (an update after
  * resolution, resolving twice, events before the incident was opened or out of time order) are
- * typed errors, never silently accepted.
+ * typed errors, never silently accepted, and never exceptions.
+ *
+ * The fold's rules:
+ * - the first event opens the incident; events after it are dated no earlier than the one before;
+ * - `status` is the furthest stage reached: open → acknowledged → mitigated → resolved. An
+ *   acknowledgement that arrives after mitigation is recorded (`acknowledgedAt`) but does not
+ *   move the status back;
+ * - after resolution only `postmortem-scheduled` and `notification-sent` (the resolution notice,
+ *   the post-mortem reminder) may follow;
+ * - progress (`lastProgressAt`, which the "no progress" escalation rule reads) is the opening, a
+ *   status update, an action that was carried out and succeeded (not a dry run, not planned, not
+ *   failed: two hours of failing attempts is exactly when to escalate), mitigation and resolution;
+ * - recording the same notification key twice is accepted (two cron runs may race), and so is a
+ *   repeated flag; acknowledging, mitigating or resolving twice is an error.
  *
  * @example
  * ```ts
@@ -19,6 +32,7 @@
 import { Data, Either } from "effect"
 import type { EventOf, IncidentEvent, IncidentFlag, IncidentSource } from "./IncidentEvent.js"
 import type { SeverityLevel } from "./Severity.js"
+import { levels } from "./Severity.js"
 
 export type IncidentStatus = "open" | "acknowledged" | "mitigated" | "resolved"
 
@@ -48,7 +62,10 @@ export interface Incident {
   readonly resolvedAt?: Date
   readonly resolution?: string
   readonly rootCause?: string
-  /** Last time something moved the incident forward: opened, an update, an action carried out, mitigation. */
+  /**
+   * Last time something moved the incident forward: opened, a status update, a successful action
+   * carried out (not a dry run), mitigation, resolution.
+   */
   readonly lastProgressAt: Date
   /** Last status update posted, if any. */
   readonly lastUpdateAt?: Date
@@ -58,6 +75,8 @@ export interface Incident {
   readonly escalations: ReadonlyArray<EventOf<"escalated">>
   readonly severityChanges: ReadonlyArray<EventOf<"severity-changed">>
   readonly postmortemScheduledFor?: Date
+  /** Messages sent (initial, updates, pages, escalations, resolution), in order. */
+  readonly notifications: ReadonlyArray<EventOf<"notification-sent">>
   /** Every event, in order: the timeline. */
   readonly events: ReadonlyArray<IncidentEvent>
 }
@@ -73,6 +92,7 @@ export class IncidentTransitionError extends Data.TaggedError("IncidentTransitio
     | "not-resolved"
     | "out-of-order"
     | "no-events"
+    | "invalid-event"
   /** The offending event; absent for `no-events`. */
   readonly event?: IncidentEvent
   /** Position of the offending event in the sequence. */
@@ -91,6 +111,7 @@ export class IncidentTransitionError extends Data.TaggedError("IncidentTransitio
       "not-resolved": `${what} needs ${subject} to be resolved first`,
       "out-of-order": `${what} is dated before the event it follows`,
       "no-events": "an incident needs at least its opening event",
+      "invalid-event": `${what} is not a valid incident event: it needs a known type, a known severity and valid dates`,
     }
     return messages[this.reason]
   }
@@ -114,6 +135,7 @@ const openedState = (event: EventOf<"opened">): Incident => ({
   flags: [],
   escalations: [],
   severityChanges: [],
+  notifications: [],
   events: [event],
 })
 
@@ -135,13 +157,15 @@ export const applyEvent = (
         ...(state === undefined ? {} : { incidentId: state.id }),
       }),
     )
+  if (!isWellFormed(event)) return fail("invalid-event")
   if (state === undefined)
     return event.type === "opened" ? Either.right(openedState(event)) : fail("not-opened")
   const last = state.events[state.events.length - 1]
   if (last !== undefined && event.at.getTime() < last.at.getTime()) return fail("out-of-order")
   if (event.type === "opened") return fail("already-opened")
   const resolved = state.status === "resolved"
-  if (resolved && event.type !== "postmortem-scheduled") return fail("already-resolved")
+  if (resolved && event.type !== "postmortem-scheduled" && event.type !== "notification-sent")
+    return fail("already-resolved")
   const next = { ...state, events: [...state.events, event] }
   switch (event.type) {
     case "acknowledged":
@@ -182,7 +206,7 @@ export const applyEvent = (
       return Either.right({
         ...next,
         actions: [...state.actions, event],
-        ...(event.dryRun ? {} : { lastProgressAt: event.at }),
+        ...(!event.dryRun && event.outcome === "succeeded" ? { lastProgressAt: event.at } : {}),
       })
     case "escalated":
       return Either.right({ ...next, escalations: [...state.escalations, event] })
@@ -206,7 +230,39 @@ export const applyEvent = (
     case "postmortem-scheduled":
       if (!resolved) return fail("not-resolved")
       return Either.right({ ...next, postmortemScheduledFor: event.scheduledFor })
+    case "notification-sent":
+      return Either.right({ ...next, notifications: [...state.notifications, event] })
   }
+}
+
+const isValidDate = (value: unknown): boolean =>
+  value instanceof Date && !Number.isNaN(value.getTime())
+
+const eventTypes: ReadonlySet<string> = new Set<IncidentEvent["type"]>([
+  "opened",
+  "acknowledged",
+  "severity-changed",
+  "update-posted",
+  "flag-raised",
+  "action-taken",
+  "escalated",
+  "mitigated",
+  "resolved",
+  "postmortem-scheduled",
+  "notification-sent",
+])
+
+/**
+ * Events normally come through the `IncidentEvent` schema; this guards the fold against hand-built
+ * values (an invalid `Date`, an unknown type) so that it answers with an error, never a throw.
+ */
+const isWellFormed = (event: IncidentEvent): boolean => {
+  if (typeof event !== "object" || event === null) return false
+  if (!eventTypes.has(event.type) || !isValidDate(event.at)) return false
+  if (event.type === "opened" || event.type === "severity-changed")
+    return levels.includes(event.severity)
+  if (event.type === "postmortem-scheduled") return isValidDate(event.scheduledFor)
+  return true
 }
 
 /**
@@ -230,6 +286,46 @@ export const foldIncident = (
   return Either.right(state)
 }
 
-/** Whether a flag has been raised on the incident. */
+/**
+ * Whether a flag has been raised on the incident.
+ *
+ * @example
+ * ```ts
+ * import { foldIncident, hasFlag } from "@ir/core"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "Data pipeline stalled", severity: "P1", playbooks: [], summary: "No new data" },
+ *   { type: "flag-raised", at: new Date("2026-11-28T10:03:00Z"), flag: "data-loss" },
+ * ]))
+ * hasFlag(incident, "data-loss") // true
+ * ```
+ */
 export const hasFlag = (incident: Incident, flag: IncidentFlag): boolean =>
   incident.flags.some((raised) => raised.flag === flag)
+
+/**
+ * The idempotency keys already recorded on the incident, from `notification-sent` and
+ * `escalated` events: the due actions `escalate` will not ask for again.
+ *
+ * @example
+ * ```ts
+ * import { foldIncident, recordedKeys } from "@ir/core"
+ * import { Either } from "effect"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },
+ *   { type: "notification-sent", at: new Date("2026-11-28T10:01:00Z"), message: "page",
+ *     channels: [], key: "INC-2026-0001:page:P0" },
+ * ]))
+ * recordedKeys(incident).has("INC-2026-0001:page:P0") // true
+ * ```
+ */
+export const recordedKeys = (incident: Incident): ReadonlySet<string> => {
+  const keys = new Set<string>()
+  for (const notification of incident.notifications) keys.add(notification.key)
+  for (const escalation of incident.escalations) {
+    if (escalation.key !== undefined) keys.add(escalation.key)
+  }
+  return keys
+}

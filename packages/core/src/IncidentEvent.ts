@@ -99,6 +99,8 @@ export const Escalated = Schema.Struct({
   level: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
   to: Schema.String,
   rule: Schema.String,
+  /** The due action's idempotency key (see `DueAction.key`), when `escalate` asked for it. */
+  key: Schema.optional(Schema.String),
 })
 
 export const Mitigated = Schema.Struct({
@@ -123,6 +125,48 @@ export const PostmortemScheduled = Schema.Struct({
   by: Schema.optional(Schema.String),
 })
 
+/**
+ * Which message a notification carried: the runbook's three templates, an escalation, a page, or
+ * the post-mortem reminder.
+ *
+ * @example
+ * ```ts
+ * import { IncidentEvent } from "@ir/core"
+ * IncidentEvent.NotificationMessage.literals // ["initial", "update", ...]
+ * ```
+ */
+export const NotificationMessage = Schema.Literal(
+  "initial",
+  "update",
+  "resolution",
+  "escalation",
+  "page",
+  "postmortem",
+)
+export type NotificationMessage = typeof NotificationMessage.Type
+
+/**
+ * A message went out. `key` is the idempotency key of the due action it answered (see
+ * `DueAction.key`): once recorded, `escalate` never asks for that action again.
+ *
+ * @example
+ * ```ts
+ * import { IncidentEvent } from "@ir/core"
+ * const sent: IncidentEvent.IncidentEvent = {
+ *   type: "notification-sent", at: new Date("2026-11-28T10:05:00Z"), message: "initial",
+ *   channels: ["incidents"], key: "INC-2026-0001:notify-initial",
+ * }
+ * ```
+ */
+export const NotificationSent = Schema.Struct({
+  type: Schema.Literal("notification-sent"),
+  at,
+  message: NotificationMessage,
+  /** Channel ids (see `Runbook.channels`) the message was delivered to. */
+  channels: Schema.Array(Schema.String),
+  key: Schema.String,
+})
+
 /** Any incident event. */
 export const IncidentEvent = Schema.Union(
   Opened,
@@ -135,6 +179,7 @@ export const IncidentEvent = Schema.Union(
   Mitigated,
   Resolved,
   PostmortemScheduled,
+  NotificationSent,
 )
 export type IncidentEvent = typeof IncidentEvent.Type
 export type IncidentEventType = IncidentEvent["type"]

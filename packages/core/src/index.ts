@@ -12,8 +12,10 @@
  */
 export * as Action from "./Action.js"
 export * as BusinessCalendar from "./BusinessCalendar.js"
+export * as Deadline from "./Deadline.js"
 export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
+export { DueAction, DueActionKind, escalate } from "./Escalation.js"
 export {
   applyEvent,
   foldIncident,
@@ -22,6 +24,7 @@ export {
   type IncidentStatus,
   IncidentTransitionError,
   type RaisedFlag,
+  recordedKeys,
 } from "./Incident.js"
 export * as IncidentEvent from "./IncidentEvent.js"
 export * as Observation from "./Observation.js"
