@@ -383,6 +383,12 @@ const keyedSections = {
   channels: "id",
   monitoring: "name",
 } as const
+const keyedWhat: Record<keyof typeof keyedSections, string> = {
+  severities: "severity level",
+  playbooks: "playbook id",
+  channels: "channel id",
+  monitoring: "monitoring link name",
+}
 type KeyedSection = keyof typeof keyedSections
 
 /** For each keyed section: merged index → index in the overrides. */
@@ -457,16 +463,20 @@ const duplicateOverrides = (overrides: RunbookOverrides): ReadonlyArray<FlatIssu
     const given = overrides[section] as ReadonlyArray<Record<string, unknown>> | undefined
     const key = keyedSections[section]
     if (given !== undefined)
-      checkUnique(
-        given,
-        (element) => String(element[key]),
-        [section],
-        key,
-        `${section} ${key}`,
-        out,
-      )
+      checkUnique(given, (element) => String(element[key]), [section], key, keyedWhat[section], out)
   }
   return out
+}
+
+// Encoding a runbook walks every schema; the same base (usually `defaultRunbook`) is merged
+// again and again, and runbooks are immutable, so its document form is kept.
+const encodedBases = new WeakMap<Runbook, Either.Either<Encoded, ParseResult.ParseError>>()
+const encodeBase = (base: Runbook): Either.Either<Encoded, ParseResult.ParseError> => {
+  const known = encodedBases.get(base)
+  if (known !== undefined) return known
+  const encoded = Schema.encodeEither(Runbook)(base)
+  encodedBases.set(base, encoded)
+  return encoded
 }
 
 /**
@@ -495,7 +505,7 @@ export const mergeRunbook = (
     return Either.left(failure(flatten(decoded.left), source, decoded.left))
   const duplicates = duplicateOverrides(decoded.right)
   if (duplicates.length > 0) return Either.left(failure(duplicates, source))
-  const baseDocument = Schema.encodeEither(Runbook)(base)
+  const baseDocument = encodeBase(base)
   if (Either.isLeft(baseDocument))
     return Either.left(
       failure(

@@ -333,12 +333,14 @@ export const closest = (word: string, candidates: ReadonlyArray<string>): string
     }
   }
   // Short words (operators, levels) are too close to everything for a suggestion to help.
-  return best !== undefined &&
-    word.length >= 3 &&
-    bestDistance > 0 &&
-    bestDistance <= Math.max(2, word.length / 4)
-    ? best
-    : undefined
+  if (word.length < 3) return undefined
+  if (best !== undefined && bestDistance > 0 && bestDistance <= Math.max(2, word.length / 4))
+    return best
+  // A truncated name ("host.memory.used" for "host.memory.used_ratio") is a likely slip too.
+  const extensions = candidates.filter(
+    (candidate) => candidate !== word && candidate.startsWith(word),
+  )
+  return extensions.length === 1 ? extensions[0] : undefined
 }
 
 /** Flattens a parse error into readable issues, in document order, without duplicates. */
