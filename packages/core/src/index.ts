@@ -11,8 +11,12 @@
  * ```
  */
 export * as Action from "./Action.js"
+export * as AlertRules from "./AlertRules.js"
+export { alertRules } from "./AlertRules.js"
 export * as BusinessCalendar from "./BusinessCalendar.js"
 export * as Deadline from "./Deadline.js"
+export * as Drill from "./Drill.js"
+export { DrillResult, drill, synthesizeObservations } from "./Drill.js"
 export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
 export { DueAction, DueActionKind, escalate } from "./Escalation.js"
@@ -73,3 +77,5 @@ export * as Signal from "./Signal.js"
 export { Step } from "./Step.js"
 export * as Symptom from "./Symptom.js"
 export * as Threshold from "./Threshold.js"
+export * as Triage from "./Triage.js"
+export { Assessment, triage } from "./Triage.js"
