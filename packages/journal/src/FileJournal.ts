@@ -74,6 +74,12 @@ export interface FileJournalOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** How long a write waits for another process's lock before failing `busy`; default 10 s. */
   readonly lockTimeoutMs?: number
+  /**
+   * When a lock held by a process on another host (whose life cannot be checked) counts as
+   * abandoned; default 60 s. Locks are held for milliseconds; locks of dead processes on this
+   * host are taken over at once.
+   */
+  readonly staleLockAfterMs?: number
 }
 
 /**
@@ -502,7 +508,11 @@ export const openFileJournal = (
   return Effect.tryPromise({
     try: async () => {
       await fs.mkdir(join(dir, "incidents"), { recursive: true })
-      const lock = await FileLock.create({ dir, timeoutMs: options.lockTimeoutMs ?? 10_000 })
+      const lock = await FileLock.create({
+        dir,
+        timeoutMs: options.lockTimeoutMs ?? 10_000,
+        foreignStaleMs: options.staleLockAfterMs ?? 60_000,
+      })
       return new FileJournalImpl(dir, lock)
     },
     catch: (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),

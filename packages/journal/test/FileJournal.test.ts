@@ -165,6 +165,19 @@ describe("file journal on disk", () => {
     }
   })
 
+  it("takes over a lock from another host once it is older than any operation", async () => {
+    const dir = await freshDir()
+    const holder = { pid: 4242, host: "responder-laptop-2", token: "t", since: "" }
+    writeFileSync(join(dir, "journal.lock"), JSON.stringify(holder))
+    const patient = await run(openFileJournal({ dir, lockTimeoutMs: 200 }))
+    const busy = await attempt(patient.list())
+    expect(Either.isLeft(busy) && busy.left.message).toContain("pid 4242 on responder-laptop-2")
+    const journal = await run(openFileJournal({ dir, staleLockAfterMs: 100, lockTimeoutMs: 2_000 }))
+    expect(await run(journal.list())).toEqual([])
+    await run(journal.close)
+    await run(patient.close)
+  })
+
   it("names the directory when it cannot be written, without a stack trace", async () => {
     // Tests run as root, where permission bits don't stop writes: a directory under a regular
     // file fails for everyone (ENOTDIR).

@@ -10,7 +10,10 @@
 // `journal.lock.break` (created with O_EXCL, held for microseconds, considered abandoned after
 // 5 s), and only removes the lock if it is still the same inode that was judged stale, so two
 // processes breaking the same stale lock cannot remove a lock a live process just took.
-// A lock held by another host cannot be judged: we wait up to the timeout and then say who holds it.
+// A holder on another host (a container whose hostname changed after a crash, say) cannot be
+// asked whether it lives; its lock is taken as stale once it is older than `foreignStaleMs`, far
+// longer than any operation holds the lock (milliseconds). Until then we wait, and past the
+// timeout say who holds it.
 //
 // Within one process, a mutex queues callers first, so they don't poll the file lock.
 import { randomBytes } from "node:crypto"
@@ -72,13 +75,16 @@ const parseHolder = (text: string): Holder | undefined => {
   return undefined
 }
 
-const isStale = (holder: Holder): boolean =>
-  holder.host === hostname() &&
-  (!isProcessAlive(holder.pid) || (holder.pid === process.pid && !liveTokens.has(holder.token)))
+/** `heldForMs`: how long the lock has existed (its inode's change time: when it was linked). */
+const isStale = (holder: Holder, heldForMs: number, foreignStaleMs: number): boolean =>
+  holder.host === hostname()
+    ? !isProcessAlive(holder.pid) || (holder.pid === process.pid && !liveTokens.has(holder.token))
+    : heldForMs > foreignStaleMs
 
 export interface FileLockOptions {
   readonly dir: string
   readonly timeoutMs: number
+  readonly foreignStaleMs: number
 }
 
 export class FileLock {
@@ -90,6 +96,7 @@ export class FileLock {
   private constructor(
     private readonly options: FileLockOptions,
     private readonly ownerPath: string,
+    private readonly ownerIno: number,
     private readonly token: string,
   ) {
     this.path = join(options.dir, LOCK_FILE)
@@ -108,7 +115,8 @@ export class FileLock {
     }
     await fs.writeFile(ownerPath, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
     liveTokens.add(token)
-    const lock = new FileLock(options, ownerPath, token)
+    const { ino } = await fs.stat(ownerPath)
+    const lock = new FileLock(options, ownerPath, ino, token)
     await lock.removeDeadOwnerFiles()
     return lock
   }
@@ -121,11 +129,18 @@ export class FileLock {
       try {
         return await body()
       } finally {
-        await fs.unlink(this.path).catch(() => undefined)
+        await this.release()
       }
     })
     this.queue = run.catch(() => undefined)
     return run
+  }
+
+  /** Removes the lock if it is still ours (a lock judged stale and retaken is someone else's). */
+  private async release(): Promise<void> {
+    const lock = await fs.stat(this.path).catch(() => undefined)
+    if (lock !== undefined && lock.ino === this.ownerIno)
+      await fs.unlink(this.path).catch(() => undefined)
   }
 
   async close(): Promise<void> {
@@ -184,7 +199,9 @@ export class FileLock {
     }
     const holder = parseHolder(text)
     const stale =
-      holder === undefined ? Date.now() - ctimeMs > BREAKER_ABANDONED_MS : isStale(holder)
+      holder === undefined
+        ? Date.now() - ctimeMs > BREAKER_ABANDONED_MS
+        : isStale(holder, Date.now() - ctimeMs, this.options.foreignStaleMs)
     if (!stale) return holder
     return (await this.breakStale(ino)) ? "gone" : holder
   }
@@ -217,7 +234,9 @@ export class FileLock {
       if (match === null || match[2] === this.token) continue
       const path = join(this.options.dir, name)
       const holder = parseHolder(await fs.readFile(path, "utf8").catch(() => ""))
-      if (holder !== undefined && isStale(holder)) await fs.unlink(path).catch(() => undefined)
+      // Owner files of other hosts are left alone: their age says nothing about their lock.
+      if (holder !== undefined && holder.host === hostname() && isStale(holder, 0, 0))
+        await fs.unlink(path).catch(() => undefined)
     }
   }
 }
