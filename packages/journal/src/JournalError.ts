@@ -73,7 +73,7 @@ export class JournalUnavailable extends Data.TaggedError("JournalUnavailable")<{
     const cause = causeText(this.cause)
     const detail = this.detail === undefined ? "" : ` (${this.detail})`
     const messages: Record<JournalUnavailable["reason"], string> = {
-      unwritable: `cannot write the incident journal at ${this.location}${detail}: ${cause}. Check that the directory exists and is writable, or choose another one.`,
+      unwritable: `cannot write the incident journal at ${this.location}${detail}: ${cause}${hasErrno(this.cause) ? ". Check that the directory exists and is writable, or choose another one." : ""}`,
       unreachable: `cannot reach the journal database at ${this.location}${detail}: ${cause}`,
       corrupt: `the incident journal at ${this.location} cannot be read${detail}: ${cause}`,
       busy: `the incident journal at ${this.location} is busy${detail}: ${cause}`,
@@ -122,6 +122,13 @@ export class JournalInvalidEvent extends Data.TaggedError("JournalInvalidEvent")
     return `event ${this.index + 1} is not a valid incident event: ${causeText(this.cause)}`
   }
 }
+
+/** A system error (ENOTDIR, EACCES, EROFS, ENOSPC…): the file system said no. */
+const hasErrno = (cause: unknown): boolean =>
+  typeof cause === "object" &&
+  cause !== null &&
+  typeof (cause as { code?: unknown }).code === "string" &&
+  String((cause as { code: string }).code).startsWith("E")
 
 /** One line of text for a cause: its message, never its stack. */
 const causeText = (cause: unknown): string => {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
+import { createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either } from "effect"
@@ -164,4 +164,28 @@ it("names the database without its password when nothing listens there", async (
   expect(message).toContain("ECONNREFUSED")
   expect(message).not.toContain("s3cret-pw")
   expect(message).not.toMatch(/\n\s+at /)
+})
+
+it("gives up on a server that accepts but never answers, within the connect timeout", async () => {
+  const sockets: Array<Socket> = []
+  const silent = createServer((socket) => sockets.push(socket))
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
+  const address = silent.address()
+  const port = typeof address === "object" && address !== null ? address.port : 0
+  try {
+    const started = Date.now()
+    const result = await attempt(
+      openPostgresJournal({ url: `postgres://ir:pw@127.0.0.1:${port}/ir`, connectTimeoutMs: 500 }),
+    )
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: "JournalUnavailable",
+      reason: "unreachable",
+      location: `postgres://ir@127.0.0.1:${port}/ir`,
+    })
+    expect(Either.isLeft(result) && result.left.message).toMatch(/timeout/i)
+  } finally {
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => silent.close(resolve))
+  }
 })

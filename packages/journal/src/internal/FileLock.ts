@@ -124,7 +124,12 @@ export class FileLock {
   /** Runs `body` holding the lock: first this process's queue, then the file lock. */
   withLock<A>(body: () => Promise<A>): Promise<A> {
     const run = this.queue.then(async () => {
-      if (this.closed) throw new Error("the journal is closed")
+      if (this.closed)
+        throw new JournalUnavailable({
+          reason: "unwritable",
+          location: this.options.dir,
+          cause: new Error("this journal was closed; open it again to use it"),
+        })
       await this.acquire()
       try {
         return await body()
