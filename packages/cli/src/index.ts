@@ -1,1 +1,33 @@
-export {}
+/**
+ * @ir/cli: the `ir` command. For programmatic use and for the documentation generator: the
+ * command tree, `runCli(argv)`, the configuration loader, exit codes and output helpers.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "@ir/cli"
+ * process.exitCode = await runCli(["triage", "--json"])
+ * ```
+ */
+export * as AlertsCommand from "./AlertsCommand.js"
+export * as CheckCommand from "./CheckCommand.js"
+export * as CheckReport from "./CheckReport.js"
+export { command, type RunOptions, runCli, version } from "./Cli.js"
+export {
+  ConfigError,
+  isUserError,
+  MissingFeatureError,
+  UsageError,
+  type UserError,
+} from "./CliError.js"
+export * as CliReference from "./CliReference.js"
+export * as Config from "./Config.js"
+export * as ConfigCommand from "./ConfigCommand.js"
+export * as DrillCommand from "./DrillCommand.js"
+export * as DrillReport from "./DrillReport.js"
+export * as ExitCode from "./ExitCode.js"
+export * as Output from "./Output.js"
+export * as PlaybookCommand from "./PlaybookCommand.js"
+export * as RunbookCommand from "./RunbookCommand.js"
+export * as RunbookLint from "./RunbookLint.js"
+export * as TriageCommand from "./TriageCommand.js"
+export * as TriageReport from "./TriageReport.js"

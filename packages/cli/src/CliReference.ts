@@ -1,0 +1,261 @@
+/**
+ * The `ir` command reference as Markdown, generated from the command definitions themselves
+ * (descriptions, usage, arguments, options) plus each command's exit codes and `--json` fields.
+ * `scripts/docs/cli.mjs` writes it to `docs/cli.md`, and CI fails when the checked-in page is
+ * stale.
+ *
+ * @example
+ * ```ts
+ * import { CliReference } from "@ir/cli"
+ * const markdown = CliReference.markdown()
+ * markdown.startsWith("# `ir` command reference") // true
+ * ```
+ */
+import * as CliConfig from "@effect/cli/CliConfig"
+import * as Descriptor from "@effect/cli/CommandDescriptor"
+import type * as HelpDoc from "@effect/cli/HelpDoc"
+import type * as Span from "@effect/cli/HelpDoc/Span"
+import * as Usage from "@effect/cli/Usage"
+import { command as root } from "./Cli.js"
+import * as ExitCode from "./ExitCode.js"
+import { type Notes, notes } from "./internal/ReferenceNotes.js"
+
+const config = CliConfig.make({ showBuiltIns: false })
+
+const spanText = (span: Span.Span): string => {
+  switch (span._tag) {
+    case "Text":
+      return span.value
+    case "URI":
+      return `<${span.value}>`
+    case "Strong":
+      return `**${spanText(span.value)}**`
+    case "Weak":
+    case "Highlight":
+      return spanText(span.value)
+    case "Sequence":
+      return spanText(span.left) + spanText(span.right)
+  }
+}
+
+/** Paragraphs of an option's or argument's help, joined into one line. */
+const inline = (doc: HelpDoc.HelpDoc): ReadonlyArray<string> => {
+  switch (doc._tag) {
+    case "Empty":
+      return []
+    case "Paragraph":
+      return [spanText(doc.value)]
+    case "Header":
+      return [spanText(doc.value)]
+    case "Sequence":
+      return [...inline(doc.left), ...inline(doc.right)]
+    case "Enumeration":
+      return doc.elements.flatMap(inline)
+    case "DescriptionList":
+      return doc.definitions.flatMap(([term, body]) => [spanText(term), ...inline(body)])
+  }
+}
+
+/** The sections of a command's help (`DESCRIPTION`, `ARGUMENTS`, `OPTIONS`, `COMMANDS`). */
+const sectionsOf = (doc: HelpDoc.HelpDoc): Map<string, HelpDoc.HelpDoc> => {
+  const flat: Array<HelpDoc.HelpDoc> = []
+  const walk = (node: HelpDoc.HelpDoc) => {
+    if (node._tag === "Sequence") {
+      walk(node.left)
+      walk(node.right)
+    } else if (node._tag !== "Empty") flat.push(node)
+  }
+  walk(doc)
+  const sections = new Map<string, HelpDoc.HelpDoc>()
+  let current: string | undefined
+  for (const node of flat) {
+    if (node._tag === "Header") {
+      current = spanText(node.value)
+    } else if (current !== undefined) {
+      const previous = sections.get(current)
+      sections.set(
+        current,
+        previous === undefined ? node : { _tag: "Sequence", left: previous, right: node },
+      )
+    }
+  }
+  return sections
+}
+
+const cleanDetail = (detail: string): string | undefined =>
+  /^(A user-defined piece of text\.|A true or false value\.|A file system path\.|A file\.|An integer\.|This setting is optional\.|This argument is optional\.)$/.test(
+    detail,
+  )
+    ? undefined
+    : detail.replace(/^One of the following: (.*)$/, "One of: $1.")
+
+const definitionList = (doc: HelpDoc.HelpDoc | undefined): ReadonlyArray<string> => {
+  if (doc === undefined) return []
+  const items: Array<string> = []
+  const walk = (node: HelpDoc.HelpDoc) => {
+    if (node._tag === "Sequence") {
+      walk(node.left)
+      walk(node.right)
+    } else if (node._tag === "DescriptionList") {
+      for (const [term, body] of node.definitions) {
+        const details = inline(body).flatMap((detail) => cleanDetail(detail) ?? [])
+        const optional = inline(body).some((detail) => /optional\.$/.test(detail))
+        items.push(
+          `- \`${spanText(term)}\`${optional ? " (optional)" : ""}: ${details.join(" ")}`.trimEnd(),
+        )
+      }
+    }
+  }
+  walk(doc)
+  return items
+}
+
+interface Entry {
+  readonly path: ReadonlyArray<string>
+  readonly descriptor: Descriptor.Command<unknown>
+}
+
+/** The descriptor's structure (stable in @effect/cli 0.77; its public getters flatten groups). */
+interface Node {
+  readonly _tag: "Standard" | "GetUserInput" | "Map" | "Subcommands"
+  readonly name?: string
+  readonly command?: Node
+  readonly parent?: Node
+  readonly children?: ReadonlyArray<Node>
+}
+
+const nameOf = (node: Node): string =>
+  node.name ?? ((node.command ?? node.parent) ? nameOf((node.command ?? node.parent) as Node) : "")
+
+/** Every command in definition order, groups before their subcommands. */
+const walkTree = (
+  descriptor: Descriptor.Command<unknown>,
+  path: ReadonlyArray<string>,
+): ReadonlyArray<Entry> => {
+  const node = descriptor as unknown as Node
+  if (node._tag === "Map" && node.command !== undefined) {
+    return walkTree(node.command as unknown as Descriptor.Command<unknown>, path)
+  }
+  const children = node._tag === "Subcommands" ? (node.children ?? []) : []
+  return [
+    { path, descriptor },
+    ...children.flatMap((child) =>
+      walkTree(child as unknown as Descriptor.Command<unknown>, [...path, nameOf(child)]),
+    ),
+  ]
+}
+
+const usageLine = (path: ReadonlyArray<string>, descriptor: Descriptor.Command<unknown>) => {
+  const [first] = Usage.enumerate(Descriptor.getUsage(descriptor), config)
+  const text = first === undefined ? "" : spanText(first as unknown as Span.Span)
+  // The usage names the command itself; give it its full path.
+  const name = path[path.length - 1] ?? ""
+  return `${[...path.slice(0, -1), text.startsWith(name) ? text : `${name} ${text}`].join(" ")}`
+}
+
+const renderNotes = (entry: Notes | undefined): ReadonlyArray<string> => {
+  if (entry === undefined) return []
+  const lines: Array<string> = ["**Exit codes:**", "", "| code | meaning |", "| --- | --- |"]
+  for (const [code, meaning] of entry.exitCodes) lines.push(`| ${code} | ${meaning} |`)
+  lines.push("")
+  if (entry.json !== undefined) {
+    lines.push(
+      "**`--json`:** one document with `schemaVersion: 1`, `command` and:",
+      "",
+      ...entry.json.map(([field, meaning]) => `- \`${field}\`: ${meaning}`),
+      "",
+    )
+  }
+  if (entry.examples !== undefined) {
+    lines.push("**Examples:**", "", "```sh", ...entry.examples, "```", "")
+  }
+  return lines
+}
+
+/** The whole reference page. */
+export const markdown = (): string => {
+  const entries = walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"])
+  const lines: Array<string> = [
+    "# `ir` command reference",
+    "",
+    "<!-- Generated from the command definitions in packages/cli by scripts/docs/cli.mjs. Do not edit: run `npm run docs`. -->",
+    "",
+    "The incident-response runbook from the terminal. Every command reads the configuration (see",
+    "[configuration](configuration.md)): the nearest `ir.config.yaml` from the working directory",
+    "upward, `--config FILE`, or `$IR_CONFIG`; without one, the embedded defaults of the seed runbook.",
+    "",
+    "## Conventions",
+    "",
+    "- The result goes to stdout; progress, notes and errors go to stderr. `--json` prints one JSON",
+    "  document with `schemaVersion: 1` (fields below, per command); `--format markdown` prints a",
+    "  report as Markdown where a command has one.",
+    "- Colour only when the stream is a terminal, never with `NO_COLOR` set (or `TERM=dumb`).",
+    "- `--quiet` (`-q`) prints only the result and errors; `--verbose` (`-v`) adds every probe and",
+    "  every piece of evidence, and the stack trace of an internal error.",
+    "- A user error (a wrong argument, an invalid configuration) is one line on stderr naming what",
+    "  was wrong and where (`ir.config.yaml:12:5: targets.postgres.url: …`), never a stack trace.",
+    "- Secrets (URL passwords, tokens, webhook URLs) are redacted from every output.",
+    `- \`ir --version\`, \`ir --help\`, \`ir COMMAND --help\`, and shell completions:`,
+    "  `ir --completions bash|zsh|fish` (e.g. `source <(ir --completions bash)`).",
+    "",
+    "Exit codes common to every command:",
+    "",
+    "| code | meaning |",
+    "| --- | --- |",
+    `| ${ExitCode.ok} | done (\`ir triage\`: no playbook matched) |`,
+    `| ${ExitCode.usage} | a usage or configuration error (\`ir check\`: ${ExitCode.nagios.unknown}, UNKNOWN) |`,
+    `| ${ExitCode.internal} | an internal error: a bug in ir (please report it, with \`--verbose\`) |`,
+    `| ${ExitCode.interrupted} | interrupted (Ctrl-C) |`,
+    "",
+    "## Commands",
+    "",
+    ...entries
+      .filter((entry) => entry.path.length > 1)
+      .map(
+        (entry) =>
+          `- [\`${entry.path.join(" ")}\`](#${entry.path.join("-")}): ${
+            inline(
+              sectionsOf(Descriptor.getHelp(entry.descriptor, config)).get("DESCRIPTION") ?? {
+                _tag: "Empty",
+              },
+            )[0] ?? ""
+          }`,
+      ),
+    "",
+  ]
+  for (const entry of entries) {
+    if (entry.path.length === 1) continue
+    const name = entry.path.join(" ")
+    const sections = sectionsOf(Descriptor.getHelp(entry.descriptor, config))
+    const description = inline(sections.get("DESCRIPTION") ?? { _tag: "Empty" }).join(" ")
+    const isGroup = sections.has("COMMANDS")
+    lines.push(`<a id="${entry.path.join("-")}"></a>`, "", `## \`${name}\``, "", description, "")
+    if (isGroup) {
+      const children = entries.filter(
+        (other) =>
+          other.path.length === entry.path.length + 1 &&
+          other.path.slice(0, entry.path.length).join(" ") === name,
+      )
+      lines.push(
+        "Subcommands:",
+        "",
+        ...children.map((child) => `- [\`${child.path.join(" ")}\`](#${child.path.join("-")})`),
+        "",
+      )
+      continue
+    }
+    lines.push("```text", usageLine(entry.path, entry.descriptor), "```", "")
+    const args = definitionList(sections.get("ARGUMENTS"))
+    if (args.length > 0) lines.push("**Arguments:**", "", ...args, "")
+    const options = definitionList(sections.get("OPTIONS"))
+    if (options.length > 0) lines.push("**Options:**", "", ...options, "")
+    lines.push(...renderNotes(notes[name]))
+  }
+  return `${lines.join("\n").trimEnd()}\n`
+}
+
+/** The command tree's names, for completeness checks: `ir triage`, `ir playbook list`, … */
+export const commandPaths = (): ReadonlyArray<string> =>
+  walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"])
+    .filter((entry) => entry.path.length > 1)
+    .map((entry) => entry.path.join(" "))

@@ -1,0 +1,36 @@
+import { runProbes } from "@ir/diagnostics"
+import * as Effect from "effect/Effect"
+import * as CheckReport from "../CheckReport.js"
+import type { CommonArgs } from "./CommonOptions.js"
+import { type CommandContext, loadConfig } from "./Handler.js"
+import { selectProbes } from "./ProbeSelection.js"
+import { resolveRunbook } from "./RunbookLoader.js"
+import { resolveTargets } from "./TargetsLoader.js"
+
+export interface CheckArgs extends CommonArgs {
+  readonly probes: ReadonlyArray<string>
+}
+
+/** `ir check`: Nagios plugin output; nothing on stderr unless --verbose. */
+export const run = (args: CheckArgs, context: CommandContext) =>
+  Effect.gen(function* () {
+    const { output, io } = context
+    const selection = selectProbes(args.probes)
+    if (!selection.ok) return yield* Effect.fail(selection.error)
+    const config = yield* loadConfig(context)
+    const { runbook } = yield* resolveRunbook(config, io.cwd)
+    const targets = yield* resolveTargets(config, io)
+    const probeRun = yield* Effect.promise(() =>
+      runProbes(targets, {
+        runbook,
+        ...(selection.ids === undefined ? {} : { probes: selection.ids }),
+      }),
+    )
+    if (output.format === "json") {
+      output.json(CheckReport.toJson(probeRun.results, probeRun.startedAt, probeRun.durationMs))
+    } else {
+      for (const line of CheckReport.lines(probeRun.results)) output.print(line)
+    }
+    output.debug(`${probeRun.results.length} checks in ${Math.round(probeRun.durationMs)} ms`)
+    return CheckReport.exitCode(probeRun.results)
+  })

@@ -1,0 +1,112 @@
+import { existsSync, writeFileSync } from "node:fs"
+import { resolve } from "node:path"
+import { probesFor } from "@ir/diagnostics"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { stringify } from "yaml"
+import { UsageError } from "../CliError.js"
+import * as Config from "../Config.js"
+import * as ExitCode from "../ExitCode.js"
+import type { CommonArgs } from "./CommonOptions.js"
+import { configTemplate } from "./ConfigTemplate.js"
+import { type CommandContext, loadConfig } from "./Handler.js"
+import { isSecretKey, redacted, redactText, redactValue } from "./Redact.js"
+import { resolveRunbook } from "./RunbookLoader.js"
+import { resolveTargets } from "./TargetsLoader.js"
+
+/** `ir config init`. */
+export const init = (
+  args: CommonArgs & { readonly force: boolean; readonly output: Option.Option<string> },
+  context: CommandContext,
+) =>
+  Effect.gen(function* () {
+    const { output, io } = context
+    const file = resolve(
+      io.cwd,
+      Option.getOrElse(args.output, () => "ir.config.yaml"),
+    )
+    const display = Config.displayPath(file, io.cwd)
+    if (existsSync(file) && !args.force) {
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "file-exists",
+          detail: `${display} already exists; pass --force to overwrite it`,
+        }),
+      )
+    }
+    yield* Effect.try({
+      try: () => writeFileSync(file, configTemplate),
+      catch: (cause) =>
+        new UsageError({
+          reason: "unreadable",
+          detail: `cannot write ${display}: ${(cause as Error).message}`,
+          cause,
+        }),
+    })
+    if (output.format === "json") {
+      output.json({ schemaVersion: 1, command: "config init", file })
+    } else {
+      output.print(`wrote ${display}: edit it, then check it with \`ir config show\``)
+    }
+    return ExitCode.ok
+  })
+
+/** Plain data for printing: redacted values unwrapped with their secrets removed. */
+const printable = (value: unknown, key = ""): unknown => {
+  if (Redacted.isRedacted(value)) {
+    return key === "url" ? redactText(String(Redacted.value(value))) : redacted
+  }
+  if (typeof value === "string") return isSecretKey(key) ? redacted : redactText(value)
+  if (Array.isArray(value)) return value.map((item) => printable(item, key))
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, printable(item, name)]),
+    )
+  }
+  return value
+}
+
+/** `ir config show`. */
+export const show = (_args: CommonArgs, context: CommandContext) =>
+  Effect.gen(function* () {
+    const { output, io } = context
+    const config = yield* loadConfig(context)
+    const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
+    const targets = yield* resolveTargets(config, io)
+    const document = Config.redacted(config) as Record<string, unknown>
+    const effective = {
+      source:
+        config.source.kind === "file"
+          ? { kind: "file", file: config.source.file, via: config.source.via }
+          : { kind: "defaults" },
+      runbook: {
+        origin: origin.kind,
+        ...(origin.kind === "default" ? {} : { file: origin.file }),
+        name: runbook.name,
+        playbooks: runbook.playbooks.map((playbook) => playbook.id),
+        ...(document.runbook === undefined ? {} : { overrides: document.runbook }),
+      },
+      targets: printable(targets),
+      probes: (() => {
+        const { configured, skipped } = probesFor(targets)
+        return {
+          configured: configured.map((probe) => `${probe.id}: ${redactText(probe.target)}`),
+          skipped: skipped.map((probe) => `${probe.id}: ${probe.reason}`),
+        }
+      })(),
+      ...(document.notify === undefined ? {} : { notify: redactValue(document.notify) }),
+      ...(document.journal === undefined ? {} : { journal: redactValue(document.journal) }),
+    }
+    if (output.format === "json") {
+      output.json({ schemaVersion: 1, command: "config show", ...effective })
+      return ExitCode.ok
+    }
+    const from =
+      config.source.kind === "file"
+        ? `${Config.displayPath(config.source.file, io.cwd)}${config.source.via === "env" ? " (from $IR_CONFIG)" : config.source.via === "search" ? " (found from the working directory upward)" : ""}`
+        : "no file: the embedded defaults (run `ir config init` to write one)"
+    const yamlText = stringify(effective, { lineWidth: 0 }).trimEnd()
+    output.print(`# Effective ir configuration: ${from}\n# Secrets are redacted.\n${yamlText}`)
+    return ExitCode.ok
+  })

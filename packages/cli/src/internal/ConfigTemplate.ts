@@ -1,0 +1,58 @@
+/** The commented `ir.config.yaml` that `ir config init` writes. Every line is optional. */
+export const configTemplate = `# ir.config.yaml: the incident-response runbook for this service.
+# Found from the working directory upward (or given with --config / $IR_CONFIG).
+# \${VAR} and \${VAR:-default} are replaced from the environment; keep secrets there.
+# Check it with \`ir config show\` (secrets redacted) and \`ir runbook lint\`.
+
+# The runbook: overrides laid onto the default runbook (the seed's six playbooks, P0-P3,
+# escalation rules and templates). See \`ir runbook render\` for the result.
+# For a complete runbook of your own: runbook: { file: ./runbook.yaml }
+runbook:
+  # thresholds:
+  #   api.error_ratio: { warn: 0.05, critical: 0.1 }     # "error rate > 10%"
+  #   host.memory.used_ratio: { warn: 0.85, critical: 0.95 }
+  #   data.processed.age_seconds: { warn: 1800, critical: 7200 }
+  # escalation:
+  #   contacts:                                          # the chain, first contact first
+  #     - { role: Technical Lead, name: Ada, phone: "+1-555-0101" }
+  #     - { role: SRE Manager, phone: "+1-555-0102" }
+  #     - { role: VP Engineering, phone: "+1-555-0103" }
+  # channels:
+  #   - { id: incidents, target: "#incidents" }
+  # calendar: { timeZone: Europe/Berlin }                # for "1 business day" (P3)
+  # playbooks:                                           # change a playbook by id, or add one
+  #   - id: high-api-error-rate
+  #     defaultSeverity: P1
+
+# What the probes look at. Unset sections keep the defaults shown here; \`false\` turns a
+# default target off (e.g. prometheus: false when there is none).
+targets:
+  http:
+    health: { url: "http://localhost:8000/health" }
+    predict:
+      url: "http://localhost:8000/predict"
+      sample: { temperature: 25.0, pressure: 1013.25, humidity: 60.0, vibration: 0.1 }
+    # dataSource: { url: "http://data-source-api/health" }
+  prometheus:
+    url: "http://localhost:9090"
+    # job: app                                           # the application's scrape job
+  # postgres:                                            # default: $DATABASE_URL or PG* variables
+  #   url: "postgres://app:\${PGPASSWORD}@localhost:5432/anomaly_db"
+  # docker:                                              # default: $DOCKER_HOST or /var/run/docker.sock
+  #   containers: { app: app, postgres: postgres }       # role: container name or { label: key=value }
+  files:
+    models: { dir: saved_models }                        # add manifest: SHA256SUMS to detect corruption
+    data: { raw: data/raw, processed: data/processed }
+  timeouts:
+    default: 5s
+    # probes: { postgres.connectivity: 2s }
+  # thresholds:                                          # check_postgres-style levels for the probes
+  #   postgres.connections.used_ratio: { warn: "80%", critical: "95%" }
+
+# Reserved for \`ir notify\` and \`ir incident\` (accepted and kept; checked by those commands).
+# notify:
+#   slack: { webhook: "\${SLACK_WEBHOOK_URL}" }
+#   pagerduty: { routingKey: "\${PAGERDUTY_ROUTING_KEY}" }
+# journal:
+#   file: .ir/journal
+`

@@ -1,0 +1,99 @@
+import { Observation, triage } from "@ir/core"
+import { probesFor, runProbes } from "@ir/diagnostics"
+import * as Effect from "effect/Effect"
+import { UsageError } from "../CliError.js"
+import * as ExitCode from "../ExitCode.js"
+import * as TriageReport from "../TriageReport.js"
+import type { CommonArgs } from "./CommonOptions.js"
+import { statusWord } from "./Describe.js"
+import { type CommandContext, loadConfig } from "./Handler.js"
+import { selectProbes } from "./ProbeSelection.js"
+import { resolveRunbook } from "./RunbookLoader.js"
+import { resolveTargets } from "./TargetsLoader.js"
+
+export interface TriageArgs extends CommonArgs {
+  readonly assert: ReadonlyArray<string>
+  readonly probe: ReadonlyArray<string>
+}
+
+const flagPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/** `ir triage`. */
+export const run = (args: TriageArgs, context: CommandContext) =>
+  Effect.gen(function* () {
+    const { output, io } = context
+    for (const flag of args.assert) {
+      if (!flagPattern.test(flag)) {
+        return yield* Effect.fail(
+          new UsageError({
+            reason: "bad-value",
+            detail: `--assert ${JSON.stringify(flag)}: expected a kebab-case flag such as customer-complaints`,
+          }),
+        )
+      }
+    }
+    const selection = selectProbes(args.probe)
+    if (!selection.ok) return yield* Effect.fail(selection.error)
+    const config = yield* loadConfig(context)
+    const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
+    const targets = yield* resolveTargets(config, io)
+    if (config.source.kind === "file") output.debug(`configuration: ${config.source.file}`)
+    else output.debug("configuration: embedded defaults (no ir.config.yaml found)")
+
+    const available = probesFor(targets)
+    const total = selection.ids?.length ?? available.configured.length
+    const progress = output.progress()
+    let done = 0
+    const probeRun = yield* Effect.promise(() =>
+      runProbes(targets, {
+        runbook,
+        ...(selection.ids === undefined ? {} : { probes: selection.ids }),
+        onProgress: (event) => {
+          if (event.type !== "finished") return
+          done += 1
+          const { result } = event
+          progress.step(
+            done,
+            total,
+            result.id,
+            `${statusWord(result.status).padEnd(8)} ${result.id}: ${result.summary}`,
+          )
+        },
+      }),
+    ).pipe(Effect.ensuring(Effect.sync(() => progress.end())))
+
+    const finishedAt = new Date()
+    const manual = Observation.fromRecord(
+      Object.fromEntries(args.assert.map((flag) => [`manual.${flag}`, true])),
+      finishedAt,
+      "manual",
+    )
+    const assessment = triage(runbook, [...probeRun.observations, ...manual])
+    const report = TriageReport.build({
+      runbook,
+      origin,
+      configFile: config.source.kind === "file" ? config.source.file : null,
+      run: probeRun,
+      skipped: selection.ids === undefined ? available.skipped : [],
+      assessment,
+      finishedAt,
+    })
+    switch (output.format) {
+      case "json":
+        output.json(TriageReport.toJson(report))
+        break
+      case "markdown":
+        output.print(TriageReport.renderMarkdown(report))
+        break
+      case "text":
+        output.print(
+          TriageReport.renderText(report, {
+            style: output.style,
+            verbose: output.verbose,
+            quiet: output.quiet,
+          }),
+        )
+        break
+    }
+    return report.matched ? ExitCode.found : ExitCode.ok
+  })

@@ -1,0 +1,191 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in configuration text is the subject
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { defaultRunbook } from "@ir/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { Config } from "../src/index.js"
+import { ir, json, tempDir } from "./harness.js"
+
+const dirs: Array<{ remove: () => void }> = []
+const project = (files: Record<string, string>) => {
+  const dir = tempDir()
+  dirs.push(dir)
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir.path, name, ".."), { recursive: true })
+    writeFileSync(join(dir.path, name), content)
+  }
+  return dir.path
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.remove()
+})
+
+describe("finding the configuration", () => {
+  it("uses the nearest ir.config.yaml from the working directory upward", async () => {
+    const root = project({ "ir.config.yaml": "runbook: {}\n", "deep/down/.keep": "" })
+    const config = await Effect.runPromise(Config.load({ cwd: join(root, "deep/down"), env: {} }))
+    expect(config.source).toEqual({
+      kind: "file",
+      file: join(root, "ir.config.yaml"),
+      via: "search",
+    })
+  })
+
+  it("prefers --config, then $IR_CONFIG, to searching", () => {
+    const root = project({ "ir.config.yaml": "", "other.yaml": "", "env.yaml": "" })
+    expect(
+      Config.find({ cwd: root, env: { IR_CONFIG: "env.yaml" }, path: "other.yaml" })?.file,
+    ).toBe(join(root, "other.yaml"))
+    expect(Config.find({ cwd: root, env: { IR_CONFIG: "env.yaml" } })?.file).toBe(
+      join(root, "env.yaml"),
+    )
+  })
+
+  it("falls back to the embedded defaults when there is no file", async () => {
+    const root = project({})
+    const run = await ir(["config", "show", "--json"], { cwd: root })
+    expect(run.code).toBe(0)
+    expect(json(run).source).toEqual({ kind: "defaults" })
+  })
+
+  it("reports an explicit --config that does not exist", async () => {
+    const root = project({})
+    const run = await ir(["playbook", "list", "--config", "nope.yaml"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("nope.yaml: no such file")
+    expect(run.stderr).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe("interpolation", () => {
+  it("replaces ${VAR}, ${VAR:-default} and ${VAR-default}, and keeps $${literal}", async () => {
+    const root = project({
+      "ir.config.yaml": [
+        "targets:",
+        "  http:",
+        "    health: { url: 'http://${APP_HOST}:${APP_PORT:-8000}/health' }",
+        "    dataSource: { url: 'http://example.test/${EMPTY-unset}${EMPTY:-x}?q=$${KEEP}' }",
+      ].join("\n"),
+    })
+    const run = await ir(["config", "show", "--json"], {
+      cwd: root,
+      env: { APP_HOST: "app.internal", EMPTY: "" },
+    })
+    expect(run.code).toBe(0)
+    const { targets } = json<{ targets: { http: Record<string, { url: string }> } }>(run)
+    expect(targets.http.health?.url).toBe("http://app.internal:8000/health")
+    expect(targets.http.dataSource?.url).toBe("http://example.test/x?q=${KEEP}")
+  })
+
+  it("names the file, line, path and variable when a variable is not set", async () => {
+    const root = project({
+      "ir.config.yaml": "targets:\n  postgres:\n    url: 'postgres://app:${PGPASSWORD}@db/app'\n",
+    })
+    const run = await ir(["playbook", "list"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("ir.config.yaml:3:10: targets.postgres.url:")
+    expect(run.stderr).toContain("PGPASSWORD is not set")
+  })
+
+  it("never shows a secret that came from a variable", async () => {
+    const root = project({
+      "ir.config.yaml": [
+        "targets:",
+        "  postgres: { url: 'postgres://app:${PGPASSWORD}@db:5432/app' }",
+        "notify:",
+        "  slack: { webhook: '${SLACK_WEBHOOK_URL}' }",
+        "  pagerduty: { routingKey: 'R0UT1NGK3Y' }",
+      ].join("\n"),
+    })
+    const env = {
+      PGPASSWORD: "s3cr3t-pw",
+      SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+    }
+    for (const argv of [
+      ["config", "show"],
+      ["config", "show", "--json"],
+    ]) {
+      const run = await ir(argv, { cwd: root, env })
+      expect(run.code).toBe(0)
+      for (const secret of ["s3cr3t-pw", "XXXXSECRET", "R0UT1NGK3Y"]) {
+        expect(run.stdout).not.toContain(secret)
+        expect(run.stderr).not.toContain(secret)
+      }
+      expect(run.stdout).toContain("postgres://app:")
+    }
+  })
+})
+
+describe("invalid configuration", () => {
+  it("points at a YAML syntax error", async () => {
+    const root = project({ "ir.config.yaml": "runbook:\n  thresholds: {\n" })
+    const run = await ir(["playbook", "list"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/ir\.config\.yaml:\d+:\d+: not valid YAML or JSON/)
+  })
+
+  it("names an unknown section and the ones it expected", async () => {
+    const root = project({ "ir.config.yaml": "runbook: {}\ntarget:\n  http: {}\n" })
+    const run = await ir(["playbook", "list"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('ir.config.yaml:3:3: target: unknown section "target"')
+    expect(run.stderr).toContain("runbook, targets, notify, journal")
+  })
+
+  it("points into the runbook overrides", async () => {
+    const root = project({
+      "ir.config.yaml": [
+        "runbook:",
+        "  playbooks:",
+        "    - id: system-down",
+        "      defaultSeverity: P7",
+      ].join("\n"),
+    })
+    const run = await ir(["playbook", "list"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("ir.config.yaml:4:24: runbook.playbooks.0.defaultSeverity:")
+    expect(run.stderr.trim().split("\n")).toHaveLength(1)
+  })
+
+  it("points into the targets", async () => {
+    const root = project({ "ir.config.yaml": "targets:\n  timeouts:\n    default: soon\n" })
+    const run = await ir(["check", "host"], { cwd: root })
+    expect(run.code).toBe(3)
+    expect(run.stdout).toMatch(/^UNKNOWN - ir\.config\.yaml:3:14: targets\.timeouts\.default: /)
+  })
+
+  it("reads a complete runbook from runbook.file, with overrides next to it", async () => {
+    const root = project({
+      "runbooks/team.json": JSON.stringify({ ...defaultRunbook, name: "Team runbook" }),
+      "ir.config.yaml":
+        "runbook:\n  file: runbooks/team.json\n  thresholds:\n    api.error_ratio: { critical: 0.2 }\n",
+    })
+    const run = await ir(["config", "show", "--json"], { cwd: join(root) })
+    expect(run.code).toBe(0)
+    expect(json<{ runbook: { name: string; origin: string } }>(run).runbook).toMatchObject({
+      name: "Team runbook",
+      origin: "file",
+    })
+  })
+
+  it("says when runbook.file does not exist", async () => {
+    const root = project({ "ir.config.yaml": "runbook:\n  file: missing.yaml\n" })
+    const run = await ir(["playbook", "list"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(
+      "ir.config.yaml:2:9: runbook.file: the runbook file missing.yaml does not exist",
+    )
+  })
+
+  it("turns a default target off with false", async () => {
+    const root = project({
+      "ir.config.yaml": "targets:\n  prometheus: false\n  http: { predict: false }\n",
+    })
+    const run = await ir(["config", "show", "--json"], { cwd: root })
+    const shown = json<{ targets: Record<string, Record<string, unknown>> }>(run)
+    expect(shown.targets.prometheus).toBeUndefined()
+    expect(shown.targets.http?.predict).toBeUndefined()
+    expect(shown.targets.http?.health).toBeDefined()
+  })
+})

@@ -1,0 +1,63 @@
+// Runs the CLI in-process with captured streams, a controlled environment and working directory.
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { runCli } from "../src/index.js"
+
+export interface CliRun {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface HarnessOptions {
+  readonly cwd?: string
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Pretend stdout and stderr are terminals. */
+  readonly tty?: boolean
+}
+
+export const ir = async (
+  argv: ReadonlyArray<string>,
+  options: HarnessOptions = {},
+): Promise<CliRun> => {
+  let stdout = ""
+  let stderr = ""
+  const tty = options.tty ?? false
+  const code = await runCli(argv, {
+    io: {
+      env: options.env ?? {},
+      cwd: options.cwd ?? process.cwd(),
+      stdout: {
+        write: (text) => {
+          stdout += text
+        },
+        isTTY: tty,
+      },
+      stderr: {
+        write: (text) => {
+          stderr += text
+        },
+        isTTY: tty,
+      },
+    },
+  })
+  return { code, stdout, stderr }
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export const tempDir = (
+  prefix = "ir-cli-",
+): { readonly path: string; readonly remove: () => void } => {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** Parses stdout as JSON, failing with the output when it is not. */
+export const json = <A = Record<string, unknown>>(run: CliRun): A => {
+  try {
+    return JSON.parse(run.stdout) as A
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`)
+  }
+}
