@@ -20,7 +20,24 @@ import { lookup } from "./Signal.js"
 import type { Condition, Operator, Predicate, Symptom } from "./Symptom.js"
 import { resolve } from "./Threshold.js"
 
-/** One Prometheus alerting rule. */
+/**
+ * One Prometheus alerting rule.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRules } from "@ir/core"
+ * const rule: AlertRules.AlertRule = {
+ *   alert: "ModelInferenceFailures_ReconstructionErrors",
+ *   expr: "model_reconstruction_error > 1",
+ *   labels: { severity: "p1", playbook: "model-inference-failures", symptom: "reconstruction-errors" },
+ *   annotations: {
+ *     summary: "Model Inference Failures: High reconstruction errors",
+ *     description: "model.reconstruction_error > 1 (threshold model.reconstruction_error, critical).",
+ *     runbook_url: "https://runbooks.example.com/ir#model-inference-failures",
+ *   },
+ * }
+ * ```
+ */
 export const AlertRule = Schema.Struct({
   /** `<Playbook>_<Symptom>` in PascalCase, e.g. `HighApiErrorRate_ErrorRate`. */
   alert: Schema.String,
@@ -51,7 +68,17 @@ export const AlertRuleGroup = Schema.Struct({
 })
 export type AlertRuleGroup = typeof AlertRuleGroup.Type
 
-/** A Prometheus rule file. */
+/**
+ * A Prometheus rule file: `{ groups: [{ name, rules: [...] }] }`, as `promtool check rules` reads
+ * it once serialised to YAML (or JSON).
+ *
+ * @example
+ * ```ts
+ * import { AlertRules, defaultRunbook } from "@ir/core"
+ * const file: AlertRules.AlertRuleFile = AlertRules.alertRules(defaultRunbook, { runbookUrl: "https://runbooks.example.com/ir" })
+ * file.groups.map((group) => group.name) // ["ir.system-down", "ir.high-api-error-rate", …]
+ * ```
+ */
 export const AlertRuleFile = Schema.Struct({ groups: Schema.Array(AlertRuleGroup) })
 export type AlertRuleFile = typeof AlertRuleFile.Type
 

@@ -34,7 +34,19 @@ type Observation = typeof ObservationSchema.Type
 /** The `source` of every synthesized observation. */
 export const drillSource = "drill"
 
-/** A drill was asked for a playbook the runbook does not have. */
+/**
+ * A drill was asked for a playbook the runbook does not have.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, Drill } from "@ir/core"
+ * try {
+ *   Drill.drill(defaultRunbook, "sytem-down", new Date())
+ * } catch (error) {
+ *   if (error instanceof Drill.DrillError) error.known // ["system-down", …]
+ * }
+ * ```
+ */
 export class DrillError extends Data.TaggedError("DrillError")<{
   readonly reason: "unknown-playbook"
   readonly playbook: string
@@ -47,7 +59,17 @@ export class DrillError extends Data.TaggedError("DrillError")<{
   }
 }
 
-/** The outcome of {@link drill}. Encode with `Schema.encodeSync(DrillResult)` for JSON. */
+/**
+ * The outcome of {@link drill}. Encode with `Schema.encodeSync(DrillResult)` for JSON.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, drill, DrillResult } from "@ir/core"
+ * import { Schema } from "effect"
+ * const result = drill(defaultRunbook, "resource-exhaustion", new Date("2026-11-28T10:00:00Z"))
+ * Schema.encodeSync(DrillResult)(result).at // "2026-11-28T10:00:00.000Z"
+ * ```
+ */
 export const DrillResult = Schema.Struct({
   playbook: Schema.String,
   /** The simulated moment. */

@@ -38,6 +38,13 @@ export type SignalValue = typeof SignalValue.Type
  * How Prometheus observes a signal. A numeric signal gives `expr`, the instant query whose value
  * is the signal. A boolean signal gives `whenTrue` and `whenFalse`, queries that return a series
  * exactly when the signal has that value (`absent(...)` for "no metrics"), as alerting rules need.
+ *
+ * @example
+ * ```ts
+ * import { Signal } from "@ir/core"
+ * Signal.lookup("prometheus.metrics.present")?.promql
+ * // { whenTrue: "count(http_requests_total) > 0", whenFalse: "absent(http_requests_total)" }
+ * ```
  */
 export const PromQuery = Schema.Union(
   Schema.Struct({ expr: Schema.String }),

@@ -56,7 +56,18 @@ const Scalar = Schema.Union(Schema.Boolean, Schema.Number, Schema.String)
 export const Outcome = Schema.Literal("matched", "pending", "not-matched", "unknown")
 export type Outcome = typeof Outcome.Type
 
-/** What one condition saw, with when the value was observed and over which window. */
+/**
+ * What one condition saw, with when the value was observed and over which window.
+ *
+ * @example
+ * ```ts
+ * import type { Triage } from "@ir/core"
+ * const evidence: Triage.Evidence = {
+ *   signal: "api.error_ratio", op: ">", expected: 0.1, observed: 0.3, outcome: "pending",
+ *   reason: "holds now; not shown to have held for 5m",
+ * }
+ * ```
+ */
 export const Evidence = Schema.Struct({
   signal: Schema.String,
   op: Schema.Literal("==", "!=", ">", ">=", "<", "<=", "asserted"),
@@ -91,7 +102,18 @@ export type SymptomResult = typeof SymptomResult.Type
 export const MatchStatus = Schema.Literal("matched", "possible")
 export type MatchStatus = typeof MatchStatus.Type
 
-/** A playbook the observations point to, with all its evidence. */
+/**
+ * A playbook the observations point to, with all its evidence.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, Observation, triage } from "@ir/core"
+ * const at = new Date("2026-11-28T10:00:00Z")
+ * const [top] = triage(defaultRunbook, Observation.fromRecord({ "http.predict.ok": false }, at)).matches
+ * top?.playbook // "model-inference-failures"
+ * top?.unevaluated // ["reconstruction-errors", "model-loading"]
+ * ```
+ */
 export const PlaybookMatch = Schema.Struct({
   /** The playbook id. */
   playbook: Schema.String,
@@ -179,6 +201,17 @@ export type TriggeredEscalation = typeof TriggeredEscalation.Type
 /**
  * The result of {@link triage}. Serialise it with `Schema.encodeSync(Assessment)`: dates become
  * ISO strings and the result is plain JSON (the CLI's `--json`).
+ *
+ * @example
+ * ```ts
+ * import { Assessment, defaultRunbook, Observation, triage } from "@ir/core"
+ * import { Schema } from "effect"
+ * const assessment = triage(
+ *   defaultRunbook,
+ *   Observation.fromRecord({ "postgres.reachable": false }, new Date("2026-11-28T10:00:00Z")),
+ * )
+ * JSON.stringify(Schema.encodeSync(Assessment)(assessment)) // {"vocabularyVersion":"1.0.0","observedAt":"2026-11-28T10:00:00.000Z","severity":"P1",…}
+ * ```
  */
 export const Assessment = Schema.Struct({
   /** Version of the signal vocabulary the observations were read against. */
