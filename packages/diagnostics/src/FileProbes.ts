@@ -13,7 +13,7 @@
  * ```
  */
 import { createHash } from "node:crypto"
-import { createReadStream, type Stats } from "node:fs"
+import { createReadStream } from "node:fs"
 import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { isAbsolute, join, relative, sep } from "node:path"
 import { pipeline } from "node:stream/promises"
@@ -59,32 +59,34 @@ const walk = async (root: string, signal: AbortSignal): Promise<Walk> => {
       if (depth === 0) throw error
       return []
     })
+    const subdirectories: Array<string> = []
+    const candidates: Array<{ path: string; link: boolean }> = []
     for (const entry of entries) {
       seen += 1
       if (seen > maxEntries) {
         truncated = true
-        return
+        break
       }
       const path = join(dir, entry.name)
       if (entry.isDirectory()) {
-        if (depth < maxDepth) await visit(path, depth + 1)
+        if (depth < maxDepth) subdirectories.push(path)
         else truncated = true
-        continue
-      }
-      // Symbolic links are followed for files (a model may be a link to a versioned file).
-      let stats: Stats
-      try {
-        stats = entry.isSymbolicLink() ? await stat(path) : await lstat(path)
-      } catch {
-        continue
-      }
-      if (!stats.isFile()) continue
-      files.push({
-        path: relative(root, path).split(sep).join("/"),
-        size: stats.size,
-        modifiedMs: stats.mtimeMs,
-      })
+      } else candidates.push({ path, link: entry.isSymbolicLink() })
     }
+    // Symbolic links are followed for files (a model may be a link to a versioned file).
+    const stats = await Promise.all(
+      candidates.map(({ path, link }) => (link ? stat(path) : lstat(path)).catch(() => undefined)),
+    )
+    candidates.forEach(({ path }, index) => {
+      const entry = stats[index]
+      if (entry?.isFile())
+        files.push({
+          path: relative(root, path).split(sep).join("/"),
+          size: entry.size,
+          modifiedMs: entry.mtimeMs,
+        })
+    })
+    for (const subdirectory of subdirectories) await visit(subdirectory, depth + 1)
   }
   await visit(root, 0)
   return { files, truncated }

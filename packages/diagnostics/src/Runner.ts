@@ -209,7 +209,7 @@ export const runProbesEffect = (
     )
     const results = yield* Effect.scoped(
       Effect.gen(function* () {
-        const http = yield* shared(acquireHttpClient(maxOf(selection)))
+        const http = yield* shared(acquireHttpClient())
         const postgresIds = selection.filter((id) => id.startsWith("postgres."))
         const postgres = yield* shared(
           config.postgres === undefined

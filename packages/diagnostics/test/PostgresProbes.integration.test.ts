@@ -122,7 +122,7 @@ describe.skipIf(pgUrl === undefined)("against a real PostgreSQL 15", () => {
       expect(
         signalValue(result, "postgres.locks.longest_wait_seconds") as number,
       ).toBeGreaterThanOrEqual(0.3)
-      const [wait] = result.details?.waiting as Array<Record<string, unknown>>
+      const [wait] = (result.details?.waiting ?? []) as Array<Record<string, unknown>>
       expect(wait).toMatchObject({
         waitingPid: waiterPid,
         blockingPids: [blockerPid],

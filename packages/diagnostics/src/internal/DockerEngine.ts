@@ -73,6 +73,9 @@ export interface DockerEngine {
   ) => Effect.Effect<ReadonlyArray<ContainerRef>, ProbeFailure>
 }
 
+/** Clients by address and timeout: their HTTP connections are reused from run to run. */
+const clients = new Map<string, Dockerode>()
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /** A dockerode client for the configured engine (no connection is opened until a call). */
@@ -89,7 +92,12 @@ export const makeDockerEngine = (
       catch: (error) => failureOf(error, "loading dockerode"),
     })
     const target = dockerTarget(docker)
-    const client = new Docker({ ...address, timeout: timeoutMs })
+    const key = JSON.stringify([address, timeoutMs])
+    let client = clients.get(key)
+    if (client === undefined) {
+      client = new Docker({ ...address, timeout: timeoutMs })
+      clients.set(key, client)
+    }
     const call = <A>(what: string, run: (abortSignal: AbortSignal) => Promise<A>) =>
       Effect.tryPromise({
         try: (abortSignal) => run(abortSignal),

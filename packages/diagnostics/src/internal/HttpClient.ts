@@ -1,4 +1,4 @@
-import { Effect, type Scope } from "effect"
+import { Effect } from "effect"
 import { failureOf, type ProbeFailure } from "./ProbeFailure.js"
 
 type Undici = typeof import("undici")
@@ -47,33 +47,23 @@ const flattenHeaders = (
     ),
   )
 
+let sharedAgent: import("undici").Agent | undefined
+
 /**
- * An HTTP client for one run: one undici Agent (connections reused by the run's probes),
- * destroyed when the run's scope closes. Every request is aborted when its fiber is interrupted
- * (the probe's timeout).
+ * An HTTP client for a run. Connections come from one process-wide undici Agent, as from
+ * undici's global dispatcher: kept alive between runs (an embedded health endpoint that probes
+ * every few seconds reuses them), unreferenced when idle (they never keep a CLI from exiting).
+ * Every request is aborted when its fiber is interrupted (the probe's timeout), which also
+ * bounds connecting.
  */
-export const acquireHttpClient = (
-  connectTimeoutMs: number,
-): Effect.Effect<HttpClient, ProbeFailure, Scope.Scope> =>
+export const acquireHttpClient = (): Effect.Effect<HttpClient, ProbeFailure> =>
   Effect.gen(function* () {
     const undici = yield* Effect.tryPromise({
       try: () => loadUndici(),
       catch: (error) => failureOf(error, "loading undici"),
     })
-    const agent = yield* Effect.acquireRelease(
-      Effect.sync(
-        () =>
-          new undici.Agent({
-            connect: { timeout: connectTimeoutMs },
-            keepAliveTimeout: 1000,
-          }),
-      ),
-      (agent) =>
-        Effect.promise(() => agent.destroy().catch(() => undefined)).pipe(
-          Effect.timeout("1 second"),
-          Effect.ignore,
-        ),
-    )
+    sharedAgent ??= new undici.Agent({ keepAliveTimeout: 4000 })
+    const agent = sharedAgent
     const request = (request: HttpRequest) =>
       Effect.tryPromise({
         try: async (signal) => {
