@@ -200,7 +200,15 @@ export type EscalateRunbook = Pick<
 
 const MINUTE = 60_000
 
-const kindOrder: ReadonlyArray<DueActionKind> = DueActionKind.literals
+// Among actions due at the same moment, the most urgent first.
+const kindOrder: ReadonlyArray<DueActionKind> = [
+  "page",
+  "escalate",
+  "notify-initial",
+  "post-update",
+  "notify-resolution",
+  "schedule-postmortem",
+]
 
 const channelKind: Record<RaiseMethod, Runbook["channels"][number]["kind"]> = {
   page: "pagerduty",
@@ -281,8 +289,8 @@ const escalationCount = (incident: Incident): number => {
 }
 
 /**
- * The actions due on the incident at `now`, earliest first: pages, the initial message, status
- * updates, escalations, the resolution notice and the post-mortem. Actions whose key the incident
+ * The actions due on the incident at `now`, earliest first (at the same moment: pages, then
+ * escalations, the initial message, status updates, the resolution notice, the post-mortem). Actions whose key the incident
  * already recorded are left out, so running it again after recording them returns nothing new.
  * Pure: `now` is the only clock.
  *

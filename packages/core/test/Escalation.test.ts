@@ -363,8 +363,8 @@ describe("escalate: pages and messages", () => {
       "page",
       "notify-initial",
       "escalate",
-      "post-update",
       "escalate",
+      "post-update",
     ])
     const encoded = Schema.encodeSync(Schema.Array(DueActionSchema))(actions)
     expect(JSON.parse(JSON.stringify(encoded))[0].dueAt).toBe("2026-11-28T10:00:00.000Z")
