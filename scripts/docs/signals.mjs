@@ -122,6 +122,27 @@ export async function generate() {
   const rest = Signal.vocabulary.filter((entry) => !grouped.has(entry.key))
   if (rest.length > 0) lines.push("### Other", "", ...signalTable(rest), "")
 
+  const observed = Signal.vocabulary.filter((entry) => entry.promql !== undefined)
+  if (observed.length > 0)
+    lines.push(
+      "## Signals Prometheus observes",
+      "",
+      "The generated alert rules (`AlertRules`) evaluate these in Prometheus itself: a numeric",
+      "signal is the value of its query; a boolean one is true (or false) exactly when its query",
+      "returns a series.",
+      "",
+      "| Key | Query |",
+      "|---|---|",
+      ...observed.map((entry) => {
+        const query =
+          "expr" in entry.promql
+            ? code(entry.promql.expr)
+            : `true: ${code(entry.promql.whenTrue)}<br>false: ${code(entry.promql.whenFalse)}`
+        return `| ${code(entry.key)} | ${query.replace(/\|/g, "\\|")} |`
+      }),
+      "",
+    )
+
   lines.push(
     "## Probes",
     "",

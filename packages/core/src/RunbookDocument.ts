@@ -35,7 +35,18 @@ import { lookup, vocabulary } from "./Signal.js"
 import type { Predicate } from "./Symptom.js"
 import { Threshold } from "./Threshold.js"
 
-/** One problem in a runbook document: where it is and what was expected there. */
+/**
+ * One problem in a runbook document: where it is and what was expected there.
+ *
+ * @example
+ * ```ts
+ * import type { RunbookIssue } from "@ir/core"
+ * const issue: RunbookIssue = {
+ *   path: "playbooks[2].symptoms[0].when.op",
+ *   message: 'expected one of "==", "!=", ">", ">=", "<", "<="; got "≥"',
+ * }
+ * ```
+ */
 export interface RunbookIssue {
   /** Path inside the document, e.g. `playbooks[2].symptoms[0].when.op`. */
   readonly path: string
@@ -43,7 +54,16 @@ export interface RunbookIssue {
   readonly message: string
 }
 
-/** Where a document came from, for error messages. */
+/**
+ * Where a document came from, for error messages.
+ *
+ * @example
+ * ```ts
+ * import { decodeRunbook, type RunbookSource } from "@ir/core"
+ * const source: RunbookSource = { file: "ir.config.yaml" }
+ * decodeRunbook({}, source)
+ * ```
+ */
 export interface RunbookSource {
   /** The file the document was read from, e.g. `ir.config.yaml`. */
   readonly file?: string
@@ -305,25 +325,61 @@ const partialEncoded = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
 const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
   Schema.optionalWith(schema, { exact: true })
 
-/** A severity override: the level it changes and the fields to replace. */
+/**
+ * A severity override: the level it changes and the fields to replace.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { SeverityOverride } from "@ir/core"
+ * Schema.decodeUnknownSync(SeverityOverride)({ level: "P2", responseTimeText: "2 hours", responseTime: { minutes: 120 } })
+ * ```
+ */
 export const SeverityOverride = Schema.extend(
   Schema.Struct({ level: SeverityLevel }),
   partialEncoded(Severity.omit("level")),
 )
 
-/** A playbook override: fields replace the base playbook's; a new id adds a (complete) playbook. */
+/**
+ * A playbook override: fields replace the base playbook's; a new id adds a (complete) playbook.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { PlaybookOverride } from "@ir/core"
+ * Schema.decodeUnknownSync(PlaybookOverride)({ id: "system-down", commonCauses: ["Expired TLS certificate"] })
+ * ```
+ */
 export const PlaybookOverride = Schema.extend(
   Schema.Struct({ id: PlaybookId }),
   partialEncoded(Playbook.omit("id")),
 )
 
-/** A channel override: fields replace the channel with that id; a new id adds a channel. */
+/**
+ * A channel override: fields replace the channel with that id; a new id adds a channel.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { ChannelOverride } from "@ir/core"
+ * Schema.decodeUnknownSync(ChannelOverride)({ id: "incidents", target: "#ops-incidents" })
+ * ```
+ */
 export const ChannelOverride = Schema.extend(
   Schema.Struct({ id: Schema.String }),
   partialEncoded(Channel.omit("id")),
 )
 
-/** A monitoring link override: the URL of the link with that name; a new name adds a link. */
+/**
+ * A monitoring link override: the URL of the link with that name; a new name adds a link.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { LinkOverride } from "@ir/core"
+ * Schema.decodeUnknownSync(LinkOverride)({ name: "Grafana", url: "https://grafana.example.com" })
+ * ```
+ */
 export const LinkOverride = Schema.extend(
   Schema.Struct({ name: Schema.String }),
   partialEncoded(Link.omit("name")),

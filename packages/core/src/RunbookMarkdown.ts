@@ -42,8 +42,16 @@ const isCombinator = (predicate: Predicate): boolean =>
   "all" in predicate || "any" in predicate || "atLeast" in predicate
 
 /**
- * A predicate in words and code spans, e.g.
- * `` `api.error_ratio > 0.1 (critical threshold api.error_ratio) for 5m` ``.
+ * A predicate in words and code spans, thresholds resolved to their numbers.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, renderPredicate } from "@ir/core"
+ * renderPredicate(
+ *   { signal: "api.error_ratio", op: ">", value: { threshold: "api.error_ratio", level: "critical" } },
+ *   defaultRunbook.thresholds,
+ * ) // "`api.error_ratio > 0.1 (critical threshold api.error_ratio)`"
+ * ```
  */
 export const renderPredicate = (predicate: Predicate, thresholds: Thresholds): string => {
   const nested = (child: Predicate) => {
