@@ -223,7 +223,6 @@ class FileJournalImpl {
   ): Promise<AppendResult> {
     return this.lock.withLock(async () => {
       const cached = await this.resolve(incidentId)
-      const repaired = cached.torn === undefined ? undefined : await this.repairTorn(cached)
       if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
         throw new JournalConflict({
           reason: "sequence-conflict",
@@ -236,6 +235,11 @@ class FileJournalImpl {
       const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
       const state = applyAll(cached.state, canonical)
       if (Either.isLeft(state)) throw state.left
+      // Only a write cuts torn bytes off (after keeping them): a refused append changes nothing.
+      const repaired =
+        cached.torn === undefined || canonical.length === 0
+          ? undefined
+          : await this.repairTorn(cached)
       const lines = encoded.right
         .map((event, index) => `${JSON.stringify({ seq: cached.sequence + index + 1, event })}\n`)
         .join("")
