@@ -74,6 +74,15 @@ describe("file journal on disk", () => {
     expect(record.events.map((event) => event.type)).toEqual(["opened", "acknowledged"])
     expect(record.torn).toEqual({ file, offset: complete, length: tornBytes.length })
     expect((await run(reopened.read(incident.humanId))).torn).toBeDefined() // reads don't repair
+    const refused = await attempt(
+      reopened.append(
+        incident.humanId,
+        [{ type: "mitigated", at: new Date("2026-11-28T10:20:00Z"), summary: "failover" }],
+        { expectedSequence: 1 },
+      ),
+    )
+    expect(Either.isLeft(refused) && refused.left._tag).toBe("JournalConflict")
+    expect(readFileSync(file).length).toBe(complete + tornBytes.length) // nor do refused appends
 
     const appended = await run(
       reopened.append(
