@@ -39,44 +39,43 @@ export const ProbeStatus = Schema.Literal("ok", "warn", "critical", "unknown")
 export type ProbeStatus = typeof ProbeStatus.Type
 
 /**
- * Why a probe could not tell (or why a target did not answer). Stable identifiers a program can
- * branch on; the `message` is for a person.
+ * Why a probe could not tell (or why a target did not answer): stable identifiers a program can
+ * branch on, each with what it means. The `message` of a cause is for a person.
+ *
+ * @example
+ * ```ts
+ * import { causeReasons } from "@ir/diagnostics"
+ * causeReasons["no-data"] // "The query returned no series at all (which is not zero)."
+ * ```
  */
+export const causeReasons = {
+  timeout: "No answer within the probe's timeout.",
+  deadline: "The run's deadline passed before the probe finished.",
+  "connection-refused":
+    "The target refused the connection (nothing listens there, or no slot is free).",
+  "connection-reset": "The connection was closed or reset by the peer before an answer.",
+  dns: "The host name did not resolve.",
+  tls: "The TLS handshake failed (certificate, protocol).",
+  protocol: "The peer answered, but not in the protocol expected (not HTTP, not PostgreSQL).",
+  "http-status": "An HTTP status without the expected body (a 5xx from a proxy, a 4xx).",
+  "bad-response": "The body was not what was expected (not JSON, not the API's shape).",
+  "api-error":
+    'Prometheus answered `status: "error"`; the message has its HTTP status, `errorType` and `error`.',
+  "no-data": "The query returned no series at all (which is not zero).",
+  auth: "Authentication or authorisation failed.",
+  "query-failed": "The query or command was rejected (SQL error, Docker API error).",
+  permission: "The file system or socket denied access.",
+  "not-configured": "The probe is not configured (no target given).",
+  unsupported: "The configuration asks for something the probe cannot do.",
+  internal: "A bug: an unexpected exception inside the probe.",
+} as const
+
+/** Why a probe could not tell: one of {@link causeReasons}. */
 export const CauseReason = Schema.Literal(
-  /** No answer within the probe's timeout. */
-  "timeout",
-  /** The run's deadline passed before the probe finished. */
-  "deadline",
-  /** The target refused the connection (nothing listens there). */
-  "connection-refused",
-  /** The connection was closed or reset by the peer before an answer. */
-  "connection-reset",
-  /** The host name did not resolve. */
-  "dns",
-  /** The TLS handshake failed (certificate, protocol). */
-  "tls",
-  /** The peer answered, but not in the protocol expected (not HTTP, not PostgreSQL). */
-  "protocol",
-  /** An HTTP status that rules out an answer (5xx, 4xx). */
-  "http-status",
-  /** The body was not what was expected (not JSON, not the API's shape). */
-  "bad-response",
-  /** Prometheus answered `status: "error"` (`errorType` and `error` in the message). */
-  "api-error",
-  /** The query returned no series at all (which is not zero). */
-  "no-data",
-  /** Authentication or authorisation failed. */
-  "auth",
-  /** The query or command was rejected (SQL error, Docker API error). */
-  "query-failed",
-  /** The file system or socket denied access. */
-  "permission",
-  /** The probe is not configured (no target given). */
-  "not-configured",
-  /** The configuration asks for something this probe cannot do. */
-  "unsupported",
-  /** A bug: an unexpected exception inside the probe. */
-  "internal",
+  ...(Object.keys(causeReasons) as [
+    keyof typeof causeReasons,
+    ...Array<keyof typeof causeReasons>,
+  ]),
 )
 export type CauseReason = typeof CauseReason.Type
 

@@ -44,6 +44,7 @@ export * as LogPatterns from "./LogPatterns.js"
 export { type ProbeReferenceEntry, probeReference } from "./ProbeReference.js"
 export {
   CauseReason,
+  causeReasons,
   exitCode,
   Measurement,
   ProbeCause,
