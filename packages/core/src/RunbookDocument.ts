@@ -483,9 +483,13 @@ const mergeEncoded = (
   const merged = { ...base, ...overrides } as Mutable
   merged.calendar = { ...base.calendar, ...overrides.calendar }
   merged.escalation = { ...base.escalation, ...overrides.escalation }
-  const thresholds: Record<string, unknown> = { ...base.thresholds }
-  for (const [name, threshold] of Object.entries(overrides.thresholds ?? {}))
-    thresholds[name] = { ...base.thresholds[name], ...threshold }
+  const thresholds = Object.fromEntries([
+    ...Object.entries(base.thresholds),
+    ...Object.entries(overrides.thresholds ?? {}).map(([name, threshold]) => [
+      name,
+      { ...(Object.hasOwn(base.thresholds, name) ? base.thresholds[name] : {}), ...threshold },
+    ]),
+  ])
   merged.thresholds = thresholds as Encoded["thresholds"]
   for (const section of Object.keys(keyedSections) as Array<KeyedSection>) {
     const given = overrides[section]

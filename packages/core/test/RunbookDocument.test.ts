@@ -531,3 +531,74 @@ describe("mergeRunbook properties", () => {
     )
   })
 })
+
+describe("decoding never throws", () => {
+  /** Every path to a value inside a JSON document. */
+  const pathsOf = (value: unknown, prefix: ReadonlyArray<string | number> = []) => {
+    const out: Array<ReadonlyArray<string | number>> = [prefix]
+    if (Array.isArray(value))
+      value.forEach((child, index) => {
+        out.push(...pathsOf(child, [...prefix, index]))
+      })
+    else if (typeof value === "object" && value !== null)
+      for (const [key, child] of Object.entries(value))
+        out.push(...pathsOf(child, [...prefix, key]))
+    return out
+  }
+  const base = document()
+  const paths = pathsOf(base).filter((path) => path.length > 0)
+
+  const mutate = (index: number, replacement: unknown, remove: boolean) => {
+    const copy = structuredClone(base) as unknown as Record<string | number, unknown>
+    const path = paths[index % paths.length]!
+    let parent = copy
+    for (const segment of path.slice(0, -1)) parent = parent[segment] as typeof parent
+    const last = path[path.length - 1]!
+    if (remove && Array.isArray(parent)) parent.splice(Number(last), 1)
+    else if (remove) delete parent[last]
+    else parent[last] = replacement
+    return copy
+  }
+
+  it("answers a damaged runbook document with issues that each name a path and an expectation", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.boolean(),
+        (index, replacement, remove) => {
+          const result = decodeRunbook(mutate(index, replacement, remove), { file: "x.yaml" })
+          if (Either.isLeft(result)) {
+            expect(result.left.issues.length).toBeGreaterThan(0)
+            for (const issue of result.left.issues) {
+              expect(issue.path).not.toBe("")
+              expect(issue.message).toMatch(/^(expected|is missing|is not a known field)/)
+            }
+            expect(result.left.message).toMatch(/^Invalid runbook in x\.yaml/)
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it("answers arbitrary overrides with a runbook or issues, never an exception", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.record({
+            thresholds: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })),
+            playbooks: fc.array(fc.record({ id: fc.string(), title: fc.jsonValue() })),
+          }),
+        ),
+        (overrides) => {
+          const result = mergeRunbook(defaultRunbook, overrides)
+          if (Either.isLeft(result))
+            for (const issue of result.left.issues) expect(issue.message).not.toBe("")
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+})
