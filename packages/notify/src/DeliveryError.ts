@@ -41,6 +41,21 @@ export class DeliveryError extends Data.TaggedError("DeliveryError")<{
   readonly retryable: boolean
   readonly cause?: CauseSummary
 }> {
+  /** The fields and the message, for `--json` output. */
+  override toJSON(): Record<string, unknown> {
+    return {
+      _tag: this._tag,
+      reason: this.reason,
+      channel: this.channel,
+      kind: this.kind,
+      target: this.target,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      detail: this.detail,
+      retryable: this.retryable,
+      message: this.message,
+    }
+  }
+
   override get message(): string {
     const names: Record<ChannelKind, string> = {
       slack: "Slack webhook",

@@ -109,6 +109,12 @@ describe("Slack incoming webhook", () => {
     expect(result.cause?.message).toBe(
       `Slack webhook "incidents" (${slack.url}/services/***) rejected the message: HTTP 400 invalid_blocks; not retried (fix the message or the channel configuration)`,
     )
+    expect(JSON.parse(JSON.stringify(result)).cause).toMatchObject({
+      _tag: "DeliveryError",
+      reason: "rejected",
+      status: 400,
+      message: result.cause?.message,
+    })
     expectNoSecrets(result)
   })
 

@@ -22,6 +22,7 @@
  * ```
  */
 import {
+  Deadline,
   findPlaybook,
   findSeverity,
   type Incident,
@@ -51,7 +52,7 @@ export interface AssessmentSummary {
 
 /**
  * The parts of `@ir/core`'s `Assessment` (the result of `triage`) the initial alert reads: the
- * matched playbooks with the symptoms that held, and the next steps.
+ * matched playbooks with the symptoms that held, and the next steps. An `Assessment` is one.
  */
 export interface TriageAssessment {
   readonly matches: ReadonlyArray<{
@@ -75,6 +76,22 @@ export interface EscalationInput {
   readonly at?: Date
 }
 
+/**
+ * An escalation as `@ir/core`'s `escalate` returns it (a `DueAction` of kind `escalate`): the
+ * rule and the contact, with how to reach them.
+ */
+export interface DueEscalation {
+  readonly rule: { readonly id: string; readonly text: string }
+  readonly contact?: {
+    readonly level: number
+    readonly role: string
+    readonly name?: string
+    readonly phone?: string
+    readonly email?: string
+  }
+  readonly dueAt: Date
+}
+
 /** What {@link messageContext} needs. */
 export interface ContextInput {
   /** The incident state, from `foldIncident`. */
@@ -86,8 +103,11 @@ export interface ContextInput {
   readonly timeZone?: string
   /** The triage result (`triage(runbook, observations)`), shown by the initial alert. */
   readonly assessment?: TriageAssessment | AssessmentSummary
-  /** Escalation to announce; defaults to the incident's latest `escalated` event. */
-  readonly escalation?: EscalationInput
+  /**
+   * Escalation to announce: `escalate`'s due action, or level, contact and rule; defaults to the
+   * incident's latest `escalated` event.
+   */
+  readonly escalation?: EscalationInput | DueEscalation
   /** Post-mortem action items agreed so far. */
   readonly actionItems?: ReadonlyArray<string>
 }
@@ -384,8 +404,9 @@ const nonEmpty = (text: string | undefined, fallback: string): string =>
 const minute = 60_000
 
 /**
- * When the next status update is due: the last update (or the opening) plus the severity's
- * cadence, and never in the past (a message going out now resets the clock).
+ * When the next status update is due (`Deadline.nextUpdateDue`: the last update, or the opening,
+ * plus the severity's cadence), never in the past: a message going out late promises the next
+ * one a full cadence from now.
  */
 const nextUpdate = (
   incident: Incident,
@@ -394,14 +415,13 @@ const nextUpdate = (
   timeZone: string,
 ): NextUpdateView => {
   if (incident.status === "resolved") return { at: null, text: "None (resolved)" }
+  const due = Deadline.nextUpdateDue(runbook, incident)
   const every = findSeverity(runbook.severities, incident.severity)?.updateEveryMinutes
-  if (every === undefined) return { at: null, text: `None scheduled for ${incident.severity}` }
-  const last = incident.lastUpdateAt ?? incident.openedAt
-  const cadence = every * minute
-  const due = last.getTime() + cadence
-  const at = new Date(
-    Math.ceil((due > now.getTime() ? due : now.getTime() + cadence) / minute) * minute,
-  )
+  if (due === undefined || every === undefined) {
+    return { at: null, text: `None scheduled for ${incident.severity}` }
+  }
+  const next = due.getTime() > now.getTime() ? due.getTime() : now.getTime() + every * minute
+  const at = new Date(Math.ceil(next / minute) * minute)
   return { at: iso(at), text: formatTime(at, timeZone) }
 }
 
@@ -449,7 +469,7 @@ const resolutionView = (
     text: nonEmpty(incident.resolution, "Not described"),
     rootCause: nonEmpty(incident.rootCause, "Under investigation"),
     rootCauseKnown: incident.rootCause !== undefined && incident.rootCause.trim() !== "",
-    durationSeconds: (incident.resolvedAt.getTime() - incident.openedAt.getTime()) / 1000,
+    durationSeconds: Deadline.duration(incident, incident.resolvedAt) / 1000,
     nextSteps:
       incident.postmortemScheduledFor === undefined
         ? "Schedule the post-mortem"
@@ -463,16 +483,32 @@ const escalationView = (
   kind: MessageKind,
 ): Omit<EscalationView, "respondWithin"> => {
   const latest = incident.escalations[incident.escalations.length - 1]
-  const chosen =
-    input.escalation ??
-    (latest === undefined
-      ? undefined
-      : { level: latest.level, to: latest.to, rule: latest.rule, at: latest.at })
+  const given = input.escalation
+  const chosen:
+    | (EscalationInput & {
+        readonly ruleText?: string
+        readonly reach?: ReadonlyArray<string | undefined>
+      })
+    | undefined =
+    given === undefined
+      ? latest === undefined
+        ? undefined
+        : { level: latest.level, to: latest.to, rule: latest.rule, at: latest.at }
+      : "dueAt" in given
+        ? {
+            level: given.contact?.level ?? 0,
+            to: given.contact?.role ?? "the next contact",
+            rule: given.rule.id,
+            ruleText: given.rule.text,
+            at: given.dueAt,
+            reach: [given.contact?.phone, given.contact?.email],
+          }
+        : given
   if (chosen === undefined) {
     throw new MessageContextError({ reason: "no-escalation", kind, incidentId: incident.id })
   }
   const contact = input.runbook.escalation.contacts[chosen.level]
-  const details = [contact?.phone, contact?.email].filter(
+  const details = (chosen.reach ?? [contact?.phone, contact?.email]).filter(
     (value): value is string => value !== undefined && value !== "",
   )
   const rule = input.runbook.escalation.rules.find((candidate) => candidate.id === chosen.rule)
@@ -480,7 +516,7 @@ const escalationView = (
     level: chosen.level,
     to: contact?.name === undefined ? chosen.to : `${contact.name} (${chosen.to})`,
     contact: details.length === 0 ? "No contact details in the runbook" : details.join(", "),
-    reason: rule?.text ?? chosen.rule,
+    reason: chosen.ruleText ?? rule?.text ?? chosen.rule,
     at: iso(chosen.at ?? input.now),
   }
 }
@@ -530,7 +566,6 @@ export const messageContext = <K extends MessageKind>(
   const severityNames = Object.fromEntries(
     severityLevels.map((level) => [level, findSeverity(runbook.severities, level)?.name ?? level]),
   ) as Record<SeverityLevel, string>
-  const end = incident.resolvedAt ?? now
   const view: IncidentView = {
     id: incident.id,
     title: incident.title,
@@ -549,7 +584,7 @@ export const messageContext = <K extends MessageKind>(
     acknowledgedBy: incident.acknowledgedBy ?? null,
     mitigatedAt: isoOrNull(incident.mitigatedAt),
     resolvedAt: isoOrNull(incident.resolvedAt),
-    durationSeconds: Math.max(0, (end.getTime() - incident.openedAt.getTime()) / 1000),
+    durationSeconds: Deadline.duration(incident, now) / 1000,
     flags: incident.flags.map((raised) => flagText[raised.flag] ?? raised.flag),
   }
   const base: BaseContext = {

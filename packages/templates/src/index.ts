@@ -25,6 +25,7 @@ export {
   type ContextInput,
   type ContextOf,
   contextShape,
+  type DueEscalation,
   type EscalationContext,
   type EscalationInput,
   type EscalationView,

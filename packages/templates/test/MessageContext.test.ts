@@ -1,4 +1,4 @@
-import type { IncidentEvent } from "@ir/core"
+import { type IncidentEvent, Observation, triage } from "@ir/core"
 import { describe, expect, it } from "vitest"
 import {
   contextShape,
@@ -99,6 +99,26 @@ describe("messageContext", () => {
     expect(summary.assessment.playbooks[0]?.title).toBe("System Completely Down")
   })
 
+  it("takes @ir/core's triage assessment as it is", () => {
+    const assessed = triage(
+      runbook,
+      Observation.fromRecord({ "http.health.reachable": false }, now),
+    )
+    const context = messageContext("initial", {
+      incident: incidentAfter(1),
+      runbook,
+      now,
+      assessment: assessed,
+    })
+    expect(context.assessment.playbooks[0]).toMatchObject({
+      title: "System Completely Down",
+      evidence: expect.arrayContaining(["Health check endpoint unreachable"]),
+    })
+    expect(context.assessment.nextSteps[0]).toBe(
+      "Check if it's a planned maintenance (check calendar)",
+    )
+  })
+
   it("schedules the next update by the severity's cadence, never in the past", () => {
     const p1: IncidentEvent.IncidentEvent = {
       ...opened,
@@ -162,6 +182,25 @@ describe("messageContext", () => {
       contact: "+1-555-0103",
       reason: "Data loss confirmed",
       at: now.toISOString(),
+    })
+  })
+
+  it("announces an escalation that escalate() says is due", () => {
+    const context = messageContext("escalation", {
+      incident: incidentAfter(2),
+      runbook,
+      now,
+      escalation: {
+        rule: { id: "security-suspected", text: "Security incident suspected" },
+        contact: { level: 0, role: "Technical Lead", name: "Dana", phone: "+1-555-0101" },
+        dueAt: now,
+      },
+    })
+    expect(context.escalation).toMatchObject({
+      level: 0,
+      to: "Technical Lead",
+      contact: "+1-555-0101",
+      reason: "Security incident suspected",
     })
   })
 

@@ -43,6 +43,8 @@ export const describeEvent = (
       return `Resolved${byline(event.by)}: ${event.resolution}`
     case "postmortem-scheduled":
       return `Post-mortem scheduled${byline(event.by)} for ${formatDateTime(event.scheduledFor)}`
+    case "notification-sent":
+      return `Sent the ${event.message} message${event.channels.length === 0 ? "" : ` to ${event.channels.join(", ")}`}`
     default:
       return describeOther(event)
   }
@@ -51,10 +53,6 @@ export const describeEvent = (
 // Events added to @ir/core after this package was written still get a line.
 const describeOther = (event: unknown): string => {
   const record = event as Record<string, unknown>
-  if (record.type === "notification-sent") {
-    const channels = Array.isArray(record.channels) ? record.channels.join(", ") : ""
-    return `Sent the ${String(record.message ?? "")} message${channels === "" ? "" : ` to ${channels}`}`
-  }
   const type = String(record.type ?? "event")
   const words = type.replace(/-/g, " ")
   const detail = ["channel", "kind", "message", "summary", "to"]
