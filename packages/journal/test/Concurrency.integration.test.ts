@@ -49,10 +49,11 @@ const startWriter = (
   incident: string,
   label: string,
   count: number,
+  optimistic = false,
 ): Writer => {
   const child = spawn(
     process.execPath,
-    [fixture, JSON.stringify({ ...config, incident, label, count })],
+    [fixture, JSON.stringify({ ...config, incident, label, count, optimistic })],
     { stdio: ["ignore", "pipe", "pipe"] },
   )
   const acks: Array<Ack> = []
@@ -140,6 +141,28 @@ describe.each(backends)("$name journal with several processes", ({ config: makeC
     const times = record.events.map((event) => event.at.getTime())
     expect(times).toEqual([...times].sort((a, b) => a - b))
   }, 180_000)
+
+  it("holds expected sequences across processes: each append lands where its writer read", async () => {
+    const config = makeConfig()
+    const journal = await run(openJournal(config))
+    const { incident } = await run(journal.open(downInput({ at: new Date(Date.now() - 60_000) })))
+    // Each writer reads, then appends stating the sequence it read, retrying on conflict.
+    const writers = [
+      startWriter(config, incident.id, "x", 100, true),
+      startWriter(config, incident.id, "y", 100, true),
+    ]
+    const codes = await Promise.all(writers.map((writer) => writer.exited))
+    expect(codes, writers.flatMap((writer) => writer.stderr).join("")).toEqual([0, 0])
+    const record = await run(journal.read(incident.id))
+    await run(journal.close)
+    expect(record.sequence).toBe(201)
+    const acks = writers.flatMap((writer) => writer.acks)
+    expect(new Set(acks.map((ack) => ack.seq)).size).toBe(200)
+    for (const ack of acks)
+      expect(progressOf(record.events[ack.seq - 1] as IncidentEvent.IncidentEvent)).toBe(
+        `${ack.label} ${ack.index}`,
+      )
+  }, 120_000)
 
   it("reads back every acknowledged event after a writer is killed mid-burst", async () => {
     const config = makeConfig()
