@@ -242,7 +242,8 @@ export const errorRateProbe: ProbeImplementation = {
       const errors = `sum(rate(${vectorSelector(requests, ['status=~"5.."', ...matchers])}[5m]))`
       // One range query for both, so the ratio's history (for "for 5+ minutes") comes with it.
       const expr = `label_replace(${all}, "part", "all", "", "") or label_replace(${errors}, "part", "errors", "", "")`
-      const end = Math.floor(context.now().getTime() / 1000)
+      // Millisecond precision: a whole-second end could fall before the latest samples.
+      const end = context.now().getTime() / 1000
       const answer = yield* prometheus.queryRange(expr, {
         start: end - errorRateWindow.seconds,
         end,
@@ -251,9 +252,12 @@ export const errorRateProbe: ProbeImplementation = {
       const allSeries = answer.series.find((series) => series.metric.part === "all")
       const errorSeries = answer.series.find((series) => series.metric.part === "errors")
       const last = allSeries?.values.at(-1)
-      if (allSeries === undefined || last === undefined || last[0] < end)
+      if (allSeries === undefined || last === undefined || last[0] < end - 0.5)
         return yield* Effect.fail(noData(requests, vectorSelector(requests, matchers)))
-      const errorAt = new Map(errorSeries?.values ?? [])
+      // Both series are evaluated at the same steps; keyed by millisecond.
+      const errorAt = new Map(
+        (errorSeries?.values ?? []).map(([time, value]) => [Math.round(time * 1000), value]),
+      )
       const rps = last[1]
       const observations: Array<Measurement> = [
         { name: "requests_per_second", value: precise(rps), unit: "req/s", min: 0 },
@@ -266,20 +270,21 @@ export const errorRateProbe: ProbeImplementation = {
           observations,
           signals,
         } satisfies ProbeReport
-      const ratioAt = (time: number, total: number) => (errorAt.get(time) ?? 0) / total
+      const ratioAt = (time: number, total: number) =>
+        (errorAt.get(Math.round(time * 1000)) ?? 0) / total
       const ratio = precise(ratioAt(last[0], rps))
       // The trailing run of evaluations with traffic, for how long the ratio has held.
       const history: Array<readonly [number, number]> = []
       for (let index = allSeries.values.length - 1; index >= 0; index -= 1) {
         const [time, total] = allSeries.values[index]!
         const expected = last[0] - (allSeries.values.length - 1 - index) * errorRateWindow.step
-        if (time !== expected || !(total > 0)) break
+        if (Math.abs(time - expected) > 0.01 || !(total > 0)) break
         history.unshift([time, ratioAt(time, total)])
       }
       const over: Observation.Sustained | undefined =
         history.length >= 2
           ? {
-              seconds: history.at(-1)![0] - history[0]![0],
+              seconds: Math.round(history.at(-1)![0] - history[0]![0]),
               min: precise(Math.min(...history.map(([, value]) => value))),
               max: precise(Math.max(...history.map(([, value]) => value))),
             }

@@ -104,9 +104,12 @@ beforeAll(async () => {
       { targets: [`127.0.0.1:${down}`], labels: { suite: `${suite}-down` } },
     ]),
   )
+  // rate() needs two samples; four leave no doubt at whatever instant a probe evaluates
   await Promise.all([
-    waitForSeries(`sum(rate(http_requests_total{suite="${suite}-failing"}[5m])) > 0`),
-    waitForSeries(`sum(rate(http_requests_total{suite="${suite}-healthy"}[5m])) > 0`),
+    waitForSeries(
+      `count_over_time(http_requests_total{suite="${suite}-failing",status="500"}[5m]) >= 4`,
+    ),
+    waitForSeries(`count_over_time(http_requests_total{suite="${suite}-healthy"}[5m]) >= 4`),
     waitForSeries(`up{suite="${suite}-down"}`),
   ])
 }, 30_000)
