@@ -1,1 +1,59 @@
-export {}
+/**
+ * @ir/http: health endpoints (`application/health+json`), Prometheus metrics and an Alertmanager
+ * receiver as one Fetch handler. `@ir/http/node` adapts it to node:http, Express and Fastify.
+ *
+ * @example
+ * ```ts
+ * import { createHandler } from "@ir/http"
+ * const handler = createHandler({
+ *   health: { config: { postgres: { url: process.env.DATABASE_URL ?? "" } } },
+ * })
+ * ```
+ */
+export { AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
+export {
+  type AlertAuth,
+  type AlertOutcome,
+  type AlertReceiver,
+  type AlertReceiverOptions,
+  type AlertSummary,
+  createAlertReceiver,
+  type EnrichmentResult,
+  type IncidentOpened,
+  type IncidentRef,
+  type NotificationReport,
+} from "./AlertReceiver.js"
+export {
+  createHandler,
+  type HandlerOptions,
+  type HealthSource,
+  type IrHandler,
+  type PlainResponse,
+} from "./Handler.js"
+export { type CachedRunner, type CachedRunnerOptions, cachedRunner } from "./HealthCache.js"
+export {
+  type HealthBody,
+  type HealthCheck,
+  type HealthReportOptions,
+  type HealthStatus,
+  healthMediaType,
+  healthReport,
+  healthStatus,
+  httpStatus,
+  worstHealth,
+} from "./HealthReport.js"
+export { HttpConfigError } from "./HttpConfigError.js"
+export {
+  createMetrics,
+  type IncidentCount,
+  type IrMetrics,
+  type MetricsOptions,
+} from "./Metrics.js"
+export {
+  type AlertLabels,
+  type AlertPlaybook,
+  createPlaybookMapper,
+  type MatchedBy,
+  type PlaybookMapperOptions,
+  playbookForAlert,
+} from "./PlaybookMapping.js"

@@ -1,0 +1,79 @@
+// ir in an Express 5 app: one middleware serves /health, /health/live, /health/ready, /metrics
+// and POST /alerts/alertmanager; every other request goes on to the app's routes. Mount it
+// before body parsers (express.json()) so the webhook sees the body as Alertmanager sent it.
+//
+//   DATABASE_URL=postgres://app@localhost/app node examples/http-express/server.mjs
+//
+// Environment: as examples/http-node (PORT, HOST, DATABASE_URL, IR_HEALTH_TOKEN,
+// IR_JOURNAL_DIR, IR_ALERTS_TOKEN, IR_SHUTDOWN_DELAY_MS).
+import { pathToFileURL } from "node:url"
+import { defaultRunbook } from "@ir/core"
+import { createAlertReceiver, createHandler } from "@ir/http"
+import { gracefulShutdown, toNodeMiddleware } from "@ir/http/node"
+import { openJournal } from "@ir/journal"
+import { Effect } from "effect"
+import express from "express"
+
+/**
+ * Starts the app; resolves with its URL and a way to stop it.
+ * @param {Record<string, string | undefined>} env
+ */
+export async function start(env = process.env) {
+  const journal = env.IR_JOURNAL_DIR
+    ? await Effect.runPromise(openJournal({ backend: "file", dir: env.IR_JOURNAL_DIR }))
+    : undefined
+  const alerts =
+    journal && env.IR_ALERTS_TOKEN
+      ? createAlertReceiver({
+          journal,
+          runbook: defaultRunbook,
+          auth: { bearer: env.IR_ALERTS_TOKEN },
+        })
+      : undefined
+  const handler = createHandler({
+    ...(env.DATABASE_URL
+      ? {
+          health: {
+            config: { postgres: { url: env.DATABASE_URL, applicationName: "example-health" } },
+            probes: ["postgres.connectivity"],
+          },
+        }
+      : {}),
+    ...(env.IR_HEALTH_TOKEN ? { token: env.IR_HEALTH_TOKEN } : {}),
+    ...(alerts ? { alerts } : {}),
+    serviceId: "example-express",
+  })
+
+  const app = express()
+  app.use(toNodeMiddleware(handler))
+  app.use(express.json())
+  app.get("/api/hello", (_req, res) => {
+    res.json({ hello: "world" })
+  })
+
+  const server = await new Promise((resolve) => {
+    const listening = app.listen(Number(env.PORT ?? 8080), env.HOST ?? "127.0.0.1", () =>
+      resolve(listening),
+    )
+  })
+  const { dispose } = gracefulShutdown(server, handler, {
+    shutdownDelayMs: Number(env.IR_SHUTDOWN_DELAY_MS ?? 5000),
+    onShutdown: async () => {
+      if (journal) await Effect.runPromise(journal.close)
+    },
+  })
+  return {
+    url: `http://${env.HOST ?? "127.0.0.1"}:${server.address().port}`,
+    handler,
+    close: async () => {
+      dispose()
+      await new Promise((resolve) => server.close(resolve).closeAllConnections())
+      if (journal) await Effect.runPromise(journal.close)
+    },
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { url } = await start()
+  console.log(`listening on ${url}`)
+}

@@ -1,0 +1,721 @@
+/**
+ * The Alertmanager webhook receiver. For each notification (one alert group, payload version 4):
+ *
+ * 1. Authenticates it (bearer token or HMAC-SHA256 of the body), reads at most `maxBodyBytes`
+ *    (413 beyond) and validates it (400 with the reason otherwise). Bad input never gives a 5xx:
+ *    a 5xx means "retry", and Alertmanager does.
+ * 2. Maps each firing alert to a playbook (see `PlaybookMapping` for the order) and a severity:
+ *    the alert's `severity` label (`P0`…`P3`, any case) when it has one, else the playbook's
+ *    (after its severity rules, for a `signal` match), else `defaultSeverity`. The group's
+ *    severity is the highest.
+ * 3. Opens an incident for the group, or joins the unresolved one with the same group key (the
+ *    journal deduplicates, so several replicas receiving the same group open one incident). A
+ *    more severe alert joining raises the incident's severity (`severity-changed`).
+ * 4. For an incident it created: runs the playbooks' investigation probes as enrichment (when
+ *    given `diagnostics`, within `enrichmentDeadlineMs`), then hands the incident, the alerts,
+ *    the enrichment and the actions the escalation policy says are due now (`escalate`: the page
+ *    for a P0, the initial message) to `onIncidentOpened`, and records a `notification-sent`
+ *    event for each message it reports sent. The webhook answers within the two bounds; a slower
+ *    callback finishes in the background and its report is still recorded.
+ * 5. A group whose alerts all resolved marks its incident mitigated (a person resolves it, with
+ *    the root cause). Nothing else is written: probe results and delivery attempts appear in the
+ *    answer, never as events that did not happen.
+ *
+ * The answer (201 when an incident was created, else 200) is JSON: see {@link AlertOutcome}.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook } from "@ir/core"
+ * import { openJournal } from "@ir/journal"
+ * import { Effect } from "effect"
+ * import { createAlertReceiver, createHandler } from "@ir/http"
+ * const journal = await Effect.runPromise(openJournal({ backend: "file", dir: "/var/lib/ir" }))
+ * const alerts = createAlertReceiver({
+ *   journal,
+ *   runbook: defaultRunbook,
+ *   auth: { bearer: process.env.IR_ALERTS_TOKEN ?? "" },
+ *   onIncidentOpened: async ({ incident, due }) => {
+ *     console.log(`${incident.id} ${incident.severity}: ${due.length} message(s) due`)
+ *   },
+ * })
+ * const handler = createHandler({ alerts })
+ * ```
+ */
+import { createHmac } from "node:crypto"
+import {
+  defaultRunbook,
+  Escalation,
+  type Incident,
+  type IncidentEvent,
+  maxSeverity,
+  type Playbook,
+  type Runbook,
+  type SeverityLevel,
+  severityRank,
+} from "@ir/core"
+import {
+  type DiagnosticsConfig,
+  type ProbeId,
+  type ProbeRun,
+  probesFor,
+  runProbesEffect,
+} from "@ir/diagnostics"
+import type { IncidentRecord, Journal, JournalError } from "@ir/journal"
+import { Duration, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
+import { HttpConfigError } from "./HttpConfigError.js"
+import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
+import { journalText } from "./internal/JournalText.js"
+import { problem } from "./internal/Problem.js"
+import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
+import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./PlaybookMapping.js"
+
+/**
+ * How the receiver authenticates Alertmanager. Give one or both; a request passes with either.
+ *
+ * @example
+ * ```ts
+ * import type { AlertAuth } from "@ir/http"
+ * import { Redacted } from "effect"
+ * const auth: AlertAuth = { bearer: Redacted.make(process.env.IR_ALERTS_TOKEN ?? "") }
+ * ```
+ */
+export interface AlertAuth {
+  /** `Authorization: Bearer …`: Alertmanager's `http_config.authorization.credentials`. */
+  readonly bearer?: Secret
+  /** HMAC-SHA256 of the raw body, hex, in `X-Ir-Signature: sha256=<hex>` (for relays that sign). */
+  readonly hmacSecret?: Secret
+}
+
+/**
+ * One alert of the notification as the receiver read it.
+ *
+ * @example
+ * ```ts
+ * import type { AlertSummary } from "@ir/http"
+ * const line = (alert: AlertSummary) => `${alert.alertname} → ${alert.playbook ?? "no playbook"}`
+ * ```
+ */
+export interface AlertSummary {
+  readonly fingerprint: string
+  readonly alertname?: string
+  readonly status: "firing" | "resolved"
+  readonly playbook?: string
+  readonly matchedBy?: MatchedBy
+  readonly severity?: SeverityLevel
+  /** Why this playbook (or why none). */
+  readonly reason: string
+}
+
+/**
+ * One enrichment probe's result, as the answer shows it.
+ *
+ * @example
+ * ```ts
+ * import type { EnrichmentResult } from "@ir/http"
+ * const line = (r: EnrichmentResult) => `${r.id} ${r.status}: ${r.summary}`
+ * ```
+ */
+export interface EnrichmentResult {
+  readonly id: ProbeId
+  readonly status: "ok" | "warn" | "critical" | "unknown"
+  readonly summary: string
+  readonly durationMs: number
+}
+
+/**
+ * The incident a notification opened or joined.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentRef } from "@ir/http"
+ * const ref: IncidentRef = {
+ *   id: "INC-2026-0001", created: true, severity: "P0", status: "open", playbooks: ["system-down"],
+ * }
+ * ```
+ */
+export interface IncidentRef {
+  readonly id: string
+  /** Whether this notification created it (`false`: it joined the open incident of its group). */
+  readonly created: boolean
+  readonly severity: SeverityLevel
+  readonly status: Incident["status"]
+  readonly playbooks: ReadonlyArray<string>
+}
+
+/**
+ * What the receiver did with one notification: the webhook's JSON answer.
+ *
+ * @example
+ * ```ts
+ * import type { AlertOutcome } from "@ir/http"
+ * const say = (o: AlertOutcome) =>
+ *   o.incident === undefined ? "nothing open" : `${o.incident.id} ${o.incident.created ? "opened" : "joined"}`
+ * ```
+ */
+export interface AlertOutcome {
+  readonly groupKey: string
+  readonly status: "firing" | "resolved"
+  readonly incident?: IncidentRef
+  readonly alerts: ReadonlyArray<AlertSummary>
+  /** Event types this notification appended to the journal, in order. */
+  readonly recorded: ReadonlyArray<string>
+  /** The investigation probes run for a new incident (with `diagnostics` only). */
+  readonly enrichment?: {
+    readonly deadlineMs: number
+    readonly results: ReadonlyArray<EnrichmentResult>
+    /** Probes the playbooks call for that the diagnostics configuration cannot run. */
+    readonly skipped: ReadonlyArray<{ readonly id: ProbeId; readonly reason: string }>
+  }
+  /** What `onIncidentOpened` did (for a new incident only). */
+  readonly notification?: {
+    /** `pending`: still running when the webhook answered; its report is recorded when it ends. */
+    readonly status: "sent" | "failed" | "pending"
+    /** Keys of the due actions reported sent (and recorded). */
+    readonly sent: ReadonlyArray<string>
+    readonly error?: string
+  }
+}
+
+/**
+ * What `onIncidentOpened` receives.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentOpened } from "@ir/http"
+ * const onIncidentOpened = async ({ incident, due, enrichment }: IncidentOpened) => {
+ *   const page = due.find((action) => action.kind === "page")
+ *   console.log(incident.id, page?.channels, enrichment?.results.length)
+ * }
+ * ```
+ */
+export interface IncidentOpened {
+  /** The incident as folded from the journal (`incident.id` is `INC-YYYY-NNNN`). */
+  readonly incident: Incident
+  readonly playbooks: ReadonlyArray<Playbook>
+  readonly payload: AlertmanagerPayload
+  readonly alerts: ReadonlyArray<AlertSummary>
+  /** The messages the escalation policy says are due now (`escalate`): page, initial message. */
+  readonly due: ReadonlyArray<Escalation.DueAction>
+  /** The investigation probes' results, when the receiver has `diagnostics`. */
+  readonly enrichment?: ProbeRun
+}
+
+/**
+ * What `onIncidentOpened` may report back: the messages it delivered. Each is recorded as a
+ * `notification-sent` event, so `escalate` does not ask for it again.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentOpened, NotificationReport } from "@ir/http"
+ * const onIncidentOpened = async ({ due }: IncidentOpened): Promise<NotificationReport> => {
+ *   // deliver each due action with @ir/notify, then:
+ *   return { sent: due }
+ * }
+ * ```
+ */
+export interface NotificationReport {
+  readonly sent: ReadonlyArray<{
+    readonly key: string
+    readonly message: IncidentEvent.NotificationMessage
+    readonly channels: ReadonlyArray<string>
+  }>
+}
+
+/**
+ * Options of {@link createAlertReceiver}.
+ *
+ * @example
+ * ```ts
+ * import type { AlertReceiverOptions } from "@ir/http"
+ * const options = (journal: AlertReceiverOptions["journal"]): AlertReceiverOptions => ({
+ *   journal, auth: { bearer: "s3cret-token" }, enrichmentDeadlineMs: 3000,
+ * })
+ * ```
+ */
+export interface AlertReceiverOptions {
+  readonly journal: Journal
+  /** Default: the seed runbook. */
+  readonly runbook?: Runbook
+  /** Required unless `allowUnauthenticated`. */
+  readonly auth?: AlertAuth
+  /** Accept unauthenticated requests (only for a receiver reachable from loopback alone). */
+  readonly allowUnauthenticated?: boolean
+  /** Run the playbooks' investigation probes against this configuration for new incidents. */
+  readonly diagnostics?: DiagnosticsConfig
+  /** Bound on the enrichment run (default 5000 ms). */
+  readonly enrichmentDeadlineMs?: number
+  /** Called once for each incident this receiver created. */
+  readonly onIncidentOpened?: (
+    opened: IncidentOpened,
+    // biome-ignore lint/suspicious/noConfusingVoidType: an async callback that returns nothing is Promise<void>
+  ) => Promise<NotificationReport | undefined | void> | NotificationReport | undefined | void
+  /** How long the webhook waits for `onIncidentOpened` before answering (default 5000 ms). */
+  readonly notifyTimeoutMs?: number
+  /** Bound on the journal work of one notification (default 15000 ms; 503 beyond). */
+  readonly journalTimeoutMs?: number
+  /** Failures that happen after the answer (a late callback, recording its report). */
+  readonly onBackgroundError?: (error: unknown) => void
+  /** Severity of an alert with neither a `severity` label nor a playbook (default `P2`). */
+  readonly defaultSeverity?: SeverityLevel
+  /** Maximum body size in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number
+  readonly now?: () => Date
+}
+
+/**
+ * The receiver: `handle` answers a webhook request; `createHandler({ alerts })` routes
+ * `POST /alerts/alertmanager` to it.
+ *
+ * @example
+ * ```ts
+ * import type { AlertReceiver } from "@ir/http"
+ * const post = (receiver: AlertReceiver, body: string) =>
+ *   receiver.handle(new Request("http://localhost/alerts/alertmanager", { method: "POST", body }))
+ * ```
+ */
+export interface AlertReceiver {
+  readonly handle: (request: Request) => Promise<Response>
+  readonly journal: Journal
+  readonly runbook: Runbook
+}
+
+const severityFromLabel = (alert: AlertmanagerAlert): SeverityLevel | undefined => {
+  const label = alert.labels.severity?.trim().toUpperCase()
+  return label === "P0" || label === "P1" || label === "P2" || label === "P3" ? label : undefined
+}
+
+const json = (body: unknown, status: number): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  })
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === "string" ? error : String(error)
+
+const isConflict = (error: JournalError): boolean => error._tag === "JournalConflict"
+
+/** Why the journal could not take the notification, and what Alertmanager should do. */
+class JournalRefused {
+  constructor(
+    readonly retry: boolean,
+    readonly detail: string,
+  ) {}
+}
+
+/**
+ * Creates the receiver. Throws {@link HttpConfigError} when no authentication is configured and
+ * `allowUnauthenticated` is not set.
+ *
+ * @example
+ * ```ts
+ * import { createAlertReceiver } from "@ir/http"
+ * import type { Journal } from "@ir/journal"
+ * const receiver = (journal: Journal) =>
+ *   createAlertReceiver({ journal, auth: { bearer: process.env.IR_ALERTS_TOKEN ?? "" } })
+ * ```
+ */
+export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceiver => {
+  const now = options.now ?? (() => new Date())
+  const runbook = options.runbook ?? defaultRunbook
+  const journal = options.journal
+  const limit = options.maxBodyBytes ?? 1024 * 1024
+  const bearer = reveal(options.auth?.bearer)
+  const hmacSecret = reveal(options.auth?.hmacSecret)
+  const enrichmentDeadlineMs = options.enrichmentDeadlineMs ?? 5000
+  const notifyTimeoutMs = options.notifyTimeoutMs ?? 5000
+  const journalTimeoutMs = options.journalTimeoutMs ?? 15_000
+  const defaultSeverity = options.defaultSeverity ?? "P2"
+  const onBackgroundError = options.onBackgroundError ?? (() => undefined)
+  if (bearer === "" || hmacSecret === "") {
+    throw new HttpConfigError({
+      reason: "missing-auth",
+      option: bearer === "" ? "auth.bearer" : "auth.hmacSecret",
+      expected: "a non-empty secret (an empty one would let anyone in)",
+    })
+  }
+  if (bearer === undefined && hmacSecret === undefined && options.allowUnauthenticated !== true) {
+    throw new HttpConfigError({
+      reason: "missing-auth",
+      option: "auth",
+      expected:
+        "auth.bearer or auth.hmacSecret, so only Alertmanager can open incidents (or allowUnauthenticated: true for a receiver reachable from loopback alone)",
+    })
+  }
+  const mapAlert = createPlaybookMapper(runbook, { now })
+  const playbookById = new Map(runbook.playbooks.map((playbook) => [playbook.id, playbook]))
+  const runnable =
+    options.diagnostics === undefined
+      ? undefined
+      : new Set(probesFor(options.diagnostics).configured.map((probe) => probe.id))
+  const decode = Schema.decodeUnknownEither(AlertmanagerPayload, {
+    errors: "all",
+    onExcessProperty: "ignore",
+  })
+
+  const verifyBearer = (request: Request): boolean => {
+    const token = bearerToken(request.headers.get("authorization"))
+    return bearer !== undefined && token !== undefined && safeEqual(token, bearer)
+  }
+  const verifySignature = (request: Request, body: Uint8Array): boolean => {
+    if (hmacSecret === undefined) return false
+    const signature = request.headers.get("x-ir-signature") ?? ""
+    const expected = `sha256=${createHmac("sha256", hmacSecret).update(body).digest("hex")}`
+    return safeEqual(signature.trim().toLowerCase(), expected)
+  }
+
+  /** Runs journal work with a bound, retrying appends that lost a race with another writer. */
+  const journalWork = <A>(work: Effect.Effect<A, JournalError>): Effect.Effect<A, JournalRefused> =>
+    work.pipe(
+      Effect.retry({ times: 3, while: isConflict }),
+      Effect.timeoutFail({
+        duration: Duration.millis(journalTimeoutMs),
+        onTimeout: () =>
+          new JournalRefused(true, `the journal did not answer within ${journalTimeoutMs} ms`),
+      }),
+      Effect.catchAll((error) =>
+        Effect.fail(
+          error instanceof JournalRefused
+            ? error
+            : new JournalRefused(
+                error._tag === "JournalUnavailable" || error._tag === "JournalConflict",
+                `the incident journal could not record the alert: ${error.message}`,
+              ),
+        ),
+      ),
+    )
+
+  const summarise = (alert: AlertmanagerAlert, match: AlertPlaybook | undefined): AlertSummary => {
+    const severity = severityFromLabel(alert) ?? match?.severity
+    return {
+      fingerprint: alert.fingerprint,
+      ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
+      status: alert.status,
+      ...(match === undefined ? {} : { playbook: match.playbook.id, matchedBy: match.matchedBy }),
+      ...(alert.status === "firing" ? { severity: severity ?? defaultSeverity } : {}),
+      reason:
+        match === undefined
+          ? "no playbook: no playbook, rule, symptom, signal or shared word points to one"
+          : match.reason,
+    }
+  }
+
+  const incidentOf = (record: IncidentRecord, created: boolean): IncidentRef => ({
+    id: record.humanId,
+    created,
+    severity: record.state.severity,
+    status: record.state.status,
+    playbooks: record.state.playbooks,
+  })
+
+  const resolveGroup = (payload: AlertmanagerPayload, alerts: ReadonlyArray<AlertSummary>) =>
+    Effect.gen(function* () {
+      const base = { groupKey: payload.groupKey, status: "resolved" as const, alerts }
+      const found = yield* journal.findByDedupKey(journalText(payload.groupKey, 4096))
+      if (Option.isNone(found) || found.value.status === "resolved") {
+        return { ...base, recorded: [] } satisfies AlertOutcome
+      }
+      const record = yield* journal.read(found.value.humanId)
+      if (record.state.mitigatedAt !== undefined || record.state.status === "resolved") {
+        return { ...base, incident: incidentOf(record, false), recorded: [] } satisfies AlertOutcome
+      }
+      const names = alerts.map((alert) => alert.alertname ?? alert.fingerprint)
+      const appended = yield* journal.append(
+        record.humanId,
+        [
+          {
+            type: "mitigated",
+            at: now(),
+            summary: journalText(
+              `Alertmanager reports every alert of the group resolved: ${[...new Set(names)].join(", ")}`,
+              2000,
+            ),
+            by: journalText(`alertmanager:${payload.receiver}`, 200),
+          },
+        ],
+        { expectedSequence: record.sequence },
+      )
+      return {
+        ...base,
+        incident: { ...incidentOf(record, false), status: appended.state.status },
+        recorded: ["mitigated"],
+      } satisfies AlertOutcome
+    })
+
+  const openGroup = (
+    payload: AlertmanagerPayload,
+    firing: ReadonlyArray<{ alert: AlertmanagerAlert; match: AlertPlaybook | undefined }>,
+    alerts: ReadonlyArray<AlertSummary>,
+  ) =>
+    Effect.gen(function* () {
+      const severities = firing.map(
+        ({ alert, match }) => severityFromLabel(alert) ?? match?.severity ?? defaultSeverity,
+      )
+      const severity = severities.reduce((a, b) => maxSeverity(a, b))
+      const lead = firing[severities.indexOf(severity)] ?? firing[0]!
+      const playbooks = [
+        ...new Set(firing.flatMap(({ match }) => (match === undefined ? [] : [match.playbook.id]))),
+      ]
+      const alertnames = [
+        ...new Set(firing.map(({ alert }) => alert.labels.alertname ?? alert.fingerprint)),
+      ]
+      const title =
+        lead.match?.playbook.title ??
+        lead.alert.labels.alertname ??
+        payload.commonLabels.alertname ??
+        "Alertmanager alert"
+      const summary =
+        lead.alert.annotations.summary ??
+        payload.commonAnnotations.summary ??
+        `Firing: ${alertnames.join(", ")}`
+      const impact = lead.alert.annotations.description ?? payload.commonAnnotations.description
+      const groupKey = journalText(payload.groupKey, 4096)
+      const opened = yield* journal.open({
+        at: now(),
+        title: journalText(title, 200) || "Alertmanager alert",
+        severity,
+        playbooks,
+        summary: journalText(summary, 2000) || `Firing: ${alertnames.join(", ")}`,
+        ...(impact === undefined ? {} : { impact: journalText(impact, 2000) }),
+        source: { kind: "alert", key: groupKey },
+        dedupKey: groupKey,
+        by: journalText(`alertmanager:${payload.receiver}`, 200),
+      })
+      let record = opened.incident
+      const recorded: Array<string> = opened.created ? ["opened"] : []
+      if (!opened.created && severityRank(severity) < severityRank(record.state.severity)) {
+        // Re-read on every attempt: a conflict means another replica appended in between.
+        const raised = yield* Effect.gen(function* () {
+          const current = yield* journal.read(record.humanId)
+          if (severityRank(severity) >= severityRank(current.state.severity)) return current
+          const joining = firing
+            .filter((_, index) => severities[index] === severity)
+            .map(({ alert }) => alert.labels.alertname ?? alert.fingerprint)
+          yield* journal.append(
+            current.humanId,
+            [
+              {
+                type: "severity-changed",
+                at: now(),
+                severity,
+                reason: journalText(`a ${severity} alert joined the group: ${joining[0]}`, 500),
+                by: journalText(`alertmanager:${payload.receiver}`, 200),
+              },
+            ],
+            { expectedSequence: current.sequence },
+          )
+          recorded.push("severity-changed")
+          return yield* journal.read(current.humanId)
+        }).pipe(Effect.retry({ times: 3, while: isConflict }))
+        record = raised
+      }
+      return {
+        created: opened.created,
+        record,
+        outcome: {
+          groupKey: payload.groupKey,
+          status: "firing" as const,
+          incident: incidentOf(record, opened.created),
+          alerts,
+          recorded,
+        } satisfies AlertOutcome,
+      }
+    })
+
+  const enrich = (playbooks: ReadonlyArray<Playbook>) =>
+    Effect.gen(function* () {
+      if (options.diagnostics === undefined || runnable === undefined) return undefined
+      const wanted = [
+        ...new Set(
+          playbooks.flatMap((playbook) =>
+            playbook.investigation.flatMap((step) =>
+              step.probe === undefined ? [] : [step.probe.probe],
+            ),
+          ),
+        ),
+      ]
+      const probes = wanted.filter((id) => runnable.has(id))
+      const skipped = wanted
+        .filter((id) => !runnable.has(id))
+        .map((id) => ({ id, reason: "not configured in the receiver's diagnostics" }))
+      const run =
+        probes.length === 0
+          ? undefined
+          : yield* runProbesEffect(options.diagnostics, {
+              runbook,
+              probes,
+              deadline: enrichmentDeadlineMs,
+              now,
+            })
+      return { run, skipped }
+    })
+
+  const notify = async (
+    opened: IncidentOpened,
+    humanId: string,
+  ): Promise<AlertOutcome["notification"]> => {
+    const callback = options.onIncidentOpened
+    if (callback === undefined) return undefined
+    const record = async (report: unknown) => {
+      const sent = (report as NotificationReport | undefined)?.sent ?? []
+      if (sent.length === 0) return []
+      const at = now()
+      const result = await Effect.runPromise(
+        Effect.either(
+          journalWork(
+            journal.append(
+              humanId,
+              sent.map((message) => ({
+                type: "notification-sent" as const,
+                at,
+                message: message.message,
+                channels: [...message.channels],
+                key: message.key,
+              })),
+            ),
+          ),
+        ),
+      )
+      if (Either.isLeft(result)) throw new Error(result.left.detail)
+      return sent.map((message) => message.key)
+    }
+    const delivery = (async () => record(await callback(opened)))()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), notifyTimeoutMs)
+    })
+    try {
+      const outcome = await Promise.race([delivery, late])
+      if (outcome === "late") {
+        delivery.catch(onBackgroundError)
+        return { status: "pending", sent: [] }
+      }
+      return { status: "sent", sent: outcome }
+    } catch (error) {
+      return { status: "failed", sent: [], error: messageOf(error) }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const receive = async (payload: AlertmanagerPayload): Promise<Response> => {
+    const firing = payload.alerts
+      .filter((alert) => alert.status === "firing")
+      .map((alert) => ({ alert, match: mapAlert(alert) }))
+    const matchOf = new Map(firing.map(({ alert, match }) => [alert, match]))
+    const alerts = payload.alerts.map((alert) => summarise(alert, matchOf.get(alert)))
+    if (firing.length === 0) {
+      const resolved = await Effect.runPromise(
+        Effect.either(journalWork(resolveGroup(payload, alerts))),
+      )
+      if (Either.isLeft(resolved)) return refused(resolved.left)
+      return json(resolved.right, 200)
+    }
+    const opened = await Effect.runPromise(
+      Effect.either(journalWork(openGroup(payload, firing, alerts))),
+    )
+    if (Either.isLeft(opened)) return refused(opened.left)
+    const { created, record, outcome } = opened.right
+    if (!created) return json(outcome, 200)
+
+    const playbooks = record.state.playbooks.flatMap((id) => {
+      const playbook = playbookById.get(id)
+      return playbook === undefined ? [] : [playbook]
+    })
+    const enrichment = await Effect.runPromise(enrich(playbooks))
+    const due = Escalation.escalate(runbook, record.state, now())
+    const notification = await notify(
+      {
+        incident: record.state,
+        playbooks,
+        payload,
+        alerts,
+        due,
+        ...(enrichment?.run === undefined ? {} : { enrichment: enrichment.run }),
+      },
+      record.humanId,
+    )
+    const full: AlertOutcome = {
+      ...outcome,
+      recorded: [...outcome.recorded, ...(notification?.sent ?? []).map(() => "notification-sent")],
+      ...(enrichment === undefined
+        ? {}
+        : {
+            enrichment: {
+              deadlineMs: enrichmentDeadlineMs,
+              results: (enrichment.run?.results ?? []).map((result) => ({
+                id: result.id,
+                status: result.status,
+                summary: result.summary,
+                durationMs: result.durationMs,
+              })),
+              skipped: enrichment.skipped,
+            },
+          }),
+      ...(notification === undefined ? {} : { notification }),
+    }
+    return json(full, 201)
+  }
+
+  const refused = (error: JournalRefused): Response =>
+    error.retry
+      ? problem(503, "Service Unavailable", error.detail)
+      : problem(409, "Conflict", error.detail)
+
+  const handle = async (request: Request): Promise<Response> => {
+    if (request.method !== "POST")
+      return problem(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+    // Without HMAC the token can be checked before reading anything.
+    if (hmacSecret === undefined && bearer !== undefined && !verifyBearer(request))
+      return problem(401, "Unauthorized", "a valid bearer token is required")
+    let body: Uint8Array
+    try {
+      body = await readBody(request, limit)
+    } catch (error) {
+      if (error instanceof BodyTooLarge)
+        return problem(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
+      return problem(400, "Bad Request", "the request body could not be read")
+    }
+    if (
+      (bearer !== undefined || hmacSecret !== undefined) &&
+      !verifyBearer(request) &&
+      !verifySignature(request, body)
+    ) {
+      return problem(401, "Unauthorized", "a valid bearer token or X-Ir-Signature is required")
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
+    } catch (error) {
+      return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
+    }
+    const decoded = decode(parsed)
+    if (Either.isLeft(decoded)) {
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+      const shown = issues
+        .slice(0, 5)
+        .map(
+          (issue) =>
+            `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
+        )
+      const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""
+      return problem(
+        400,
+        "Bad Request",
+        journalText(
+          `not an Alertmanager webhook payload (version 4): ${shown.join("; ")}${more}`,
+          2000,
+        ),
+      )
+    }
+    try {
+      return await receive(decoded.right)
+    } catch (error) {
+      // A bug in ir, not the request: 500 makes Alertmanager retry, which is what we want.
+      onBackgroundError(error)
+      return problem(500, "Internal Server Error", "the receiver failed unexpectedly")
+    }
+  }
+  return { handle, journal, runbook }
+}
