@@ -23,5 +23,18 @@ export {
   deliverAll,
 } from "./Delivery.js"
 export { type CauseSummary, DeliveryError } from "./DeliveryError.js"
+export {
+  createIncidentMessenger,
+  type Dispatch,
+  type DispatchOutcome,
+  IncidentMessageError,
+  type IncidentMessenger,
+  type IncidentMessengerOptions,
+  type MessageRequest,
+  notificationReport,
+  type PreparedMessage,
+  type SendOptions,
+  withConfiguredChannels,
+} from "./IncidentMessenger.js"
 export { type Message, type PagerDutyAction, pagerDutyActionOf } from "./Message.js"
 export * as WebhookSignature from "./WebhookSignature.js"
