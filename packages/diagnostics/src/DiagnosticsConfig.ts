@@ -17,7 +17,7 @@ import { existsSync } from "node:fs"
 import { isAbsolute, join } from "node:path"
 import { Data, Either, ParseResult, Redacted, Schema } from "effect"
 import { ProbeId } from "./ProbeResult.js"
-import { secretsOfUrl } from "./Redaction.js"
+import { redactText, secretsOfUrl } from "./Redaction.js"
 import { Overrides } from "./ThresholdSetting.js"
 
 const Url = Schema.String.pipe(
@@ -260,7 +260,8 @@ export const decodeDiagnosticsConfigEither = (
           reason: "invalid",
           issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
             path: issue.path.map(String).join("."),
-            message: issue.message,
+            // A value echoed back may be a secret put in the wrong place.
+            message: redactText(issue.message),
           })),
           cause: error,
         }),

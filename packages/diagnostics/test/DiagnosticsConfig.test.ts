@@ -69,6 +69,17 @@ describe("decoding", () => {
     expect(result.left.message).toContain('expected a duration such as "0.5s"')
   })
 
+  it("does not echo a secret put in the wrong place", () => {
+    const result = decodeDiagnosticsConfigEither({
+      host: { processes: { api: { pid: "postgres://u:leaked99@db/x" } } },
+    })
+    expect(Either.isLeft(result)).toBe(true)
+    if (Either.isLeft(result)) {
+      expect(result.left.message).toContain("host.processes.api")
+      expect(result.left.message).not.toContain("leaked99")
+    }
+  })
+
   it("encodes back to plain JSON-able data", () => {
     const config = defaultDiagnosticsConfig({
       env: { DATABASE_URL: "postgres://a:b1234@h/db" },

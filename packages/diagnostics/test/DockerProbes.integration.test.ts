@@ -283,7 +283,7 @@ describe("a Docker Engine that is not there", () => {
         docker: { host: `tcp://127.0.0.1:${blackhole.port}`, containers: { app: "app" } },
         timeouts: { default: "0.5s" },
       },
-      { probes: ["docker.engine", "docker.containers", "docker.logs"] },
+      { probes: ["docker.engine", "docker.containers", "docker.stats", "docker.logs"] },
     )
     expect(performance.now() - started).toBeLessThan(500 + 400)
     expect(
