@@ -1,0 +1,135 @@
+// The framework examples over real HTTP: node:http, Express, Fastify and Hono serve the same
+// handler the same way, and leave the app's own routes alone.
+import { request as httpRequest } from "node:http"
+import { openJournal } from "@ir/journal"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { AlertOutcome } from "../src/AlertReceiver.js"
+import { type RunningExample, startExample } from "./examples.js"
+import { payload } from "./fixtures.js"
+
+const alertsToken = "adapter-alerts-token"
+const healthToken = "adapter-health-token"
+
+const frameworks = [
+  { name: "node", appRoute: "/api/work?ms=1", appBody: { done: true, ms: 1 } },
+  { name: "express", appRoute: "/api/hello", appBody: { hello: "world" } },
+  { name: "fastify", appRoute: "/api/hello", appBody: { hello: "world" } },
+  { name: "hono", appRoute: "/api/hello", appBody: { hello: "world" } },
+] as const
+
+/** A raw request, to send what fetch would not (no body on HEAD, a declared length). */
+const raw = (
+  url: string,
+  options: { method: string; headers?: Record<string, string> },
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
+  new Promise((resolve, reject) => {
+    const req = httpRequest(url, { ...options, timeout: 5000 }, (res) => {
+      let body = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk) => {
+        body += chunk
+      })
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on("timeout", () => req.destroy(new Error("timeout")))
+    req.on("error", reject)
+    req.end()
+  })
+
+describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
+  let running: RunningExample & { journalDir: string }
+  beforeAll(async () => {
+    running = await startExample(name, {
+      IR_ALERTS_TOKEN: alertsToken,
+      IR_HEALTH_TOKEN: healthToken,
+    })
+  })
+  afterAll(async () => {
+    await running?.close()
+  })
+
+  it("serves /health as application/health+json, details only with the token", async () => {
+    const response = await fetch(`${running.url}/health?probe=1`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toBe("application/health+json")
+    expect(response.headers.get("cache-control")).toBe("max-age=1")
+    expect(await response.json()).toEqual({ status: "pass", serviceId: `example-${name}` })
+    const detailed = await fetch(`${running.url}/health`, {
+      headers: { authorization: `Bearer ${healthToken}` },
+    })
+    expect(detailed.headers.get("cache-control")).toBe("no-store")
+    expect(await detailed.json()).toEqual({
+      status: "pass",
+      serviceId: `example-${name}`,
+      notes: ["no dependency checks are configured"],
+    })
+  })
+
+  it("serves liveness, readiness (HEAD too) and metrics", async () => {
+    for (const path of ["/health/live", "/health/ready"]) {
+      const response = await fetch(`${running.url}${path}`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ status: "pass" })
+    }
+    const head = await raw(`${running.url}/health/live`, { method: "HEAD" })
+    expect(head.status).toBe(200)
+    expect(head.body).toBe("")
+    const metrics = await fetch(`${running.url}/metrics`)
+    expect(metrics.status).toBe(200)
+    expect(await metrics.text()).toContain("# TYPE ir_alertmanager_requests_total counter")
+  })
+
+  it("leaves the app's own routes to the app", async () => {
+    const response = await fetch(`${running.url}${appRoute}`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual(appBody)
+  })
+
+  it("receives Alertmanager notifications and records the incident", async () => {
+    const body = JSON.stringify(payload({ groupKey: `{}:{adapter="${name}"}` }))
+    const headers = { authorization: `Bearer ${alertsToken}`, "content-type": "application/json" }
+    const created = await fetch(`${running.url}/alerts/alertmanager`, {
+      method: "POST",
+      headers,
+      body,
+    })
+    expect(created.status).toBe(201)
+    const outcome = (await created.json()) as AlertOutcome
+    expect(outcome.incident).toMatchObject({ severity: "P0", playbooks: ["system-down"] })
+    const again = await fetch(`${running.url}/alerts/alertmanager`, {
+      method: "POST",
+      headers,
+      body,
+    })
+    expect(again.status).toBe(200)
+    // A second reader of the same journal directory sees the incident.
+    const reader = await Effect.runPromise(
+      openJournal({ backend: "file", dir: running.journalDir }),
+    )
+    try {
+      const incidents = await Effect.runPromise(reader.list())
+      expect(incidents.map((incident) => incident.humanId)).toEqual([outcome.incident?.id])
+    } finally {
+      await Effect.runPromise(reader.close)
+    }
+  })
+
+  it("answers bad webhook requests with 4xx problem details", async () => {
+    const url = `${running.url}/alerts/alertmanager`
+    const auth = { authorization: `Bearer ${alertsToken}`, "content-type": "application/json" }
+    const unauthenticated = await fetch(url, { method: "POST", body: JSON.stringify(payload()) })
+    expect(unauthenticated.status).toBe(401)
+    const malformed = await fetch(url, { method: "POST", headers: auth, body: "{" })
+    expect(malformed.status).toBe(400)
+    expect(malformed.headers.get("content-type")).toBe("application/problem+json")
+    const tooLarge = await fetch(url, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
+    })
+    expect(tooLarge.status).toBe(413)
+    const wrongMethod = await fetch(`${running.url}/health`, { method: "POST", body: "{}" })
+    expect(wrongMethod.status).toBe(405)
+  })
+})
