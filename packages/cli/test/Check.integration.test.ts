@@ -1,0 +1,88 @@
+// `ir check` as a Nagios plugin against real services: the built binary, its output lines and
+// exit codes, and a PostgreSQL address that never answers.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { createServer, type Server, type Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { requireService } from "./requireService.js"
+import { irProcess, requireBuiltCli } from "./scenarios.js"
+
+const pgUrl = requireService("IR_TEST_PG_URL")
+
+const nagiosLine =
+  /^(OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| ('[^']+'=[-0-9.]+[a-zA-Z%]*(;[-0-9.]*){0,4} ?)+)?$/
+
+describe.skipIf(pgUrl === undefined)("ir check", () => {
+  let dir: string
+  let blackhole: Server
+  let blackholePort: number
+  const sockets = new Set<Socket>()
+
+  beforeAll(async () => {
+    requireBuiltCli()
+    dir = mkdtempSync(join(tmpdir(), "ir-cli-check-"))
+    // A blackholed database: the TCP handshake completes but nothing ever answers, so only the
+    // probe's own timeout can end the wait.
+    blackhole = createServer((socket) => {
+      sockets.add(socket)
+      socket.on("error", () => {})
+      socket.on("close", () => sockets.delete(socket))
+    })
+    await new Promise<void>((done) => blackhole.listen(0, "127.0.0.1", done))
+    const address = blackhole.address()
+    blackholePort = typeof address === "object" && address !== null ? address.port : 0
+  })
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy()
+    await new Promise((done) => blackhole.close(done))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const configure = (postgresUrl: string, timeout: string) =>
+    writeFileSync(
+      join(dir, "ir.config.yaml"),
+      `targets:\n  postgres: { url: "${postgresUrl}" }\n  timeouts: { default: ${timeout} }\n`,
+    )
+
+  it("prints one Nagios line per check with performance data, and exits with the worst status", async () => {
+    configure(pgUrl ?? "", "5s")
+    const result = await irProcess(["check", "postgres"], { cwd: dir })
+    const lines = result.stdout.trim().split("\n")
+    expect(lines).toHaveLength(5)
+    for (const line of lines) expect(line).toMatch(nagiosLine)
+    expect(result.stdout).toMatch(
+      /^OK - postgres\.connections: .*\| 'connections'=\d+;[\d.]+;[\d.]+;0;\d+/m,
+    )
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe("")
+  })
+
+  it("answers UNKNOWN or CRITICAL within its timeout when PostgreSQL is blackholed", async () => {
+    const timeoutMs = 2000
+    configure(`postgres://ir:secret-pw@127.0.0.1:${blackholePort}/app`, "2s")
+    const result = await irProcess(["check", "postgres.connectivity", "--json"], {
+      cwd: dir,
+      timeoutMs: 30_000,
+    })
+    const report = JSON.parse(result.stdout) as {
+      status: string
+      checks: ReadonlyArray<{ durationMs: number; line: string }>
+    }
+    expect(["unknown", "critical"]).toContain(report.status)
+    expect([2, 3]).toContain(result.code)
+    const [check] = report.checks
+    // The probe itself stops at its timeout (plus scheduling slack) ...
+    expect(check?.durationMs).toBeLessThan(timeoutMs + 500)
+    // ... and the whole process, start-up included, ends a small margin after it.
+    expect(result.ms).toBeLessThan(timeoutMs + 8000)
+    expect(result.stdout).not.toContain("secret-pw")
+  })
+
+  it("treats a usage error as UNKNOWN", async () => {
+    const result = await irProcess(["check", "--no-such-flag"], { cwd: dir })
+    expect(result.code).toBe(3)
+    expect(result.stdout).toMatch(/^UNKNOWN - /)
+  })
+})
