@@ -47,7 +47,14 @@ const DurationString = DurationText
 /** Request headers; values are secrets (tokens) and stay redacted. */
 const Headers = Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) })
 
-/** An HTTP endpoint probe: `http.health`, `http.dataSource`. */
+/**
+ * An HTTP endpoint probe: `http.health`, `http.dataSource`.
+ *
+ * @example
+ * ```ts
+ * const health: HttpEndpoint = { url: "http://localhost:8000/health", timeout: "2s" }
+ * ```
+ */
 export const HttpEndpoint = Schema.Struct({
   url: Url,
   /** This endpoint's timeout; overrides `timeouts`. */
@@ -56,7 +63,14 @@ export const HttpEndpoint = Schema.Struct({
 })
 export type HttpEndpoint = typeof HttpEndpoint.Type
 
-/** What a prediction must look like to count as working. */
+/**
+ * What a prediction must look like to count as working.
+ *
+ * @example
+ * ```ts
+ * const expect: PredictExpectation = { status: 200, fields: ["prediction", "is_anomaly"] }
+ * ```
+ */
 export const PredictExpectation = Schema.Struct({
   /** The HTTP status expected (default: any 2xx). */
   status: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(100, 599))),
@@ -65,7 +79,14 @@ export const PredictExpectation = Schema.Struct({
 })
 export type PredictExpectation = typeof PredictExpectation.Type
 
-/** The model's prediction endpoint and the sample to POST to it. */
+/**
+ * The model's prediction endpoint and the sample to POST to it.
+ *
+ * @example
+ * ```ts
+ * const predict: PredictEndpoint = { url: "http://localhost:8000/predict", sample: seedPredictSample, expect: { fields: ["prediction"] } }
+ * ```
+ */
 export const PredictEndpoint = Schema.Struct({
   url: Url,
   /** The JSON document to POST. */
@@ -76,7 +97,14 @@ export const PredictEndpoint = Schema.Struct({
 })
 export type PredictEndpoint = typeof PredictEndpoint.Type
 
-/** An extra PromQL query for the `prometheus.query` probe. */
+/**
+ * An extra PromQL query for the `prometheus.query` probe.
+ *
+ * @example
+ * ```ts
+ * const query: NamedPromQuery = { name: "reconstruction error", query: "model_reconstruction_error", signal: "model.reconstruction_error" }
+ * ```
+ */
 export const NamedPromQuery = Schema.Struct({
   name: Schema.String,
   query: Schema.String,
@@ -88,7 +116,14 @@ export const NamedPromQuery = Schema.Struct({
 })
 export type NamedPromQuery = typeof NamedPromQuery.Type
 
-/** Metric names the Prometheus probes query (the seed's names by default). */
+/**
+ * Metric names the Prometheus probes query (the seed's names by default).
+ *
+ * @example
+ * ```ts
+ * const metrics: PrometheusMetrics = { requests: "api_requests_total", duration: "api_request_seconds" }
+ * ```
+ */
 export const PrometheusMetrics = Schema.Struct({
   /** Counter of requests with a `status` label. Default `http_requests_total`. */
   requests: Schema.optional(Schema.String),
@@ -99,6 +134,14 @@ export const PrometheusMetrics = Schema.Struct({
 })
 export type PrometheusMetrics = typeof PrometheusMetrics.Type
 
+/**
+ * The Prometheus server, the application's job and extra matchers, and named queries.
+ *
+ * @example
+ * ```ts
+ * const prometheus: PrometheusSection = { url: "http://localhost:9090", job: "app", selector: 'env="prod"' }
+ * ```
+ */
 export const PrometheusSection = Schema.Struct({
   url: Url,
   /** The scrape job of the application: `up{job="…"}` and every query are limited to it. */
@@ -111,6 +154,15 @@ export const PrometheusSection = Schema.Struct({
 })
 export type PrometheusSection = typeof PrometheusSection.Type
 
+/**
+ * The PostgreSQL the probes read (read-only), by URL; its password stays redacted.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * const postgres: PostgresSection = { url: Redacted.make("postgres://monitor:secret@db:5432/anomaly_db") }
+ * ```
+ */
 export const PostgresSection = Schema.Struct({
   /** A libpq connection URL; its password is kept redacted. */
   url: Schema.Redacted(Schema.String),
@@ -121,13 +173,29 @@ export const PostgresSection = Schema.Struct({
 })
 export type PostgresSection = typeof PostgresSection.Type
 
-/** A container by exact name (falling back to the Compose service of that name) or by label. */
+/**
+ * A container by exact name (falling back to the Compose service of that name) or by label.
+ *
+ * @example
+ * ```ts
+ * const byName: ContainerSelector = "app"
+ * const byLabel: ContainerSelector = { label: "com.example.role=worker" }
+ * ```
+ */
 export const ContainerSelector = Schema.Union(
   Schema.String,
   Schema.Struct({ label: Schema.String }),
 )
 export type ContainerSelector = typeof ContainerSelector.Type
 
+/**
+ * What `docker.logs` reads: how far back, how many lines, which roles.
+ *
+ * @example
+ * ```ts
+ * const logs: DockerLogsOptions = { since: "30m", tail: 1000, roles: ["app"] }
+ * ```
+ */
 export const DockerLogsOptions = Schema.Struct({
   /** How far back to read (`docker logs --since`). Default `30m`. */
   since: Schema.optional(DurationString),
@@ -138,6 +206,14 @@ export const DockerLogsOptions = Schema.Struct({
 })
 export type DockerLogsOptions = typeof DockerLogsOptions.Type
 
+/**
+ * The Docker Engine and the containers to watch, by role.
+ *
+ * @example
+ * ```ts
+ * const docker: DockerSection = { socket: "/var/run/docker.sock", containers: { app: "app", postgres: "postgres" } }
+ * ```
+ */
 export const DockerSection = Schema.Struct({
   /** The engine's Unix socket (default `/var/run/docker.sock`). */
   socket: Schema.optional(Schema.String),
@@ -151,13 +227,29 @@ export const DockerSection = Schema.Struct({
 })
 export type DockerSection = typeof DockerSection.Type
 
-/** A process by pid or by name (the first match of the name or command). */
+/**
+ * A process by pid or by name (every process whose name or program is the name, else whose command contains it).
+ *
+ * @example
+ * ```ts
+ * const byPid: ProcessSelector = { pid: 1234 }
+ * const byName: ProcessSelector = { name: "uvicorn" }
+ * ```
+ */
 export const ProcessSelector = Schema.Union(
   Schema.Struct({ pid: Schema.Number.pipe(Schema.int(), Schema.positive()) }),
   Schema.Struct({ name: Schema.String }),
 )
 export type ProcessSelector = typeof ProcessSelector.Type
 
+/**
+ * The local host: processes to watch and mounts to check.
+ *
+ * @example
+ * ```ts
+ * const host: HostSection = { processes: { api: { name: "uvicorn" } }, mounts: ["/"] }
+ * ```
+ */
 export const HostSection = Schema.Struct({
   processes: Schema.optional(Schema.Record({ key: Schema.String, value: ProcessSelector })),
   /** Mount points for `host.disk` (default: every local file system). */
@@ -165,6 +257,14 @@ export const HostSection = Schema.Struct({
 })
 export type HostSection = typeof HostSection.Type
 
+/**
+ * The model artifacts: a directory and an optional sha256 manifest.
+ *
+ * @example
+ * ```ts
+ * const models: ModelFiles = { dir: "saved_models", manifest: "SHA256SUMS" }
+ * ```
+ */
 export const ModelFiles = Schema.Struct({
   dir: Schema.String,
   /**
@@ -175,6 +275,14 @@ export const ModelFiles = Schema.Struct({
 })
 export type ModelFiles = typeof ModelFiles.Type
 
+/**
+ * The model directory and the data directories.
+ *
+ * @example
+ * ```ts
+ * const files: FilesSection = { models: { dir: "saved_models" }, data: { raw: "data/raw", processed: "data/processed" } }
+ * ```
+ */
 export const FilesSection = Schema.Struct({
   models: Schema.optional(ModelFiles),
   /** Data directories by name (`raw`, `processed`, …). */
@@ -194,6 +302,14 @@ const ProbeTimeouts = Schema.Record({ key: Schema.String, value: DurationString 
   ),
 )
 
+/**
+ * Timeouts: every probe's default, and per probe id.
+ *
+ * @example
+ * ```ts
+ * const timeouts: TimeoutsSection = { default: "5s", probes: { "docker.stats": "8s" } }
+ * ```
+ */
 export const TimeoutsSection = Schema.Struct({
   /** Every probe's timeout unless set otherwise. Default `5s`. */
   default: Schema.optional(DurationString),
@@ -202,7 +318,16 @@ export const TimeoutsSection = Schema.Struct({
 })
 export type TimeoutsSection = typeof TimeoutsSection.Type
 
-/** The whole configuration. */
+/**
+ * The whole configuration: every section optional; a probe whose section is missing is skipped.
+ *
+ * @example
+ * ```ts
+ * import { DiagnosticsConfig } from "@ir/diagnostics"
+ * import { Schema } from "effect"
+ * const config = Schema.decodeUnknownSync(DiagnosticsConfig)({ prometheus: { url: "http://localhost:9090" } })
+ * ```
+ */
 export const DiagnosticsConfig = Schema.Struct({
   http: Schema.optional(
     Schema.Struct({
@@ -222,7 +347,18 @@ export const DiagnosticsConfig = Schema.Struct({
 }).annotations({ identifier: "DiagnosticsConfig" })
 export type DiagnosticsConfig = typeof DiagnosticsConfig.Type
 
-/** A configuration that does not decode: names the path inside it and what was expected. */
+/**
+ * A configuration that does not decode: names the path inside it and what was expected (values echoed back are redacted).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeDiagnosticsConfig({ timeouts: { default: "5 seconds" } })
+ * } catch (error) {
+ *   if (error instanceof DiagnosticsConfigError) console.error(error.issues[0]?.path) // "timeouts.default"
+ * }
+ * ```
+ */
 export class DiagnosticsConfigError extends Data.TaggedError("DiagnosticsConfigError")<{
   readonly reason: "invalid"
   /** Each problem: where (a path such as `docker.containers.app`) and what was expected. */
@@ -280,7 +416,14 @@ export const decodeDiagnosticsConfigEither = (
 export const decodeDiagnosticsConfig = (input: unknown): DiagnosticsConfig =>
   Either.getOrThrow(decodeDiagnosticsConfigEither(input))
 
-/** The seed's prediction sample. */
+/**
+ * The seed runbook's prediction sample.
+ *
+ * @example
+ * ```ts
+ * seedPredictSample.pressure // 1013.25
+ * ```
+ */
 export const seedPredictSample = {
   temperature: 25.0,
   pressure: 1013.25,
@@ -317,7 +460,14 @@ export const postgresUrlFromEnv = (
     : `postgres://${auth}${host}:${port}/${database}`
 }
 
-/** Where the defaults are computed. */
+/**
+ * Where the defaults are computed: the environment and working directory, passed in (not read globally) so that they can be tested.
+ *
+ * @example
+ * ```ts
+ * defaultDiagnosticsConfig({ env: { DATABASE_URL: "postgres://app@db/x" }, cwd: "/srv/app", exists: () => false })
+ * ```
+ */
 export interface DefaultsInput {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string

@@ -50,7 +50,14 @@ const containersTarget = (config: DiagnosticsConfig) =>
     ? undefined
     : dockerTarget(config.docker)
 
-/** A role as it may appear inside a signal key. */
+/**
+ * A role as it may appear inside a signal key.
+ *
+ * @example
+ * ```ts
+ * roleKey("api.v2") // "api_v2"
+ * ```
+ */
 export const roleKey = (role: string): string => role.replace(/[^A-Za-z0-9_-]/g, "_")
 
 const engineOf = (context: ProbeContext) => context.docker
@@ -86,7 +93,14 @@ const containersOption = {
   default: '{ app: "app", postgres: "postgres" }',
 }
 
-/** `docker.engine`: the Engine API answers. */
+/**
+ * `docker.engine`: the Engine API answers.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["docker.engine"] })
+ * ```
+ */
 export const engineProbe: ProbeImplementation = {
   id: "docker.engine",
   target: engineTarget,
@@ -235,7 +249,14 @@ const statusRank: Record<ProbeStatus, number> = { ok: 0, unknown: 1, warn: 2, cr
 
 const findRole = (engine: DockerEngine, selector: ContainerSelector) => engine.find(selector)
 
-/** `docker.containers`: each role's state, health, restarts, OOM kill, exit code, uptime. */
+/**
+ * `docker.containers`: each role's state, health, restarts, OOM kill, exit code, uptime.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["docker.containers"] })
+ * ```
+ */
 export const containersProbe: ProbeImplementation = {
   id: "docker.containers",
   target: containersTarget,
@@ -364,7 +385,14 @@ const cpuRatio = (stats: Dockerode.ContainerStats): number | undefined => {
   return Math.min(1, cpuDelta / systemDelta)
 }
 
-/** `docker.stats`: memory against the limit, and CPU, of each role's running containers. */
+/**
+ * `docker.stats`: memory against the limit, and CPU, of each role's running containers.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["docker.stats"] })
+ * ```
+ */
 export const statsProbe: ProbeImplementation = {
   id: "docker.stats",
   target: containersTarget,
@@ -487,7 +515,14 @@ export const statsProbe: ProbeImplementation = {
     }),
 }
 
-/** `docker.logs`: recent log lines counted against the runbook's patterns. */
+/**
+ * `docker.logs`: recent log lines counted against the runbook's patterns.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["docker.logs"] })
+ * ```
+ */
 export const logsProbe: ProbeImplementation = {
   id: "docker.logs",
   target: containersTarget,

@@ -92,7 +92,14 @@ const walk = async (root: string, signal: AbortSignal): Promise<Walk> => {
   return { files, truncated }
 }
 
-/** Parses a sha256 manifest: `sha256sum` lines (`<hex>  <file>`, `<hex> *<file>`) or JSON `{ file: hex }`. */
+/**
+ * Parses a sha256 manifest: `sha256sum` lines (`<hex>  <file>`, `<hex> *<file>`) or JSON `{ file: hex }`.
+ *
+ * @example
+ * ```ts
+ * parseManifest(`${"a".repeat(64)}  model.h5`).get("model.h5") // "aaaa…"
+ * ```
+ */
 export const parseManifest = (text: string): ReadonlyMap<string, string> => {
   const entries = new Map<string, string>()
   const trimmed = text.trim()
@@ -123,7 +130,14 @@ const unknownOf = (failure: ProbeFailure): ProbeReport => ({
 
 const errorCode = (error: unknown) => (error as { code?: unknown } | undefined)?.code
 
-/** `files.models`: the model directory, its files, and their integrity. */
+/**
+ * `files.models`: the model directory, its files, and their integrity.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["files.models"] })
+ * ```
+ */
 export const modelsProbe: ProbeImplementation = {
   id: "files.models",
   target: (config) => config.files?.models?.dir,
@@ -277,7 +291,14 @@ export const modelsProbe: ProbeImplementation = {
 /** A data directory's name as it appears inside a signal key. */
 const dirKey = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, "_")
 
-/** `files.data`: each data directory's file count and the age of its newest file. */
+/**
+ * `files.data`: each data directory's file count and the age of its newest file.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["files.data"] })
+ * ```
+ */
 export const dataProbe: ProbeImplementation = {
   id: "files.data",
   target: (config) => {

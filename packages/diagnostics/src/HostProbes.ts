@@ -45,7 +45,14 @@ const isLinux = process.platform === "linux"
 const hostTarget = (config: DiagnosticsConfig) =>
   config.host === undefined ? undefined : "localhost"
 
-/** `host.memory`: memory and swap in use. */
+/**
+ * `host.memory`: memory and swap in use.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["host.memory"] })
+ * ```
+ */
 export const memoryProbe: ProbeImplementation = {
   id: "host.memory",
   target: hostTarget,
@@ -129,7 +136,14 @@ export const memoryProbe: ProbeImplementation = {
     }),
 }
 
-/** A mount as it appears inside a signal key: `/` is `root`, `/var/lib` is `var_lib`. */
+/**
+ * A mount as it appears inside a signal key: `/` is `root`, `/var/lib` is `var_lib`.
+ *
+ * @example
+ * ```ts
+ * mountKey("/var/lib/postgresql") // "var_lib_postgresql"
+ * ```
+ */
 export const mountKey = (mount: string): string =>
   mount === "/" ? "root" : mount.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9_-]/g, "_")
 
@@ -165,7 +179,14 @@ const mountsOf = (context: ProbeContext) =>
     )
   })
 
-/** `host.disk`: space and inodes used per mount. */
+/**
+ * `host.disk`: space and inodes used per mount.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["host.disk"] })
+ * ```
+ */
 export const diskProbe: ProbeImplementation = {
   id: "host.disk",
   target: hostTarget,
@@ -258,7 +279,14 @@ export const diskProbe: ProbeImplementation = {
     }),
 }
 
-/** `host.load`: one-minute load average per core. */
+/**
+ * `host.load`: one-minute load average per core.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["host.load"] })
+ * ```
+ */
 export const loadProbe: ProbeImplementation = {
   id: "host.load",
   target: hostTarget,
@@ -341,7 +369,14 @@ const siProcesses = (context: ProbeContext, selector: ProcessSelector) =>
     )
   })
 
-/** `host.process`: resident memory and CPU of configured processes. */
+/**
+ * `host.process`: resident memory and CPU of configured processes.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["host.process"] })
+ * ```
+ */
 export const processProbe: ProbeImplementation = {
   id: "host.process",
   target: (config) =>

@@ -124,7 +124,14 @@ const snippet = (body: Buffer, length = 300): string => {
 const phrase = (answer: HttpAnswer) =>
   `HTTP ${answer.status} in ${formatSeconds(answer.latencyMs / 1000)}`
 
-/** `http.health`: GET the health endpoint. */
+/**
+ * `http.health`: GET the health endpoint.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["http.health"] })
+ * ```
+ */
 export const healthProbe: ProbeImplementation = {
   id: "http.health",
   target: (config) =>
@@ -236,7 +243,14 @@ const shapeOf = (value: unknown): unknown => {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, kind(inner)]))
 }
 
-/** `http.predict`: POST the configured sample to the prediction endpoint. */
+/**
+ * `http.predict`: POST the configured sample to the prediction endpoint.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["http.predict"] })
+ * ```
+ */
 export const predictProbe: ProbeImplementation = {
   id: "http.predict",
   target: (config) =>
@@ -340,7 +354,14 @@ export const predictProbe: ProbeImplementation = {
     }),
 }
 
-/** `http.data-source`: HEAD the data source's health URL. */
+/**
+ * `http.data-source`: HEAD the data source's health URL.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["http.data-source"] })
+ * ```
+ */
 export const dataSourceProbe: ProbeImplementation = {
   id: "http.data-source",
   target: (config) =>

@@ -14,7 +14,14 @@
 import type { Probe } from "@ir/core"
 import { redactText } from "./Redaction.js"
 
-/** A named pattern of the runbook's log searches. */
+/**
+ * A named pattern of the runbook's log searches.
+ *
+ * @example
+ * ```ts
+ * const pattern: LogPattern = "connection"
+ * ```
+ */
 export type LogPattern = Probe.LogPattern
 
 const failureWord = /error|fail|exception|traceback|cannot|could not|unable|invalid|corrupt/i
@@ -53,10 +60,24 @@ export const descriptions: Readonly<Record<LogPattern, string>> = {
   data: 'grep -i "data" (with an error word)',
 }
 
-/** Every pattern name, in a stable order. */
+/**
+ * Every pattern name, in a stable order.
+ *
+ * @example
+ * ```ts
+ * LogPatterns.names // ["errors", "connection", "memory", "model", "data"]
+ * ```
+ */
 export const names: ReadonlyArray<LogPattern> = ["errors", "connection", "memory", "model", "data"]
 
-/** What counting found. */
+/**
+ * What counting found: lines, counts per pattern, the last matching lines and the tail, redacted.
+ *
+ * @example
+ * ```ts
+ * const { counts, last } = LogPatterns.count(lines)
+ * ```
+ */
 export interface LogCount {
   readonly lines: number
   readonly counts: Readonly<Record<LogPattern, number>>

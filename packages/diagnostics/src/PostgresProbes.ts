@@ -74,7 +74,14 @@ const withSession = (
     ),
   )
 
-/** `postgres.connectivity`: connect, `SELECT 1`, round trip. */
+/**
+ * `postgres.connectivity`: connect, `SELECT 1`, round trip.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["postgres.connectivity"] })
+ * ```
+ */
 export const connectivityProbe: ProbeImplementation = {
   id: "postgres.connectivity",
   target,
@@ -152,7 +159,14 @@ interface ConnectionsRow {
   readonly longest_idle_in_transaction: number | null
 }
 
-/** `postgres.connections`: client backends against `max_connections`, by state. */
+/**
+ * `postgres.connections`: client backends against `max_connections`, by state.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["postgres.connections"] })
+ * ```
+ */
 export const connectionsProbe: ProbeImplementation = {
   id: "postgres.connections",
   target,
@@ -269,7 +283,14 @@ interface Blocker {
   readonly query: string | null
 }
 
-/** `postgres.locks`: ungranted locks with who waits, who blocks, on what, and for how long. */
+/**
+ * `postgres.locks`: ungranted locks with who waits, who blocks, on what, and for how long.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["postgres.locks"] })
+ * ```
+ */
 export const locksProbe: ProbeImplementation = {
   id: "postgres.locks",
   target,
@@ -387,7 +408,14 @@ interface LongQuery {
   readonly query: string | null
 }
 
-/** `postgres.long-queries`: the longest-running active queries. */
+/**
+ * `postgres.long-queries`: the longest-running active queries.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["postgres.long-queries"] })
+ * ```
+ */
 export const longQueriesProbe: ProbeImplementation = {
   id: "postgres.long-queries",
   target,
@@ -465,7 +493,14 @@ export const longQueriesProbe: ProbeImplementation = {
     ),
 }
 
-/** `postgres.size`: the current database's size. */
+/**
+ * `postgres.size`: the current database's size.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["postgres.size"] })
+ * ```
+ */
 export const sizeProbe: ProbeImplementation = {
   id: "postgres.size",
   target,

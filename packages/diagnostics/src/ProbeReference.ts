@@ -13,6 +13,15 @@ import { defaultRunbook, Probe, type Runbook } from "@ir/core"
 import { implementations } from "./internal/Implementations.js"
 import { defaultTimeout } from "./Runner.js"
 
+/**
+ * One probe as documentation data.
+ *
+ * @example
+ * ```ts
+ * const entry = probeReference().find((probe) => probe.id === "docker.logs")
+ * entry?.options.map((option) => option.path)
+ * ```
+ */
 export interface ProbeReferenceEntry {
   readonly id: Probe.ProbeId
   readonly title: string

@@ -34,7 +34,14 @@ export const ProbeId = Schema.Literal(
 )
 export type ProbeId = typeof ProbeId.Type
 
-/** How a probe grades what it saw. */
+/**
+ * How a probe grades what it saw: `ok`, `warn`, `critical` or `unknown` (it could not tell).
+ *
+ * @example
+ * ```ts
+ * const failing = run.results.filter((result) => result.status === "critical")
+ * ```
+ */
 export const ProbeStatus = Schema.Literal("ok", "warn", "critical", "unknown")
 export type ProbeStatus = typeof ProbeStatus.Type
 
@@ -70,7 +77,14 @@ export const causeReasons = {
   internal: "A bug: an unexpected exception inside the probe.",
 } as const
 
-/** Why a probe could not tell: one of {@link causeReasons}. */
+/**
+ * Why a probe could not tell: one of {@link causeReasons}.
+ *
+ * @example
+ * ```ts
+ * if (result.cause?.reason === "timeout") console.error("no answer in time")
+ * ```
+ */
 export const CauseReason = Schema.Literal(
   ...(Object.keys(causeReasons) as [
     keyof typeof causeReasons,
@@ -79,7 +93,14 @@ export const CauseReason = Schema.Literal(
 )
 export type CauseReason = typeof CauseReason.Type
 
-/** Why a probe could not tell. */
+/**
+ * Why a probe could not tell.
+ *
+ * @example
+ * ```ts
+ * const cause: ProbeCause = { reason: "connection-refused", message: "PostgreSQL at db:5432: connection refused" }
+ * ```
+ */
 export const ProbeCause = Schema.Struct({
   reason: CauseReason,
   message: Schema.String,
@@ -89,6 +110,11 @@ export type ProbeCause = typeof ProbeCause.Type
 /**
  * One measurement, shaped like Nagios performance data: `'name'=value[unit];warn;crit;min;max`.
  * `warn` and `critical` are the levels the value was graded against, when it was graded.
+ *
+ * @example
+ * ```ts
+ * const m: Measurement = { name: "latency", value: 0.012, unit: "s", warn: 1, critical: 5, min: 0 }
+ * ```
  */
 export const Measurement = Schema.Struct({
   name: Schema.String,
@@ -101,7 +127,16 @@ export const Measurement = Schema.Struct({
 })
 export type Measurement = typeof Measurement.Type
 
-/** The result of one probe. */
+/**
+ * The result of one probe: always a value, never an exception.
+ *
+ * @example
+ * ```ts
+ * import { ProbeResult } from "@ir/diagnostics"
+ * import { Schema } from "effect"
+ * const json = JSON.stringify(Schema.encodeSync(ProbeResult)(run.results[0]!))
+ * ```
+ */
 export const ProbeResult = Schema.Struct({
   id: ProbeId,
   /** What was probed, with any password or token redacted. */
@@ -119,7 +154,16 @@ export const ProbeResult = Schema.Struct({
 })
 export type ProbeResult = typeof ProbeResult.Type
 
-/** A run of several probes. */
+/**
+ * A run of several probes: the results in the catalogue's order and their signals merged.
+ *
+ * @example
+ * ```ts
+ * import { ProbeRun } from "@ir/diagnostics"
+ * import { Schema } from "effect"
+ * const run = Schema.decodeUnknownSync(ProbeRun)(JSON.parse(text))
+ * ```
+ */
 export const ProbeRun = Schema.Struct({
   /** One result per probe, in the catalogue's order. */
   results: Schema.Array(ProbeResult),

@@ -86,7 +86,14 @@ const noData = (what: string, expr: string): ProbeFailure =>
 const firstValue = (answer: QueryAnswer): number | undefined =>
   answer.scalar ?? answer.series[0]?.values.at(-1)?.[1]
 
-/** `prometheus.scrape-health`: Prometheus answers, the targets are up, the metrics exist. */
+/**
+ * `prometheus.scrape-health`: Prometheus answers, the targets are up, the metrics exist.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["prometheus.scrape-health"] })
+ * ```
+ */
 export const scrapeHealthProbe: ProbeImplementation = {
   id: "prometheus.scrape-health",
   target,
@@ -204,7 +211,14 @@ export const scrapeHealthProbe: ProbeImplementation = {
 
 const errorRateWindow = { seconds: 300, step: 15 }
 
-/** `prometheus.error-rate`: the share of 5xx over 5 minutes, and how long it has held. */
+/**
+ * `prometheus.error-rate`: the share of 5xx over 5 minutes, and how long it has held.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["prometheus.error-rate"] })
+ * ```
+ */
 export const errorRateProbe: ProbeImplementation = {
   id: "prometheus.error-rate",
   target,
@@ -312,7 +326,14 @@ export const errorRateProbe: ProbeImplementation = {
     }),
 }
 
-/** `prometheus.latency-p95`: p95 from the request duration histogram. */
+/**
+ * `prometheus.latency-p95`: p95 from the request duration histogram.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["prometheus.latency-p95"] })
+ * ```
+ */
 export const latencyP95Probe: ProbeImplementation = {
   id: "prometheus.latency-p95",
   target,
@@ -366,7 +387,14 @@ export const latencyP95Probe: ProbeImplementation = {
     }),
 }
 
-/** `prometheus.memory`: the application's memory gauge. */
+/**
+ * `prometheus.memory`: the application's memory gauge.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["prometheus.memory"] })
+ * ```
+ */
 export const memoryProbe: ProbeImplementation = {
   id: "prometheus.memory",
   target,
@@ -415,7 +443,14 @@ export const memoryProbe: ProbeImplementation = {
     }),
 }
 
-/** `prometheus.query`: the configured named queries. */
+/**
+ * `prometheus.query`: the configured named queries.
+ *
+ * @example
+ * ```ts
+ * runProbes(config, { probes: ["prometheus.query"] })
+ * ```
+ */
 export const queryProbe: ProbeImplementation = {
   id: "prometheus.query",
   target: (config) =>

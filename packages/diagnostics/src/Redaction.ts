@@ -11,7 +11,14 @@
  * ```
  */
 
-/** What replaces a secret. */
+/**
+ * What replaces a secret.
+ *
+ * @example
+ * ```ts
+ * redactUrl("postgres://u:pw@h/db").includes(mask) // true
+ * ```
+ */
 export const mask = "***"
 
 const secretParameter =

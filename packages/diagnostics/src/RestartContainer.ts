@@ -24,7 +24,14 @@ import { formatSeconds } from "./internal/ProbeKit.js"
 import { ProbeCause } from "./ProbeResult.js"
 import { makeScrubber } from "./Redaction.js"
 
-/** A container's state before or after. */
+/**
+ * A container's state before or after a restart.
+ *
+ * @example
+ * ```ts
+ * const before: ContainerSnapshot = { state: "running", health: "healthy", restartCount: 0 }
+ * ```
+ */
 export const ContainerSnapshot = Schema.Struct({
   state: Schema.String,
   /** `none` without a health check. */
@@ -34,7 +41,14 @@ export const ContainerSnapshot = Schema.Struct({
 })
 export type ContainerSnapshot = typeof ContainerSnapshot.Type
 
-/** What happened (or would happen) to one container. */
+/**
+ * What happened (or would happen) to one container.
+ *
+ * @example
+ * ```ts
+ * for (const entry of result.containers) console.log(entry.name, entry.before.state, "→", entry.after?.state)
+ * ```
+ */
 export const ContainerRestart = Schema.Struct({
   name: Schema.String,
   id: Schema.String,
@@ -45,7 +59,15 @@ export const ContainerRestart = Schema.Struct({
 })
 export type ContainerRestart = typeof ContainerRestart.Type
 
-/** The result of {@link restartContainer}: a value, never an exception. */
+/**
+ * The result of {@link restartContainer}: a value, never an exception.
+ *
+ * @example
+ * ```ts
+ * const result = await restartContainer(config, "app", { confirm: false })
+ * result.outcome // "dry-run"
+ * ```
+ */
 export const RestartResult = Schema.Struct({
   action: Schema.Literal("docker.restart"),
   /** The role or container name asked for. */
@@ -63,6 +85,14 @@ export const RestartResult = Schema.Struct({
 })
 export type RestartResult = typeof RestartResult.Type
 
+/**
+ * How to restart: nothing changes without `confirm: true`.
+ *
+ * @example
+ * ```ts
+ * await restartContainer(config, "app", { confirm: true, timeout: "60s", stopTimeoutSeconds: 10 })
+ * ```
+ */
 export interface RestartOptions {
   /** Nothing changes unless this is `true`. */
   readonly confirm: boolean

@@ -36,12 +36,27 @@ import { shared } from "./internal/SharedResource.js"
 import type { ProbeResult, ProbeRun } from "./ProbeResult.js"
 import { deepMapStrings, makeScrubber } from "./Redaction.js"
 
-/** The default timeout of every probe. */
+/**
+ * The default timeout of every probe.
+ *
+ * @example
+ * ```ts
+ * probeTimeoutMs({}, "host.disk") // 5000, from defaultTimeout
+ * ```
+ */
 export const defaultTimeout = "5s"
 
 /**
- * What happens during a run, for progress output: a probe starts, finishes (with its result), or
- * is skipped as not configured.
+ * What happens during a run, for progress output: a probe starts, or finishes with its result.
+ *
+ * @example
+ * ```ts
+ * await runProbes(config, {
+ *   onProgress: (event) => {
+ *     if (event.type === "finished") console.error(event.result.id, event.result.status)
+ *   },
+ * })
+ * ```
  */
 export type ProgressEvent =
   | {
@@ -52,6 +67,14 @@ export type ProgressEvent =
     }
   | { readonly type: "finished"; readonly result: ProbeResult }
 
+/**
+ * How to run probes: the runbook whose thresholds grade them, which probes, a deadline, progress and a clock.
+ *
+ * @example
+ * ```ts
+ * await runProbes(config, { runbook: defaultRunbook, probes: ["postgres.locks"], deadline: "10s" })
+ * ```
+ */
 export interface RunOptions {
   /** Where the default thresholds come from (default: the seed runbook). */
   readonly runbook?: Runbook
@@ -67,7 +90,14 @@ export interface RunOptions {
   readonly now?: () => Date
 }
 
-/** Which probes a configuration can run, and why the others are skipped. */
+/**
+ * Which probes a configuration can run, and why the others are skipped.
+ *
+ * @example
+ * ```ts
+ * const { configured, skipped } = probesFor(config)
+ * ```
+ */
 export interface ProbeSelection {
   readonly configured: ReadonlyArray<{ readonly id: Probe.ProbeId; readonly target: string }>
   readonly skipped: ReadonlyArray<{ readonly id: Probe.ProbeId; readonly reason: string }>

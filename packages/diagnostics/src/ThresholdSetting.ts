@@ -21,7 +21,14 @@ import { Schema } from "effect"
 
 const percentPattern = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/
 
-/** One level: a number in the threshold's unit, or a percentage such as `"80%"`. */
+/**
+ * One level: a number in the threshold's unit, or a percentage such as `"80%"`.
+ *
+ * @example
+ * ```ts
+ * const levels: ThresholdSetting.Level[] = [0.8, "80%", -5]
+ * ```
+ */
 export const Level = Schema.Union(
   Schema.Number,
   Schema.String.pipe(
@@ -30,20 +37,65 @@ export const Level = Schema.Union(
     }),
   ),
 )
+/**
+ * One level: a number in the threshold's unit, or a percentage such as `"80%"`.
+ *
+ * @example
+ * ```ts
+ * const levels: ThresholdSetting.Level[] = [0.8, "80%", -5]
+ * ```
+ */
 export type Level = typeof Level.Type
 
-/** An override of a named threshold: either level, or both. */
+/**
+ * An override of a named threshold: either level, or both.
+ *
+ * @example
+ * ```ts
+ * const override: ThresholdSetting.Override = { warn: "70%" }
+ * ```
+ */
 export const Override = Schema.Struct({
   warn: Schema.optional(Level),
   critical: Schema.optional(Level),
 })
+/**
+ * An override of a named threshold: either level, or both.
+ *
+ * @example
+ * ```ts
+ * const override: ThresholdSetting.Override = { warn: "70%" }
+ * ```
+ */
 export type Override = typeof Override.Type
 
-/** Overrides by threshold name. */
+/**
+ * Overrides by threshold name.
+ *
+ * @example
+ * ```ts
+ * const overrides: ThresholdSetting.Overrides = { "api.error_ratio": { critical: "5%" } }
+ * ```
+ */
 export const Overrides = Schema.Record({ key: Schema.String, value: Override })
+/**
+ * Overrides by threshold name.
+ *
+ * @example
+ * ```ts
+ * const overrides: ThresholdSetting.Overrides = { "api.error_ratio": { critical: "5%" } }
+ * ```
+ */
 export type Overrides = typeof Overrides.Type
 
-/** Levels ready to grade with; either may be absent. */
+/**
+ * Levels ready to grade with; either may be absent.
+ *
+ * @example
+ * ```ts
+ * const levels: ThresholdSetting.Levels = { name: "x", direction: "above", warn: 1, critical: 5 }
+ * ```
+ */
 export interface Levels {
   readonly name: string
   readonly direction: "above" | "below"
