@@ -19,6 +19,7 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
+import { constants as fsConstants, fstatSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
 import { isAbsolute, join, resolve } from "node:path"
@@ -135,25 +136,37 @@ const syncDir = async (dir: string): Promise<void> => {
   }
 }
 
+/** Writes all of `bytes` at the end of the file (opened with O_APPEND) and fsyncs it. */
+const writeDurably = async (handle: fs.FileHandle, bytes: Buffer): Promise<void> => {
+  let written = 0
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written)
+    written += bytesWritten
+  }
+  await handle.sync()
+}
+
 /** Writes all of `bytes` at the end of `file` and fsyncs it before returning. */
 const appendDurably = async (file: string, bytes: Buffer, flag: "a" | "wx"): Promise<void> => {
   const handle = await fs.open(file, flag, 0o644)
   try {
-    let written = 0
-    while (written < bytes.length) {
-      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written)
-      written += bytesWritten
-    }
-    await handle.sync()
+    await writeDurably(handle, bytes)
   } finally {
     await handle.close()
   }
 }
 
+/** Read and append, never create: an incident file only comes into being through `open`. */
+const OPEN_FOR_APPEND = fsConstants.O_RDWR | fsConstants.O_APPEND
+/** Incident files kept open between operations (the least recently used is closed first). */
+const MAX_OPEN_FILES = 32
+
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
   private readonly humanIdByUuid = new Map<string, string>()
+  /** Open incident files, least recently used first; only touched under the lock. */
+  private readonly handles = new Map<string, fs.FileHandle>()
 
   constructor(
     readonly dir: string,
@@ -246,9 +259,12 @@ class FileJournalImpl {
       if (lines !== "") {
         const bytes = Buffer.from(lines)
         try {
-          await appendDurably(cached.file, bytes, "a")
+          const handle = await this.handleFor(cached.file)
+          if (handle === undefined) throw new Error(`${cached.file} disappeared`)
+          await writeDurably(handle, bytes)
         } catch (error) {
           this.forget(cached) // what reached the disk is read back next time
+          await this.dropHandle(cached.file)
           throw error
         }
         cached.offset += bytes.length
@@ -290,8 +306,37 @@ class FileJournalImpl {
     })
   }
 
-  close(): Promise<void> {
-    return this.lock.close()
+  async close(): Promise<void> {
+    await this.lock.close()
+    for (const file of [...this.handles.keys()]) await this.dropHandle(file)
+  }
+
+  private async handleFor(file: string): Promise<fs.FileHandle | undefined> {
+    const open = this.handles.get(file)
+    if (open !== undefined) {
+      this.handles.delete(file)
+      this.handles.set(file, open)
+      return open
+    }
+    let handle: fs.FileHandle
+    try {
+      handle = await fs.open(file, OPEN_FOR_APPEND)
+    } catch (error) {
+      if (errnoOf(error) === "ENOENT") return undefined
+      throw error
+    }
+    this.handles.set(file, handle)
+    if (this.handles.size > MAX_OPEN_FILES) {
+      const [oldest] = this.handles.keys()
+      if (oldest !== undefined) await this.dropHandle(oldest)
+    }
+    return handle
+  }
+
+  private async dropHandle(file: string): Promise<void> {
+    const handle = this.handles.get(file)
+    this.handles.delete(file)
+    await handle?.close().catch(() => undefined)
   }
 
   private summary(cached: CachedIncident): IncidentSummary {
@@ -355,20 +400,14 @@ class FileJournalImpl {
   /** Reads what was appended to an incident's file since it was last read. */
   private async refresh(humanId: string): Promise<CachedIncident | undefined> {
     const file = join(this.incidentsDir, `${humanId}.jsonl`)
-    let handle: fs.FileHandle
-    try {
-      handle = await fs.open(file, "r")
-    } catch (error) {
-      if (errnoOf(error) === "ENOENT") return undefined
-      throw error
-    }
+    const handle = await this.handleFor(file)
+    if (handle === undefined) return undefined
     try {
       return await this.readNewRecords(humanId, file, handle)
     } catch (error) {
       this.cache.delete(humanId) // read again from the start next time
+      await this.dropHandle(file)
       throw error
-    } finally {
-      await handle.close()
     }
   }
 
@@ -377,7 +416,7 @@ class FileJournalImpl {
     file: string,
     handle: fs.FileHandle,
   ): Promise<CachedIncident> {
-    const { size } = await handle.stat()
+    const { size } = fstatSync(handle.fd) // microseconds; see internal/FileLock.ts
     let cached = this.cache.get(humanId)
     if (cached !== undefined && size < cached.offset) cached = undefined // replaced: read again
     const start = cached?.offset ?? 0

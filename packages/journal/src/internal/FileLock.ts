@@ -16,8 +16,12 @@
 // timeout say who holds it.
 //
 // Within one process, a mutex queues callers first, so they don't poll the file lock.
+//
+// Taking and releasing the lock (link, stat, unlink) are synchronous calls: microseconds of
+// metadata work on a local disk, where a trip through libuv's thread pool would cost more than the
+// call itself on a busy machine. The slow calls, write and fsync, stay asynchronous.
 import { randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { linkSync, readFileSync, statSync, unlinkSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -143,9 +147,14 @@ export class FileLock {
 
   /** Removes the lock if it is still ours (a lock judged stale and retaken is someone else's). */
   private async release(): Promise<void> {
-    const lock = await fs.stat(this.path).catch(() => undefined)
-    if (lock !== undefined && lock.ino === this.ownerIno)
-      await fs.unlink(this.path).catch(() => undefined)
+    const lock = statSync(this.path, { throwIfNoEntry: false })
+    if (lock !== undefined && lock.ino === this.ownerIno) {
+      try {
+        unlinkSync(this.path)
+      } catch {
+        // already gone
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -162,7 +171,7 @@ export class FileLock {
     let holder: Holder | undefined
     for (;;) {
       try {
-        await fs.link(this.ownerPath, this.path)
+        linkSync(this.ownerPath, this.path)
         return
       } catch (error) {
         if (errnoOf(error) !== "EEXIST") throw error
