@@ -52,14 +52,32 @@ const statusOf = (result: ProbeResult): ExitCode.CheckStatus => result.status
 
 const severity: Record<ExitCode.CheckStatus, number> = { ok: 0, unknown: 1, warn: 2, critical: 3 }
 
-/** One check's line. A `|` in the summary would start performance data, so it becomes `/`. */
+/** One check's line. A `|` in the summary would start performance data, so it becomes `/`.
+ *
+ * @example
+ * ```ts
+ * import { CheckReport } from "@ir/cli"
+ * CheckReport.line({
+ *   id: "host.disk", status: "warn", summary: "/ at 85%", signals: [], durationMs: 3,
+ *   observations: [{ name: "used", value: 0.85, unit: "ratio", warn: 0.8, critical: 0.9, min: 0, max: 1 }],
+ * })
+ * // "WARNING - host.disk: / at 85% | 'used'=85%;80;90;0;100"
+ * ```
+ */
 export const line = (result: ProbeResult): string => {
   const summary = `${result.id}: ${result.summary}`.replace(/\|/g, "/").replace(/\s*\n\s*/g, " ")
   const perf = result.observations.map(perfdata).join(" ")
   return `${statusWord(result.status)} - ${summary}${perf === "" ? "" : ` | ${perf}`}`
 }
 
-/** The lines of a run, worst first (stable within a status). */
+/** The lines of a run, worst first (stable within a status).
+ *
+ * @example
+ * ```ts
+ * import { CheckReport } from "@ir/cli"
+ * for (const line of CheckReport.lines(run.results)) console.log(line)
+ * ```
+ */
 export const lines = (results: ReadonlyArray<ProbeResult>): ReadonlyArray<string> =>
   results
     .map((result, index) => ({ result, index }))
@@ -68,11 +86,25 @@ export const lines = (results: ReadonlyArray<ProbeResult>): ReadonlyArray<string
     )
     .map(({ result }) => line(result))
 
-/** The exit code of a run: the worst status (no result at all is UNKNOWN). */
+/** The exit code of a run: the worst status (no result at all is UNKNOWN).
+ *
+ * @example
+ * ```ts
+ * import { CheckReport } from "@ir/cli"
+ * process.exitCode = CheckReport.exitCode(run.results) // 0 OK … 3 UNKNOWN
+ * ```
+ */
 export const exitCode = (results: ReadonlyArray<ProbeResult>): number =>
   ExitCode.fromCheckStatus(ExitCode.worstStatus(results.map(statusOf)))
 
-/** `ir check --json`: the overall status and every result. */
+/** `ir check --json`: the overall status and every result.
+ *
+ * @example
+ * ```ts
+ * import { CheckReport } from "@ir/cli"
+ * console.log(JSON.stringify(CheckReport.toJson(run.results, run.startedAt, run.durationMs)))
+ * ```
+ */
 export const toJson = (
   results: ReadonlyArray<ProbeResult>,
   startedAt: Date,

@@ -60,6 +60,9 @@ export class UsageError extends Data.TaggedError("UsageError")<{
     | "bad-value"
     | "file-exists"
     | "unreadable"
+    | "unknown-incident"
+    | "incident-state"
+    | "journal-unavailable"
   /** The one-line message shown to the user. */
   readonly detail: string
   readonly cause?: unknown
@@ -85,7 +88,14 @@ export class MissingFeatureError extends Data.TaggedError("MissingFeatureError")
 /** Every failure a user can fix. */
 export type UserError = ConfigError | UsageError | MissingFeatureError
 
-/** Whether a value is one of the user-fixable errors (rather than a bug). */
+/** Whether a value is one of the user-fixable errors (rather than a bug).
+ *
+ * @example
+ * ```ts
+ * import { isUserError, UsageError } from "@ir/cli"
+ * isUserError(new UsageError({ reason: "bad-value", detail: "--at: expected a time" })) // true
+ * ```
+ */
 export const isUserError = (error: unknown): error is UserError =>
   error instanceof ConfigError ||
   error instanceof UsageError ||

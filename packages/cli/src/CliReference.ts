@@ -172,7 +172,15 @@ const renderNotes = (entry: Notes | undefined): ReadonlyArray<string> => {
   return lines
 }
 
-/** The whole reference page. */
+/** The whole reference page.
+ *
+ * @example
+ * ```ts
+ * import { CliReference } from "@ir/cli"
+ * import { writeFileSync } from "node:fs"
+ * writeFileSync("docs/cli.md", CliReference.markdown())
+ * ```
+ */
 export const markdown = (): string => {
   const entries = walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"])
   const lines: Array<string> = [
@@ -254,7 +262,14 @@ export const markdown = (): string => {
   return `${lines.join("\n").trimEnd()}\n`
 }
 
-/** The command tree's names, for completeness checks: `ir triage`, `ir playbook list`, … */
+/** The command tree's names, for completeness checks: `ir triage`, `ir playbook list`, …
+ *
+ * @example
+ * ```ts
+ * import { CliReference } from "@ir/cli"
+ * CliReference.commandPaths().includes("ir playbook show") // true
+ * ```
+ */
 export const commandPaths = (): ReadonlyArray<string> =>
   walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"])
     .filter((entry) => entry.path.length > 1)

@@ -13,7 +13,10 @@
  *   playbooks), or `runbook: { file: path }` for a complete runbook of your own (overrides next
  *   to `file` are laid onto it).
  * - `targets:` what the probes look at (see `@ir/diagnostics`), laid onto the embedded defaults.
- * - `notify:` and `journal:` are reserved for `ir notify` and `ir incident`: accepted and kept.
+ * - `notify:` the channels messages go to (`@ir/notify` channels), template overrides, timeouts.
+ * - `journal:` where incidents are kept: `{ backend: file, dir }` (the default) or
+ *   `{ backend: postgres, url }`.
+ * - `serve:` `ir serve`'s host, port and tokens.
  *
  * @example
  * ```ts
@@ -37,7 +40,7 @@ import { type Position, parseYamlSource } from "./internal/YamlSource.js"
 export const fileNames = ["ir.config.yaml", "ir.config.yml", "ir.config.json"] as const
 
 /** The top-level sections a configuration file may have. */
-export const sections = ["runbook", "targets", "notify", "journal"] as const
+export const sections = ["runbook", "targets", "notify", "journal", "serve"] as const
 export type Section = (typeof sections)[number]
 
 /** Where the configuration came from. */
@@ -66,7 +69,15 @@ export interface LoadOptions {
   readonly path?: string
 }
 
-/** The configuration file a run would use, or `undefined` for the embedded defaults. */
+/** The configuration file a run would use, or `undefined` for the embedded defaults.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * Config.find({ cwd: "/srv/app/deploy", env: {} })
+ * // { file: "/srv/app/ir.config.yaml", via: "search" }, or undefined for the embedded defaults
+ * ```
+ */
 export const find = (
   options: LoadOptions,
 ): { readonly file: string; readonly via: "option" | "env" | "search" } | undefined => {
@@ -89,7 +100,14 @@ export const find = (
   }
 }
 
-/** A file name as the user would recognise it: relative to the working directory when inside it. */
+/** A file name as the user would recognise it: relative to the working directory when inside it.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * Config.displayPath("/srv/app/ir.config.yaml", "/srv/app") // "ir.config.yaml"
+ * ```
+ */
 export const displayPath = (file: string, cwd: string): string => {
   const relativePath = relative(cwd, file)
   return relativePath !== "" && !relativePath.startsWith("..") && !isAbsolute(relativePath)
@@ -108,13 +126,31 @@ const describe = (value: unknown): string =>
           ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
           : `${typeof value} ${String(value)}`
 
-/** Describes an unexpected value for error messages: `got a list`, `got the string "x"`. */
+/** Describes an unexpected value for error messages: `got a list`, `got the string "x"`.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * Config.describeValue([1, 2]) // "a list"
+ * ```
+ */
 export const describeValue = describe
 
 /**
  * Reads and checks a configuration file. A syntax error, an unknown section or a `${VAR}` that is
  * not set (and has no default) is a {@link ConfigError}; the sections' contents are checked by
  * the commands that use them (`runbook` by every command, `targets` by the probing commands).
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * import { Effect } from "effect"
+ * const config = await Effect.runPromise(
+ *   Config.parse("targets:\n  prometheus: false\n", {
+ *     file: "/srv/app/ir.config.yaml", displayName: "ir.config.yaml", env: process.env, via: "option",
+ *   }),
+ * )
+ * ```
  */
 export const parse = (
   text: string,
@@ -190,6 +226,15 @@ export const parse = (
 /**
  * Finds and reads the configuration. Without a file anywhere, the embedded defaults apply (an
  * empty document); an explicit `--config` or `$IR_CONFIG` that does not exist is an error.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * import { Effect } from "effect"
+ * const config = await Effect.runPromise(
+ *   Config.load({ cwd: process.cwd(), env: process.env, path: "ops/ir.config.yaml" }),
+ * )
+ * ```
  */
 export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =>
   Effect.suspend(() => {
@@ -227,11 +272,29 @@ export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =
     return parse(text, { file: found.file, displayName, env: options.env, via: found.via })
   })
 
-/** The configuration's document with every secret replaced by `[redacted]`. */
+/** The configuration's document with every secret replaced by `[redacted]`.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * import { Effect } from "effect"
+ * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
+ * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "[redacted]"
+ * ```
+ */
 export const redacted = (config: Config): unknown =>
   redactValue(config.document, config.secretPaths)
 
-/** The location fields of a {@link ConfigError} for a path inside the configuration. */
+/** The location fields of a {@link ConfigError} for a path inside the configuration.
+ *
+ * @example
+ * ```ts
+ * import { Config, ConfigError } from "@ir/cli"
+ * import { Effect } from "effect"
+ * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
+ * new ConfigError({ reason: "invalid", ...Config.problemAt(config, ["targets", "postgres"], process.cwd()), expected: "a mapping" })
+ * ```
+ */
 export const problemAt = (
   config: Config,
   path: ReadonlyArray<string | number>,

@@ -94,7 +94,14 @@ export interface DrillReport {
   readonly warnings: ReadonlyArray<string>
 }
 
-/** The time since `from`, written `+30m`, `+2h`, `+7d1h`. */
+/** The time since `from`, written `+30m`, `+2h`, `+7d1h`.
+ *
+ * @example
+ * ```ts
+ * import { DrillReport } from "@ir/cli"
+ * DrillReport.offset(new Date("2026-11-30T10:00:00Z"), new Date("2026-11-30T10:30:00Z")) // "+30m"
+ * ```
+ */
 export const offset = (from: Date, at: Date): string => {
   const minutes = Math.round((at.getTime() - from.getTime()) / minute)
   return minutes <= 90
@@ -145,7 +152,16 @@ const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvents
 const fold = (events: ReadonlyArray<IncidentEvents.IncidentEvent>): Incident =>
   Either.getOrThrow(foldIncident(events))
 
-/** Runs the drill. Throws `Drill.DrillError` when the runbook has no such playbook. */
+/** Runs the drill. Throws `Drill.DrillError` when the runbook has no such playbook.
+ *
+ * @example
+ * ```ts
+ * import { DrillReport } from "@ir/cli"
+ * import { defaultRunbook } from "@ir/core"
+ * const report = DrillReport.build(defaultRunbook, "database-connectivity", new Date("2026-11-30T10:00:00Z"))
+ * report.checks.filter((check) => !check.passed) // []
+ * ```
+ */
 export const build = (runbook: Runbook, playbookId: string, startedAt: Date): DrillReport => {
   const result = Drill.drill(runbook, playbookId, startedAt)
   const playbook = runbook.playbooks.find((candidate) => candidate.id === playbookId)

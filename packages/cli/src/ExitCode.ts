@@ -35,7 +35,14 @@ export const nagios = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const
 /** The status of one check, as a probe reports it. */
 export type CheckStatus = "ok" | "warn" | "critical" | "unknown"
 
-/** The Nagios exit code of one status. */
+/** The Nagios exit code of one status.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "@ir/cli"
+ * ExitCode.fromCheckStatus("unknown") // 3
+ * ```
+ */
 export const fromCheckStatus = (status: CheckStatus): number => {
   switch (status) {
     case "ok":
@@ -55,6 +62,12 @@ const worstOrder: ReadonlyArray<CheckStatus> = ["ok", "unknown", "warn", "critic
  * The status that decides the overall result: CRITICAL beats WARNING beats UNKNOWN beats OK, the
  * order of the Monitoring Plugins' `max_state_alt` (a definite problem is worse news than a check
  * that could not tell). An empty list is UNKNOWN: nothing was checked.
+ *
+ * @example
+ * ```ts
+ * import { ExitCode } from "@ir/cli"
+ * ExitCode.worstStatus(["ok", "unknown", "warn"]) // "warn"
+ * ```
  */
 export const worstStatus = (statuses: Iterable<CheckStatus>): CheckStatus => {
   let worst: CheckStatus | undefined

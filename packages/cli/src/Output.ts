@@ -30,7 +30,15 @@ export interface Io {
   readonly stderr: Sink
 }
 
-/** The real process. */
+/** The real process.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "@ir/cli"
+ * const io = Output.processIo()
+ * io.stdout.isTTY // whether stdout is a terminal
+ * ```
+ */
 export const processIo = (): Io => ({
   env: process.env,
   cwd: process.cwd(),
@@ -51,6 +59,12 @@ export const processIo = (): Io => ({
 /**
  * Whether to colour what goes to a stream: only a terminal, and never when `NO_COLOR` is set to
  * anything but the empty string (https://no-color.org), nor for `TERM=dumb`.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "@ir/cli"
+ * Output.colorEnabled({ write: () => {}, isTTY: true }, { NO_COLOR: "1" }) // false
+ * ```
  */
 export const colorEnabled = (sink: Sink, env: Io["env"]): boolean =>
   sink.isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb"
@@ -69,7 +83,14 @@ export interface Style {
   readonly magenta: Paint
 }
 
-/** Styles that colour when `enabled` (SGR codes; no terminal database needed). */
+/** Styles that colour when `enabled` (SGR codes; no terminal database needed).
+ *
+ * @example
+ * ```ts
+ * import { Output } from "@ir/cli"
+ * Output.style(false).red("CRITICAL") // "CRITICAL", no escape codes
+ * ```
+ */
 export const style = (enabled: boolean): Style => {
   const codes = {
     bold: [1, 22],
@@ -99,7 +120,14 @@ export const style = (enabled: boolean): Style => {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ansi = /\u001b\[[0-9;]*[A-Za-z]/g
 
-/** Removes ANSI colour codes (for help text printed where colour is off). */
+/** Removes ANSI colour codes (for help text printed where colour is off).
+ *
+ * @example
+ * ```ts
+ * import { Output } from "@ir/cli"
+ * Output.stripAnsi("\u001b[31mCRITICAL\u001b[39m") // "CRITICAL"
+ * ```
+ */
 export const stripAnsi = (text: string): string => text.replace(ansi, "")
 
 /** Live progress of several concurrent steps on stderr. */
@@ -138,7 +166,15 @@ export interface Output extends OutputOptions {
   readonly progress: () => Progress
 }
 
-/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}. */
+/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "@ir/cli"
+ * const output = Output.make(Output.processIo(), { format: "json", quiet: true, verbose: false })
+ * output.json({ ok: true })
+ * ```
+ */
 export const make = (io: Io, options: OutputOptions): Output => {
   const outStyle = style(colorEnabled(io.stdout, io.env))
   const errStyle = style(colorEnabled(io.stderr, io.env))

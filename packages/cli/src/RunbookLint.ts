@@ -56,7 +56,15 @@ const best = (reaches: ReadonlyArray<Reach>): Reach =>
 const worst = (reaches: ReadonlyArray<Reach>): Reach =>
   reaches.includes("never") ? "never" : reaches.includes("manual") ? "manual" : "probe"
 
-/** How a predicate can come to hold: through a probe, only through `--assert`, or never. */
+/** How a predicate can come to hold: through a probe, only through `--assert`, or never.
+ *
+ * @example
+ * ```ts
+ * import { RunbookLint } from "@ir/cli"
+ * RunbookLint.reachability({ signal: "postgres.reachable", op: "==", value: false }) // "probe"
+ * RunbookLint.reachability({ manual: "customer-complaints" }) // "manual"
+ * ```
+ */
 export const reachability = (
   predicate: Predicate,
   producers: (signal: string) => ReadonlyArray<string> = (signal) =>
@@ -78,7 +86,15 @@ export const reachability = (
   return reachability(predicate.not, producers)
 }
 
-/** Lints a runbook. `configuredProbes`, when given, enables `playbook-not-configured`. */
+/** Lints a runbook. `configuredProbes`, when given, enables `playbook-not-configured`.
+ *
+ * @example
+ * ```ts
+ * import { RunbookLint } from "@ir/cli"
+ * import { defaultRunbook } from "@ir/core"
+ * RunbookLint.lint(defaultRunbook, { configuredProbes: new Set(["host.memory", "host.disk"]) })
+ * ```
+ */
 export const lint = (
   runbook: Runbook,
   options: { readonly configuredProbes?: ReadonlySet<Probe.ProbeId | string> } = {},

@@ -139,7 +139,16 @@ const brief = (result: ProbeResult): ProbeBrief => ({
   durationMs: result.durationMs,
 })
 
-/** The deadline of a response time counted from `from`. */
+/** The deadline of a response time counted from `from`.
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * import { defaultRunbook } from "@ir/core"
+ * TriageReport.respondBy(defaultRunbook, { minutes: 15 }, new Date("2026-11-30T10:00:00Z"))
+ * // 2026-11-30T10:15:00.000Z
+ * ```
+ */
 export const respondBy = (runbook: Runbook, responseTime: ResponseTime, from: Date): Date =>
   "minutes" in responseTime
     ? new Date(from.getTime() + responseTime.minutes * 60_000)
@@ -157,7 +166,21 @@ const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep 
   }
 }
 
-/** Computes the report. Pure: the time is an argument. */
+/** Computes the report. Pure: the time is an argument.
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * import { defaultRunbook, triage } from "@ir/core"
+ * import { probesFor, runProbes } from "@ir/diagnostics"
+ * const run = await runProbes(targets, { runbook: defaultRunbook })
+ * const report = TriageReport.build({
+ *   runbook: defaultRunbook, origin: { kind: "default" }, configFile: null, run,
+ *   skipped: probesFor(targets).skipped, assessment: triage(defaultRunbook, run.observations),
+ *   finishedAt: new Date(),
+ * })
+ * ```
+ */
 export const build = (input: {
   readonly runbook: Runbook
   readonly origin: RunbookOrigin
@@ -267,7 +290,14 @@ export const build = (input: {
   }
 }
 
-/** The JSON document of `ir triage --json` (dates as ISO strings). */
+/** The JSON document of `ir triage --json` (dates as ISO strings).
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * console.log(JSON.stringify(TriageReport.toJson(report), null, 2))
+ * ```
+ */
 export const toJson = (report: TriageReport): unknown => JSON.parse(JSON.stringify(report))
 
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
@@ -311,7 +341,14 @@ const probeLine = (style: Style, probe: ProbeBrief): string => {
   return `  ${word} ${probe.id.padEnd(26)} ${probe.summary}`
 }
 
-/** The report for a terminal. */
+/** The report for a terminal.
+ *
+ * @example
+ * ```ts
+ * import { Output, TriageReport } from "@ir/cli"
+ * console.log(TriageReport.renderText(report, { style: Output.style(false), verbose: false, quiet: false }))
+ * ```
+ */
 export const renderText = (report: TriageReport, options: TextOptions): string => {
   const { style } = options
   const lines: Array<string> = []
@@ -449,7 +486,14 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
 
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ")
 
-/** The report as Markdown, for an incident document or a ticket. */
+/** The report as Markdown, for an incident document or a ticket.
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * await writeFile("triage.md", TriageReport.renderMarkdown(report))
+ * ```
+ */
 export const renderMarkdown = (report: TriageReport): string => {
   const lines: Array<string> = [`# Triage: ${report.headline}`, ""]
   lines.push(

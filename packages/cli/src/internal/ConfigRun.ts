@@ -85,7 +85,9 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
         ...(origin.kind === "default" ? {} : { file: origin.file }),
         name: runbook.name,
         playbooks: runbook.playbooks.map((playbook) => playbook.id),
-        ...(document.runbook === undefined ? {} : { overrides: document.runbook }),
+        ...(document.runbook === undefined || document.runbook === null
+          ? {}
+          : { overrides: document.runbook }),
       },
       targets: printable(targets),
       probes: (() => {
@@ -95,8 +97,12 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
           skipped: skipped.map((probe) => `${probe.id}: ${probe.reason}`),
         }
       })(),
-      ...(document.notify === undefined ? {} : { notify: redactValue(document.notify) }),
-      ...(document.journal === undefined ? {} : { journal: redactValue(document.journal) }),
+      ...(document.notify === undefined || document.notify === null
+        ? {}
+        : { notify: redactValue(document.notify) }),
+      ...(document.journal === undefined || document.journal === null
+        ? {}
+        : { journal: redactValue(document.journal) }),
     }
     if (output.format === "json") {
       output.json({ schemaVersion: 1, command: "config show", ...effective })
