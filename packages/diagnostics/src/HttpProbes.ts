@@ -204,6 +204,8 @@ export const healthProbe: ProbeImplementation = {
             statuses.push(status === "pass" ? "ok" : status === "warn" ? "warn" : "critical")
             const checks = healthChecks(body)
             const failing = checks.filter((check) => healthStatus(check.status) !== "pass")
+            if (answer.contentType === "application/health+json" && !answer.truncated)
+              details.body = body
             details.health = {
               status,
               ...(typeof body.version === "string" ? { version: body.version } : {}),

@@ -98,6 +98,10 @@ describe("http.health", () => {
       critical: 5,
     })
     expect(result.details?.health).toMatchObject({ status: "pass", version: "1.4.2" })
+    expect(result.details?.body).toMatchObject({
+      status: "pass",
+      checks: { "model:loaded": [{ status: "pass" }] },
+    })
     expectVocabulary([result])
   })
 
