@@ -154,6 +154,8 @@ const decodeHealthConfig = (
   return decoded.right
 }
 
+const defaultDeadlineMs = 3000
+
 const withoutTrailingSlash = (path: string): string => path.replace(/\/+$/, "")
 
 /**
@@ -205,6 +207,10 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     incidentCounts === undefined ? {} : { incidents: incidentCounts.get },
   )
   const source = options.health
+  const deadlineMs =
+    source !== undefined && "config" in source
+      ? (source.deadlineMs ?? defaultDeadlineMs)
+      : defaultDeadlineMs
   const runHealth =
     source === undefined
       ? undefined
@@ -213,11 +219,10 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
         : (() => {
             const config = decodeHealthConfig(source.config)
             const runbook = source.runbook ?? defaultRunbook
-            const deadline = source.deadlineMs ?? 3000
             return () =>
               runProbes(config, {
                 runbook,
-                deadline,
+                deadline: deadlineMs,
                 ...(source.probes === undefined ? {} : { probes: source.probes }),
               })
           })()
@@ -230,7 +235,9 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             metrics.recordRun(run)
             return run
           },
-          { ttlMs: cacheMs },
+          // While the next run is in flight the last one is served, for as long as a run may
+          // take: no request waits for a refresh.
+          { ttlMs: cacheMs, staleMs: deadlineMs },
         )
   let shuttingDown = false
 

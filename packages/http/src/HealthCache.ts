@@ -1,7 +1,9 @@
 /**
  * A cached, single-flight runner: concurrent callers share one in-flight run, and a finished run
  * is served from cache for `ttlMs`. A flood of health requests causes at most one probe run per
- * interval, and so never more database connections than one run uses.
+ * interval, and so never more database connections than one run uses. Past `ttlMs`, the last
+ * value may still be served for `staleMs` while the next run is in flight, so callers do not all
+ * wait for it.
  *
  * @example
  * ```ts
@@ -18,7 +20,11 @@
 export interface CachedRunner<A> {
   /** The cached value while fresh; otherwise the in-flight run, or a new one. */
   readonly get: () => Promise<A>
-  /** The cached value while fresh, without waiting; `undefined` when a run is needed. */
+  /**
+   * The value to serve now, without waiting: the cached one while fresh, or while within
+   * `staleMs` of expiry (starting the next run in the background); `undefined` when callers must
+   * wait for a run.
+   */
   readonly peek: () => A | undefined
   /** How many runs were started. */
   readonly runs: () => number
@@ -36,13 +42,19 @@ export interface CachedRunner<A> {
 export interface CachedRunnerOptions {
   /** How long a finished run is served (from when it finished). 0 shares in-flight runs only. */
   readonly ttlMs: number
+  /**
+   * How long past `ttlMs` the last value is still served while the next run is in flight
+   * (default 0: callers wait for the run). Bound it by the run's own deadline.
+   */
+  readonly staleMs?: number
   /** The clock in milliseconds (tests pass their own). */
   readonly now?: () => number
 }
 
 /**
  * Wraps `run` so that concurrent callers share one in-flight run and a finished run is served
- * for `ttlMs`. A run that rejects is not cached: the next call starts a new one.
+ * for `ttlMs`. A run that rejects is remembered for `ttlMs` too (callers get its error), so a
+ * failing run is not retried by every request either.
  *
  * @example
  * ```ts
@@ -58,29 +70,46 @@ export const cachedRunner = <A>(
   options: CachedRunnerOptions,
 ): CachedRunner<A> => {
   const now = options.now ?? Date.now
+  const staleMs = options.staleMs ?? 0
   let cached: { readonly value: A; readonly at: number } | undefined
+  let failure: { readonly error: unknown; readonly at: number } | undefined
   let inFlight: Promise<A> | undefined
   let started = 0
-  const peek = (): A | undefined =>
-    cached !== undefined && now() - cached.at < options.ttlMs ? cached.value : undefined
-  const get = (): Promise<A> => {
-    const fresh = peek()
-    if (fresh !== undefined) return Promise.resolve(fresh)
+  /** A run failed less than `ttlMs` ago: callers are not to start another yet. */
+  const failedRecently = () => failure !== undefined && now() - failure.at < options.ttlMs
+  const start = (): Promise<A> => {
     if (inFlight !== undefined) return inFlight
     started += 1
     const current = (async () => run())().then(
       (value) => {
         cached = { value, at: now() }
+        failure = undefined
         inFlight = undefined
         return value
       },
       (error: unknown) => {
+        failure = { error, at: now() }
         inFlight = undefined
         throw error
       },
     )
     inFlight = current
     return current
+  }
+  const peek = (): A | undefined => {
+    if (cached === undefined) return undefined
+    const age = now() - cached.at
+    if (age < options.ttlMs) return cached.value
+    if (age >= options.ttlMs + staleMs) return undefined
+    // Stale but recent: serve it, and refresh in the background.
+    if (!failedRecently()) start().catch(() => undefined)
+    return cached.value
+  }
+  const get = (): Promise<A> => {
+    const ready = peek()
+    if (ready !== undefined) return Promise.resolve(ready)
+    if (inFlight === undefined && failedRecently()) return Promise.reject(failure?.error)
+    return start()
   }
   return { get, peek, runs: () => started }
 }

@@ -1,0 +1,222 @@
+// /health under load: one load generator (wrk) against, in one run, a bare node:http route
+// returning static JSON (the baseline), @ir/http's /health doing a live PostgreSQL check, and
+// @godaddy/terminus doing the same check; plus a SELECT 1 per request for scale. Prints requests
+// per second, latency, each one's ratio to the baseline, and the peak number of PostgreSQL
+// connections each held (pg_stat_activity, polled during the load).
+//
+//   npx turbo run build --filter=@ir/http...          # the bench imports the built package
+//   bash scripts/with-services.sh node bench/http/health.mjs
+//
+// Environment: IR_TEST_PG_URL (or DATABASE_URL), BENCH_SECONDS per measurement (default 5),
+// BENCH_ROUNDS (default 3; medians are reported), BENCH_CONNECTIONS (default 50), BENCH_KINDS
+// (default "bare,ir,terminus,naive"). wrk comes from Debian: when it is
+// missing and we are root, it is installed with apt-get.
+import { spawn, spawnSync } from "node:child_process"
+import { createRequire } from "node:module"
+import { createInterface } from "node:readline"
+
+const require = createRequire(new URL("../../packages/http/package.json", import.meta.url))
+const pg = (await import(require.resolve("pg"))).default
+
+// A benchmark's settings, not a turbo task's inputs.
+const settings = { ...process.env }
+const pgUrl = settings.IR_TEST_PG_URL ?? settings.DATABASE_URL
+const seconds = Number(settings.BENCH_SECONDS ?? 5)
+const rounds = Number(settings.BENCH_ROUNDS ?? 3)
+const connections = Number(settings.BENCH_CONNECTIONS ?? 50)
+const kinds = (settings.BENCH_KINDS ?? "bare,ir,terminus,naive").split(",")
+const serversFile = new URL("./servers.mjs", import.meta.url).pathname
+
+if (pgUrl === undefined) {
+  console.error(
+    "no PostgreSQL: run it as `bash scripts/with-services.sh node bench/http/health.mjs` (or set DATABASE_URL)",
+  )
+  process.exit(2)
+}
+
+const hasWrk = () =>
+  spawnSync("wrk", ["--version"], { encoding: "utf8", timeout: 5000 }).error === undefined
+if (!hasWrk()) {
+  if (process.getuid?.() !== 0) {
+    console.error("wrk is not installed: apt-get install wrk (Debian), then run again")
+    process.exit(2)
+  }
+  console.error("installing wrk (apt-get)…")
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" }
+  let install = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"], {
+    env,
+    stdio: "ignore",
+    timeout: 300_000,
+  })
+  if (install.status !== 0) {
+    spawnSync("apt-get", ["update"], { env, stdio: "ignore", timeout: 300_000 })
+    install = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "wrk"], {
+      env,
+      stdio: "ignore",
+      timeout: 300_000,
+    })
+  }
+  if (install.status !== 0 || !hasWrk()) {
+    console.error("could not install wrk with apt-get")
+    process.exit(2)
+  }
+}
+
+/** Starts a server kind in its own process; resolves once it listens. */
+const startServer = (kind) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [serversFile, kind], {
+      env: { ...settings, BENCH_PG_URL: pgUrl },
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`${kind} did not start within 60 s`))
+    }, 60_000)
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const match = /^ready (\d+)$/.exec(line)
+      if (match === null) return
+      clearTimeout(timer)
+      resolve({
+        url: `http://127.0.0.1:${match[1]}/health`,
+        stop: () =>
+          new Promise((done) => {
+            child.once("exit", done)
+            child.kill("SIGTERM")
+          }),
+      })
+    })
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${kind} exited with ${code} before it was ready`))
+    })
+  })
+
+/** Runs wrk (asynchronously, so the connection poller keeps running) and parses its report. */
+const wrk = (url, duration) =>
+  new Promise((resolve, reject) => {
+    const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${duration}s`, "--latency", url], {
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+    let output = ""
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk) => {
+      output += chunk
+    })
+    const timer = setTimeout(() => child.kill("SIGKILL"), (duration + 30) * 1000)
+    child.once("exit", (code) => {
+      clearTimeout(timer)
+      if (code !== 0) return reject(new Error(`wrk exited with ${code}:\n${output}`))
+      const number = (pattern) => Number(pattern.exec(output)?.[1] ?? Number.NaN)
+      const latency = (label) => {
+        const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(output)
+        if (match === null) return Number.NaN
+        const scale = { us: 0.001, ms: 1, s: 1000 }[match[2]]
+        return Number(match[1]) * scale
+      }
+      resolve({
+        requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/),
+        p50: latency("50%"),
+        p99: latency("99%"),
+        errors: number(/Non-2xx or 3xx responses:\s+(\d+)/) || 0,
+        socketErrors: /Socket errors:/.test(output),
+      })
+    })
+  })
+
+/** Polls pg_stat_activity for connections with this application_name until stopped. */
+const watchConnections = async (applicationName) => {
+  const client = new pg.Client({ connectionString: pgUrl, application_name: "ir-bench-monitor" })
+  await client.connect()
+  let peak = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1",
+        [applicationName],
+      )
+      peak = Math.max(peak, rows[0].n)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  })()
+  return async () => {
+    running = false
+    await loop
+    await client.end()
+    return peak
+  }
+}
+
+const labels = {
+  bare: "bare node:http, static JSON",
+  ir: "@ir/http /health, live PostgreSQL check",
+  terminus: "@godaddy/terminus, same check",
+  naive: "SELECT 1 per request, pool of 10",
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+// All servers run at once (an idle one costs nothing) and take turns under load, round after
+// round: on a shared machine the load of others drifts, and turns spread it over every kind.
+const servers = {}
+const runs = Object.fromEntries(kinds.map((kind) => [kind, []]))
+try {
+  for (const kind of kinds) servers[kind] = await startServer(kind)
+  for (const kind of kinds) await wrk(servers[kind].url, 2) // warm-up: JIT, pools
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const kind of kinds) {
+      const stopWatching = await watchConnections(`ir-bench-${kind}`)
+      const measured = await wrk(servers[kind].url, seconds)
+      runs[kind].push({ ...measured, peakConnections: await stopWatching() })
+      console.error(`round ${round} ${kind}: ${Math.round(measured.requestsPerSecond)} req/s`)
+    }
+  }
+} finally {
+  await Promise.all(Object.values(servers).map((server) => server.stop()))
+}
+const results = Object.fromEntries(
+  kinds.map((kind) => [
+    kind,
+    {
+      requestsPerSecond: median(runs[kind].map((run) => run.requestsPerSecond)),
+      p50: median(runs[kind].map((run) => run.p50)),
+      p99: median(runs[kind].map((run) => run.p99)),
+      errors: runs[kind].reduce((sum, run) => sum + run.errors, 0),
+      peakConnections: Math.max(...runs[kind].map((run) => run.peakConnections)),
+    },
+  ]),
+)
+
+const baseline = results.bare?.requestsPerSecond
+const pad = (text, width) => String(text).padEnd(width)
+console.log(
+  `\n/health under wrk -t1 -c${connections} -d${seconds}s, median of ${rounds} rounds (node ${process.version})\n`,
+)
+console.log(
+  `${pad("server", 42)}${pad("req/s", 10)}${pad("ratio", 8)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("non-2xx", 9)}peak PG connections`,
+)
+for (const kind of kinds) {
+  const r = results[kind]
+  const ratio = baseline === undefined ? "" : (r.requestsPerSecond / baseline).toFixed(3)
+  console.log(
+    `${pad(labels[kind] ?? kind, 42)}${pad(Math.round(r.requestsPerSecond), 10)}${pad(ratio, 8)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.errors, 9)}${r.peakConnections}`,
+  )
+}
+if (results.ir !== undefined && baseline !== undefined) {
+  const ratio = results.ir.requestsPerSecond / baseline
+  console.log(
+    `\ngoal: /health >= 0.9 of the bare route: ${ratio.toFixed(3)} ${ratio >= 0.9 ? "met" : "NOT met"}; ` +
+      `at most one PostgreSQL connection: ${results.ir.peakConnections} ${results.ir.peakConnections <= 1 ? "met" : "NOT met"}`,
+  )
+  if (results.terminus !== undefined) {
+    console.log(
+      `ir /health vs terminus: ${(results.ir.requestsPerSecond / results.terminus.requestsPerSecond).toFixed(2)}x the requests per second`,
+    )
+  }
+  if (results.ir.errors > 0) console.log("warning: ir /health answered non-2xx: is PostgreSQL up?")
+}

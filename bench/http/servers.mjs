@@ -1,0 +1,92 @@
+// One server of the /health benchmark, in a process of its own: `node servers.mjs <kind>` prints
+// `ready <port>` once it listens on 127.0.0.1. Kinds:
+//
+//   bare      node:http returning a static JSON body (the baseline)
+//   ir        @ir/http's /health: a live PostgreSQL check, cached for 1 s, shared in flight
+//   terminus  @godaddy/terminus doing the same check (SELECT 1) on every request, pool of 10
+//   naive     node:http running SELECT 1 on every request, pool of 10
+//
+// BENCH_PG_URL names the database; each kind's connections carry application_name ir-bench-<kind>.
+import { createServer } from "node:http"
+import { createRequire } from "node:module"
+
+const require = createRequire(new URL("../../packages/http/package.json", import.meta.url))
+const kind = process.argv[2]
+// The database URL comes in the environment (never in argv, where `ps` would show a password).
+const pgUrl = { ...process.env }.BENCH_PG_URL
+const applicationName = `ir-bench-${kind}`
+
+const notFound = (res) => {
+  res.statusCode = 404
+  res.end()
+}
+
+const listeners = {
+  bare: async () => {
+    const body = JSON.stringify({ status: "pass" })
+    return (req, res) => {
+      if (req.url !== "/health") return notFound(res)
+      res.setHeader("content-type", "application/json")
+      res.end(body)
+    }
+  },
+  ir: async () => {
+    const { createHandler } = await import(
+      new URL("../../packages/http/dist/index.js", import.meta.url).href
+    )
+    const { toNodeListener } = await import(
+      new URL("../../packages/http/dist/node.js", import.meta.url).href
+    )
+    const handler = createHandler({
+      health: {
+        config: { postgres: { url: pgUrl, applicationName } },
+        probes: ["postgres.connectivity"],
+      },
+      cacheMs: 1000,
+    })
+    return toNodeListener(handler)
+  },
+  naive: async () => {
+    const pg = (await import(require.resolve("pg"))).default
+    const pool = new pg.Pool({
+      connectionString: pgUrl,
+      application_name: applicationName,
+      max: 10,
+    })
+    return (req, res) => {
+      if (req.url !== "/health") return notFound(res)
+      pool.query("SELECT 1").then(
+        () => {
+          res.setHeader("content-type", "application/json")
+          res.end('{"status":"pass"}')
+        },
+        () => {
+          res.statusCode = 503
+          res.end('{"status":"fail"}')
+        },
+      )
+    }
+  },
+}
+
+let server
+if (kind === "terminus") {
+  const pg = (await import(require.resolve("pg"))).default
+  const { createTerminus } = await import(require.resolve("@godaddy/terminus"))
+  const pool = new pg.Pool({ connectionString: pgUrl, application_name: applicationName, max: 10 })
+  server = createServer(notFound)
+  createTerminus(server, {
+    healthChecks: { "/health": () => pool.query("SELECT 1") },
+    signals: [],
+  })
+} else if (listeners[kind] !== undefined) {
+  server = createServer(await listeners[kind]())
+} else {
+  console.error(`unknown kind ${kind}: bare, ir, terminus or naive`)
+  process.exit(2)
+}
+server.keepAliveTimeout = 30_000
+server.listen(0, "127.0.0.1", () => {
+  console.log(`ready ${server.address().port}`)
+})
+process.once("SIGTERM", () => process.exit(0))
