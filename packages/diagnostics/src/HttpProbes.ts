@@ -258,7 +258,7 @@ export const predictProbe: ProbeImplementation = {
   target: (config) =>
     config.http?.predict === undefined ? undefined : redactUrl(config.http.predict.url),
   requires: "http.predict.url and http.predict.sample",
-  noAnswer: () => [signal("http.predict.reachable", false), signal("http.predict.ok", false)],
+  noAnswer: () => [signal("http.predict.reachable", false)],
   options: [
     {
       path: "http.predict.url",
@@ -308,11 +308,9 @@ export const predictProbe: ProbeImplementation = {
         })
         .pipe(Effect.either)
       if (outcome._tag === "Left")
-        return unreachable(
-          outcome.left,
-          [signal("http.predict.reachable", false), signal("http.predict.ok", false)],
-          what,
-        )
+        // An endpoint that does not answer says nothing about the model: `http.predict.ok`
+        // stays unobserved, and system-down (not model-inference-failures) explains it.
+        return unreachable(outcome.left, [signal("http.predict.reachable", false)], what)
       const answer = outcome.right
       const latency = latencyOf(context, answer)
       const problems: Array<string> = []
