@@ -214,13 +214,12 @@ export const runProbesEffect = (
     const started = performance.now()
     const runbook = options.runbook ?? defaultRunbook
     const requested = options.probes === undefined ? undefined : new Set(options.probes)
+    const targets = new Map(
+      Probe.catalogue.map(({ id }) => [id, implementations[id].target(config)] as const),
+    )
     const selection = Probe.catalogue
       .map((definition) => definition.id)
-      .filter((id) =>
-        requested === undefined
-          ? implementations[id].target(config) !== undefined
-          : requested.has(id),
-      )
+      .filter((id) => (requested === undefined ? targets.get(id) !== undefined : requested.has(id)))
     const timeouts = new Map(selection.map((id) => [id, probeTimeoutMs(config, id)] as const))
     const budgetMs = deadlineMs(options.deadline, startedAt)
     const scrub = makeScrubber(configSecrets(config))
@@ -234,16 +233,14 @@ export const runProbesEffect = (
     const maxOf = (ids: ReadonlyArray<Probe.ProbeId>) =>
       Math.max(1, ...ids.map((id) => timeouts.get(id) ?? 0))
 
-    yield* Effect.promise(() =>
-      preload(selection.filter((id) => implementations[id].target(config) !== undefined)),
-    )
+    yield* Effect.promise(() => preload(selection.filter((id) => targets.get(id) !== undefined)))
     const results = yield* Effect.scoped(
       Effect.gen(function* () {
         const http = yield* shared(acquireHttpClient())
         const postgresIds = selection.filter((id) => id.startsWith("postgres."))
         const postgres = yield* shared(
           config.postgres === undefined
-            ? Effect.fail(notConfigured("postgres"))
+            ? Effect.failSync(() => notConfigured("postgres"))
             : acquirePostgresSession({
                 url: Redacted.value(config.postgres.url),
                 applicationName: config.postgres.applicationName ?? defaultApplicationName,
@@ -252,7 +249,7 @@ export const runProbesEffect = (
         )
         const docker = yield* shared(
           config.docker === undefined
-            ? Effect.fail(notConfigured("docker"))
+            ? Effect.failSync(() => notConfigured("docker"))
             : makeDockerEngine(
                 config.docker,
                 maxOf(selection.filter((id) => id.startsWith("docker."))),
@@ -267,7 +264,7 @@ export const runProbesEffect = (
         const runOne = (id: Probe.ProbeId) =>
           Effect.gen(function* () {
             const implementation = implementations[id]
-            const target = implementation.target(config)
+            const target = targets.get(id)
             const timeoutMs = timeouts.get(id) ?? Duration.toMillis(defaultTimeout)
             const probeStarted = performance.now()
             let report: ProbeReport
