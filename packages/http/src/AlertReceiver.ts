@@ -600,11 +600,9 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
   }
 
   const receive = async (payload: AlertmanagerPayload): Promise<Response> => {
-    const firing = payload.alerts
-      .filter((alert) => alert.status === "firing")
-      .map((alert) => ({ alert, match: mapAlert(alert) }))
-    const matchOf = new Map(firing.map(({ alert, match }) => [alert, match]))
-    const alerts = payload.alerts.map((alert) => summarise(alert, matchOf.get(alert)))
+    const mapped = payload.alerts.map((alert) => ({ alert, match: mapAlert(alert) }))
+    const firing = mapped.filter(({ alert }) => alert.status === "firing")
+    const alerts = mapped.map(({ alert, match }) => summarise(alert, match))
     if (firing.length === 0) {
       const resolved = await Effect.runPromise(
         Effect.either(journalWork(resolveGroup(payload, alerts))),

@@ -78,8 +78,9 @@ export const gracefulShutdown = (
 ): ShutdownControl => {
   let draining = false
   // Requests that arrive while draining get `Connection: close`, so keep-alive sockets end.
-  server.on("request", (_request, response) => {
-    if (draining) response.setHeader("connection", "close")
+  // Prepended: the app's listener may answer synchronously, after which no header can be set.
+  server.prependListener("request", (_request, response) => {
+    if (draining && !response.headersSent) response.setHeader("connection", "close")
   })
   let closing: Promise<void> | undefined
   const shutdown = (): Promise<void> => {
