@@ -43,6 +43,7 @@ interface TriageJson {
   }>
   readonly probes: {
     readonly failed: ReadonlyArray<{ readonly id: string; readonly summary: string }>
+    readonly inconclusive: ReadonlyArray<{ readonly id: string; readonly summary: string }>
   }
 }
 
