@@ -434,7 +434,7 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
     for (const finding of findings) {
       lines.push(`  ${finding.step}`)
       if (finding.results.length === 0) {
-        lines.push(style.dim(`      ${finding.probe}: not run`))
+        lines.push(style.dim(`      ${finding.probe}: not run (not configured)`))
       }
       for (const result of finding.results) {
         lines.push(
@@ -548,7 +548,9 @@ export const renderMarkdown = (report: TriageReport): string => {
   if (findings.length > 0) {
     lines.push("## Already investigated", "")
     for (const finding of findings) {
-      lines.push(`- **${finding.step}** (\`${finding.probe}\`)`)
+      lines.push(
+        `- **${finding.step}** (\`${finding.probe}\`)${finding.results.length === 0 ? ": not run (not configured)" : ""}`,
+      )
       for (const result of finding.results) {
         lines.push(`  - ${statusWord(result.status)}: ${result.summary}`)
       }
