@@ -1,7 +1,7 @@
 // Installs the packed tarballs of every package into an empty project, as a user would from the
 // registry, and uses them: the `ir` binary, an ESM import, and a TypeScript consumer type-checked
 // against the published types. Also runs publint and Are the Types Wrong on each tarball.
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -14,29 +14,50 @@ const tarballs = join(work, "tarballs")
 const app = join(work, "app")
 const bin = (name: string) => join(root, "node_modules/.bin", name)
 
-const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
-  spawnSync(command, args, {
-    cwd,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: "1" },
+interface RunResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+// Asynchronous on purpose: a synchronous spawn blocks the test worker, which then misses its own
+// RPC deadlines on a loaded machine.
+const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise<RunResult> =>
+  new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      {
+        cwd,
+        encoding: "utf8",
+        timeout: 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === "number" ? error.code : null
+        resolve({ status, stdout, stderr })
+      },
+    )
   })
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(tarballs, { recursive: true })
   mkdirSync(app, { recursive: true })
   for (const name of packages) {
-    execFileSync("npm", ["pack", "--pack-destination", tarballs, "--loglevel=error"], {
-      cwd: join(root, "packages", name),
-      stdio: ["ignore", "ignore", "inherit"],
-    })
+    const pack = await run(
+      "npm",
+      ["pack", "--pack-destination", tarballs, "--loglevel=error"],
+      join(root, "packages", name),
+    )
+    if (pack.status !== 0) throw new Error(`npm pack of @ir/${name} failed:\n${pack.stderr}`)
   }
   writeFileSync(
     join(app, "package.json"),
     JSON.stringify({ name: "ir-smoke-app", private: true, type: "module" }, null, 2),
   )
   const files = readdirSync(tarballs).map((file) => join(tarballs, file))
-  const install = run(
+  const install = await run(
     "npm",
     [
       "install",
@@ -55,8 +76,8 @@ beforeAll(() => {
 })
 
 describe("packed tarballs", () => {
-  it("install the `ir` binary, which prints its version", () => {
-    const result = run(join(app, "node_modules/.bin/ir"), ["--version"], app)
+  it("install the `ir` binary, which prints its version", async () => {
+    const result = await run(join(app, "node_modules/.bin/ir"), ["--version"], app)
     expect(result.status).toBe(0)
     const version = JSON.parse(
       readFileSync(join(root, "packages/cli/package.json"), "utf8"),
@@ -64,22 +85,22 @@ describe("packed tarballs", () => {
     expect(result.stdout).toContain(version)
   })
 
-  it("run `ir triage --json` on the embedded defaults", () => {
-    const result = run(join(app, "node_modules/.bin/ir"), ["triage", "--json"], app)
+  it("run `ir triage --json` on the embedded defaults", async () => {
+    const result = await run(join(app, "node_modules/.bin/ir"), ["triage", "--json"], app)
     expect([0, 1]).toContain(result.status)
     const report = JSON.parse(result.stdout)
     expect(report).toHaveProperty("assessment")
     expect(result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
   })
 
-  it("import @ir/core as ESM", () => {
+  it("import @ir/core as ESM", async () => {
     const script = `import { defaultRunbook } from "@ir/core"; console.log(defaultRunbook.playbooks.map((p) => p.id).join(","))`
-    const result = run("node", ["--input-type=module", "-e", script], app)
+    const result = await run("node", ["--input-type=module", "-e", script], app)
     expect(result.stderr).toBe("")
     expect(result.stdout.trim().split(",")).toContain("system-down")
   })
 
-  it("type-check a TypeScript consumer against the published types", () => {
+  it("type-check a TypeScript consumer against the published types", async () => {
     writeFileSync(
       join(app, "consumer.ts"),
       [
@@ -105,17 +126,17 @@ describe("packed tarballs", () => {
         files: ["consumer.ts"],
       }),
     )
-    const result = run(join(app, "node_modules/.bin/tsc"), ["-p", "."], app)
+    const result = await run(join(app, "node_modules/.bin/tsc"), ["-p", "."], app)
     expect(result.stdout + result.stderr).toBe("")
     expect(result.status).toBe(0)
   })
 
   for (const name of packages) {
-    it(`@ir/${name} passes publint and Are the Types Wrong`, () => {
+    it(`@ir/${name} passes publint and Are the Types Wrong`, async () => {
       const tarball = readdirSync(tarballs).find((file) => file.startsWith(`ir-${name}-`))!
-      const publint = run(bin("publint"), ["--strict", join(tarballs, tarball)], root)
+      const publint = await run(bin("publint"), ["--strict", join(tarballs, tarball)], root)
       expect(publint.status, publint.stdout + publint.stderr).toBe(0)
-      const attw = run(
+      const attw = await run(
         bin("attw"),
         [join(tarballs, tarball), "--profile", "esm-only", "--format", "ascii"],
         root,
