@@ -23,17 +23,23 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as ActionCommand from "./ActionCommand.js"
 import * as AlertsCommand from "./AlertsCommand.js"
 import * as CheckCommand from "./CheckCommand.js"
 import * as ConfigCommand from "./ConfigCommand.js"
 import * as DrillCommand from "./DrillCommand.js"
+import * as EscalateCommand from "./EscalateCommand.js"
 import * as ExitCode from "./ExitCode.js"
+import * as IncidentCommand from "./IncidentCommand.js"
 import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
 import { version } from "./internal/Version.js"
+import * as NotifyCommand from "./NotifyCommand.js"
 import { colorEnabled, type Io, processIo, style } from "./Output.js"
 import * as PlaybookCommand from "./PlaybookCommand.js"
+import * as PostmortemCommand from "./PostmortemCommand.js"
 import * as RunbookCommand from "./RunbookCommand.js"
+import * as ServeCommand from "./ServeCommand.js"
 import * as TriageCommand from "./TriageCommand.js"
 
 export { version } from "./internal/Version.js"
@@ -41,7 +47,7 @@ export { version } from "./internal/Version.js"
 /** The root command, `ir`, with every subcommand. */
 export const command = Command.make("ir").pipe(
   Command.withDescription(
-    "The incident-response runbook from the terminal: triage, checks, drills and the runbook itself.",
+    "The incident-response runbook from the terminal: triage, checks, drills and the runbook itself; the incident from opening to post-mortem; the HTTP sidecar.",
   ),
   Command.withSubcommands([
     TriageCommand.command,
@@ -51,11 +57,25 @@ export const command = Command.make("ir").pipe(
     AlertsCommand.command,
     DrillCommand.command,
     ConfigCommand.command,
+    IncidentCommand.command,
+    EscalateCommand.command,
+    NotifyCommand.command,
+    PostmortemCommand.command,
+    ActionCommand.command,
+    ServeCommand.command,
   ]),
 )
 
 /** Commands that only group subcommands: alone, they print their help. */
-const groups: ReadonlyArray<string> = ["playbook", "runbook", "alerts", "config"]
+const groups: ReadonlyArray<string> = [
+  "playbook",
+  "runbook",
+  "alerts",
+  "config",
+  "incident",
+  "notify",
+  "action",
+]
 
 const environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 

@@ -11,12 +11,14 @@
  * ir triage                       # the local machine, with the embedded defaults
  * ir triage --json | jq .severity # "P0"
  * ir triage --assert customer-complaints --format markdown > incident.md
+ * ir triage --open --notify       # record the incident and send the page and initial alert
  * ```
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common, format } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
+import { at, by, notify } from "./internal/LifecycleOptions.js"
 
 const assert = Options.text("assert").pipe(
   Options.withPseudoName("FLAG"),
@@ -34,9 +36,17 @@ const probe = Options.text("probe").pipe(
   Options.repeated,
 )
 
+const open = Options.boolean("open").pipe(
+  Options.withDescription(
+    "Record the incident in the journal when a playbook matches (a second triage of the same outage joins the open incident).",
+  ),
+)
+
 /** `ir triage`. */
-export const command = Command.make("triage", { ...common, format, assert, probe }, (args) =>
-  handle(args, () => import("./internal/TriageRun.js").then((module) => module.run)),
+export const command = Command.make(
+  "triage",
+  { ...common, format, assert, probe, open, notify, at, by },
+  (args) => handle(args, () => import("./internal/TriageRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(
     "Run every configured probe and print the assessment: which incident this is, how severe, what is already known and what to do next. Exit 0 when no playbook matches, 1 when one does, 2 on a usage or configuration error.",

@@ -8,6 +8,7 @@
  * process.exitCode = await runCli(["triage", "--json"])
  * ```
  */
+export * as ActionCommand from "./ActionCommand.js"
 export * as AlertsCommand from "./AlertsCommand.js"
 export * as CheckCommand from "./CheckCommand.js"
 export * as CheckReport from "./CheckReport.js"
@@ -24,10 +25,15 @@ export * as Config from "./Config.js"
 export * as ConfigCommand from "./ConfigCommand.js"
 export * as DrillCommand from "./DrillCommand.js"
 export * as DrillReport from "./DrillReport.js"
+export * as EscalateCommand from "./EscalateCommand.js"
 export * as ExitCode from "./ExitCode.js"
+export * as IncidentCommand from "./IncidentCommand.js"
+export * as NotifyCommand from "./NotifyCommand.js"
 export * as Output from "./Output.js"
 export * as PlaybookCommand from "./PlaybookCommand.js"
+export * as PostmortemCommand from "./PostmortemCommand.js"
 export * as RunbookCommand from "./RunbookCommand.js"
 export * as RunbookLint from "./RunbookLint.js"
+export * as ServeCommand from "./ServeCommand.js"
 export * as TriageCommand from "./TriageCommand.js"
 export * as TriageReport from "./TriageReport.js"

@@ -9,6 +9,8 @@ export interface Notes {
   readonly examples?: ReadonlyArray<string>
 }
 
+import { lifecycleNotes } from "./LifecycleReferenceNotes.js"
+
 const usageError = ["2", "usage or configuration error (one line on stderr)"] as const
 const done = ["0", "done"] as const
 
@@ -183,4 +185,5 @@ export const notes: Readonly<Record<string, Notes>> = {
       ["notify, journal", "those sections as written, secrets redacted"],
     ],
   },
+  ...lifecycleNotes,
 }

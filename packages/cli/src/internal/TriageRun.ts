@@ -1,6 +1,7 @@
 import { Observation, triage } from "@ir/core"
 import { probesFor, runProbes } from "@ir/diagnostics"
 import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
 import * as ExitCode from "../ExitCode.js"
 import * as TriageReport from "../TriageReport.js"
@@ -14,6 +15,11 @@ import { resolveTargets } from "./TargetsLoader.js"
 export interface TriageArgs extends CommonArgs {
   readonly assert: ReadonlyArray<string>
   readonly probe: ReadonlyArray<string>
+  /** `--open` (with `--notify`, `--at`, `--by`): record the incident, see TriageOpen. */
+  readonly open: boolean
+  readonly notify: boolean
+  readonly at: Option.Option<string>
+  readonly by: Option.Option<string>
 }
 
 const flagPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -78,9 +84,19 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       assessment,
       finishedAt,
     })
+    if (args.notify && !args.open) output.note("--notify sends the initial alert with --open only")
+    const opened = args.open
+      ? yield* Effect.flatMap(
+          Effect.promise(() => import("./TriageOpen.js")),
+          ({ openFromTriage }) => openFromTriage(args, context, report, assessment),
+        )
+      : undefined
     switch (output.format) {
       case "json":
-        output.json(TriageReport.toJson(report))
+        output.json({
+          ...(TriageReport.toJson(report) as Record<string, unknown>),
+          ...(opened === undefined ? {} : { incident: opened.json }),
+        })
         break
       case "markdown":
         output.print(TriageReport.renderMarkdown(report))
@@ -95,5 +111,7 @@ export const run = (args: TriageArgs, context: CommandContext) =>
         )
         break
     }
+    if (opened !== undefined && output.format !== "json")
+      output.print(`\n${opened.lines.join("\n")}`)
     return report.matched ? ExitCode.found : ExitCode.ok
   })

@@ -1,0 +1,127 @@
+import { type Escalation, escalate } from "@ir/core"
+import type { IncidentSummary } from "@ir/journal"
+import type { Dispatch } from "@ir/notify"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ExitCode from "../ExitCode.js"
+import type { CommandContext } from "./Handler.js"
+import { dispatchLines, dispatchView, dueLines, dueView, needsAttention } from "./IncidentText.js"
+import {
+  type DispatchRun,
+  dispatchDue,
+  fromJournal,
+  type LifecycleArgs,
+  pickIncident,
+  withLifecycle,
+} from "./Lifecycle.js"
+
+export interface EscalateArgs extends LifecycleArgs {
+  readonly notify: boolean
+  readonly dryRun: boolean
+  readonly incident: Option.Option<string>
+}
+
+/** Resolved incidents stay in view this long, for their resolution notice and post-mortem. */
+const resolvedWindowMs = 30 * 86_400_000
+
+interface IncidentDue {
+  readonly summary: Pick<IncidentSummary, "humanId" | "title" | "severity" | "status">
+  readonly due: ReadonlyArray<Escalation.DueAction>
+  readonly sent?: DispatchRun
+}
+
+/** `ir escalate`. */
+export const run = (args: EscalateArgs, context: CommandContext) =>
+  withLifecycle(context, args, (lifecycle) =>
+    Effect.gen(function* () {
+      const { journal, runbook, clock, output } = lifecycle
+      const now = clock.now
+      const summaries: ReadonlyArray<
+        Pick<IncidentSummary, "humanId" | "title" | "severity" | "status">
+      > = Option.isSome(args.incident)
+        ? [yield* pickIncident(lifecycle, args.incident)]
+        : [
+            ...(yield* Effect.mapError(
+              journal.list({ status: ["open", "acknowledged", "mitigated"] }),
+              fromJournal,
+            )),
+            ...(yield* Effect.mapError(
+              journal.list({
+                status: "resolved",
+                openedAfter: new Date(now.getTime() - resolvedWindowMs),
+              }),
+              fromJournal,
+            )),
+          ]
+      const sending = args.notify || args.dryRun
+      const results: Array<IncidentDue> = []
+      for (const summary of summaries) {
+        const record = yield* Effect.mapError(journal.read(summary.humanId), fromJournal)
+        const due = escalate(runbook, record.state, now)
+        if (due.length === 0) continue
+        const sent = sending
+          ? yield* dispatchDue(lifecycle, summary.humanId, { dryRun: args.dryRun })
+          : undefined
+        results.push({ summary, due, ...(sent === undefined ? {} : { sent }) })
+      }
+      const dispatches: ReadonlyArray<Dispatch> = results.flatMap((result) =>
+        result.sent?.status === "done" ? result.sent.dispatches : [],
+      )
+      const unsent = sending
+        ? dispatches.some(needsAttention)
+        : results.some((result) => result.due.length > 0)
+      if (output.format === "json") {
+        output.json({
+          schemaVersion: 1,
+          command: "escalate",
+          at: now.toISOString(),
+          mode: args.dryRun ? "dry-run" : args.notify ? "notify" : "report",
+          checked: summaries.length,
+          incidents: results.map((result) => ({
+            id: result.summary.humanId,
+            title: result.summary.title,
+            severity: result.summary.severity,
+            status: result.summary.status,
+            due: result.due.map(dueView),
+            ...(result.sent === undefined
+              ? {}
+              : result.sent.status === "busy"
+                ? { busy: result.sent.detail }
+                : { notifications: result.sent.dispatches.map(dispatchView) }),
+          })),
+        })
+        return unsent ? ExitCode.found : ExitCode.ok
+      }
+      if (results.length === 0) {
+        output.note(
+          `Nothing is due at ${now.toISOString()} (${summaries.length} incident${summaries.length === 1 ? "" : "s"} checked).`,
+        )
+        return ExitCode.ok
+      }
+      const { style } = output
+      const zone = runbook.calendar.timeZone
+      for (const result of results) {
+        const { summary } = result
+        output.print(
+          `${style.bold(summary.humanId)} ${summary.severity} ${summary.status}: ${summary.title}`,
+        )
+        if (result.sent === undefined) {
+          output.print(
+            dueLines(result.due, now, zone, style)
+              .map((line) => `  ${line}`)
+              .join("\n"),
+          )
+        } else if (result.sent.status === "busy") {
+          output.note(`  ${result.sent.detail}; it sends what is due`)
+        } else {
+          output.print(
+            dispatchLines(result.sent.dispatches, style)
+              .map((line) => `  ${line}`)
+              .join("\n"),
+          )
+        }
+      }
+      if (!sending) output.note("Send it with `ir escalate --notify`.")
+      return unsent ? ExitCode.found : ExitCode.ok
+    }),
+  )

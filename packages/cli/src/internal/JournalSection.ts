@@ -1,0 +1,98 @@
+import { isAbsolute, resolve } from "node:path"
+import { defaultJournalDir, type JournalConfig } from "@ir/journal"
+import * as Effect from "effect/Effect"
+import { ConfigError } from "../CliError.js"
+import { type Config, describeValue, problemAt } from "../Config.js"
+import { redactText } from "./Redact.js"
+
+/** The journal a lifecycle command uses, and how to name it to the user. */
+export interface JournalChoice {
+  readonly config: JournalConfig
+  /** The directory, or the database URL without its password. */
+  readonly location: string
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * The `journal:` section: `{ backend: file, dir }` (the default: `dir` defaults to
+ * `$XDG_STATE_HOME/ir/journal`, relative paths are relative to the configuration file) or
+ * `{ backend: postgres, url, schema? }`. A `url` alone means PostgreSQL.
+ */
+export const resolveJournal = (
+  config: Config,
+  io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
+): Effect.Effect<JournalChoice, ConfigError> =>
+  Effect.suspend((): Effect.Effect<JournalChoice, ConfigError> => {
+    const section = config.document.journal
+    const fail = (path: ReadonlyArray<string>, expected: string) =>
+      Effect.fail(
+        new ConfigError({
+          reason: "invalid",
+          ...problemAt(config, ["journal", ...path], io.cwd),
+          expected,
+        }),
+      )
+    if (section === undefined || section === null) {
+      const dir = defaultJournalDir(io.env)
+      return Effect.succeed({ config: { backend: "file", dir, env: io.env }, location: dir })
+    }
+    if (!isMapping(section)) {
+      return fail(
+        [],
+        `expected a mapping ({ backend: file, dir } or { backend: postgres, url }), got ${describeValue(section)}`,
+      )
+    }
+    const known = ["backend", "dir", "url", "schema"]
+    const unknown = Object.keys(section).find((key) => !known.includes(key))
+    if (unknown !== undefined) {
+      return fail([unknown], `unknown setting "${unknown}": expected one of ${known.join(", ")}`)
+    }
+    const backend = section.backend ?? (section.url === undefined ? "file" : "postgres")
+    if (backend === "file") {
+      const dir = section.dir
+      if (dir !== undefined && (typeof dir !== "string" || dir === "")) {
+        return fail(["dir"], `expected a directory path, got ${describeValue(dir)}`)
+      }
+      if (section.url !== undefined) {
+        return fail(["url"], "a file journal has no url (write backend: postgres to use one)")
+      }
+      const path =
+        dir === undefined
+          ? defaultJournalDir(io.env)
+          : isAbsolute(dir)
+            ? dir
+            : resolve(config.baseDir, dir)
+      return Effect.succeed({ config: { backend: "file", dir: path, env: io.env }, location: path })
+    }
+    if (backend === "postgres") {
+      const url = section.url
+      if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
+        return fail(
+          ["url"],
+          `expected a postgres:// connection URL (write the password as \${VARIABLE}), got ${
+            typeof url === "string" ? "another kind of URL" : describeValue(url)
+          }`,
+        )
+      }
+      const schema = section.schema
+      if (schema !== undefined && (typeof schema !== "string" || !schemaName.test(schema))) {
+        return fail(
+          ["schema"],
+          `expected a schema name (lower-case letters, digits and underscores), got ${describeValue(schema)}`,
+        )
+      }
+      return Effect.succeed({
+        config: {
+          backend: "postgres",
+          url,
+          ...(typeof schema === "string" ? { schema } : {}),
+        },
+        location: redactText(url),
+      })
+    }
+    return fail(["backend"], `expected file or postgres, got ${describeValue(backend)}`)
+  })

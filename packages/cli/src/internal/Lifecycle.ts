@@ -1,0 +1,339 @@
+// What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
+// rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
+// the configuration holds, and sending what an incident has due under its dispatch lock.
+import { escalate, type Incident, type Runbook } from "@ir/core"
+import {
+  type IncidentRecord,
+  type Journal,
+  type JournalConfig,
+  type JournalError,
+  openJournal,
+} from "@ir/journal"
+import {
+  Channel,
+  createIncidentMessenger,
+  type Dispatch,
+  type IncidentMessenger,
+  type MessageRequest,
+  withConfiguredChannels,
+} from "@ir/notify"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import { type ConfigError, UsageError } from "../CliError.js"
+import type { Config } from "../Config.js"
+import { type Io, make as makeOutput, type Output } from "../Output.js"
+import { type Clock, resolveClock } from "./Clock.js"
+import type { CommonArgs } from "./CommonOptions.js"
+import { DispatchBusy, type DispatchLock, dispatchLockFor } from "./DispatchLock.js"
+import { type CommandContext, loadConfig } from "./Handler.js"
+import { resolveJournal } from "./JournalSection.js"
+import { type NotifySettings, resolveNotify } from "./NotifySection.js"
+import { isSecretKey, redacted } from "./Redact.js"
+import { resolveRunbook } from "./RunbookLoader.js"
+
+/** The options of every lifecycle command. */
+export interface LifecycleArgs extends CommonArgs {
+  readonly at: Option.Option<string>
+}
+
+/** An open journal and everything else a lifecycle command works with. */
+export interface Lifecycle {
+  readonly io: Io
+  readonly output: Output
+  readonly config: Config
+  /** The runbook, with the configured channels it does not list added to it. */
+  readonly runbook: Runbook
+  readonly journal: Journal
+  readonly journalConfig: JournalConfig
+  /** The journal's directory or URL, password removed. */
+  readonly journalLocation: string
+  readonly clock: Clock
+  readonly notify: NotifySettings
+  /** Created on first use (it compiles the templates). */
+  readonly messenger: () => IncidentMessenger
+  readonly lock: DispatchLock
+  /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
+  readonly by: (given?: Option.Option<string>) => string
+}
+
+/** A journal failure as the one-line message a user can act on. */
+export const fromJournal = (error: JournalError): UsageError => {
+  switch (error._tag) {
+    case "JournalNotFound":
+      return new UsageError({
+        reason: "unknown-incident",
+        detail: `${error.message} (\`ir incident list --all\` lists them)`,
+        cause: error,
+      })
+    case "JournalUnavailable":
+      return new UsageError({ reason: "journal-unavailable", detail: error.message, cause: error })
+    case "JournalInvalidEvent":
+      return new UsageError({ reason: "bad-value", detail: error.message, cause: error })
+    case "JournalConflict":
+    case "IncidentTransitionError":
+      return new UsageError({ reason: "incident-state", detail: error.message, cause: error })
+  }
+}
+
+const secretStrings = (config: Config, channels: ReadonlyArray<Channel.Channel>) => {
+  const found = new Set<string>()
+  const visit = (value: unknown, path: ReadonlyArray<string | number>, secret: boolean) => {
+    const key = path[path.length - 1]
+    const isSecret =
+      secret ||
+      config.secretPaths.has(path.join(".")) ||
+      (typeof key === "string" && isSecretKey(key))
+    if (typeof value === "string") {
+      if (isSecret) found.add(value)
+      try {
+        const url = new URL(value)
+        if (url.password !== "") found.add(decodeURIComponent(url.password))
+      } catch {
+        // not a URL
+      }
+    } else if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) visit(item, [...path, index], isSecret)
+    } else if (value !== null && typeof value === "object") {
+      for (const [name, item] of Object.entries(value)) visit(item, [...path, name], isSecret)
+    }
+  }
+  visit(config.document, [], false)
+  for (const channel of channels) for (const secret of Channel.secretsOf(channel)) found.add(secret)
+  return [...found].filter((secret) => secret.length >= 6).sort((a, b) => b.length - a.length)
+}
+
+/** The command's output with every secret of the configuration replaced by `[redacted]`. */
+const scrubbedOutput = (
+  context: CommandContext,
+  config: Config,
+  channels: ReadonlyArray<Channel.Channel>,
+): Output => {
+  const secrets = secretStrings(config, channels)
+  if (secrets.length === 0) return context.output
+  const scrub = (text: string) =>
+    secrets.reduce((result, secret) => result.split(secret).join(redacted), text)
+  const io: Io = {
+    ...context.io,
+    stdout: { ...context.io.stdout, write: (text) => context.io.stdout.write(scrub(text)) },
+    stderr: { ...context.io.stderr, write: (text) => context.io.stderr.write(scrub(text)) },
+  }
+  const { output } = context
+  return makeOutput(io, { format: output.format, quiet: output.quiet, verbose: output.verbose })
+}
+
+/** Loads the configuration, opens the journal, and runs `use`; the journal is closed after. */
+export const withLifecycle = <A>(
+  context: CommandContext,
+  args: LifecycleArgs,
+  use: (lifecycle: Lifecycle) => Effect.Effect<A, UsageError | ConfigError, Scope.Scope>,
+): Effect.Effect<A, UsageError | ConfigError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const { io } = context
+      const clock = yield* resolveClock(args.at, io.env)
+      const config = yield* loadConfig(context)
+      const { runbook: base } = yield* resolveRunbook(config, io.cwd)
+      const notify = yield* resolveNotify(config, io.cwd)
+      const runbook = withConfiguredChannels(base, notify.channels)
+      const choice = yield* resolveJournal(config, io)
+      const output = scrubbedOutput(context, config, notify.channels)
+      if (clock.source !== "system") {
+        output.note(
+          output.errStyle.yellow(
+            `rehearsal clock: ${clock.now.toISOString()} (from ${clock.source === "option" ? "--at" : "$IR_NOW"})`,
+          ),
+        )
+      }
+      output.debug(`journal: ${choice.config.backend} ${choice.location}`)
+      const journal = yield* Effect.acquireRelease(
+        Effect.mapError(openJournal(choice.config), fromJournal),
+        (opened) => opened.close,
+      )
+      const lock = yield* Effect.acquireRelease(
+        Effect.sync(() => dispatchLockFor(choice.config)),
+        (opened) => Effect.promise(() => opened.close()),
+      )
+      let messenger: IncidentMessenger | undefined
+      const user = io.env.IR_USER ?? io.env.USER ?? io.env.LOGNAME
+      return yield* use({
+        io,
+        output,
+        config,
+        runbook,
+        journal,
+        journalConfig: choice.config,
+        journalLocation: choice.location,
+        clock,
+        notify,
+        messenger: () => {
+          messenger ??= createIncidentMessenger({
+            runbook,
+            channels: notify.channels,
+            ...(notify.templates === undefined ? {} : { templates: notify.templates }),
+            delivery: {
+              timeoutMs: notify.timeoutMs,
+              retries: notify.retries,
+              log: (entry) => {
+                if (entry.event === "retry" || entry.event === "failed")
+                  output.debug(`${entry.channel}: ${entry.message}`)
+              },
+            },
+          })
+          return messenger
+        },
+        lock,
+        by: (given) =>
+          Option.getOrElse(given ?? Option.none(), () =>
+            user === undefined || user === "" ? "unknown" : user,
+          ),
+      })
+    }),
+  )
+
+const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
+
+const active = ["open", "acknowledged", "mitigated"] as const
+
+/**
+ * The incident a command names, or the only unresolved one when it names none (an error when
+ * there are none or several).
+ */
+export const pickIncident = (
+  lifecycle: Lifecycle,
+  id: Option.Option<string>,
+  options: {
+    /** With no incident open, the latest one (for reading it back, or its resolution notice). */
+    readonly latestIfNoneOpen?: boolean
+  } = {},
+): Effect.Effect<IncidentRecord, UsageError> =>
+  Effect.gen(function* () {
+    const { journal } = lifecycle
+    if (Option.isSome(id)) {
+      return yield* Effect.mapError(journal.read(normaliseId(id.value)), fromJournal)
+    }
+    const open = yield* Effect.mapError(journal.list({ status: [...active] }), fromJournal)
+    const [only] = open
+    if (only === undefined && options.latestIfNoneOpen === true) {
+      const [latest] = yield* Effect.mapError(journal.list({ limit: 1 }), fromJournal)
+      if (latest !== undefined) {
+        lifecycle.output.note(`no incident is open; showing the latest, ${latest.humanId}`)
+        return yield* Effect.mapError(journal.read(latest.humanId), fromJournal)
+      }
+    }
+    if (only === undefined) {
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "unknown-incident",
+          detail: `no open incident in the journal at ${lifecycle.journalLocation}: name one (\`ir incident list --all\`), or open one with \`ir incident open\``,
+        }),
+      )
+    }
+    if (open.length > 1) {
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "unknown-incident",
+          detail: `${open.length} incidents are open (${open
+            .map((incident) => `${incident.humanId} ${incident.severity} ${incident.title}`)
+            .join("; ")}): name one`,
+        }),
+      )
+    }
+    return yield* Effect.mapError(journal.read(only.humanId), fromJournal)
+  })
+
+/** Appends events to an incident, checked against its current state. */
+export const record = (
+  lifecycle: Lifecycle,
+  incidentId: string,
+  events: Parameters<Journal["append"]>[1],
+) => Effect.mapError(lifecycle.journal.append(incidentId, events), fromJournal)
+
+class JournalFailure {
+  constructor(readonly error: JournalError) {}
+}
+
+const run = async <A>(effect: Effect.Effect<A, JournalError>): Promise<A> => {
+  const result = await Effect.runPromise(Effect.either(effect))
+  if (Either.isLeft(result)) throw new JournalFailure(result.left)
+  return result.right
+}
+
+/** What sending an incident's due messages came to. */
+export type DispatchRun =
+  | {
+      readonly status: "done"
+      readonly incident: Incident
+      readonly dispatches: ReadonlyArray<Dispatch>
+    }
+  | { readonly status: "busy"; readonly detail: string }
+
+/**
+ * Sends what the incident has due now (and `first`, a responder's message, before it), holding
+ * the incident's dispatch lock from reading it to recording what went out, so that two `ir`
+ * processes never send the same message. `dryRun` renders and routes without sending.
+ */
+export const dispatchDue = (
+  lifecycle: Lifecycle,
+  incidentId: string,
+  options: {
+    readonly dryRun?: boolean
+    readonly first?: (incident: Incident) => MessageRequest
+    readonly only?: ReadonlyArray<string>
+    /** Send only `first`, not what else is due. */
+    readonly firstOnly?: boolean
+    /** The triage assessment to show in the initial alert and the page. */
+    readonly assessment?: MessageRequest["assessment"]
+  } = {},
+): Effect.Effect<DispatchRun, UsageError> => {
+  const { journal, runbook, clock } = lifecycle
+  const now = clock.now
+  return Effect.tryPromise({
+    try: () =>
+      lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
+        const messenger = lifecycle.messenger()
+        let state = (await run(journal.read(incidentId))).state
+        const requests: Array<MessageRequest> = []
+        if (options.first !== undefined) requests.push(options.first(state))
+        if (options.firstOnly !== true) {
+          for (const action of escalate(runbook, state, now)) {
+            requests.push(messenger.requestFor(state, action))
+          }
+        }
+        const dispatches: Array<Dispatch> = []
+        for (const plain of requests) {
+          const request =
+            options.assessment !== undefined &&
+            (plain.message === "initial" || plain.message === "page")
+              ? { ...plain, assessment: options.assessment }
+              : plain
+          const dispatch = await messenger.send(state, request, {
+            now,
+            ...(options.dryRun === true ? { dryRun: true } : {}),
+            ...(options.only === undefined ? {} : { only: options.only }),
+          })
+          dispatches.push(dispatch)
+          if (dispatch.events.length > 0) {
+            state = (await run(journal.append(incidentId, dispatch.events))).state
+          }
+        }
+        return { status: "done", incident: state, dispatches }
+      }),
+    catch: (error) => error,
+  }).pipe(
+    Effect.catchAll((error) => {
+      if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
+      if (error instanceof DispatchBusy) {
+        return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
+      }
+      return Effect.fail(
+        new UsageError({
+          reason: "journal-unavailable",
+          detail: `could not take the dispatch lock of ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
+          cause: error,
+        }),
+      )
+    }),
+  )
+}

@@ -1,0 +1,118 @@
+import * as Effect from "effect/Effect"
+import { ConfigError } from "../CliError.js"
+import { type Config, describeValue, problemAt } from "../Config.js"
+
+/** The port `ir serve` listens on and `ir alerts route` points Alertmanager at by default. */
+export const defaultServePort = 9111
+
+/** The `serve:` section, with the defaults filled in. */
+export interface ServeSettings {
+  readonly host: string
+  readonly port: number
+  /** The bearer token Alertmanager must send (`serve.token`, else `$IR_ALERTS_TOKEN`). */
+  readonly token?: string
+  /** Unlocks the detailed `/health` body (`serve.healthToken`, else `$IR_HEALTH_TOKEN`). */
+  readonly healthToken?: string
+  /** Accept alerts without a token (only for a receiver reachable from loopback alone). */
+  readonly allowUnauthenticated: boolean
+  /** How long readiness fails before the server stops on SIGTERM, in ms. */
+  readonly shutdownDelayMs: number
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+
+const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m)$/
+const unitMs = { ms: 1, s: 1000, m: 60_000 } as const
+
+/** Parses `5s`, `500ms`, `1m`. */
+export const parseShortDuration = (text: string): number | undefined => {
+  const match = durationPattern.exec(text.trim())
+  return match === null ? undefined : Number(match[1]) * unitMs[match[2] as keyof typeof unitMs]
+}
+
+/**
+ * The `serve:` section of `ir serve` (and `ir alerts route`):
+ *
+ * ```yaml
+ * serve:
+ *   host: 127.0.0.1                  # loopback unless you mean it
+ *   port: 9111
+ *   token: "${IR_ALERTS_TOKEN}"      # Alertmanager's bearer token
+ *   healthToken: "${IR_HEALTH_TOKEN}" # unlocks the detailed /health
+ *   shutdownDelay: 5s                # readiness fails this long before the server stops
+ * ```
+ */
+export const resolveServe = (
+  config: Config,
+  io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
+): Effect.Effect<ServeSettings, ConfigError> =>
+  Effect.suspend(() => {
+    const section = config.document.serve ?? {}
+    const fail = (path: ReadonlyArray<string>, expected: string) =>
+      Effect.fail(
+        new ConfigError({
+          reason: "invalid",
+          ...problemAt(config, ["serve", ...path], io.cwd),
+          expected,
+        }),
+      )
+    if (!isMapping(section)) {
+      return fail(
+        [],
+        `expected a mapping (host, port, token, healthToken, shutdownDelay), got ${describeValue(section)}`,
+      )
+    }
+    const known = ["host", "port", "token", "healthToken", "allowUnauthenticated", "shutdownDelay"]
+    const unknown = Object.keys(section).find((key) => !known.includes(key))
+    if (unknown !== undefined) {
+      return fail([unknown], `unknown setting "${unknown}": expected one of ${known.join(", ")}`)
+    }
+    const host = section.host ?? "127.0.0.1"
+    if (typeof host !== "string" || host === "") {
+      return fail(["host"], `expected a host name or address, got ${describeValue(host)}`)
+    }
+    const port = section.port ?? defaultServePort
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65_535) {
+      return fail(["port"], `expected a port number from 0 to 65535, got ${describeValue(port)}`)
+    }
+    const secret = (key: "token" | "healthToken", variable: string) => {
+      const value = section[key]
+      if (value === undefined || value === null) {
+        const fromEnv = io.env[variable]
+        return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv
+      }
+      return value
+    }
+    const token = secret("token", "IR_ALERTS_TOKEN")
+    if (token !== undefined && (typeof token !== "string" || token.length < 16)) {
+      return fail(
+        ["token"],
+        "expected a token of at least 16 characters (generate one with `openssl rand -hex 32`)",
+      )
+    }
+    const healthToken = secret("healthToken", "IR_HEALTH_TOKEN")
+    if (healthToken !== undefined && (typeof healthToken !== "string" || healthToken === "")) {
+      return fail(["healthToken"], "expected a token")
+    }
+    const allow = section.allowUnauthenticated ?? false
+    if (typeof allow !== "boolean") {
+      return fail(["allowUnauthenticated"], `expected true or false, got ${describeValue(allow)}`)
+    }
+    const delay = section.shutdownDelay ?? "5s"
+    const delayMs = typeof delay === "string" ? parseShortDuration(delay) : undefined
+    if (delayMs === undefined) {
+      return fail(
+        ["shutdownDelay"],
+        `expected a duration such as "5s" or "500ms", got ${describeValue(delay)}`,
+      )
+    }
+    return Effect.succeed({
+      host,
+      port,
+      ...(typeof token === "string" ? { token } : {}),
+      ...(typeof healthToken === "string" ? { healthToken } : {}),
+      allowUnauthenticated: allow,
+      shutdownDelayMs: delayMs,
+    })
+  })
