@@ -47,6 +47,7 @@ import {
   type Runbook,
 } from "@ir/core"
 import {
+  type ContextInput,
   defaultTemplates,
   type MessageKind,
   messageContext,
@@ -84,6 +85,8 @@ export interface MessageRequest {
   readonly channels: ReadonlyArray<string>
   /** Why it is sent: the rule or the runbook's words. */
   readonly reason: string
+  /** The triage assessment the initial alert (and a page) shows, when the incident came from one. */
+  readonly assessment?: ContextInput["assessment"]
   /** For an escalation: the contact and the rule. */
   readonly escalation?: {
     readonly level: number
@@ -492,6 +495,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
         runbook,
         now,
         timeZone,
+        ...(request.assessment === undefined ? {} : { assessment: request.assessment }),
         ...(request.escalation === undefined
           ? {}
           : {

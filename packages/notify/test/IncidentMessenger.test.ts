@@ -211,6 +211,30 @@ describe("IncidentMessenger", () => {
     )
   })
 
+  it("shows the triage assessment in the initial alert when given one", async () => {
+    const { messenger } = await setup()
+    const incident = p0()
+    const prepared = messenger.prepare(
+      incident,
+      {
+        ...messenger.manualRequest(incident, "initial"),
+        assessment: {
+          playbooks: [
+            {
+              title: "System Completely Down",
+              confidence: "95%",
+              evidence: ["Health check endpoint not responding"],
+            },
+          ],
+          nextSteps: ["Check if services are running"],
+        },
+      },
+      minutes(1),
+    )
+    expect(prepared.message.text).toContain("Health check endpoint not responding")
+    expect(prepared.routes.map((channel) => channel.id)).toEqual(["incidents"])
+  })
+
   it("renders without sending on a dry run", async () => {
     const { slack, messenger } = await setup()
     const incident = p0()
