@@ -62,6 +62,7 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
   let scraped: Server
   let savedTargets = "[]"
   let savedAlertmanager = ""
+  let reconstructionError: Gauge
 
   beforeAll(async () => {
     ;({ journal, dispose: disposeJournal } = await tempJournal())
@@ -79,11 +80,12 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
       labelNames: ["status"] as const,
       registers: [registry],
     })
-    new Gauge({
+    reconstructionError = new Gauge({
       name: "model_reconstruction_error",
       help: "Reconstruction error",
       registers: [registry],
-    }).set(3)
+    })
+    reconstructionError.set(3)
     scraped = createServer((_req, res) => {
       requests.inc({ status: "500" }, 10)
       void registry.metrics().then((text) => {
@@ -186,4 +188,20 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
     )
     expect(record.events[0]).toMatchObject({ type: "opened", by: "alertmanager:ir" })
   }, 70_000)
+
+  it("marks the incident mitigated once its alerts resolve", async () => {
+    reconstructionError.set(0.2)
+    const mitigated = await eventually("the model incident mitigated", 45_000, async () => {
+      const listed = await Effect.runPromise(journal.list())
+      const model = listed.find(
+        (incident) =>
+          incident.dedupKey?.includes('alertname="ModelInferenceFailures_ReconstructionErrors"') ===
+          true,
+      )
+      return model?.status === "mitigated" ? model : undefined
+    })
+    const record = await Effect.runPromise(journal.read(mitigated.humanId))
+    expect(record.events.map((event) => event.type)).toEqual(["opened", "mitigated"])
+    expect(record.state.severity).toBe("P1")
+  }, 50_000)
 })
