@@ -16,7 +16,15 @@
  * ```
  */
 
-/** A cached, single-flight run (see {@link cachedRunner}). */
+/**
+ * A cached, single-flight run (see {@link cachedRunner}).
+ *
+ * @example
+ * ```ts
+ * import type { CachedRunner } from "@ir/http"
+ * const serveNow = <A>(cached: CachedRunner<A>) => cached.peek() ?? cached.get()
+ * ```
+ */
 export interface CachedRunner<A> {
   /** The cached value while fresh; otherwise the in-flight run, or a new one. */
   readonly get: () => Promise<A>

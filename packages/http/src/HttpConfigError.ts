@@ -1,4 +1,15 @@
 /**
+ * Errors of building a handler or a receiver.
+ *
+ * @example
+ * ```ts
+ * import { HttpConfigError } from "@ir/http"
+ * const isConfigError = (error: unknown) => error instanceof HttpConfigError
+ * ```
+ */
+import { Data } from "effect"
+
+/**
  * A handler or receiver that cannot be built as configured: thrown by `createHandler` and
  * `createAlertReceiver` at startup, never while serving.
  *
@@ -12,8 +23,6 @@
  * }
  * ```
  */
-import { Data } from "effect"
-
 export class HttpConfigError extends Data.TaggedError("HttpConfigError")<{
   readonly reason: "missing-auth" | "invalid-health-config" | "invalid-option"
   /** The option at fault, as you would write it (`auth.bearer`, `health.config`). */

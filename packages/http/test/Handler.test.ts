@@ -118,9 +118,10 @@ describe("GET /health", () => {
   })
 
   it("validates a diagnostics configuration at creation", () => {
-    expect(() => createHandler({ health: { config: { postgres: { url: 42 } } as never } })).toThrow(
-      HttpConfigError,
-    )
+    const invalid = () => createHandler({ health: { config: { postgres: { url: 42 } } as never } })
+    expect(invalid).toThrow(HttpConfigError)
+    // The message says which option, and where inside it.
+    expect(invalid).toThrow(/^@ir\/http: health\.config: expected .*postgres\.url/)
     expect(() => createHandler({ basePath: "ops" })).toThrow(/basePath/)
   })
 })

@@ -1,6 +1,18 @@
 /** RFC 9457 problem details: every error response of the handler and the receiver. */
 export const problemMediaType = "application/problem+json"
 
+/**
+ * A response as plain data: what `IrHandler.respond` returns for the routes that need no body.
+ *
+ * @example
+ * ```ts
+ * import type { PlainResponse } from "@ir/http"
+ * const write = (res: import("node:http").ServerResponse, plain: PlainResponse) => {
+ *   res.writeHead(plain.status, plain.headers)
+ *   res.end(plain.body)
+ * }
+ * ```
+ */
 export interface PlainResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
