@@ -221,9 +221,7 @@ describe("a P0 from triage to post-mortem", () => {
   // The two walks run side by side: each has its own journal and peers.
   it.concurrent("walks through on the file journal, two processes at once", async () => {
     await walk(await workspace("file", { backend: "file", dir: "journal" }), true)
-  }, 180_000)
-
-  it.concurrent.skipIf(pgUrl === undefined)(
+  }, 180_000)(pgUrl === undefined ? it.skip : it.concurrent)(
     "walks through on the PostgreSQL journal, two processes at once",
     async () => {
       const schema = `ir_lifecycle_${process.pid}`
