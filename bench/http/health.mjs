@@ -1,15 +1,16 @@
 // /health under load: one load generator (wrk) against, in one run, a bare node:http route
 // returning static JSON (the baseline), @ir/http's /health doing a live PostgreSQL check, and
-// @godaddy/terminus doing the same check; plus a SELECT 1 per request for scale. Prints requests
-// per second, latency, each one's ratio to the baseline, and the peak number of PostgreSQL
-// connections each held (pg_stat_activity, polled during the load).
+// @godaddy/terminus doing the same check; for scale, lightship (which checks nothing) and a
+// SELECT 1 per request. Prints requests per second, latency, each one's ratio to the baseline,
+// and the peak number of PostgreSQL connections each held (pg_stat_activity, polled during the
+// load).
 //
 //   npx turbo run build --filter=@ir/http...          # the bench imports the built package
 //   bash scripts/with-services.sh node bench/http/health.mjs
 //
 // Environment: IR_TEST_PG_URL (or DATABASE_URL), BENCH_SECONDS per measurement (default 5),
 // BENCH_ROUNDS (default 3; medians are reported), BENCH_CONNECTIONS (default 50), BENCH_KINDS
-// (default "bare,ir,terminus,naive"). wrk comes from Debian: when it is
+// (default "bare,ir,terminus,lightship,naive"). wrk comes from Debian: when it is
 // missing and we are root, it is installed with apt-get.
 import { spawn, spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
@@ -24,7 +25,7 @@ const pgUrl = settings.IR_TEST_PG_URL ?? settings.DATABASE_URL
 const seconds = Number(settings.BENCH_SECONDS ?? 5)
 const rounds = Number(settings.BENCH_ROUNDS ?? 3)
 const connections = Number(settings.BENCH_CONNECTIONS ?? 50)
-const kinds = (settings.BENCH_KINDS ?? "bare,ir,terminus,naive").split(",")
+const kinds = (settings.BENCH_KINDS ?? "bare,ir,terminus,lightship,naive").split(",")
 const serversFile = new URL("./servers.mjs", import.meta.url).pathname
 
 if (pgUrl === undefined) {
@@ -153,6 +154,7 @@ const labels = {
   ir: "@ir/http /health, live PostgreSQL check",
   terminus: "@godaddy/terminus, same check",
   naive: "SELECT 1 per request, pool of 10",
+  lightship: "lightship /health, no dependency checked",
 }
 
 const median = (values) => {
@@ -227,6 +229,11 @@ if (results.ir !== undefined && baseline !== undefined) {
   if (results.terminus !== undefined) {
     console.log(
       `ir /health vs terminus: ${(ratioOf("ir") / ratioOf("terminus")).toFixed(2)}x the requests per second`,
+    )
+  }
+  if (results.lightship !== undefined) {
+    console.log(
+      `ir /health vs lightship: ${(ratioOf("ir") / ratioOf("lightship")).toFixed(2)}x the requests per second`,
     )
   }
   if (results.ir.errors > 0) console.log("warning: ir /health answered non-2xx: is PostgreSQL up?")

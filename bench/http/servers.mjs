@@ -5,6 +5,7 @@
 //   ir        @ir/http's /health: a live PostgreSQL check, cached for 1 s, shared in flight
 //   terminus  @godaddy/terminus doing the same check (SELECT 1) on every request, pool of 10
 //   naive     node:http running SELECT 1 on every request, pool of 10
+//   lightship lightship's /health (its own Fastify server; it checks no dependency at all)
 //
 // BENCH_PG_URL names the database; each kind's connections carry application_name ir-bench-<kind>.
 import { createServer } from "node:http"
@@ -70,7 +71,25 @@ const listeners = {
 }
 
 let server
-if (kind === "terminus") {
+if (kind === "lightship") {
+  // Lightship serves on its own Fastify server, on every interface and the port it is given: a
+  // free one, taken from the loopback first.
+  const probe = createServer()
+  const port = await new Promise((resolve) =>
+    probe.listen(0, "127.0.0.1", () => resolve(probe.address().port)),
+  )
+  await new Promise((resolve) => probe.close(resolve))
+  const { createLightship } = require("lightship")
+  const lightship = await createLightship({
+    port,
+    detectKubernetes: false,
+    signals: [],
+    terminate: () => undefined,
+  })
+  lightship.signalReady()
+  console.log(`ready ${port}`)
+  process.once("SIGTERM", () => process.exit(0))
+} else if (kind === "terminus") {
   const pg = (await import(require.resolve("pg"))).default
   const { createTerminus } = await import(require.resolve("@godaddy/terminus"))
   const pool = new pg.Pool({ connectionString: pgUrl, application_name: applicationName, max: 10 })
@@ -82,11 +101,13 @@ if (kind === "terminus") {
 } else if (listeners[kind] !== undefined) {
   server = createServer(await listeners[kind]())
 } else {
-  console.error(`unknown kind ${kind}: bare, ir, terminus or naive`)
+  console.error(`unknown kind ${kind}: bare, ir, terminus, naive or lightship`)
   process.exit(2)
 }
-server.keepAliveTimeout = 30_000
-server.listen(0, "127.0.0.1", () => {
-  console.log(`ready ${server.address().port}`)
-})
-process.once("SIGTERM", () => process.exit(0))
+if (server !== undefined) {
+  server.keepAliveTimeout = 30_000
+  server.listen(0, "127.0.0.1", () => {
+    console.log(`ready ${server.address().port}`)
+  })
+  process.once("SIGTERM", () => process.exit(0))
+}
