@@ -266,11 +266,28 @@ runbook calendar's time zone unless another is given.
 ## Rendering a message
 
 \`\`\`ts
-import { defaultRunbook, foldIncident } from "@ir/core"
+import { defaultRunbook, foldIncident, type IncidentEvent, Observation, triage } from "@ir/core"
 import { messageContext, render, renderMessage } from "@ir/templates"
 import { Either } from "effect"
 
-const incident = Either.getOrThrow(foldIncident(events)) // from the journal
+// The incident's events, oldest first (what @ir/journal's \`journal.read(id)\` returns as \`events\`).
+const events: ReadonlyArray<IncidentEvent.IncidentEvent> = [
+  {
+    type: "opened",
+    at: new Date("2026-11-28T10:00:00Z"),
+    incidentId: "INC-2026-0042",
+    title: "System completely down",
+    severity: "P0",
+    playbooks: ["system-down"],
+    summary: "Health check endpoint unreachable",
+  },
+]
+const incident = Either.getOrThrow(foldIncident(events))
+// What triage found (after a probe run: triage(runbook, run.observations)); optional.
+const assessment = triage(
+  defaultRunbook,
+  Observation.fromRecord({ "http.health.reachable": false }, incident.openedAt),
+)
 const context = messageContext("initial", { incident, runbook: defaultRunbook, now: new Date(), assessment })
 render("initial", "slack", context) // { text, blocks }
 render("initial", "html", context) // { subject, html, text }
@@ -320,8 +337,11 @@ want to change into a folder of your own and load it. Files you do not provide c
 built-ins.
 
 \`\`\`ts
-import { loadTemplates } from "@ir/templates"
-const templates = loadTemplates({ dir: "./ir-templates" })
+import { type InitialContext, loadTemplates } from "@ir/templates"
+
+declare const context: InitialContext // messageContext("initial", …), as above
+
+const templates = loadTemplates({ dir: "./ir-templates" }) // throws TemplateLoadError
 templates.render("initial", "slack", context)
 \`\`\`
 
@@ -402,10 +422,26 @@ notify:
       to: [oncall@example.com]
 \`\`\`
 
+In code, the first two of them (\`Channel.decodeChannels\` checks each one, and that ids are unique):
+
 \`\`\`ts
 import { Channel, deliverAll } from "@ir/notify"
-const channels = Channel.decodeChannels(config.notify.channels)
-const results = await deliverAll(channels, message, { idempotencyKey: \`\${incident.id}:initial\` })
+import type { RenderedMessage } from "@ir/templates"
+
+declare const message: RenderedMessage // renderMessage(context), as above
+
+const channels = Channel.decodeChannels([
+  { id: "incidents", kind: "slack", webhookUrl: process.env.SLACK_WEBHOOK_URL },
+  {
+    id: "on-call",
+    kind: "pagerduty",
+    routingKey: process.env.PAGERDUTY_ROUTING_KEY,
+    severities: ["P0"],
+  },
+])
+const results = await deliverAll(channels, message, {
+  idempotencyKey: \`\${message.incidentId}:initial\`,
+})
 // [{ channel: "incidents", kind: "slack", status: "delivered", attempts: 1, ... },
 //  { channel: "on-call", kind: "pagerduty", status: "failed", attempts: 4, cause: DeliveryError }]
 \`\`\`
