@@ -414,7 +414,7 @@ export const decodeDiagnosticsConfigEither = (
  * ```
  */
 export const decodeDiagnosticsConfig = (input: unknown): DiagnosticsConfig =>
-  Either.getOrThrow(decodeDiagnosticsConfigEither(input))
+  Either.getOrThrowWith(decodeDiagnosticsConfigEither(input), (error) => error)
 
 /**
  * The seed runbook's prediction sample.

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest"
 import {
   configSecrets,
   DiagnosticsConfig,
+  DiagnosticsConfigError,
+  decodeDiagnosticsConfig,
   decodeDiagnosticsConfigEither,
   defaultDiagnosticsConfig,
   mergeDiagnosticsConfig,
@@ -10,6 +12,13 @@ import {
 } from "../src/DiagnosticsConfig.js"
 
 describe("decoding", () => {
+  it("throws the typed configuration error, naming the path, from the throwing variant", () => {
+    expect(() => decodeDiagnosticsConfig({ prometheus: { url: 42 } })).toThrow(
+      DiagnosticsConfigError,
+    )
+    expect(() => decodeDiagnosticsConfig({ prometheus: { url: 42 } })).toThrow(/prometheus/)
+  })
+
   it("decodes a full YAML-shaped document", () => {
     const result = decodeDiagnosticsConfigEither({
       http: {
