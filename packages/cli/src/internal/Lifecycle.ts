@@ -50,6 +50,11 @@ export interface Lifecycle {
   /** The journal's directory or URL, password removed. */
   readonly journalLocation: string
   readonly clock: Clock
+  /**
+   * The time now: the rehearsal clock when one is set, else the system clock read afresh (a
+   * long-running `ir serve` must not act at the moment it started).
+   */
+  readonly now: () => Date
   readonly notify: NotifySettings
   /** Created on first use (it compiles the templates). */
   readonly messenger: () => IncidentMessenger
@@ -166,6 +171,7 @@ export const withLifecycle = <A>(
         journalConfig: choice.config,
         journalLocation: choice.location,
         clock,
+        now: () => (clock.source === "system" ? new Date() : clock.now),
         notify,
         messenger: () => {
           messenger ??= createIncidentMessenger({
@@ -287,11 +293,12 @@ export const dispatchDue = (
     readonly assessment?: MessageRequest["assessment"]
   } = {},
 ): Effect.Effect<DispatchRun, UsageError> => {
-  const { journal, runbook, clock } = lifecycle
-  const now = clock.now
+  const { journal, runbook } = lifecycle
   return Effect.tryPromise({
     try: () =>
       lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
+        // Read under the lock: the time and the incident as they are when it is our turn.
+        const now = lifecycle.now()
         const messenger = lifecycle.messenger()
         let state = (await run(journal.read(incidentId))).state
         const requests: Array<MessageRequest> = []
