@@ -49,10 +49,17 @@ targets:
   # thresholds:                                          # check_postgres-style levels for the probes
   #   postgres.connections.used_ratio: { warn: "80%", critical: "95%" }
 
-# Reserved for \`ir notify\` and \`ir incident\` (accepted and kept; checked by those commands).
+# Where \`ir incident\`, \`ir escalate\`, \`ir notify\` and \`ir serve\` keep incidents and send
+# messages (see docs/incidents.md). Channel ids match the runbook's channels (incidents, …).
 # notify:
-#   slack: { webhook: "\${SLACK_WEBHOOK_URL}" }
-#   pagerduty: { routingKey: "\${PAGERDUTY_ROUTING_KEY}" }
-# journal:
-#   file: .ir/journal
+#   channels:
+#     - { id: incidents, kind: slack, webhookUrl: "\${SLACK_WEBHOOK_URL}" }
+#     - { id: on-call, kind: pagerduty, routingKey: "\${PAGERDUTY_ROUTING_KEY}" }
+#   timeout: 10s                                         # one delivery attempt
+#   retries: 3
+# journal:                                               # default: a directory in $XDG_STATE_HOME/ir
+#   dir: .ir/journal                                     # or: { backend: postgres, url: "\${IR_JOURNAL_URL}" }
+# serve:                                                 # ir serve, and ir alerts route's default URL
+#   port: 9111
+#   token: "\${IR_ALERTS_TOKEN}"                          # the bearer token Alertmanager sends
 `
