@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { alertRules, defaultRunbook } from "@ir/core"
 import type { IncidentSummary, Journal } from "@ir/journal"
 import { Effect } from "effect"
-import { Counter, Gauge, Registry } from "prom-client"
+import { Gauge, Registry } from "prom-client"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
 import { createAlertReceiver } from "../src/AlertReceiver.js"
@@ -71,15 +71,8 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
     })
     receiver = await serve(handler, { signals: false, shutdownDelayMs: 0 })
 
-    // The service Prometheus scrapes: every request it counts failed with a 500, and the model's
-    // reconstruction error is above its threshold.
+    // The service Prometheus scrapes: the model's reconstruction error is above its threshold.
     const registry = new Registry()
-    const requests = new Counter({
-      name: "http_requests_total",
-      help: "HTTP requests",
-      labelNames: ["status"] as const,
-      registers: [registry],
-    })
     reconstructionError = new Gauge({
       name: "model_reconstruction_error",
       help: "Reconstruction error",
@@ -87,7 +80,6 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
     })
     reconstructionError.set(3)
     scraped = createServer((_req, res) => {
-      requests.inc({ status: "500" }, 10)
       void registry.metrics().then((text) => {
         res.writeHead(200, { "content-type": registry.contentType })
         res.end(text)
@@ -95,6 +87,13 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
     })
     await new Promise<void>((resolve) => scraped.listen(0, "127.0.0.1", resolve))
     const scrapedPort = (scraped.address() as AddressInfo).port
+    // And the app itself is down: a target of job "app" where nothing listens, so
+    // `avg(up{job="app"}) == 0` (rules that aggregate over every series, like the 5xx ratio,
+    // would also see whatever other suites left in this Prometheus).
+    const dead = createServer()
+    await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve))
+    const deadPort = (dead.address() as AddressInfo).port
+    await new Promise((resolve) => dead.close(resolve))
 
     // Rules as `ir alerts rules` writes them (JSON would do too: it is valid YAML).
     await writeFile(
@@ -106,6 +105,7 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
       targetsFile!,
       JSON.stringify([
         { targets: [`127.0.0.1:${scrapedPort}`], labels: { service: "ir-http-e2e" } },
+        { targets: [`127.0.0.1:${deadPort}`], labels: { job: "app" } },
       ]),
     )
     await reload(prometheusUrl!)
@@ -166,7 +166,7 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
       incident.dedupKey?.includes(`alertname="${alertname}"`) === true
     const incidents = await eventually("both incidents in the journal", 60_000, async () => {
       const listed = await Effect.runPromise(journal.list())
-      const down = listed.find(byAlert("SystemDown_AllEndpoints5xx"))
+      const down = listed.find(byAlert("SystemDown_NoMetrics_PrometheusTargetsUpRatio"))
       const model = listed.find(byAlert("ModelInferenceFailures_ReconstructionErrors"))
       return down !== undefined && model !== undefined ? { down, model } : undefined
     })
@@ -183,9 +183,7 @@ describe.skipIf(!ready)("Prometheus → Alertmanager → receiver → journal", 
     })
     const record = await Effect.runPromise(journal.read(incidents.down.humanId))
     expect(record.state.source?.kind).toBe("alert")
-    expect(record.state.summary).toBe(
-      "System Completely Down: All API endpoints returning 5xx errors",
-    )
+    expect(record.state.summary).toBe("System Completely Down: Grafana showing no metrics")
     expect(record.events[0]).toMatchObject({ type: "opened", by: "alertmanager:ir" })
   }, 70_000)
 
