@@ -28,6 +28,12 @@ bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --ou
 step "packed tarballs install and work"
 npx vitest run --root tests/smoke || status=1
 
+step "documentation snippets compile"
+npx vitest run --root tests/docs || status=1
+
+step "changeset version gives coherent versions and changelogs"
+npx vitest run --root tests/release || status=1
+
 step "unit tests on Node 24"
 bash scripts/test-node24.sh || status=1
 

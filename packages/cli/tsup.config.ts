@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs"
 import { defineConfig } from "tsup"
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
 export default defineConfig({
   entry: ["src/index.ts", "src/bin.ts"],
   format: ["esm"],
+  define: { __IR_CLI_VERSION__: JSON.stringify(version) },
   target: "node20",
   platform: "node",
   // Declarations come from tsc (see the build script): bundled .d.ts files lose the schema values
