@@ -43,6 +43,10 @@ export const notes: Readonly<Record<string, Notes>> = {
       ],
       ["suggestedFlags", "facts a responder could `--assert` to sharpen the assessment"],
       ["notices", "sentences to read before acting"],
+      [
+        "incident",
+        "with `--open`: the incident opened (`created: true`) or joined, as `ir incident show --json` prints it, with `notifications` sent by `--notify`; `{ created: false, reason }` when no playbook matched",
+      ],
       ["assessment", "the complete `Assessment` of `@ir/core`'s `triage`"],
       ["results", "every `ProbeResult` of `@ir/diagnostics`, with observations and signals"],
       [

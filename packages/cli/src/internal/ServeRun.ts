@@ -20,121 +20,126 @@ const loopback = (host: string) => host === "localhost" || host === "::1" || /^1
 
 /** `ir serve`. */
 export const run = (args: ServeArgs, context: CommandContext) =>
-  withLifecycle(context, { ...args, at: Option.none() }, (lifecycle) =>
-    Effect.gen(function* () {
-      const { output, io, runbook, journal, config } = lifecycle
-      const settings = yield* resolveServe(config, io)
-      const targets = yield* resolveTargets(config, io)
-      const port = Option.getOrElse(args.port, () => settings.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-        return yield* Effect.fail(
-          new UsageError({ reason: "bad-value", detail: `--port ${port}: expected 0 to 65535` }),
-        )
-      }
-      const host = Option.getOrElse(args.host, () => settings.host)
-      const delayMs = Option.match(args.shutdownDelay, {
-        onNone: () => settings.shutdownDelayMs,
-        onSome: parseShortDuration,
-      })
-      if (delayMs === undefined) {
-        return yield* Effect.fail(
-          new UsageError({
-            reason: "bad-value",
-            detail: `--shutdown-delay ${JSON.stringify(Option.getOrElse(args.shutdownDelay, () => ""))}: expected a duration such as 5s or 500ms`,
-          }),
-        )
-      }
-      const http = yield* Effect.promise(() => import("@ir/http"))
-      const node = yield* Effect.promise(() => import("@ir/http/node"))
-      const receiving = settings.token !== undefined || settings.allowUnauthenticated
-      if (!receiving) {
-        output.note(
-          output.errStyle.yellow(
-            "the Alertmanager receiver is off: set serve.token (or $IR_ALERTS_TOKEN) so that only Alertmanager can open incidents",
-          ),
-        )
-      } else if (settings.token === undefined && !loopback(host)) {
-        return yield* Effect.fail(
-          new UsageError({
-            reason: "bad-value",
-            detail: `serve.allowUnauthenticated is only allowed on loopback, and ${host} is not: set serve.token`,
-          }),
-        )
-      }
-      const log = (line: string) => output.note(`${new Date().toISOString()} ${line}`)
-      const alerts = receiving
-        ? http.createAlertReceiver({
-            journal,
-            runbook,
-            ...(settings.token === undefined
-              ? { allowUnauthenticated: true }
-              : { auth: { bearer: Redacted.make(settings.token) } }),
-            diagnostics: targets,
-            // The page and the initial alert go out (and are recorded) under the incident's
-            // dispatch lock, like `ir escalate --notify`, so a cron run never sends them again.
-            onIncidentOpened: async ({ incident }) => {
-              log(`${incident.id} opened (${incident.severity}): ${incident.title}`)
-              const result = await Effect.runPromise(
-                Effect.either(dispatchDue(lifecycle, incident.id)),
-              )
-              if (result._tag === "Left") log(`${incident.id}: ${result.left.message}`)
-              else if (result.right.status === "busy") log(`${incident.id}: ${result.right.detail}`)
-              else
-                for (const line of dispatchLines(result.right.dispatches, output.errStyle))
-                  log(`${incident.id}: ${line}`)
-              return undefined
-            },
-            onBackgroundError: (error) =>
-              output.error(
-                `alert receiver: ${error instanceof Error ? error.message : String(error)}`,
-              ),
-          })
-        : undefined
-      const handler = http.createHandler({
-        health: { config: targets, runbook },
-        ...(settings.healthToken === undefined
-          ? {}
-          : { token: Redacted.make(settings.healthToken) }),
-        ...(alerts === undefined ? {} : { alerts }),
-        journal,
-        serviceId: "ir",
-      })
-      const running = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () =>
-            node.serve(handler, {
-              port,
-              host,
-              signals: false,
-              shutdownDelayMs: delayMs,
-              drainTimeoutMs: 10_000,
-            }),
-          catch: (error) =>
+  // A server acts at the time things happen: a rehearsal clock ($IR_NOW) does not apply.
+  withLifecycle(
+    { ...context, io: { ...context.io, env: { ...context.io.env, IR_NOW: undefined } } },
+    { ...args, at: Option.none() },
+    (lifecycle) =>
+      Effect.gen(function* () {
+        const { output, io, runbook, journal, config } = lifecycle
+        const settings = yield* resolveServe(config, io)
+        const targets = yield* resolveTargets(config, io)
+        const port = Option.getOrElse(args.port, () => settings.port)
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+          return yield* Effect.fail(
+            new UsageError({ reason: "bad-value", detail: `--port ${port}: expected 0 to 65535` }),
+          )
+        }
+        const host = Option.getOrElse(args.host, () => settings.host)
+        const delayMs = Option.match(args.shutdownDelay, {
+          onNone: () => settings.shutdownDelayMs,
+          onSome: parseShortDuration,
+        })
+        if (delayMs === undefined) {
+          return yield* Effect.fail(
             new UsageError({
               reason: "bad-value",
-              detail: `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
-              cause: error,
+              detail: `--shutdown-delay ${JSON.stringify(Option.getOrElse(args.shutdownDelay, () => ""))}: expected a duration such as 5s or 500ms`,
             }),
-        }),
-        (server) =>
-          Effect.promise(async () => {
-            log("shutting down: readiness fails, requests in flight finish")
-            await server.shutdown()
-            log("stopped")
-          }),
-      )
-      output.print(
-        `ir serve: listening on ${running.url} (${handler.routes.join(", ")}); journal ${lifecycle.journalConfig.backend} ${lifecycle.journalLocation}`,
-      )
-      if (!loopback(host)) output.note(`listening on ${host}: reachable from the network`)
-      const signal = yield* Effect.async<string>((resume) => {
-        const onSignal = () => resume(Effect.succeed("SIGTERM"))
-        process.once("SIGTERM", onSignal)
-        return Effect.sync(() => {
-          process.off("SIGTERM", onSignal)
+          )
+        }
+        const http = yield* Effect.promise(() => import("@ir/http"))
+        const node = yield* Effect.promise(() => import("@ir/http/node"))
+        const receiving = settings.token !== undefined || settings.allowUnauthenticated
+        if (!receiving) {
+          output.note(
+            output.errStyle.yellow(
+              "the Alertmanager receiver is off: set serve.token (or $IR_ALERTS_TOKEN) so that only Alertmanager can open incidents",
+            ),
+          )
+        } else if (settings.token === undefined && !loopback(host)) {
+          return yield* Effect.fail(
+            new UsageError({
+              reason: "bad-value",
+              detail: `serve.allowUnauthenticated is only allowed on loopback, and ${host} is not: set serve.token`,
+            }),
+          )
+        }
+        const log = (line: string) => output.note(`${new Date().toISOString()} ${line}`)
+        const alerts = receiving
+          ? http.createAlertReceiver({
+              journal,
+              runbook,
+              ...(settings.token === undefined
+                ? { allowUnauthenticated: true }
+                : { auth: { bearer: Redacted.make(settings.token) } }),
+              diagnostics: targets,
+              // The page and the initial alert go out (and are recorded) under the incident's
+              // dispatch lock, like `ir escalate --notify`, so a cron run never sends them again.
+              onIncidentOpened: async ({ incident }) => {
+                log(`${incident.id} opened (${incident.severity}): ${incident.title}`)
+                const result = await Effect.runPromise(
+                  Effect.either(dispatchDue(lifecycle, incident.id)),
+                )
+                if (result._tag === "Left") log(`${incident.id}: ${result.left.message}`)
+                else if (result.right.status === "busy")
+                  log(`${incident.id}: ${result.right.detail}`)
+                else
+                  for (const line of dispatchLines(result.right.dispatches, output.errStyle))
+                    log(`${incident.id}: ${line}`)
+                return undefined
+              },
+              onBackgroundError: (error) =>
+                output.error(
+                  `alert receiver: ${error instanceof Error ? error.message : String(error)}`,
+                ),
+            })
+          : undefined
+        const handler = http.createHandler({
+          health: { config: targets, runbook },
+          ...(settings.healthToken === undefined
+            ? {}
+            : { token: Redacted.make(settings.healthToken) }),
+          ...(alerts === undefined ? {} : { alerts }),
+          journal,
+          serviceId: "ir",
         })
-      })
-      log(`${signal} received`)
-      return ExitCode.ok
-    }),
+        const running = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () =>
+              node.serve(handler, {
+                port,
+                host,
+                signals: false,
+                shutdownDelayMs: delayMs,
+                drainTimeoutMs: 10_000,
+              }),
+            catch: (error) =>
+              new UsageError({
+                reason: "bad-value",
+                detail: `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
+                cause: error,
+              }),
+          }),
+          (server) =>
+            Effect.promise(async () => {
+              log("shutting down: readiness fails, requests in flight finish")
+              await server.shutdown()
+              log("stopped")
+            }),
+        )
+        output.print(
+          `ir serve: listening on ${running.url} (${handler.routes.join(", ")}); journal ${lifecycle.journalConfig.backend} ${lifecycle.journalLocation}`,
+        )
+        if (!loopback(host)) output.note(`listening on ${host}: reachable from the network`)
+        const signal = yield* Effect.async<string>((resume) => {
+          const onSignal = () => resume(Effect.succeed("SIGTERM"))
+          process.once("SIGTERM", onSignal)
+          return Effect.sync(() => {
+            process.off("SIGTERM", onSignal)
+          })
+        })
+        log(`${signal} received`)
+        return ExitCode.ok
+      }),
   )
