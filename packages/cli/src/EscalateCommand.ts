@@ -6,7 +6,8 @@
  * incident, so nothing is sent twice, even by two `ir` processes at once.
  *
  * Exit codes: 0 nothing due (or, with `--notify`, everything due was sent), 1 something is due
- * (with `--notify`: could not be sent), 2 a usage or configuration error.
+ * (with `--notify`: could not be sent), 2 a usage or configuration error. With `--quiet` it
+ * prints only what could not be sent, so cron mails only when a person is needed.
  *
  * @example
  * ```sh

@@ -274,6 +274,17 @@ describe("ir notify and ir escalate", () => {
     for (const output of outputs) expect(output).not.toContain("xoxSECRETUNIT77")
   })
 
+  it("prints nothing from cron (--quiet) when everything due was sent", async () => {
+    const { run } = project()
+    expectCode(await open(run, "P2", "Warning thresholds exceeded"), 0)
+    const before = slack.received.length
+    const cron = await run(["escalate", "--notify", "--quiet"])
+    expectCode(cron, 0)
+    expect(cron.stdout).toBe("")
+    expect(cron.stderr).toBe("")
+    expect(slack.received.length).toBe(before + 1)
+  })
+
   it("reports a message it could not send, and tries again on the next run", async () => {
     const { run } = project({
       notify: {
@@ -296,8 +307,11 @@ describe("ir notify and ir escalate", () => {
     expect(report.incidents[0]?.notifications[0]?.failures[0]?.message).toMatch(
       /could not be reached/,
     )
-    // Not recorded: still due.
+    // Not recorded: still due, and cron (--quiet) says so.
     expectCode(await run(["escalate"]), 1)
+    const cron = await run(["escalate", "--notify", "--quiet"])
+    expectCode(cron, 1)
+    expect(cron.stdout).toMatch(/failed\s+initial .*could not be reached/)
   })
 })
 

@@ -102,6 +102,12 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       const zone = runbook.calendar.timeZone
       for (const result of results) {
         const { summary } = result
+        // From cron (`--quiet`), only what needs a person: messages that could not be sent.
+        const shown =
+          result.sent?.status === "done"
+            ? result.sent.dispatches.filter((dispatch) => !output.quiet || needsAttention(dispatch))
+            : []
+        if (output.quiet && result.sent?.status === "done" && shown.length === 0) continue
         output.print(
           `${style.bold(summary.humanId)} ${summary.severity} ${summary.status}: ${summary.title}`,
         )
@@ -115,7 +121,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
           output.note(`  ${result.sent.detail}; it sends what is due`)
         } else {
           output.print(
-            dispatchLines(result.sent.dispatches, style)
+            dispatchLines(shown, style)
               .map((line) => `  ${line}`)
               .join("\n"),
           )
