@@ -22,7 +22,12 @@ interface RunResult {
 
 // Asynchronous on purpose: a synchronous spawn blocks the test worker, which then misses its own
 // RPC deadlines on a loaded machine.
-const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise<RunResult> =>
+const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<RunResult> =>
   new Promise((resolve) => {
     execFile(
       command,
@@ -32,7 +37,7 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise
         encoding: "utf8",
         timeout: 240_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, NO_COLOR: "1" },
+        env: { ...process.env, NO_COLOR: "1", ...env },
       },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === "number" ? error.code : null
@@ -91,6 +96,17 @@ describe("packed tarballs", () => {
     const report = JSON.parse(result.stdout)
     expect(report).toHaveProperty("assessment")
     expect(result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+  })
+
+  it("open the incident from triage and render the runbook's initial alert for it", async () => {
+    const env = { XDG_STATE_HOME: join(work, "state") }
+    const ir = join(app, "node_modules/.bin/ir")
+    const opened = await run(ir, ["triage", "--open"], app, env)
+    expect(opened.stdout).toMatch(/Opened INC-\d{4}-\d{4}/)
+    const alert = await run(ir, ["notify", "initial", "--dry-run"], app, env)
+    expect(alert.stdout).toContain("🚨 INCIDENT ALERT - P0")
+    expect(alert.stdout).toContain("Summary: Health check endpoint unreachable")
+    expect(alert.stdout).toMatch(/Next Update: \d{2}:\d{2}/)
   })
 
   it("import @ir/core as ESM", async () => {
