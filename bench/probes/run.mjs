@@ -51,10 +51,15 @@ const median = (values) => {
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
+// What a bare call hands back under this key is done after its clock stops (closing a pg
+// connection: a probe's own time does not include closing the run's session either).
+const untimed = Symbol("untimed")
 const time = async (work) => {
   const started = performance.now()
-  await work()
-  return performance.now() - started
+  const value = await work()
+  const elapsed = performance.now() - started
+  await value?.[untimed]?.()
+  return elapsed
 }
 const fixed = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "-")
 const pad = (text, width) => String(text).padEnd(width)
@@ -193,26 +198,25 @@ const options = { runbook: defaultRunbook }
 // ------------------------------------------------------------------- bare client equivalents
 
 const selector = `{job="ir-test",suite="${suite}"}`
-// undici's global dispatcher keeps connections alive, as the probes' shared Agent does.
-const freshAgent = (work) => work(undefined)
-const get = (agent, url, init = {}) =>
-  request(url, { ...(agent === undefined ? {} : { dispatcher: agent }), ...init }).then(
-    (response) => response.body.arrayBuffer(),
-  )
-const promQuery = (agent, path, params) => {
+// undici's global dispatcher keeps connections alive, as the probes' process-wide Agent does.
+const get = (url, init = {}) => request(url, init).then((response) => response.body.arrayBuffer())
+const promQuery = (path, params) => {
   const url = new URL(path, `${promUrl}/`)
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value)
-  return get(agent, url)
+  return get(url)
 }
-// One connection per call, as a probe run opens one session; the SQL is the probes' own.
+// One connection per call, as a probe run opens one session; the SQL is the probes' own. The
+// goodbye is not timed: a probe's durationMs ends before the run's session closes.
 const pgQuery = async (...statements) => {
   const client = new pg.Client({ connectionString: pgUrl })
-  await client.connect()
   try {
+    await client.connect()
     for (const [sql, params = []] of statements) await client.query(sql, params)
-  } finally {
-    await client.end()
+  } catch (error) {
+    await client.end().catch(() => undefined)
+    throw error
   }
+  return { [untimed]: () => client.end() }
 }
 const mine = ["ir-diagnostics"]
 const hash = async (path) => {
@@ -228,52 +232,39 @@ const container = () => docker.getContainer(containerName)
 
 /** What each probe does, done with the client library alone. */
 const bare = {
-  "http.health": () => freshAgent((agent) => get(agent, `${appUrl}/health`)),
+  "http.health": () => get(`${appUrl}/health`),
   "http.predict": () =>
-    freshAgent((agent) =>
-      get(agent, `${appUrl}/predict`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(config.http.predict.sample),
-      }),
-    ),
-  "http.data-source": () =>
-    freshAgent((agent) => get(agent, `${appUrl}/health`, { method: "HEAD" })),
+    get(`${appUrl}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(config.http.predict.sample),
+    }),
+  "http.data-source": () => get(`${appUrl}/health`, { method: "HEAD" }),
   "prometheus.scrape-health": () =>
-    freshAgent((agent) =>
-      Promise.all([
-        promQuery(agent, "api/v1/query", { query: `up${selector}` }),
-        promQuery(agent, "api/v1/query", {
-          query: `count by (__name__) ({__name__=~"http_requests_total|http_request_duration_seconds_count",job="ir-test",suite="${suite}"})`,
-        }),
-        promQuery(agent, "api/v1/targets", { state: "active" }),
-      ]),
-    ),
-  "prometheus.error-rate": () => {
-    const end = Math.floor(Date.now() / 1000)
-    return freshAgent((agent) =>
-      promQuery(agent, "api/v1/query_range", {
-        query: `label_replace(sum(rate(http_requests_total${selector}[5m])), "part", "all", "", "") or label_replace(sum(rate(http_requests_total{status=~"5..",job="ir-test",suite="${suite}"}[5m])), "part", "errors", "", "")`,
-        start: String(end - 300),
-        end: String(end),
-        step: "15",
+    Promise.all([
+      promQuery("api/v1/query", { query: `up${selector}` }),
+      promQuery("api/v1/query", {
+        query: `count by (__name__) ({__name__=~"http_requests_total|http_request_duration_seconds_count",job="ir-test",suite="${suite}"})`,
       }),
-    )
+      promQuery("api/v1/targets", { state: "active" }),
+    ]),
+  "prometheus.error-rate": () => {
+    const end = Date.now() / 1000
+    return promQuery("api/v1/query_range", {
+      query: `label_replace(sum(rate(http_requests_total${selector}[5m])), "part", "all", "", "") or label_replace(sum(rate(http_requests_total{status=~"5..",job="ir-test",suite="${suite}"}[5m])), "part", "errors", "", "")`,
+      start: String(end - 300),
+      end: String(end),
+      step: "15",
+    })
   },
   "prometheus.latency-p95": () =>
-    freshAgent((agent) =>
-      promQuery(agent, "api/v1/query", {
-        query: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${selector}[5m])))`,
-      }),
-    ),
+    promQuery("api/v1/query", {
+      query: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${selector}[5m])))`,
+    }),
   "prometheus.memory": () =>
-    freshAgent((agent) =>
-      promQuery(agent, "api/v1/query", { query: `sum(memory_usage_bytes${selector})` }),
-    ),
+    promQuery("api/v1/query", { query: `sum(memory_usage_bytes${selector})` }),
   "prometheus.query": () =>
-    freshAgent((agent) =>
-      promQuery(agent, "api/v1/query", { query: `memory_usage_bytes{suite="${suite}"}` }),
-    ),
+    promQuery("api/v1/query", { query: `memory_usage_bytes{suite="${suite}"}` }),
   "postgres.connectivity": () =>
     pgQuery(
       ["SELECT 1"],
@@ -356,9 +347,10 @@ const bare = {
     })
   },
   "host.memory": () => si.mem(),
+  // /proc/mounts and statfs(2) of each mount the probe reported
   "host.disk": async () => {
     await readFile("/proc/mounts", "utf8")
-    return statfs("/")
+    return Promise.all(diskMounts.map((mount) => statfs(mount)))
   },
   "host.load": async () => [loadavg(), cpus().length],
   "host.process": async () => {
@@ -385,6 +377,9 @@ const bare = {
 
 const warm = await runProbes(config, options)
 const ids = warm.results.map((result) => result.id)
+const diskMounts = (
+  warm.results.find((result) => result.id === "host.disk")?.details?.mounts ?? [{ mount: "/" }]
+).map((usage) => usage.mount)
 log(
   `probes: ${ids.length} (${
     warm.results

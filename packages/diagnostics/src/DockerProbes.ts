@@ -28,6 +28,8 @@ import {
 } from "./internal/DockerEngine.js"
 import type { ProbeFailure } from "./internal/ProbeFailure.js"
 import {
+  Findings,
+  forEachConcurrently,
   formatBytes,
   formatRatio,
   formatSeconds,
@@ -36,11 +38,10 @@ import {
   type ProbeImplementation,
   type ProbeReport,
   precise,
-  type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"
 import * as LogPatterns from "./LogPatterns.js"
-import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
+import { type ProbeStatus, worstStatus } from "./ProbeResult.js"
 
 const engineTarget = (config: DiagnosticsConfig) =>
   config.docker === undefined ? undefined : dockerTarget(config.docker)
@@ -247,7 +248,52 @@ const containerStatus = (context: ProbeContext, container: ContainerState) => {
 /** The worst container of a role stands for it in the signals. */
 const statusRank: Record<ProbeStatus, number> = { ok: 0, unknown: 1, warn: 2, critical: 3 }
 
-const findRole = (engine: DockerEngine, selector: ContainerSelector) => engine.find(selector)
+/** A role's containers and what was measured of each. */
+interface RoleSample<A> {
+  readonly role: string
+  /** The role as it appears in signal keys. */
+  readonly key: string
+  readonly selector: ContainerSelector
+  readonly containers: ReadonlyArray<ContainerRef>
+  readonly measured: ReadonlyArray<A>
+}
+
+/**
+ * The shape of every per-container probe: find each role's containers, measure each container
+ * through the engine (all at once), then describe role by role. An engine that does not answer
+ * makes the probe `unknown`.
+ */
+const perContainer = <A>(
+  context: ProbeContext,
+  roles: ReadonlyArray<readonly [string, ContainerSelector]>,
+  measure: (engine: DockerEngine, container: ContainerRef) => Effect.Effect<A, ProbeFailure>,
+  describe: (findings: Findings, sample: RoleSample<A>) => void,
+  details?: Record<string, unknown>,
+): Effect.Effect<ProbeReport, ProbeFailure> =>
+  Effect.gen(function* () {
+    const engine = yield* context.docker
+    const perRole = yield* forEachConcurrently(roles, ([role, selector]) =>
+      engine.find(selector).pipe(
+        Effect.flatMap((containers) =>
+          forEachConcurrently(containers, (container) => measure(engine, container)).pipe(
+            Effect.map(
+              (measured): RoleSample<A> => ({
+                role,
+                key: roleKey(role),
+                selector,
+                containers,
+                measured,
+              }),
+            ),
+          ),
+        ),
+      ),
+    ).pipe(Effect.either)
+    if (perRole._tag === "Left") return unknownOf(perRole.left)
+    const findings = new Findings(details)
+    for (const sample of perRole.right) describe(findings, sample)
+    return findings.report()
+  })
 
 /**
  * `docker.containers`: each role's state, health, restarts, OOM kill, exit code, uptime.
@@ -276,43 +322,27 @@ export const containersProbe: ProbeImplementation = {
   ],
   thresholds: ["container.restarts"],
   unknownWhen: "the engine does not answer",
-  run: (context) =>
-    Effect.gen(function* () {
-      const engine = yield* engineOf(context)
-      const roles = Object.entries(context.config.docker!.containers)
-      const now = context.now()
-      const perRole = yield* Effect.forEach(
-        roles,
-        ([role, selector]) =>
-          Effect.gen(function* () {
-            const refs = yield* findRole(engine, selector)
-            const infos = yield* Effect.forEach(
-              refs,
-              (ref) =>
-                engine.call(`inspect ${ref.name}`, (abortSignal) =>
-                  engine.client.getContainer(ref.id).inspect({ abortSignal }),
-                ),
-              { concurrency: "unbounded" },
-            )
-            return { role, selector, containers: infos.map((info) => stateOf(info, now)) }
-          }),
-        { concurrency: "unbounded" },
-      ).pipe(Effect.either)
-      if (perRole._tag === "Left") return unknownOf(perRole.left)
-      const signals: Array<SignalEntry> = []
-      const observations: Array<Measurement> = []
-      const statuses: Array<ProbeStatus> = []
-      const parts: Array<string> = []
-      const details: Record<string, unknown> = {}
-      for (const { role, selector, containers } of perRole.right) {
-        const key = roleKey(role)
+  run: (context) => {
+    const now = context.now()
+    return perContainer(
+      context,
+      Object.entries(context.config.docker!.containers),
+      (engine, ref) =>
+        engine
+          .call(`inspect ${ref.name}`, (abortSignal) =>
+            engine.client.getContainer(ref.id).inspect({ abortSignal }),
+          )
+          .pipe(Effect.map((info) => stateOf(info, now))),
+      (findings, { role, key, selector, measured: containers }) => {
         const prefix = `docker.container.${key}`
-        details[role] = containers
+        findings.details[role] = containers
         if (containers.length === 0) {
-          signals.push(signal(`${prefix}.exists`, false), signal(`${prefix}.running`, false))
-          statuses.push("critical")
-          parts.push(`${role}: no container with ${describeSelector(selector)}`)
-          continue
+          findings.signals.push(
+            signal(`${prefix}.exists`, false),
+            signal(`${prefix}.running`, false),
+          )
+          findings.add("critical", `${role}: no container with ${describeSelector(selector)}`)
+          return
         }
         const graded = containers.map((container) => ({
           container,
@@ -321,8 +351,7 @@ export const containersProbe: ProbeImplementation = {
         graded.sort((a, b) => statusRank[b.status] - statusRank[a.status])
         const worst = graded[0]!
         const container = worst.container
-        statuses.push(worst.status)
-        signals.push(
+        findings.signals.push(
           signal(`${prefix}.exists`, true),
           signal(`${prefix}.running`, container.state === "running"),
           signal(`${prefix}.state`, container.state),
@@ -332,32 +361,27 @@ export const containersProbe: ProbeImplementation = {
           signal(`${prefix}.exit_code`, container.exitCode),
         )
         if (container.uptimeSeconds !== undefined)
-          signals.push(signal(`${prefix}.uptime_seconds`, container.uptimeSeconds))
-        observations.push({ ...worst.restarts, name: `${key}.restarts` })
+          findings.signals.push(signal(`${prefix}.uptime_seconds`, container.uptimeSeconds))
+        findings.observations.push({ ...worst.restarts, name: `${key}.restarts` })
         if (container.uptimeSeconds !== undefined)
-          observations.push({
+          findings.observations.push({
             name: `${key}.uptime`,
             value: container.uptimeSeconds,
             unit: "s",
             min: 0,
           })
         const many = containers.length > 1 ? ` (${containers.length} containers, worst shown)` : ""
-        parts.push(
+        findings.add(
+          worst.status,
           `${role}: ${container.name} ${container.state}${container.health === "none" ? "" : `/${container.health}`}${
             container.uptimeSeconds === undefined
               ? ""
               : ` for ${formatSeconds(container.uptimeSeconds)}`
           }${worst.problems.length > 0 ? ` (${worst.problems.join(", ")})` : ""}${many}`,
         )
-      }
-      return {
-        status: worstStatus(statuses),
-        summary: parts.join("; "),
-        observations,
-        signals,
-        details,
-      } satisfies ProbeReport
-    }),
+      },
+    )
+  },
 }
 
 interface MemoryStatsLike {
@@ -417,38 +441,18 @@ export const statsProbe: ProbeImplementation = {
   unknownWhen:
     "the engine does not answer; roles without a running container are listed but not graded",
   run: (context) =>
-    Effect.gen(function* () {
-      const engine = yield* engineOf(context)
-      const roles = Object.entries(context.config.docker!.containers)
-      const perRole = yield* Effect.forEach(
-        roles,
-        ([role, selector]) =>
-          Effect.gen(function* () {
-            const refs: ReadonlyArray<ContainerRef> = yield* findRole(engine, selector)
-            const samples = yield* Effect.forEach(
-              refs,
-              (ref) =>
-                engine
-                  .call(`stats ${ref.name}`, (abortSignal) =>
-                    engine.client
-                      .getContainer(ref.id)
-                      .stats({ stream: false, abortSignal } as { stream: false }),
-                  )
-                  .pipe(Effect.map((stats) => ({ ref, stats }))),
-              { concurrency: "unbounded" },
-            )
-            return { role, selector, samples }
-          }),
-        { concurrency: "unbounded" },
-      ).pipe(Effect.either)
-      if (perRole._tag === "Left") return unknownOf(perRole.left)
-      const signals: Array<SignalEntry> = []
-      const observations: Array<Measurement> = []
-      const statuses: Array<ProbeStatus> = []
-      const parts: Array<string> = []
-      const details: Record<string, unknown> = {}
-      for (const { role, selector, samples } of perRole.right) {
-        const key = roleKey(role)
+    perContainer(
+      context,
+      Object.entries(context.config.docker!.containers),
+      (engine, ref) =>
+        engine
+          .call(`stats ${ref.name}`, (abortSignal) =>
+            engine.client
+              .getContainer(ref.id)
+              .stats({ stream: false, abortSignal } as { stream: false }),
+          )
+          .pipe(Effect.map((stats) => ({ ref, stats }))),
+      (findings, { role, key, selector, measured: samples }) => {
         const measured = samples.flatMap(({ ref, stats }) => {
           const used = memoryUsed(stats.memory_stats as MemoryStatsLike)
           const limit = stats.memory_stats?.limit
@@ -456,7 +460,7 @@ export const statsProbe: ProbeImplementation = {
           if (used === undefined || !limit) return []
           return [{ name: ref.name, used, limit, ratio: used / limit, cpu: cpuRatio(stats) }]
         })
-        details[role] = measured.map((entry) => ({
+        findings.details[role] = measured.map((entry) => ({
           name: entry.name,
           memoryBytes: entry.used,
           limitBytes: entry.limit,
@@ -464,13 +468,13 @@ export const statsProbe: ProbeImplementation = {
           ...(entry.cpu === undefined ? {} : { cpuRatio: precise(entry.cpu) }),
         }))
         if (measured.length === 0) {
-          statuses.push("unknown")
-          parts.push(
+          findings.add(
+            "unknown",
             samples.length === 0
               ? `${role}: no container with ${describeSelector(selector)}`
               : `${role}: not running`,
           )
-          continue
+          return
         }
         const worst = measured.reduce((a, b) => (b.ratio > a.ratio ? b : a))
         const grade = graded(context, "container.memory.used_ratio", {
@@ -480,39 +484,32 @@ export const statsProbe: ProbeImplementation = {
           min: 0,
           max: 1,
         })
-        statuses.push(grade.status)
-        observations.push(
+        findings.observations.push(
           { name: `${key}.memory`, value: worst.used, unit: "B", min: 0, max: worst.limit },
           grade.measurement,
         )
-        signals.push(
+        findings.signals.push(
           signal(`docker.container.${key}.memory.used_ratio`, grade.measurement.value),
           signal(`docker.container.${key}.memory.used_bytes`, worst.used),
         )
         if (worst.cpu !== undefined) {
-          observations.push({
+          findings.observations.push({
             name: `${key}.cpu`,
             value: precise(worst.cpu),
             unit: "ratio",
             min: 0,
             max: 1,
           })
-          signals.push(signal(`docker.container.${key}.cpu.ratio`, precise(worst.cpu)))
+          findings.signals.push(signal(`docker.container.${key}.cpu.ratio`, precise(worst.cpu)))
         }
-        parts.push(
+        findings.add(
+          grade.status,
           `${role}: ${formatBytes(worst.used)} of ${formatBytes(worst.limit)} (${formatRatio(worst.ratio)})${
             worst.cpu === undefined ? "" : `, CPU ${formatRatio(worst.cpu)} of the host`
           }`,
         )
-      }
-      return {
-        status: worstStatus(statuses),
-        summary: parts.join("; "),
-        observations,
-        signals,
-        details,
-      } satisfies ProbeReport
-    }),
+      },
+    ),
 }
 
 /**
@@ -555,102 +552,73 @@ export const logsProbe: ProbeImplementation = {
   ],
   thresholds: ["logs.error_lines"],
   unknownWhen: "the engine does not answer",
-  run: (context) =>
-    Effect.gen(function* () {
-      const engine = yield* engineOf(context)
-      const docker = context.config.docker!
-      const options = docker.logs ?? {}
-      const sinceSeconds = Duration.toSeconds(options.since ?? "30m")
-      const tail = options.tail ?? 1000
-      const since = Math.floor(context.now().getTime() / 1000 - sinceSeconds)
-      const roles = Object.entries(docker.containers).filter(
-        ([role]) => options.roles === undefined || options.roles.includes(role),
-      )
-      const perRole = yield* Effect.forEach(
-        roles,
-        ([role, selector]) =>
-          Effect.gen(function* () {
-            const refs = yield* findRole(engine, selector)
-            const bodies = yield* Effect.forEach(
-              refs,
-              (ref) =>
-                engine.call(
-                  `logs ${ref.name}`,
-                  (abortSignal) =>
-                    engine.client.getContainer(ref.id).logs({
-                      stdout: true,
-                      stderr: true,
-                      follow: false,
-                      since,
-                      tail,
-                      abortSignal,
-                    }) as Promise<unknown>,
-                ),
-              { concurrency: "unbounded" },
-            )
-            const lines = bodies.flatMap((body) =>
-              LogPatterns.dockerLogLines(
-                Buffer.isBuffer(body)
-                  ? body
-                  : Buffer.from(typeof body === "string" ? body : JSON.stringify(body ?? "")),
-              ),
-            )
-            return {
-              role,
-              selector,
-              containers: refs.map((ref) => ref.name),
-              count: LogPatterns.count(lines, 10),
-            }
-          }),
-        { concurrency: "unbounded" },
-      ).pipe(Effect.either)
-      if (perRole._tag === "Left") return unknownOf(perRole.left)
-      const signals: Array<SignalEntry> = []
-      const observations: Array<Measurement> = []
-      const statuses: Array<ProbeStatus> = []
-      const parts: Array<string> = []
-      const details: Record<string, unknown> = { since: options.since ?? "30m", tail }
-      for (const { role, selector, containers, count } of perRole.right) {
-        const key = roleKey(role)
+  run: (context) => {
+    const docker = context.config.docker!
+    const options = docker.logs ?? {}
+    const window = options.since ?? "30m"
+    const tail = options.tail ?? 1000
+    const since = Math.floor(context.now().getTime() / 1000 - Duration.toSeconds(window))
+    const roles = Object.entries(docker.containers).filter(
+      ([role]) => options.roles === undefined || options.roles.includes(role),
+    )
+    return perContainer(
+      context,
+      roles,
+      (engine, ref) =>
+        engine.call(
+          `logs ${ref.name}`,
+          (abortSignal) =>
+            engine.client.getContainer(ref.id).logs({
+              stdout: true,
+              stderr: true,
+              follow: false,
+              since,
+              tail,
+              abortSignal,
+            }) as Promise<unknown>,
+        ),
+      (findings, { role, key, selector, containers, measured: bodies }) => {
         if (containers.length === 0) {
-          parts.push(`${role}: no container with ${describeSelector(selector)}`)
-          statuses.push("unknown")
-          continue
+          findings.add("unknown", `${role}: no container with ${describeSelector(selector)}`)
+          return
         }
+        const lines = bodies.flatMap((body) =>
+          LogPatterns.dockerLogLines(
+            Buffer.isBuffer(body)
+              ? body
+              : Buffer.from(typeof body === "string" ? body : JSON.stringify(body ?? "")),
+          ),
+        )
+        const count = LogPatterns.count(lines, 10)
         for (const name of LogPatterns.names) {
           const signalName = name === "errors" ? "error" : name
-          signals.push(signal(`logs.${key}.${signalName}_lines`, count.counts[name]))
+          findings.signals.push(signal(`logs.${key}.${signalName}_lines`, count.counts[name]))
         }
         const errors = graded(context, "logs.error_lines", {
           name: `${key}.error_lines`,
           value: count.counts.errors,
           min: 0,
         })
-        statuses.push(errors.status)
-        observations.push(
+        findings.observations.push(
           errors.measurement,
           ...LogPatterns.names
             .filter((name) => name !== "errors")
             .map((name) => ({ name: `${key}.${name}_lines`, value: count.counts[name], min: 0 })),
         )
-        details[role] = {
-          containers,
+        findings.details[role] = {
+          containers: containers.map((container) => container.name),
           lines: count.lines,
           counts: count.counts,
           last: count.last,
           tail: count.tail,
         }
         const { errors: errorLines, connection, memory, model, data } = count.counts
-        parts.push(
-          `${role}: ${errorLines} ERROR, ${connection} connection/database, ${memory} memory/oom, ${model} model, ${data} data of ${count.lines} lines in ${options.since ?? "30m"}`,
+        findings.add(
+          errors.status,
+          `${role}: ${errorLines} ERROR, ${connection} connection/database, ${memory} memory/oom, ${model} model, ${data} data of ${count.lines} lines in ${window}`,
         )
-      }
-      return {
-        status: worstStatus(statuses),
-        summary: parts.join("; "),
-        observations,
-        signals,
-        details,
-      } satisfies ProbeReport
-    }),
+      },
+      { since: window, tail },
+    )
+  },
 }

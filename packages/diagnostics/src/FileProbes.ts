@@ -20,6 +20,7 @@ import { pipeline } from "node:stream/promises"
 import { Effect } from "effect"
 import { failureOf, type ProbeFailure } from "./internal/ProbeFailure.js"
 import {
+  forEachConcurrently,
   formatBytes,
   formatSeconds,
   graded,
@@ -329,17 +330,14 @@ export const dataProbe: ProbeImplementation = {
     Effect.gen(function* () {
       const dirs = Object.entries(context.config.files?.data ?? {})
       const now = context.now().getTime()
-      const results = yield* Effect.forEach(
-        dirs,
-        ([name, path]) =>
-          Effect.tryPromise({
-            try: (abort) => walk(path, abort),
-            catch: (error) => failureOf(error, `data directory ${path}`, "permission"),
-          }).pipe(
-            Effect.either,
-            Effect.map((listing) => ({ name, path, listing })),
-          ),
-        { concurrency: "unbounded" },
+      const results = yield* forEachConcurrently(dirs, ([name, path]) =>
+        Effect.tryPromise({
+          try: (abort) => walk(path, abort),
+          catch: (error) => failureOf(error, `data directory ${path}`, "permission"),
+        }).pipe(
+          Effect.either,
+          Effect.map((listing) => ({ name, path, listing })),
+        ),
       )
       const statuses: Array<ProbeStatus> = []
       const observations: Array<Measurement> = []

@@ -28,6 +28,8 @@ import {
 } from "./internal/HostSystem.js"
 import { failureOf } from "./internal/ProbeFailure.js"
 import {
+  Findings,
+  forEachConcurrently,
   formatBytes,
   formatRatio,
   graded,
@@ -407,30 +409,22 @@ export const processProbe: ProbeImplementation = {
   run: (context) =>
     Effect.gen(function* () {
       const entries = Object.entries(context.config.host?.processes ?? {})
-      const sampled = yield* Effect.forEach(
-        entries,
-        ([name, selector]) =>
-          (isLinux ? linuxProcesses(selector) : siProcesses(context, selector)).pipe(
-            Effect.map((samples) => ({ name, selector, samples })),
-          ),
-        { concurrency: "unbounded" },
+      const sampled = yield* forEachConcurrently(entries, ([name, selector]) =>
+        (isLinux ? linuxProcesses(selector) : siProcesses(context, selector)).pipe(
+          Effect.map((samples) => ({ name, selector, samples })),
+        ),
       )
-      const statuses: Array<ProbeStatus> = []
-      const observations: Array<Measurement> = []
-      const signals: Array<SignalEntry> = []
-      const parts: Array<string> = []
-      const details: Record<string, unknown> = {}
+      const findings = new Findings()
       for (const { name, selector, samples } of sampled) {
         const key = name.replace(/[^A-Za-z0-9_-]/g, "_")
-        details[name] = samples.map((sample) => ({
+        findings.details[name] = samples.map((sample) => ({
           pid: sample.pid,
           name: sample.name,
           rssBytes: sample.rssBytes,
           cpuCores: precise(sample.cpuCores, 3),
         }))
         if (samples.length === 0) {
-          statuses.push("critical")
-          parts.push(`${name}: no process with ${describe(selector)}`)
+          findings.add("critical", `${name}: no process with ${describe(selector)}`)
           continue
         }
         const rss = samples.reduce((sum, sample) => sum + sample.rssBytes, 0)
@@ -441,30 +435,24 @@ export const processProbe: ProbeImplementation = {
           unit: "B",
           min: 0,
         })
-        statuses.push(grade.status)
-        observations.push(grade.measurement, {
+        findings.observations.push(grade.measurement, {
           name: `${key}.cpu`,
           value: precise(cpu, 3),
           unit: "cores",
           min: 0,
         })
-        signals.push(
+        findings.signals.push(
           signal(`host.process.${key}.rss_bytes`, rss),
           // The vocabulary's ratio is a share of one core; a multi-threaded process can exceed it.
           signal(`host.process.${key}.cpu_ratio`, precise(Math.min(1, cpu), 3)),
         )
-        parts.push(
+        findings.add(
+          grade.status,
           `${name}: ${formatBytes(rss)} resident (${(rss / 1024 / 1024).toFixed(2)} MB), CPU ${(cpu * 100).toFixed(1)}% of a core${
             samples.length > 1 ? ` over ${samples.length} processes` : ` (pid ${samples[0]!.pid})`
           }`,
         )
       }
-      return {
-        status: worstStatus(statuses),
-        summary: parts.join("; "),
-        observations,
-        signals,
-        details,
-      } satisfies ProbeReport
+      return findings.report()
     }),
 }

@@ -15,12 +15,13 @@
  * ```
  */
 import { Effect, Redacted } from "effect"
-import type { HttpEndpoint } from "./DiagnosticsConfig.js"
-import type { HttpAnswer } from "./internal/HttpClient.js"
+import type { DiagnosticsConfig, HttpEndpoint } from "./DiagnosticsConfig.js"
+import type { HttpAnswer, HttpRequest } from "./internal/HttpClient.js"
 import type { ProbeFailure } from "./internal/ProbeFailure.js"
 import {
   formatSeconds,
   graded,
+  type OptionDoc,
   type ProbeContext,
   type ProbeImplementation,
   type ProbeReport,
@@ -124,6 +125,87 @@ const snippet = (body: Buffer, length = 300): string => {
 const phrase = (answer: HttpAnswer) =>
   `HTTP ${answer.status} in ${formatSeconds(answer.latencyMs / 1000)}`
 
+/** The configuration key of each HTTP probe's endpoint and how it is named. */
+const endpoints = {
+  "http.health": { key: "health", label: "health endpoint", signal: "http.health" },
+  "http.predict": { key: "predict", label: "prediction endpoint", signal: "http.predict" },
+  "http.data-source": { key: "dataSource", label: "data source", signal: "http.data_source" },
+} as const
+
+type HttpProbeId = keyof typeof endpoints
+type EndpointOf<Id extends HttpProbeId> = NonNullable<
+  NonNullable<DiagnosticsConfig["http"]>[(typeof endpoints)[Id]["key"]]
+>
+
+/**
+ * The shape of every HTTP probe: one request to the configured endpoint, an endpoint that cannot
+ * be reached reported critical with `<signal>.reachable = false` (also when it does not answer in
+ * time), and the answer graded by `grade`. The options and measurements every endpoint shares are
+ * documented here.
+ */
+const endpointProbe = <Id extends HttpProbeId>(spec: {
+  readonly id: Id
+  readonly requires: string
+  readonly options: ReadonlyArray<OptionDoc>
+  /** What the latency measures (the whole response, or until the headers). */
+  readonly latency: string
+  readonly unknownWhen: string
+  readonly request: (endpoint: EndpointOf<Id>) => Pick<HttpRequest, "method" | "headers" | "body">
+  readonly grade: (
+    endpoint: EndpointOf<Id>,
+    answer: HttpAnswer,
+    latency: ReturnType<typeof latencyOf>,
+  ) => ProbeReport
+}): ProbeImplementation => {
+  const { key, label, signal: prefix } = endpoints[spec.id]
+  const endpointOf = (config: DiagnosticsConfig) => config.http?.[key] as EndpointOf<Id> | undefined
+  const notAnswering = [signal(`${prefix}.reachable`, false)]
+  return {
+    id: spec.id,
+    target: (config) => {
+      const endpoint = endpointOf(config)
+      return endpoint === undefined ? undefined : redactUrl(endpoint.url)
+    },
+    requires: spec.requires,
+    noAnswer: () => notAnswering,
+    options: [
+      ...spec.options,
+      {
+        path: `http.${key}.timeout`,
+        description: "Timeout of this probe (overrides `timeouts`).",
+      },
+      {
+        path: `http.${key}.headers`,
+        description: "Request headers (values are secrets, kept redacted).",
+      },
+    ],
+    measurements: [
+      {
+        name: "latency",
+        unit: "s",
+        description: spec.latency,
+        threshold: "http.latency_seconds",
+      },
+      { name: "status_code", description: "HTTP status." },
+    ],
+    thresholds: ["http.latency_seconds"],
+    unknownWhen: spec.unknownWhen,
+    run: (context) =>
+      Effect.flatMap(context.http, (http) => {
+        const endpoint = endpointOf(context.config)!
+        const what = `${label} ${redactUrl(endpoint.url)}`
+        return http.request({ url: endpoint.url, ...spec.request(endpoint), what }).pipe(
+          Effect.match({
+            // An endpoint that does not answer says nothing about what it serves (for predict:
+            // `http.predict.ok` stays unobserved, and system-down explains it).
+            onFailure: (failure) => unreachable(failure, notAnswering, what),
+            onSuccess: (answer) => spec.grade(endpoint, answer, latencyOf(context, answer)),
+          }),
+        )
+      }),
+  }
+}
+
 /**
  * `http.health`: GET the health endpoint.
  *
@@ -132,110 +214,80 @@ const phrase = (answer: HttpAnswer) =>
  * runProbes(config, { probes: ["http.health"] })
  * ```
  */
-export const healthProbe: ProbeImplementation = {
+export const healthProbe: ProbeImplementation = endpointProbe({
   id: "http.health",
-  target: (config) =>
-    config.http?.health === undefined ? undefined : redactUrl(config.http.health.url),
   requires: "http.health.url",
-  noAnswer: () => [signal("http.health.reachable", false)],
   options: [
     {
       path: "http.health.url",
       description: "The health endpoint.",
       default: "http://localhost:8000/health",
     },
-    { path: "http.health.timeout", description: "Timeout of this probe (overrides `timeouts`)." },
-    {
-      path: "http.health.headers",
-      description: "Request headers (values are secrets, kept redacted).",
-    },
   ],
-  measurements: [
-    {
-      name: "latency",
-      unit: "s",
-      description: "Time until the whole response was read.",
-      threshold: "http.latency_seconds",
-    },
-    { name: "status_code", description: "HTTP status." },
-  ],
-  thresholds: ["http.latency_seconds"],
+  latency: "Time until the whole response was read.",
   unknownWhen: "no answer within the timeout (the endpoint is then also reported unreachable)",
-  run: (context) =>
-    Effect.gen(function* () {
-      const endpoint = context.config.http!.health!
-      const what = `health endpoint ${redactUrl(endpoint.url)}`
-      const http = yield* context.http
-      const outcome = yield* http
-        .request({
-          url: endpoint.url,
-          headers: plainHeaders(endpoint.headers, {
-            accept: "application/health+json, application/json;q=0.9, */*;q=0.1",
-          }),
-          what,
-        })
-        .pipe(Effect.either)
-      if (outcome._tag === "Left")
-        return unreachable(outcome.left, [signal("http.health.reachable", false)], what)
-      const answer = outcome.right
-      const latency = latencyOf(context, answer)
-      const observations: Array<Measurement> = [
-        latency.measurement,
-        { name: "status_code", value: answer.status },
-      ]
-      const signals = [
-        signal("http.health.reachable", true),
-        signal("http.health.status_code", answer.status),
-        signal("http.health.latency_seconds", latency.measurement.value),
-      ]
-      const statuses: Array<ProbeStatus> = [statusClass(answer.status), latency.status]
-      const details: Record<string, unknown> = { statusCode: answer.status }
-      let health = ""
-      const healthJson =
-        answer.contentType === "application/health+json" ||
-        answer.contentType === "application/json"
-      if (healthJson) {
-        const parsed = parseJson(answer.body)
-        if (parsed.ok && parsed.value !== null && typeof parsed.value === "object") {
-          const body = parsed.value as Record<string, unknown>
-          const status = healthStatus(body.status)
-          if (status !== undefined) {
-            signals.push(signal("http.health.status", status))
-            statuses.push(status === "pass" ? "ok" : status === "warn" ? "warn" : "critical")
-            const checks = healthChecks(body)
-            const failing = checks.filter((check) => healthStatus(check.status) !== "pass")
-            if (answer.contentType === "application/health+json" && !answer.truncated)
-              details.body = body
-            details.health = {
-              status,
-              ...(typeof body.version === "string" ? { version: body.version } : {}),
-              ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
-              checks,
-            }
-            health = `, status ${status}${
-              failing.length > 0
-                ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
-                : checks.length > 0
-                  ? ` (${checks.length} checks pass)`
-                  : ""
-            }`
-          }
-        } else if (answer.contentType === "application/health+json") {
-          details.body = snippet(answer.body)
-          health = ", body is not valid application/health+json"
-          statuses.push("warn")
-        }
-      }
-      if (health === "" && answer.status >= 400) details.body = snippet(answer.body)
-      return {
-        status: worstStatus(statuses),
-        summary: `${phrase(answer)}${health}`,
-        observations,
-        signals,
-        details,
-      }
+  request: (endpoint) => ({
+    headers: plainHeaders(endpoint.headers, {
+      accept: "application/health+json, application/json;q=0.9, */*;q=0.1",
     }),
-}
+  }),
+  grade: (_endpoint, answer, latency) => {
+    const observations: Array<Measurement> = [
+      latency.measurement,
+      { name: "status_code", value: answer.status },
+    ]
+    const signals = [
+      signal("http.health.reachable", true),
+      signal("http.health.status_code", answer.status),
+      signal("http.health.latency_seconds", latency.measurement.value),
+    ]
+    const statuses: Array<ProbeStatus> = [statusClass(answer.status), latency.status]
+    const details: Record<string, unknown> = { statusCode: answer.status }
+    let health = ""
+    const healthJson =
+      answer.contentType === "application/health+json" || answer.contentType === "application/json"
+    if (healthJson) {
+      const parsed = parseJson(answer.body)
+      if (parsed.ok && parsed.value !== null && typeof parsed.value === "object") {
+        const body = parsed.value as Record<string, unknown>
+        const status = healthStatus(body.status)
+        if (status !== undefined) {
+          signals.push(signal("http.health.status", status))
+          statuses.push(status === "pass" ? "ok" : status === "warn" ? "warn" : "critical")
+          const checks = healthChecks(body)
+          const failing = checks.filter((check) => healthStatus(check.status) !== "pass")
+          if (answer.contentType === "application/health+json" && !answer.truncated)
+            details.body = body
+          details.health = {
+            status,
+            ...(typeof body.version === "string" ? { version: body.version } : {}),
+            ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
+            checks,
+          }
+          health = `, status ${status}${
+            failing.length > 0
+              ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
+              : checks.length > 0
+                ? ` (${checks.length} checks pass)`
+                : ""
+          }`
+        }
+      } else if (answer.contentType === "application/health+json") {
+        details.body = snippet(answer.body)
+        health = ", body is not valid application/health+json"
+        statuses.push("warn")
+      }
+    }
+    if (health === "" && answer.status >= 400) details.body = snippet(answer.body)
+    return {
+      status: worstStatus(statuses),
+      summary: `${phrase(answer)}${health}`,
+      observations,
+      signals,
+      details,
+    }
+  },
+})
 
 /** The shape of a JSON value, one level deep: `{ prediction: "number", scores: "array" }`. */
 const shapeOf = (value: unknown): unknown => {
@@ -253,12 +305,9 @@ const shapeOf = (value: unknown): unknown => {
  * runProbes(config, { probes: ["http.predict"] })
  * ```
  */
-export const predictProbe: ProbeImplementation = {
+export const predictProbe: ProbeImplementation = endpointProbe({
   id: "http.predict",
-  target: (config) =>
-    config.http?.predict === undefined ? undefined : redactUrl(config.http.predict.url),
   requires: "http.predict.url and http.predict.sample",
-  noAnswer: () => [signal("http.predict.reachable", false)],
   options: [
     {
       path: "http.predict.url",
@@ -276,83 +325,58 @@ export const predictProbe: ProbeImplementation = {
       description: "Top-level fields the JSON answer must have.",
       default: "none",
     },
-    { path: "http.predict.timeout", description: "Timeout of this probe." },
-    { path: "http.predict.headers", description: "Request headers (kept redacted)." },
   ],
-  measurements: [
-    {
-      name: "latency",
-      unit: "s",
-      description: "Time until the whole response was read.",
-      threshold: "http.latency_seconds",
-    },
-    { name: "status_code", description: "HTTP status." },
-  ],
-  thresholds: ["http.latency_seconds"],
+  latency: "Time until the whole response was read.",
   unknownWhen: "no answer within the timeout",
-  run: (context) =>
-    Effect.gen(function* () {
-      const endpoint = context.config.http!.predict!
-      const what = `prediction endpoint ${redactUrl(endpoint.url)}`
-      const http = yield* context.http
-      const outcome = yield* http
-        .request({
-          url: endpoint.url,
-          method: "POST",
-          headers: plainHeaders(endpoint.headers, {
-            "content-type": "application/json",
-            accept: "application/json",
-          }),
-          body: JSON.stringify(endpoint.sample),
-          what,
-        })
-        .pipe(Effect.either)
-      if (outcome._tag === "Left")
-        // An endpoint that does not answer says nothing about the model: `http.predict.ok`
-        // stays unobserved, and system-down (not model-inference-failures) explains it.
-        return unreachable(outcome.left, [signal("http.predict.reachable", false)], what)
-      const answer = outcome.right
-      const latency = latencyOf(context, answer)
-      const problems: Array<string> = []
-      const expectedStatus = endpoint.expect?.status
-      if (
-        expectedStatus === undefined
-          ? answer.status < 200 || answer.status > 299
-          : answer.status !== expectedStatus
-      )
-        problems.push(`expected HTTP ${expectedStatus ?? "2xx"}`)
-      const parsed = parseJson(answer.body)
-      let shape: unknown
-      if (!parsed.ok) problems.push("the answer is not JSON")
-      else {
-        shape = shapeOf(parsed.value)
-        const fields = endpoint.expect?.fields ?? []
-        const record =
-          parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value)
-            ? (parsed.value as Record<string, unknown>)
-            : undefined
-        const missing = fields.filter((field) => record === undefined || !(field in record))
-        if (missing.length > 0) problems.push(`missing field ${missing.join(", ")}`)
-      }
-      const ok = problems.length === 0
-      return {
-        status: ok ? latency.status : "critical",
-        summary: `${phrase(answer)}${ok ? ", prediction returned" : `: ${problems.join("; ")}`}`,
-        observations: [latency.measurement, { name: "status_code", value: answer.status }],
-        signals: [
-          signal("http.predict.reachable", true),
-          signal("http.predict.ok", ok),
-          signal("http.predict.status_code", answer.status),
-          signal("http.predict.latency_seconds", latency.measurement.value),
-        ],
-        details: {
-          statusCode: answer.status,
-          ...(shape === undefined ? {} : { shape }),
-          ...(ok ? {} : { problems, body: snippet(answer.body) }),
-        },
-      }
+  request: (endpoint) => ({
+    method: "POST",
+    headers: plainHeaders(endpoint.headers, {
+      "content-type": "application/json",
+      accept: "application/json",
     }),
-}
+    body: JSON.stringify(endpoint.sample),
+  }),
+  grade: (endpoint, answer, latency) => {
+    const problems: Array<string> = []
+    const expectedStatus = endpoint.expect?.status
+    if (
+      expectedStatus === undefined
+        ? answer.status < 200 || answer.status > 299
+        : answer.status !== expectedStatus
+    )
+      problems.push(`expected HTTP ${expectedStatus ?? "2xx"}`)
+    const parsed = parseJson(answer.body)
+    let shape: unknown
+    if (!parsed.ok) problems.push("the answer is not JSON")
+    else {
+      shape = shapeOf(parsed.value)
+      const fields = endpoint.expect?.fields ?? []
+      const record =
+        parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value)
+          ? (parsed.value as Record<string, unknown>)
+          : undefined
+      const missing = fields.filter((field) => record === undefined || !(field in record))
+      if (missing.length > 0) problems.push(`missing field ${missing.join(", ")}`)
+    }
+    const ok = problems.length === 0
+    return {
+      status: ok ? latency.status : "critical",
+      summary: `${phrase(answer)}${ok ? ", prediction returned" : `: ${problems.join("; ")}`}`,
+      observations: [latency.measurement, { name: "status_code", value: answer.status }],
+      signals: [
+        signal("http.predict.reachable", true),
+        signal("http.predict.ok", ok),
+        signal("http.predict.status_code", answer.status),
+        signal("http.predict.latency_seconds", latency.measurement.value),
+      ],
+      details: {
+        statusCode: answer.status,
+        ...(shape === undefined ? {} : { shape }),
+        ...(ok ? {} : { problems, body: snippet(answer.body) }),
+      },
+    }
+  },
+})
 
 /**
  * `http.data-source`: HEAD the data source's health URL.
@@ -362,58 +386,29 @@ export const predictProbe: ProbeImplementation = {
  * runProbes(config, { probes: ["http.data-source"] })
  * ```
  */
-export const dataSourceProbe: ProbeImplementation = {
+export const dataSourceProbe: ProbeImplementation = endpointProbe({
   id: "http.data-source",
-  target: (config) =>
-    config.http?.dataSource === undefined ? undefined : redactUrl(config.http.dataSource.url),
   requires: "http.dataSource.url",
-  noAnswer: () => [signal("http.data_source.reachable", false)],
   options: [
     {
       path: "http.dataSource.url",
       description: "The data source's health URL (the seed's `http://data-source-api/health`).",
     },
-    { path: "http.dataSource.timeout", description: "Timeout of this probe." },
-    { path: "http.dataSource.headers", description: "Request headers (kept redacted)." },
   ],
-  measurements: [
-    {
-      name: "latency",
-      unit: "s",
-      description: "Time until the response headers.",
-      threshold: "http.latency_seconds",
-    },
-    { name: "status_code", description: "HTTP status." },
-  ],
-  thresholds: ["http.latency_seconds"],
+  latency: "Time until the response headers.",
   unknownWhen: "no answer within the timeout",
-  run: (context) =>
-    Effect.gen(function* () {
-      const endpoint = context.config.http!.dataSource!
-      const what = `data source ${redactUrl(endpoint.url)}`
-      const http = yield* context.http
-      const outcome = yield* http
-        .request({
-          url: endpoint.url,
-          method: "HEAD",
-          headers: plainHeaders(endpoint.headers, {}),
-          what,
-        })
-        .pipe(Effect.either)
-      if (outcome._tag === "Left")
-        return unreachable(outcome.left, [signal("http.data_source.reachable", false)], what)
-      const answer = outcome.right
-      const latency = latencyOf(context, answer)
-      // 405: the server does not take HEAD, but it answered.
-      const answered = answer.status === 405 ? "ok" : statusClass(answer.status)
-      const httpStatus: ProbeStatus =
-        answer.status >= 500 ? "critical" : answered === "critical" ? "warn" : answered
-      return {
-        status: worstStatus([httpStatus, latency.status]),
-        summary: phrase(answer),
-        observations: [latency.measurement, { name: "status_code", value: answer.status }],
-        signals: [signal("http.data_source.reachable", answer.status < 500)],
-        details: { statusCode: answer.status },
-      }
-    }),
-}
+  request: (endpoint) => ({ method: "HEAD", headers: plainHeaders(endpoint.headers, {}) }),
+  grade: (_endpoint, answer, latency) => {
+    // 405: the server does not take HEAD, but it answered.
+    const answered = answer.status === 405 ? "ok" : statusClass(answer.status)
+    const httpStatus: ProbeStatus =
+      answer.status >= 500 ? "critical" : answered === "critical" ? "warn" : answered
+    return {
+      status: worstStatus([httpStatus, latency.status]),
+      summary: phrase(answer),
+      observations: [latency.measurement, { name: "status_code", value: answer.status }],
+      signals: [signal("http.data_source.reachable", answer.status < 500)],
+      details: { statusCode: answer.status },
+    }
+  },
+})

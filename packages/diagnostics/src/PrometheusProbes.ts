@@ -21,6 +21,7 @@ import { Effect } from "effect"
 import type { DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import { ProbeFailure } from "./internal/ProbeFailure.js"
 import {
+  forEachConcurrently,
   formatBytes,
   formatRatio,
   formatSeconds,
@@ -473,27 +474,24 @@ export const queryProbe: ProbeImplementation = {
     Effect.gen(function* () {
       const prometheus = yield* api(context)
       const queries = context.config.prometheus?.queries ?? []
-      const outcomes = yield* Effect.forEach(
-        queries,
-        (named) =>
-          prometheus.query(named.query).pipe(
-            Effect.flatMap((answer) => {
-              const values =
-                answer.scalar !== undefined
-                  ? [answer.scalar]
-                  : answer.series.map((series) => series.values.at(-1)?.[1] ?? Number.NaN)
-              const finite = values.filter((value) => Number.isFinite(value))
-              if (finite.length === 0) return Effect.fail(noData(named.name, named.query))
-              return Effect.succeed({
-                named,
-                value: Math.max(...finite),
-                series: values.length,
-                warnings: answer.warnings,
-              })
-            }),
-            Effect.either,
-          ),
-        { concurrency: "unbounded" },
+      const outcomes = yield* forEachConcurrently(queries, (named) =>
+        prometheus.query(named.query).pipe(
+          Effect.flatMap((answer) => {
+            const values =
+              answer.scalar !== undefined
+                ? [answer.scalar]
+                : answer.series.map((series) => series.values.at(-1)?.[1] ?? Number.NaN)
+            const finite = values.filter((value) => Number.isFinite(value))
+            if (finite.length === 0) return Effect.fail(noData(named.name, named.query))
+            return Effect.succeed({
+              named,
+              value: Math.max(...finite),
+              series: values.length,
+              warnings: answer.warnings,
+            })
+          }),
+          Effect.either,
+        ),
       )
       const statuses: Array<ProbeStatus> = []
       const observations: Array<Measurement> = []

@@ -15,23 +15,19 @@
  * ```
  */
 import { Duration, defaultRunbook, type Observation, Probe, type Runbook } from "@ir/core"
-import { Effect, Option, Redacted } from "effect"
+import { Cause, Effect, Exit, Fiber, FiberId, Option, Redacted } from "effect"
 import { configSecrets, type DiagnosticsConfig } from "./DiagnosticsConfig.js"
-import { loadDockerode, makeDockerEngine } from "./internal/DockerEngine.js"
-import { acquireHttpClient, loadUndici } from "./internal/HttpClient.js"
+import { isDockerodeLoaded, loadDockerode, makeDockerEngine } from "./internal/DockerEngine.js"
+import { httpClient, isUndiciLoaded, loadUndici } from "./internal/HttpClient.js"
 import { implementations } from "./internal/Implementations.js"
 import {
   acquirePostgresSession,
   defaultApplicationName,
+  isPgLoaded,
   loadPg,
 } from "./internal/PostgresSession.js"
 import { failureOf, messageOf, ProbeFailure } from "./internal/ProbeFailure.js"
-import type {
-  ProbeContext,
-  ProbeReport,
-  SignalEntry,
-  SystemInformation,
-} from "./internal/ProbeKit.js"
+import type { ProbeReport, SignalEntry, SystemInformation } from "./internal/ProbeKit.js"
 import { shared } from "./internal/SharedResource.js"
 import type { ProbeResult, ProbeRun } from "./ProbeResult.js"
 import { deepMapStrings, makeScrubber } from "./Redaction.js"
@@ -160,32 +156,51 @@ const deadlineMs = (deadline: RunOptions["deadline"], start: Date): number | und
 }
 
 let systemInformationModule: Promise<SystemInformation> | undefined
+let systemInformationLoaded: SystemInformation | undefined
 const loadSystemInformation = () => {
-  systemInformationModule ??= import("systeminformation").then(
-    (module) =>
-      ((module as { default?: SystemInformation }).default ?? module) as SystemInformation,
-  )
+  systemInformationModule ??= import("systeminformation").then((module) => {
+    systemInformationLoaded = ((module as { default?: SystemInformation }).default ??
+      module) as SystemInformation
+    return systemInformationLoaded
+  })
   return systemInformationModule
 }
+
+const systemInformation = (): Effect.Effect<SystemInformation, ProbeFailure> =>
+  systemInformationLoaded !== undefined
+    ? Effect.succeed(systemInformationLoaded)
+    : Effect.tryPromise({
+        try: () => loadSystemInformation(),
+        catch: (error) => failureOf(error, "loading systeminformation"),
+      })
 
 /**
  * Loads the client libraries the selected probes use, all at once, before any probe's clock
  * starts: a library's first import blocks the event loop (dockerode pulls in gRPC), and that time
  * must not be charged to a probe's timeout. Failures surface later, in the probe that needs it.
+ * `undefined` when every library needed is loaded already.
  */
-const preload = (ids: ReadonlyArray<Probe.ProbeId>): Promise<unknown> => {
-  const families = new Set(ids.map((id) => id.split(".")[0]))
+const preload = (ids: ReadonlyArray<Probe.ProbeId>): Promise<unknown> | undefined => {
+  const families = new Set(ids.map((id) => id.slice(0, id.indexOf("."))))
   const loads: Array<Promise<unknown>> = []
-  if (families.has("http") || families.has("prometheus")) loads.push(loadUndici())
-  if (families.has("postgres")) loads.push(loadPg())
-  if (families.has("docker")) loads.push(loadDockerode())
-  if (ids.includes("host.memory") || (families.has("host") && process.platform !== "linux"))
+  if ((families.has("http") || families.has("prometheus")) && !isUndiciLoaded())
+    loads.push(loadUndici())
+  if (families.has("postgres") && !isPgLoaded()) loads.push(loadPg())
+  if (families.has("docker") && !isDockerodeLoaded()) loads.push(loadDockerode())
+  if (
+    (ids.includes("host.memory") || (families.has("host") && process.platform !== "linux")) &&
+    systemInformationLoaded === undefined
+  )
     loads.push(loadSystemInformation())
-  return Promise.allSettled(loads)
+  return loads.length === 0 ? undefined : Promise.allSettled(loads)
 }
 
 const notConfigured = (what: string) =>
   new ProbeFailure({ reason: "not-configured", message: `${what} is not configured` })
+
+const notSelected = Effect.fail(
+  new ProbeFailure({ reason: "internal", message: "no probe of this run uses this client" }),
+)
 
 const reportOfFailure = (failure: ProbeFailure): ProbeReport => ({
   status: "unknown",
@@ -194,8 +209,18 @@ const reportOfFailure = (failure: ProbeFailure): ProbeReport => ({
   cause: { reason: failure.reason, message: failure.message },
 })
 
+const reportOfDefect = (id: Probe.ProbeId, defect: unknown): ProbeReport => ({
+  status: "unknown",
+  summary: `${id} failed unexpectedly: ${messageOf(defect)}`,
+  cause: { reason: "internal", message: messageOf(defect) },
+})
+
 /**
  * Runs probes as an Effect that never fails: see {@link runProbes}.
+ *
+ * Each probe runs in one fiber of its own, and a plain timer interrupts that fiber when its time
+ * is up (rather than `Effect.timeout`, which races two more fibers per probe): the machinery
+ * around a probe must cost little next to a query of a millisecond.
  *
  * @example
  * ```ts
@@ -208,152 +233,200 @@ export const runProbesEffect = (
   config: DiagnosticsConfig,
   options: RunOptions = {},
 ): Effect.Effect<ProbeRun> =>
-  Effect.gen(function* () {
+  Effect.suspend(() => {
     const now = options.now ?? (() => new Date())
     const startedAt = now()
     const started = performance.now()
     const runbook = options.runbook ?? defaultRunbook
     const requested = options.probes === undefined ? undefined : new Set(options.probes)
-    const targets = new Map(
-      Probe.catalogue.map(({ id }) => [id, implementations[id].target(config)] as const),
-    )
-    const selection = Probe.catalogue
-      .map((definition) => definition.id)
-      .filter((id) => (requested === undefined ? targets.get(id) !== undefined : requested.has(id)))
+    // Targets only of the probes that may run: each is a redacted URL to build.
+    const targets = new Map<Probe.ProbeId, string | undefined>()
+    const selection: Array<Probe.ProbeId> = []
+    for (const { id } of Probe.catalogue) {
+      if (requested !== undefined && !requested.has(id)) continue
+      const target = implementations[id].target(config)
+      targets.set(id, target)
+      if (requested !== undefined || target !== undefined) selection.push(id)
+    }
+    const configured = selection.filter((id) => targets.get(id) !== undefined)
     const timeouts = new Map(selection.map((id) => [id, probeTimeoutMs(config, id)] as const))
     const budgetMs = deadlineMs(options.deadline, startedAt)
     const scrub = makeScrubber(configSecrets(config))
+    const onProgress = options.onProgress
     const emit = (event: ProgressEvent) => {
       try {
-        options.onProgress?.(event)
+        onProgress?.(event)
       } catch {
         // A progress callback must not break the run.
       }
     }
-    const maxOf = (ids: ReadonlyArray<Probe.ProbeId>) =>
-      Math.max(1, ...ids.map((id) => timeouts.get(id) ?? 0))
+    const maxOf = (family: string) =>
+      Math.max(
+        1,
+        ...selection.filter((id) => id.startsWith(family)).map((id) => timeouts.get(id) ?? 0),
+      )
+    const uses = (family: string) => configured.some((id) => id.startsWith(family))
 
-    yield* Effect.promise(() => preload(selection.filter((id) => targets.get(id) !== undefined)))
-    const results = yield* Effect.scoped(
-      Effect.gen(function* () {
-        const http = yield* shared(acquireHttpClient())
-        const postgresIds = selection.filter((id) => id.startsWith("postgres."))
-        const postgres = yield* shared(
-          config.postgres === undefined
-            ? Effect.failSync(() => notConfigured("postgres"))
-            : acquirePostgresSession({
+    const probes = Effect.gen(function* () {
+      // Clients without I/O to set up are plain values; only the PostgreSQL session connects,
+      // once, on first use, and closes with the run's scope.
+      const postgres = !uses("postgres.")
+        ? notSelected
+        : config.postgres === undefined
+          ? Effect.fail(notConfigured("postgres"))
+          : yield* shared(
+              acquirePostgresSession({
                 url: Redacted.value(config.postgres.url),
                 applicationName: config.postgres.applicationName ?? defaultApplicationName,
-                timeoutMs: maxOf(postgresIds),
+                timeoutMs: maxOf("postgres."),
               }),
+            )
+      const docker = !uses("docker.")
+        ? notSelected
+        : config.docker === undefined
+          ? Effect.fail(notConfigured("docker"))
+          : makeDockerEngine(config.docker, maxOf("docker."))
+      const context = {
+        config,
+        thresholds: runbook.thresholds,
+        overrides: config.thresholds ?? {},
+        now,
+        http: uses("http.") || uses("prometheus.") ? httpClient() : notSelected,
+        postgres,
+        docker,
+        systemInformation: uses("host.") ? systemInformation() : notSelected,
+      }
+
+      const resultOf = (
+        id: Probe.ProbeId,
+        target: string | undefined,
+        report: ProbeReport,
+        probeStarted: number,
+      ): ProbeResult => {
+        const at = now()
+        const toObservation = (entry: SignalEntry): Observation.Observation => ({
+          signal: entry.signal,
+          value: typeof entry.value === "string" ? scrub(entry.value) : entry.value,
+          at,
+          source: id,
+          ...(entry.over === undefined ? {} : { over: entry.over }),
+        })
+        return {
+          id,
+          ...(target === undefined ? {} : { target: scrub(target) }),
+          status: report.status,
+          summary: scrub(report.summary),
+          observations: (report.observations ?? []).map((measurement) => ({
+            ...measurement,
+            name: scrub(measurement.name),
+          })),
+          signals: (report.signals ?? []).map(toObservation),
+          durationMs: Math.round((performance.now() - probeStarted) * 1000) / 1000,
+          ...(report.cause === undefined
+            ? {}
+            : { cause: { reason: report.cause.reason, message: scrub(report.cause.message) } }),
+          ...(report.details === undefined
+            ? {}
+            : { details: deepMapStrings({ ...report.details }, scrub) }),
+        }
+      }
+
+      const finished = new Map<Probe.ProbeId, ProbeResult>()
+      /**
+       * One configured probe, in its own fiber; its timer interrupts it when its time is up. The
+       * fiber records its result as it finishes (also when interrupted by its timer), so that
+       * progress shows each probe as soon as it is done.
+       */
+      const runOne = (id: Probe.ProbeId, target: string) => {
+        const implementation = implementations[id]
+        const timeoutMs = timeouts.get(id) ?? Duration.toMillis(defaultTimeout)
+        const probeStarted = performance.now()
+        if (onProgress !== undefined)
+          emit({ type: "started", id, target: scrub(target), timeoutMs })
+        const remaining = budgetMs === undefined ? undefined : budgetMs - (probeStarted - started)
+        const cutByDeadline = remaining !== undefined && remaining < timeoutMs
+        const limitMs = Math.max(0, cutByDeadline ? remaining : timeoutMs)
+        let timedOut = false
+        const noAnswer = (): ProbeReport => {
+          const reason = cutByDeadline ? "deadline" : "timeout"
+          const message = cutByDeadline
+            ? `the run's deadline passed before ${id} finished (${Math.round(limitMs)} ms left of its ${timeoutMs} ms)`
+            : `${target} did not answer within ${timeoutMs} ms`
+          return {
+            status: "unknown",
+            summary: `no answer: ${message}`,
+            signals: implementation.noAnswer?.(config) ?? [],
+            cause: { reason, message },
+          }
+        }
+        const body = Effect.uninterruptibleMask((restore) =>
+          Effect.map(
+            Effect.exit(restore(implementation.run({ ...context, timeoutMs }))),
+            (exit) => {
+              let report: ProbeReport
+              if (Exit.isSuccess(exit)) report = exit.value
+              else if (timedOut) report = noAnswer()
+              else {
+                const failure = Cause.failureOption(exit.cause)
+                if (Option.isSome(failure)) report = reportOfFailure(failure.value)
+                // Interrupted by the run itself (its caller gave up): nothing to report.
+                else if (Cause.isInterruptedOnly(exit.cause)) return
+                else report = reportOfDefect(id, Cause.squash(exit.cause))
+              }
+              const result = resultOf(id, target, report, probeStarted)
+              finished.set(id, result)
+              if (onProgress !== undefined) emit({ type: "finished", result })
+            },
+          ),
         )
-        const docker = yield* shared(
-          config.docker === undefined
-            ? Effect.failSync(() => notConfigured("docker"))
-            : makeDockerEngine(
-                config.docker,
-                maxOf(selection.filter((id) => id.startsWith("docker."))),
-              ),
-        )
-        const systemInformation = yield* shared(
-          Effect.tryPromise({
-            try: () => loadSystemInformation(),
-            catch: (error) => failureOf(error, "loading systeminformation"),
-          }),
-        )
-        const runOne = (id: Probe.ProbeId) =>
-          Effect.gen(function* () {
-            const implementation = implementations[id]
-            const target = targets.get(id)
-            const timeoutMs = timeouts.get(id) ?? Duration.toMillis(defaultTimeout)
-            const probeStarted = performance.now()
-            let report: ProbeReport
-            if (target === undefined) {
-              report = reportOfFailure(
+        return Effect.map(Effect.fork(body), (fiber) => {
+          const timer = setTimeout(() => {
+            timedOut = true
+            fiber.unsafeInterruptAsFork(FiberId.none)
+          }, limitMs)
+          fiber.addObserver(() => clearTimeout(timer))
+          return fiber
+        })
+      }
+
+      const running = new Map<Probe.ProbeId, Fiber.RuntimeFiber<void>>()
+      for (const id of configured) running.set(id, yield* runOne(id, targets.get(id)!))
+      // Should the run itself be interrupted, its probes stop before its scope closes.
+      yield* Effect.onInterrupt(Fiber.awaitAll(running.values()), () =>
+        Fiber.interruptAll(running.values()),
+      )
+      return selection.map((id) => {
+        const target = targets.get(id)
+        const reportOf = (): ProbeReport =>
+          target === undefined
+            ? reportOfFailure(
                 new ProbeFailure({
                   reason: "not-configured",
-                  message: `${id} is not configured (needs ${implementation.requires})`,
+                  message: `${id} is not configured (needs ${implementations[id].requires})`,
                 }),
               )
-            } else {
-              emit({ type: "started", id, target: scrub(target), timeoutMs })
-              const remaining =
-                budgetMs === undefined ? undefined : budgetMs - (performance.now() - started)
-              const cutByDeadline = remaining !== undefined && remaining < timeoutMs
-              const limitMs = Math.max(0, cutByDeadline ? remaining : timeoutMs)
-              const context: ProbeContext = {
-                config,
-                thresholds: runbook.thresholds,
-                overrides: config.thresholds ?? {},
-                timeoutMs,
-                now,
-                http,
-                postgres,
-                docker,
-                systemInformation,
-              }
-              const outcome = yield* implementation.run(context).pipe(
-                Effect.catchAll((failure) => Effect.succeed(reportOfFailure(failure))),
-                Effect.catchAllDefect((defect) =>
-                  Effect.succeed<ProbeReport>({
-                    status: "unknown",
-                    summary: `${id} failed unexpectedly: ${messageOf(defect)}`,
-                    cause: { reason: "internal", message: messageOf(defect) },
-                  }),
-                ),
-                Effect.timeoutOption(limitMs),
-              )
-              report = Option.getOrElse(outcome, (): ProbeReport => {
-                const reason = cutByDeadline ? "deadline" : "timeout"
-                const message = cutByDeadline
-                  ? `the run's deadline passed before ${id} finished (${Math.round(limitMs)} ms left of its ${timeoutMs} ms)`
-                  : `${target} did not answer within ${timeoutMs} ms`
-                return {
-                  status: "unknown",
-                  summary: `no answer: ${message}`,
-                  signals: implementation.noAnswer?.(config) ?? [],
-                  cause: { reason, message },
-                }
-              })
-            }
-            const at = now()
-            const toObservation = (entry: SignalEntry): Observation.Observation => ({
-              signal: entry.signal,
-              value: typeof entry.value === "string" ? scrub(entry.value) : entry.value,
-              at,
-              source: id,
-              ...(entry.over === undefined ? {} : { over: entry.over }),
-            })
-            const result: ProbeResult = {
-              id,
-              ...(target === undefined ? {} : { target: scrub(target) }),
-              status: report.status,
-              summary: scrub(report.summary),
-              observations: (report.observations ?? []).map((measurement) => ({
-                ...measurement,
-                name: scrub(measurement.name),
-              })),
-              signals: (report.signals ?? []).map(toObservation),
-              durationMs: Math.round((performance.now() - probeStarted) * 1000) / 1000,
-              ...(report.cause === undefined
-                ? {}
-                : { cause: { reason: report.cause.reason, message: scrub(report.cause.message) } }),
-              ...(report.details === undefined
-                ? {}
-                : { details: deepMapStrings({ ...report.details }, scrub) }),
-            }
-            if (target !== undefined) emit({ type: "finished", result })
-            return result
-          })
-        return yield* Effect.forEach(selection, runOne, { concurrency: "unbounded" })
-      }),
+            : reportOfDefect(id, "the probe ended without a result")
+        return finished.get(id) ?? resultOf(id, target, reportOf(), performance.now())
+      })
+    })
+
+    const loading = preload(configured)
+    const run = Effect.scoped(probes)
+    return Effect.map(
+      loading === undefined
+        ? run
+        : Effect.zipRight(
+            Effect.promise(() => loading),
+            run,
+          ),
+      (results) =>
+        ({
+          results,
+          observations: results.flatMap((result) => result.signals),
+          startedAt,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        }) satisfies ProbeRun,
     )
-    return {
-      results,
-      observations: results.flatMap((result) => result.signals),
-      startedAt,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    } satisfies ProbeRun
   })
 
 /**

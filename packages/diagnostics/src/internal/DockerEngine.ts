@@ -7,14 +7,19 @@ import { failureOf, ProbeFailure } from "./ProbeFailure.js"
 type DockerodeClass = typeof Dockerode
 
 let dockerodeModule: Promise<DockerodeClass> | undefined
+let dockerodeLoaded: DockerodeClass | undefined
 /** dockerode, loaded on first use (it pulls in gRPC: hundreds of milliseconds). */
 export const loadDockerode = (): Promise<DockerodeClass> => {
-  dockerodeModule ??= import("dockerode").then(
-    (module) =>
-      (module as { default?: DockerodeClass }).default ?? (module as unknown as DockerodeClass),
-  )
+  dockerodeModule ??= import("dockerode").then((module) => {
+    dockerodeLoaded =
+      (module as { default?: DockerodeClass }).default ?? (module as unknown as DockerodeClass)
+    return dockerodeLoaded
+  })
   return dockerodeModule
 }
+
+/** Whether dockerode is loaded already (the runner then need not wait for it). */
+export const isDockerodeLoaded = (): boolean => dockerodeLoaded !== undefined
 
 /** How to reach the engine, from `docker.socket` or `docker.host` (`DOCKER_HOST` form). */
 export type DockerAddress =
@@ -78,65 +83,78 @@ const clients = new Map<string, Dockerode>()
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
-/** A dockerode client for the configured engine (no connection is opened until a call). */
+/**
+ * A dockerode client for the configured engine (no connection is opened until a call). Once
+ * dockerode is loaded this is an immediate value.
+ */
 export const makeDockerEngine = (
   docker: DockerSection,
   timeoutMs: number,
-): Effect.Effect<DockerEngine, ProbeFailure> =>
-  Effect.gen(function* () {
-    const address = dockerAddress(docker)
-    if ("error" in address)
-      return yield* Effect.fail(new ProbeFailure({ reason: "unsupported", message: address.error }))
-    const Docker = yield* Effect.tryPromise({
-      try: () => loadDockerode(),
-      catch: (error) => failureOf(error, "loading dockerode"),
+): Effect.Effect<DockerEngine, ProbeFailure> => {
+  const address = dockerAddress(docker)
+  if ("error" in address)
+    return Effect.fail(new ProbeFailure({ reason: "unsupported", message: address.error }))
+  if (dockerodeLoaded !== undefined)
+    return Effect.succeed(engineOf(dockerodeLoaded, docker, address, timeoutMs))
+  return Effect.tryPromise({
+    try: () => loadDockerode(),
+    catch: (error) => failureOf(error, "loading dockerode"),
+  }).pipe(Effect.map((Docker) => engineOf(Docker, docker, address, timeoutMs)))
+}
+
+const engineOf = (
+  Docker: DockerodeClass,
+  docker: DockerSection,
+  address: DockerAddress,
+  timeoutMs: number,
+): DockerEngine => {
+  const target = dockerTarget(docker)
+  const key = JSON.stringify([address, timeoutMs])
+  let client = clients.get(key)
+  if (client === undefined) {
+    client = new Docker({ ...address, timeout: timeoutMs })
+    clients.set(key, client)
+  }
+  const engine = client
+  const call = <A>(what: string, run: (abortSignal: AbortSignal) => Promise<A>) =>
+    Effect.tryPromise({
+      try: (abortSignal) => run(abortSignal),
+      catch: (error) => {
+        const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode
+        return failureOf(
+          error,
+          `Docker Engine at ${target} (${what})`,
+          typeof statusCode === "number" ? "query-failed" : "connection-reset",
+        )
+      },
     })
-    const target = dockerTarget(docker)
-    const key = JSON.stringify([address, timeoutMs])
-    let client = clients.get(key)
-    if (client === undefined) {
-      client = new Docker({ ...address, timeout: timeoutMs })
-      clients.set(key, client)
-    }
-    const call = <A>(what: string, run: (abortSignal: AbortSignal) => Promise<A>) =>
-      Effect.tryPromise({
-        try: (abortSignal) => run(abortSignal),
-        catch: (error) => {
-          const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode
-          return failureOf(
-            error,
-            `Docker Engine at ${target} (${what})`,
-            typeof statusCode === "number" ? "query-failed" : "connection-reset",
-          )
-        },
-      })
-    const list = (filters: Record<string, Array<string>>) =>
-      call("list containers", (abortSignal) =>
-        client.listContainers({
-          all: true,
-          filters,
-          abortSignal,
-        } as Dockerode.ContainerListOptions),
-      ).pipe(
-        Effect.map((containers) =>
-          containers.map((container) => ({
-            id: container.Id,
-            name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
-          })),
-        ),
-      )
-    const find = (selector: ContainerSelector) =>
-      typeof selector === "string"
-        ? list({ name: [`^/${escapeRegExp(selector)}$`] }).pipe(
-            Effect.flatMap((byName) =>
-              byName.length > 0
-                ? Effect.succeed(byName)
-                : list({ label: [`com.docker.compose.service=${selector}`] }),
-            ),
-          )
-        : list({ label: [selector.label] })
-    return { client, target, call, find }
-  })
+  const list = (filters: Record<string, Array<string>>) =>
+    call("list containers", (abortSignal) =>
+      engine.listContainers({
+        all: true,
+        filters,
+        abortSignal,
+      } as Dockerode.ContainerListOptions),
+    ).pipe(
+      Effect.map((containers) =>
+        containers.map((container) => ({
+          id: container.Id,
+          name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
+        })),
+      ),
+    )
+  const find = (selector: ContainerSelector) =>
+    typeof selector === "string"
+      ? list({ name: [`^/${escapeRegExp(selector)}$`] }).pipe(
+          Effect.flatMap((byName) =>
+            byName.length > 0
+              ? Effect.succeed(byName)
+              : list({ label: [`com.docker.compose.service=${selector}`] }),
+          ),
+        )
+      : list({ label: [selector.label] })
+  return { client: engine, target, call, find }
+}
 
 /** How a selector reads in a sentence. */
 export const describeSelector = (selector: ContainerSelector): string =>

@@ -4,11 +4,18 @@ import { failureOf, type ProbeFailure } from "./ProbeFailure.js"
 type Undici = typeof import("undici")
 
 let undiciModule: Promise<Undici> | undefined
+let undiciLoaded: Undici | undefined
 /** undici, loaded on first use (importing @ir/diagnostics stays cheap). */
 export const loadUndici = (): Promise<Undici> => {
-  undiciModule ??= import("undici")
+  undiciModule ??= import("undici").then((module) => {
+    undiciLoaded = module
+    return module
+  })
   return undiciModule
 }
+
+/** Whether undici is loaded already (the runner then need not wait for it). */
+export const isUndiciLoaded = (): boolean => undiciLoaded !== undefined
 
 export interface HttpRequest {
   readonly url: string
@@ -47,63 +54,75 @@ const flattenHeaders = (
     ),
   )
 
-let sharedAgent: import("undici").Agent | undefined
-
 /**
- * An HTTP client for a run. Connections come from one process-wide undici Agent, as from
+ * The client of a loaded undici. Connections come from one process-wide undici Agent, as from
  * undici's global dispatcher: kept alive between runs (an embedded health endpoint that probes
  * every few seconds reuses them), unreferenced when idle (they never keep a CLI from exiting).
  * Every request is aborted when its fiber is interrupted (the probe's timeout), which also
  * bounds connecting.
  */
-export const acquireHttpClient = (): Effect.Effect<HttpClient, ProbeFailure> =>
-  Effect.gen(function* () {
-    const undici = yield* Effect.tryPromise({
-      try: () => loadUndici(),
-      catch: (error) => failureOf(error, "loading undici"),
-    })
-    sharedAgent ??= new undici.Agent({ keepAliveTimeout: 4000 })
-    const agent = sharedAgent
-    const request = (request: HttpRequest) =>
-      Effect.tryPromise({
-        try: async (signal) => {
-          const started = performance.now()
-          const response = await undici.request(request.url, {
-            method: request.method ?? "GET",
-            ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
-            ...(request.body === undefined ? {} : { body: request.body }),
-            dispatcher: agent,
-            signal,
-          })
-          const limit = request.maxBytes ?? 1024 * 1024
-          const chunks: Array<Buffer> = []
-          let size = 0
-          let truncated = false
-          for await (const chunk of response.body) {
-            const buffer = chunk as Buffer
-            if (size + buffer.length > limit) {
-              chunks.push(buffer.subarray(0, limit - size))
-              size = limit
-              truncated = true
-              response.body.destroy()
-              break
-            }
-            chunks.push(buffer)
-            size += buffer.length
+const makeHttpClient = (undici: Undici): HttpClient => {
+  const agent = new undici.Agent({ keepAliveTimeout: 4000 })
+  const request = (request: HttpRequest) =>
+    Effect.tryPromise({
+      try: async (signal) => {
+        const started = performance.now()
+        const response = await undici.request(request.url, {
+          method: request.method ?? "GET",
+          ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+          ...(request.body === undefined ? {} : { body: request.body }),
+          dispatcher: agent,
+          signal,
+        })
+        const limit = request.maxBytes ?? 1024 * 1024
+        const chunks: Array<Buffer> = []
+        let size = 0
+        let truncated = false
+        for await (const chunk of response.body) {
+          const buffer = chunk as Buffer
+          if (size + buffer.length > limit) {
+            chunks.push(buffer.subarray(0, limit - size))
+            size = limit
+            truncated = true
+            response.body.destroy()
+            break
           }
-          const latencyMs = performance.now() - started
-          const headers = flattenHeaders(response.headers)
-          const contentType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
-          return {
-            status: response.statusCode,
-            headers,
-            ...(contentType === undefined || contentType === "" ? {} : { contentType }),
-            body: Buffer.concat(chunks),
-            truncated,
-            latencyMs,
-          } satisfies HttpAnswer
-        },
-        catch: (error) => failureOf(error, request.what, "connection-reset"),
-      })
-    return { request }
-  })
+          chunks.push(buffer)
+          size += buffer.length
+        }
+        const latencyMs = performance.now() - started
+        const headers = flattenHeaders(response.headers)
+        const contentType = headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+        return {
+          status: response.statusCode,
+          headers,
+          ...(contentType === undefined || contentType === "" ? {} : { contentType }),
+          body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+          truncated,
+          latencyMs,
+        } satisfies HttpAnswer
+      },
+      catch: (error) => failureOf(error, request.what, "connection-reset"),
+    })
+  return { request }
+}
+
+let client: HttpClient | undefined
+
+/**
+ * The process-wide HTTP client. Once undici is loaded (the runner loads it before any probe's
+ * clock starts) this is an immediate value: a probe pays nothing to get it.
+ */
+export const httpClient = (): Effect.Effect<HttpClient, ProbeFailure> => {
+  if (client === undefined && undiciLoaded !== undefined) client = makeHttpClient(undiciLoaded)
+  if (client !== undefined) return Effect.succeed(client)
+  return Effect.tryPromise({
+    try: () => loadUndici(),
+    catch: (error) => failureOf(error, "loading undici"),
+  }).pipe(
+    Effect.map((undici) => {
+      client ??= makeHttpClient(undici)
+      return client
+    }),
+  )
+}

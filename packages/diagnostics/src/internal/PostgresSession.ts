@@ -6,14 +6,19 @@ import { failureOf, ProbeFailure } from "./ProbeFailure.js"
 type PgModule = typeof Pg
 
 let pgModule: Promise<PgModule> | undefined
+let pgLoaded: PgModule | undefined
 /** pg, loaded on first use. */
 export const loadPg = (): Promise<PgModule> => {
-  pgModule ??= import("pg").then(
-    (module) =>
-      (module as unknown as { default?: PgModule }).default ?? (module as unknown as PgModule),
-  )
+  pgModule ??= import("pg").then((module) => {
+    pgLoaded =
+      (module as unknown as { default?: PgModule }).default ?? (module as unknown as PgModule)
+    return pgLoaded
+  })
   return pgModule
 }
+
+/** Whether pg is loaded already (the runner then need not wait for it). */
+export const isPgLoaded = (): boolean => pgLoaded !== undefined
 
 /** The default `application_name` of the probes' session. */
 export const defaultApplicationName = "ir-diagnostics"

@@ -1,7 +1,7 @@
 import type { Observation, Probe, Signal, Threshold } from "@ir/core"
-import type { Effect } from "effect"
+import { Effect } from "effect"
 import type { DiagnosticsConfig } from "../DiagnosticsConfig.js"
-import type { Measurement, ProbeCause, ProbeStatus } from "../ProbeResult.js"
+import { type Measurement, type ProbeCause, type ProbeStatus, worstStatus } from "../ProbeResult.js"
 import * as ThresholdSetting from "../ThresholdSetting.js"
 import type { DockerEngine } from "./DockerEngine.js"
 import type { HttpClient } from "./HttpClient.js"
@@ -136,3 +136,47 @@ export const formatRatio = (ratio: number): string => `${round(ratio * 100, 1)}%
 
 /** Rounds a ratio or a number of seconds for signals and performance data. */
 export const precise = (value: number, digits = 6): number => round(value, digits)
+
+/**
+ * `Effect.forEach` with every item at once; one item (the usual case: one role, one container,
+ * one query) runs in the caller's fiber, without the fibers of a concurrent `forEach`.
+ */
+export const forEachConcurrently = <A, B, E>(
+  items: ReadonlyArray<A>,
+  each: (item: A) => Effect.Effect<B, E>,
+): Effect.Effect<Array<B>, E> =>
+  items.length <= 1
+    ? Effect.forEach(items, each)
+    : Effect.forEach(items, each, { concurrency: "unbounded" })
+
+/**
+ * What a probe over several things (roles, processes, directories) gathers, one thing at a time,
+ * and the report it makes: the worst status, the parts of the summary joined by `; `.
+ */
+export class Findings {
+  readonly statuses: Array<ProbeStatus> = []
+  readonly observations: Array<Measurement> = []
+  readonly signals: Array<SignalEntry> = []
+  readonly parts: Array<string> = []
+  readonly details: Record<string, unknown>
+
+  constructor(details: Record<string, unknown> = {}) {
+    this.details = details
+  }
+
+  /** A thing's status and its part of the summary. */
+  add(status: ProbeStatus, part: string): void {
+    this.statuses.push(status)
+    this.parts.push(part)
+  }
+
+  report(): ProbeReport {
+    return {
+      status: worstStatus(this.statuses),
+      summary: this.parts.join("; "),
+      observations: this.observations,
+      signals: this.signals,
+      details: this.details,
+    }
+  }
+}
