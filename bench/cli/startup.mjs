@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 
 const root = resolve(import.meta.dirname, "../..")
-const bin = join(root, "packages/cli/dist/bin.js")
+const bin = join(root, "packages/cli/dist/bin.cjs")
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
 const pgUrl = process.env.IR_TEST_PG_URL
 

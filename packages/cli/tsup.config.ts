@@ -1,12 +1,30 @@
+import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
-import { defineConfig } from "tsup"
+import { defineConfig, type Options } from "tsup"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/bin.ts"],
-  format: ["esm"],
-  define: { __IR_CLI_VERSION__: JSON.stringify(version) },
+// The CLI inlines Effect and the libraries every command runs on (core, diagnostics, journal,
+// http): one bundled copy of Effect loads far faster than the hundreds of modules of
+// node_modules/effect. Templates (which finds its .hbs files beside its own module) and notify stay
+// external and load only for the commands that send messages; the probe clients stay external and
+// load only in the probes that use them.
+const inlined = [/^effect(\/|$)/, /^@effect\//, /^@ir\/(core|diagnostics|journal|http)(\/node)?$/]
+const external = [
+  /^@ir\/(templates|notify)$/,
+  "prom-client",
+  "pg",
+  "dockerode",
+  "systeminformation",
+  "undici",
+  "yaml",
+]
+
+// Names this build for the launcher's code cache (see src/internal/CodeCache.ts).
+const build = randomUUID()
+
+const shared: Options = {
+  define: { __IR_CLI_VERSION__: JSON.stringify(version), __IR_BUILD__: JSON.stringify(build) },
   target: "node20",
   platform: "node",
   // Declarations come from tsc (see the build script): bundled .d.ts files lose the schema values
@@ -14,21 +32,29 @@ export default defineConfig({
   dts: false,
   tsconfig: "tsconfig.build.json",
   sourcemap: true,
-  clean: true,
-  splitting: true,
-  // The CLI alone inlines Effect and the libraries it runs on every command (core, diagnostics,
-  // journal, http): one bundled copy of Effect loads about twice as fast as the hundreds of modules
-  // of node_modules/effect. Templates (which finds its .hbs files beside its own module) and notify
-  // stay external and load only for the commands that send messages; the probe clients stay
-  // external and load only in the probes that use them.
-  noExternal: [/^effect(\/|$)/, /^@effect\//, /^@ir\/(core|diagnostics|journal|http)$/],
-  external: [
-    /^@ir\/(templates|notify)$/,
-    "prom-client",
-    "pg",
-    "dockerode",
-    "systeminformation",
-    "undici",
-    "yaml",
-  ],
-})
+  noExternal: inlined,
+  external,
+}
+
+export default defineConfig([
+  // The library (`@ir/cli`: runCli, the command tree).
+  { ...shared, entry: ["src/index.ts"], format: ["esm"], splitting: true },
+  // The launcher (`ir`: bin.cjs, Node built-ins only) and the program it runs (main.cjs): CommonJS,
+  // one file each, so that V8 can cache the program's compiled code.
+  {
+    ...shared,
+    entry: { bin: "src/bin.ts", main: "src/main.ts" },
+    // YAML (the configuration) is read by most commands: cached with the rest.
+    noExternal: [...inlined, /^yaml$/],
+    format: ["cjs"],
+    outExtension: () => ({ js: ".cjs" }),
+    splitting: false,
+    minify: process.env.IR_NO_MINIFY === undefined,
+    // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
+    // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
+    // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.
+    esbuildOptions: (options) => {
+      options.supported = { ...options.supported, "dynamic-import": false }
+    },
+  },
+])

@@ -21,7 +21,7 @@
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(
  *   Config.load({ cwd: process.cwd(), env: process.env }),
  * )
@@ -144,7 +144,7 @@ export const describeValue = describe
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(
  *   Config.parse("targets:\n  prometheus: false\n", {
  *     file: "/srv/app/ir.config.yaml", displayName: "ir.config.yaml", env: process.env, via: "option",
@@ -230,7 +230,7 @@ export const parse = (
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(
  *   Config.load({ cwd: process.cwd(), env: process.env, path: "ops/ir.config.yaml" }),
  * )
@@ -277,7 +277,7 @@ export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
  * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "[redacted]"
  * ```
@@ -290,7 +290,7 @@ export const redacted = (config: Config): unknown =>
  * @example
  * ```ts
  * import { Config, ConfigError } from "@ir/cli"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
  * new ConfigError({ reason: "invalid", ...Config.problemAt(config, ["targets", "postgres"], process.cwd()), expected: "a mapping" })
  * ```

@@ -1,19 +1,16 @@
 #!/usr/bin/env node
-import { runCli } from "./Cli.js"
+// The `ir` executable: a CommonJS launcher that loads the program bundle (main.cjs) with V8's code
+// cache and runs it. It needs only Node built-ins, so nothing is compiled before the cache helps.
+import { join } from "node:path"
+import { loadBundle } from "./internal/CodeCache.js"
 
-// Output piped into `head` or a closed pager is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0)
-    throw error
-  })
-}
+/** Set by the build, the same for the launcher and the bundle it loads. */
+declare const __IR_BUILD__: string
 
-const controller = new AbortController()
-// The first Ctrl-C interrupts the running command (probes are cancelled, clients closed and the
-// exit code is 130); a second one exits at once.
-process.once("SIGINT", () => {
-  controller.abort()
-  process.once("SIGINT", () => process.exit(130))
+const argv = process.argv.slice(2)
+const bundle = loadBundle(join(__dirname, "main.cjs"), __IR_BUILD__, argv[0] ?? "")
+const { main } = bundle.exports as { main: (argv: ReadonlyArray<string>) => Promise<number> }
+main(argv).then((code) => {
+  process.exitCode = code
+  bundle.save()
 })
-process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal })

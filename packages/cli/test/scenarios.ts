@@ -9,7 +9,7 @@ import { stringify } from "yaml"
 const run = promisify(execFile)
 
 export const repoRoot = resolve(import.meta.dirname, "../../..")
-export const binPath = resolve(import.meta.dirname, "../dist/bin.js")
+export const binPath = resolve(import.meta.dirname, "../dist/bin.cjs")
 export const exampleDir = join(repoRoot, "examples/iot-anomaly-api")
 
 /** Fails with a clear message when the CLI was not built (the suite runs the real binary). */

@@ -8,7 +8,7 @@
  * Action.find("docker.restart")?.automated // true
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { actionCatalogue } from "./defaults/actions.js"
 
 export const ActionId = Schema.Literal(

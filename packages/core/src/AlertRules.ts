@@ -11,7 +11,7 @@
  * file.groups[0]?.rules[0]?.alert // "SystemDown_AllEndpoints5xx"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { toSeconds } from "./Duration.js"
 import type { Playbook } from "./Playbook.js"
 import type { Runbook } from "./Runbook.js"

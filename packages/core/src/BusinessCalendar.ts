@@ -26,7 +26,8 @@
  * ) // 2026-11-30T16:00:00.000Z
  * ```
  */
-import { Data, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Schema from "effect/Schema"
 import {
   addDays,
   type CivilDate,
@@ -45,7 +46,7 @@ import {
  * @example
  * ```ts
  * import { BusinessCalendar } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.decodeUnknownSync(BusinessCalendar.ClockTime)("09:00")
  * ```
  */
@@ -59,7 +60,7 @@ export const ClockTime = Schema.String.pipe(
  * @example
  * ```ts
  * import { BusinessCalendar } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.decodeUnknownSync(BusinessCalendar.CalendarDate)("2026-12-25")
  * ```
  */
@@ -73,7 +74,7 @@ export const CalendarDate = Schema.String.pipe(
  * @example
  * ```ts
  * import { BusinessCalendar } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.decodeUnknownSync(BusinessCalendar.TimeZone)("America/New_York")
  * ```
  */
@@ -90,7 +91,7 @@ export const TimeZone = Schema.String.pipe(
  * @example
  * ```ts
  * import { BusinessCalendar } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.decodeUnknownSync(BusinessCalendar.WorkingHours)({ start: "09:00", end: "17:00" })
  * ```
  */
@@ -107,7 +108,7 @@ export type WorkingHours = typeof WorkingHours.Type
  * @example
  * ```ts
  * import { BusinessCalendar } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const calendar = Schema.decodeUnknownSync(BusinessCalendar.BusinessCalendar)({
  *   timeZone: "America/New_York",
  *   workingDays: [1, 2, 3, 4, 5],

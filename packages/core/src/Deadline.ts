@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
@@ -44,7 +44,7 @@ const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b)
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "Slow API", severity: "P1", playbooks: [], summary: "p95 above 2 s" },
@@ -64,7 +64,7 @@ export const severityOf = (
  * @example
  * ```ts
  * import { Deadline, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "Slow API", severity: "P2", playbooks: [], summary: "p95 above 2 s" },
@@ -92,7 +92,7 @@ export const severitySince = (incident: Incident): Date => {
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-27T17:00:00Z"), incidentId: "INC-2026-0002",
  *     title: "Typo in the API docs", severity: "P3", playbooks: [], summary: "Docs typo" },
@@ -119,7 +119,7 @@ export const respondBy = (runbook: DeadlineRunbook, incident: Incident): Date | 
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "High error rate", severity: "P1", playbooks: [], summary: "12% of requests fail" },
@@ -160,7 +160,7 @@ const applies = (rule: EscalationRule, incident: Incident): boolean => {
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },
@@ -190,7 +190,7 @@ export const ruleDueAt = (rule: EscalationRule, incident: Incident): Date | unde
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },
@@ -224,7 +224,7 @@ export const hasFired = (incident: Incident, ruleId: string): boolean => {
  * @example
  * ```ts
  * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0003",
  *     title: "High error rate", severity: "P1", playbooks: [], summary: "12% of requests fail" },
@@ -252,7 +252,7 @@ export const escalateAt = (runbook: EscalationRunbook, incident: Incident): Date
  * @example
  * ```ts
  * import { Deadline, Duration, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },

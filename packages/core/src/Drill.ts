@@ -11,7 +11,8 @@
  * result.assessment.severity // "P1"
  * ```
  */
-import { Data, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Schema from "effect/Schema"
 import { toSeconds } from "./Duration.js"
 import { Observation as ObservationSchema, toSet } from "./Observation.js"
 import type { Playbook } from "./Playbook.js"
@@ -65,7 +66,7 @@ export class DrillError extends Data.TaggedError("DrillError")<{
  * @example
  * ```ts
  * import { defaultRunbook, drill, DrillResult } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const result = drill(defaultRunbook, "resource-exhaustion", new Date("2026-11-28T10:00:00Z"))
  * Schema.encodeSync(DrillResult)(result).at // "2026-11-28T10:00:00.000Z"
  * ```

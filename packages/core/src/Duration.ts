@@ -7,7 +7,7 @@
  * Duration.toSeconds("5m") // 300
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const pattern = /^(\d+(?:\.\d+)?)(s|m|h|d)$/
 

@@ -33,7 +33,7 @@
  * @example
  * ```ts
  * import { escalate, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
@@ -45,7 +45,7 @@
  * //  "INC-2026-0001:post-update:1:1"]
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import {
   hasFired,
   nextUpdateDue,
@@ -161,7 +161,7 @@ export type DueRule = typeof DueRule.Type
  * @example
  * ```ts
  * import { Escalation } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const action = Schema.decodeUnknownSync(Escalation.DueAction)({
  *   kind: "escalate", key: "INC-2026-0001:escalate:p0-not-restored:1",
  *   incidentId: "INC-2026-0001", severity: "P0", dueAt: "2026-11-28T10:30:00.000Z",
@@ -297,7 +297,7 @@ const escalationCount = (incident: Incident): number => {
  * @example
  * ```ts
  * import { escalate, defaultRunbook, foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0004",
  *     title: "Stale predictions", severity: "P2", playbooks: [], summary: "Data is stale" },

@@ -19,7 +19,7 @@
  * @example
  * ```ts
  * import { foldIncident } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const result = foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
@@ -29,7 +29,8 @@
  * if (Either.isRight(result)) result.right.status // "acknowledged"
  * ```
  */
-import { Data, Either } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 import type { EventOf, IncidentEvent, IncidentFlag, IncidentSource } from "./IncidentEvent.js"
 import type { SeverityLevel } from "./Severity.js"
 import { levels } from "./Severity.js"
@@ -292,7 +293,7 @@ export const foldIncident = (
  * @example
  * ```ts
  * import { foldIncident, hasFlag } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "Data pipeline stalled", severity: "P1", playbooks: [], summary: "No new data" },
@@ -311,7 +312,7 @@ export const hasFlag = (incident: Incident, flag: IncidentFlag): boolean =>
  * @example
  * ```ts
  * import { foldIncident, recordedKeys } from "@ir/core"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },

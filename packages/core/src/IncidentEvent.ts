@@ -12,7 +12,7 @@
  * }
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { SeverityLevel } from "./Severity.js"
 
 /** Facts a responder raises that change the escalation policy's answer. */

@@ -7,7 +7,7 @@
  * const observations = Observation.fromRecord({ "http.health.reachable": false }, new Date())
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { SignalValue } from "./Signal.js"
 
 /**

@@ -8,7 +8,7 @@
  * Playbook.find(defaultRunbook.playbooks, "system-down")?.defaultSeverity // "P0"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { SeverityLevel } from "./Severity.js"
 import { Step } from "./Step.js"
 import { Predicate, Symptom } from "./Symptom.js"

@@ -9,7 +9,7 @@
  * Probe.find("postgres.locks")?.seedCommand // "SELECT * FROM pg_locks WHERE NOT granted;"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { DurationString } from "./Duration.js"
 import { probeCatalogue } from "./defaults/probes.js"
 

@@ -8,7 +8,7 @@
  * defaultRunbook.playbooks.map((playbook) => playbook.id)
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { BusinessCalendar } from "./BusinessCalendar.js"
 import { defaultRunbookDocument } from "./defaults/runbook.js"
 import { EscalationPolicy } from "./Escalation.js"

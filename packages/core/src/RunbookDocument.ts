@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * import { defaultRunbook, mergeRunbook } from "@ir/core"
  *
  * const merged = mergeRunbook(
@@ -17,7 +17,10 @@
  * if (Either.isLeft(merged)) console.error(merged.left.message)
  * ```
  */
-import { Data, Either, type ParseResult, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { BusinessCalendar } from "./BusinessCalendar.js"
 import { EscalationPolicy } from "./Escalation.js"
 import {
@@ -77,7 +80,7 @@ const shownIssues = 50
  *
  * @example
  * ```ts
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * import { decodeRunbook } from "@ir/core"
  * const result = decodeRunbook({ name: "ours" }, { file: "runbook.yaml" })
  * if (Either.isLeft(result)) {
@@ -300,7 +303,7 @@ const decodeDocument = (
  *
  * @example
  * ```ts
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * import { decodeRunbook } from "@ir/core"
  * const result = decodeRunbook(JSON.parse(text), { file: "runbook.json" })
  * if (Either.isLeft(result)) {
@@ -330,7 +333,7 @@ const optional = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { SeverityOverride } from "@ir/core"
  * Schema.decodeUnknownSync(SeverityOverride)({ level: "P2", responseTimeText: "2 hours", responseTime: { minutes: 120 } })
  * ```
@@ -345,7 +348,7 @@ export const SeverityOverride = Schema.extend(
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { PlaybookOverride } from "@ir/core"
  * Schema.decodeUnknownSync(PlaybookOverride)({ id: "system-down", commonCauses: ["Expired TLS certificate"] })
  * ```
@@ -360,7 +363,7 @@ export const PlaybookOverride = Schema.extend(
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { ChannelOverride } from "@ir/core"
  * Schema.decodeUnknownSync(ChannelOverride)({ id: "incidents", target: "#ops-incidents" })
  * ```
@@ -375,7 +378,7 @@ export const ChannelOverride = Schema.extend(
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { LinkOverride } from "@ir/core"
  * Schema.decodeUnknownSync(LinkOverride)({ name: "Grafana", url: "https://grafana.example.com" })
  * ```
@@ -546,7 +549,7 @@ const encodeBase = (base: Runbook): Either.Either<Encoded, ParseResult.ParseErro
  *
  * @example
  * ```ts
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * import { defaultRunbook, mergeRunbook } from "@ir/core"
  * const ours = mergeRunbook(defaultRunbook, {
  *   escalation: { contacts: [{ role: "Technical Lead", name: "Ada", phone: "+1-555-0111" }] },

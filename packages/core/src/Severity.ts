@@ -9,7 +9,7 @@
  * p0?.responseTime // { minutes: 15 }
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** The four levels, most severe first. */
 export const SeverityLevel = Schema.Literal("P0", "P1", "P2", "P3")

@@ -12,7 +12,7 @@
  * Signal.lookup("docker.container.app.running")?.type // "boolean"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { signalVocabulary } from "./defaults/signals.js"
 
 /** Version of the signal vocabulary; bumped when a key changes meaning or type. */

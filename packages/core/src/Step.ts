@@ -8,7 +8,7 @@
  * const step: Step.Step = { text: "Check container status", probe: { probe: "docker.containers" } }
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ActionRef } from "./Action.js"
 import { ProbeRef } from "./Probe.js"
 

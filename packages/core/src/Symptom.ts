@@ -19,7 +19,7 @@
  * ).outcome // "matched"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { DurationString, toSeconds } from "./Duration.js"
 import type { ObservationSet } from "./Observation.js"
 import { SignalValue } from "./Signal.js"

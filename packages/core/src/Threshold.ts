@@ -8,7 +8,7 @@
  * Threshold.resolve(defaultRunbook.thresholds, "api.error_ratio", "critical") // 0.1
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Which level of a threshold a symptom or check compares against. */
 export const ThresholdLevel = Schema.Literal("warn", "critical")

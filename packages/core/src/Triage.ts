@@ -19,7 +19,7 @@
  * assessment.response?.responseTimeText // "15 minutes"
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import {
   type Observation as ObservationSchema,
   type ObservationSet,
@@ -205,7 +205,7 @@ export type TriggeredEscalation = typeof TriggeredEscalation.Type
  * @example
  * ```ts
  * import { Assessment, defaultRunbook, Observation, triage } from "@ir/core"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const assessment = triage(
  *   defaultRunbook,
  *   Observation.fromRecord({ "postgres.reachable": false }, new Date("2026-11-28T10:00:00Z")),

@@ -27,7 +27,7 @@
  * ```ts
  * import { defaultRunbook } from "@ir/core"
  * import { openJournal } from "@ir/journal"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { createAlertReceiver, createHandler } from "@ir/http"
  * const journal = await Effect.runPromise(openJournal({ backend: "file", dir: "/var/lib/ir" }))
  * const alerts = createAlertReceiver({
@@ -61,7 +61,12 @@ import {
   runProbesEffect,
 } from "@ir/diagnostics"
 import type { IncidentRecord, Journal, JournalError } from "@ir/journal"
-import { Duration, Effect, Either, Option, ParseResult, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
@@ -76,7 +81,7 @@ import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./Play
  * @example
  * ```ts
  * import type { AlertAuth } from "@ir/http"
- * import { Redacted } from "effect"
+ * import * as Redacted from "effect/Redacted"
  * const auth: AlertAuth = { bearer: Redacted.make(process.env.IR_ALERTS_TOKEN ?? "") }
  * ```
  */

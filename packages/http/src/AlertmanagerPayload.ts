@@ -4,13 +4,13 @@
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { AlertmanagerPayload } from "@ir/http"
  * const payload = Schema.decodeUnknownSync(AlertmanagerPayload)(JSON.parse(body))
  * payload.alerts[0]?.labels.alertname
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const Labels = Schema.Record({ key: Schema.String, value: Schema.String })
 
@@ -25,7 +25,7 @@ const Timestamp = Schema.String.pipe(
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { AlertmanagerAlert } from "@ir/http"
  * Schema.is(AlertmanagerAlert)({
  *   status: "firing", labels: { alertname: "SystemDown_NoMetrics" }, annotations: {},
@@ -49,7 +49,7 @@ export type AlertmanagerAlert = typeof AlertmanagerAlert.Type
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * import { AlertmanagerPayload } from "@ir/http"
  * const valid = Schema.is(AlertmanagerPayload)
  * valid({ version: "3" }) // false

@@ -34,7 +34,9 @@ import {
   runProbes,
 } from "@ir/diagnostics"
 import type { Journal } from "@ir/journal"
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import type { Registry } from "prom-client"
 import type { AlertReceiver } from "./AlertReceiver.js"
 import { cachedRunner } from "./HealthCache.js"

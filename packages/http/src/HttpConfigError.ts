@@ -7,7 +7,7 @@
  * const isConfigError = (error: unknown) => error instanceof HttpConfigError
  * ```
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * A handler or receiver that cannot be built as configured: thrown by `createHandler` and

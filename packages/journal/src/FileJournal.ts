@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openFileJournal } from "@ir/journal"
  * const journal = await Effect.runPromise(openFileJournal({ dir: "/tmp/ir-journal" }))
  * const incidents = await Effect.runPromise(journal.list({ status: "open" }))
@@ -24,7 +24,9 @@ import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
 import { isAbsolute, join, resolve } from "node:path"
 import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
-import { Effect, Either, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
 import { parseChunk } from "./internal/JsonLines.js"
@@ -531,7 +533,7 @@ const attempt = <A, E extends JournalError>(
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openFileJournal } from "@ir/journal"
  * const program = Effect.gen(function* () {
  *   const journal = yield* openFileJournal({ dir: "/tmp/ir-journal" })

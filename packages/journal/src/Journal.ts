@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openJournal } from "@ir/journal"
  * const program = Effect.gen(function* () {
  *   const journal = yield* openJournal({ backend: "file", dir: "/tmp/ir-journal" })
@@ -27,7 +27,11 @@ import type {
   IncidentTransitionError,
   SeverityLevel,
 } from "@ir/core"
-import { Context, Effect, Layer, type Option, type Scope } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import { type FileJournalOptions, openFileJournal } from "./FileJournal.js"
 import type {
   JournalConflict,
@@ -206,7 +210,7 @@ export type JournalError =
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { Journal } from "@ir/journal"
  * const activeIncidents = Effect.gen(function* () {
  *   const journal = yield* Journal
@@ -258,7 +262,7 @@ export interface Journal {
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { Journal, layer } from "@ir/journal"
  * const count = Effect.flatMap(Journal, (journal) => journal.list()).pipe(
  *   Effect.map((incidents) => incidents.length),
@@ -288,7 +292,7 @@ export type JournalConfig =
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openJournal } from "@ir/journal"
  * const journal = await Effect.runPromise(openJournal({ backend: "file", dir: "/tmp/ir-journal" }))
  * await Effect.runPromise(journal.close)
@@ -308,7 +312,7 @@ export const openJournal = (config: JournalConfig): Effect.Effect<Journal, Journ
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { scoped } from "@ir/journal"
  * const titles = Effect.scoped(
  *   Effect.flatMap(scoped({ backend: "file", dir: "/tmp/ir-journal" }), (journal) => journal.list()),

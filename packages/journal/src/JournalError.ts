@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { JournalConflict, openFileJournal } from "@ir/journal"
  * const program = Effect.gen(function* () {
  *   const journal = yield* openFileJournal({ dir: "/tmp/ir-journal" })
@@ -15,7 +15,7 @@
  * )
  * ```
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * Someone else appended first: the append stated the sequence it expected and the incident has

@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openPostgresJournal } from "@ir/journal"
  * const program = Effect.gen(function* () {
  *   const journal = yield* openPostgresJournal({ url: "postgres://ir@db.internal:5432/ir" })
@@ -20,7 +20,9 @@
  */
 import { randomUUID } from "node:crypto"
 import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
-import { Effect, Either, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
@@ -540,7 +542,7 @@ const attempt = <A, E extends JournalError>(
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openPostgresJournal } from "@ir/journal"
  * const journal = await Effect.runPromise(
  *   openPostgresJournal({ url: "postgres://ir@127.0.0.1:5432/ir", schema: "ir_journal" }),

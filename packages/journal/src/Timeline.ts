@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openFileJournal, timelineMarkdown } from "@ir/journal"
  * const markdown = Effect.gen(function* () {
  *   const journal = yield* openFileJournal({ dir: "/tmp/ir-journal" })
@@ -15,7 +15,7 @@
  * ```
  */
 import { Duration, foldIncident, type IncidentEvent } from "@ir/core"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 
 type Event = IncidentEvent.IncidentEvent
 

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { openJournal, timelineMarkdown } from "@ir/journal"
  * const program = Effect.gen(function* () {
  *   const journal = yield* openJournal({ backend: "file" })

@@ -20,7 +20,11 @@
  * ```
  */
 import { SeverityLevel } from "@ir/core"
-import { Data, Either, ParseResult, Redacted, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 
 const isHttpUrl = (value: string): boolean => {
   try {

@@ -10,7 +10,7 @@
  * // Slack webhook "incidents" (https://hooks.slack.com/services/***) rejected the message: HTTP 400 invalid_blocks; not retried
  * ```
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { ChannelKind } from "./Channel.js"
 
 /** A failure's cause with nothing but its name, code and (scrubbed) message. */

@@ -54,7 +54,7 @@ import {
   type RenderedMessage,
   type Templates,
 } from "@ir/templates"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { Channel } from "./Channel.js"
 import { accepts, type DeliveryOptions, type DeliveryResult, deliverAll } from "./Delivery.js"
 import type { Message } from "./Message.js"

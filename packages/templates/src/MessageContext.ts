@@ -9,7 +9,7 @@
  * ```ts
  * import { defaultRunbook, foldIncident } from "@ir/core"
  * import { messageContext } from "@ir/templates"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
  *     title: "System completely down", severity: "P0", playbooks: ["system-down"],
@@ -31,7 +31,7 @@ import {
   type SeverityLevel,
   severityLevels,
 } from "@ir/core"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import { formatDateTime, formatTime, isValidTimeZone } from "./internal/timeFormat.js"
 import { describeEvent, flagText } from "./internal/timeline.js"
 import type { MessageKind } from "./MessageKind.js"
@@ -531,7 +531,7 @@ const escalationView = (
  * ```ts
  * import { defaultRunbook, foldIncident } from "@ir/core"
  * import { messageContext } from "@ir/templates"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-1",
  *     title: "API errors", severity: "P1", playbooks: ["high-error-rate"], summary: "5xx at 12%" },

@@ -14,7 +14,7 @@
  * MessageKind.kinds // ["initial", "update", "resolution", "escalation", "postmortem"]
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** A message kind. */
 export const MessageKind = Schema.Literal(

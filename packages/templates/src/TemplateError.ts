@@ -15,7 +15,7 @@
  * }
  * ```
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A template file that cannot be used, found when templates are loaded. */
 export class TemplateLoadError extends Data.TaggedError("TemplateLoadError")<{

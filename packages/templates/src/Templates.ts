@@ -9,7 +9,7 @@
  * ```ts
  * import { defaultRunbook, foldIncident } from "@ir/core"
  * import { messageContext, render } from "@ir/templates"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident([
  *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-1",
  *     title: "System completely down", severity: "P0", playbooks: ["system-down"],

@@ -7,7 +7,7 @@
  * ```ts
  * import { defaultRunbook, foldIncident } from "@ir/core"
  * import { messageContext, renderMessage } from "@ir/templates"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const incident = Either.getOrThrow(foldIncident(events))
  * const message = renderMessage(
  *   messageContext("initial", { incident, runbook: defaultRunbook, now: new Date() }),

@@ -1,6 +1,6 @@
-import { Redacted } from "effect"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { UsageError } from "../CliError.js"
 import * as ExitCode from "../ExitCode.js"
 import type { CommonArgs } from "./CommonOptions.js"

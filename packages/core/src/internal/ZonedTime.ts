@@ -45,6 +45,8 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
 
 /** Whether the runtime knows the IANA time zone. */
 export const isValidTimeZone = (timeZone: string): boolean => {
+  // Every ECMA-402 runtime knows UTC; asking Intl would load its time zone data for nothing.
+  if (timeZone === "UTC") return true
   try {
     formatterFor(timeZone)
     return true

@@ -10,7 +10,8 @@
  * discriminating fields) is reported. Leaf messages still come from `ArrayFormatter`, so message
  * annotations on schemas (e.g. the duration pattern) are honoured.
  */
-import { ParseResult, SchemaAST } from "effect"
+import * as ParseResult from "effect/ParseResult"
+import * as SchemaAST from "effect/SchemaAST"
 
 /** A path segment as effect reports it. */
 export type Segment = PropertyKey

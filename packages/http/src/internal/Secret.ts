@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto"
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 
 /** A secret given as a string or a `Redacted`. */
 export type Secret = string | Redacted.Redacted<string>

@@ -4,7 +4,9 @@ import { applyEvent, type Incident, IncidentEvent, IncidentTransitionError } fro
 
 type Event = IncidentEvent.IncidentEvent
 
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { JournalInvalidEvent } from "../JournalError.js"
 
 // core's declaration bundle declares `IncidentEvent.IncidentEvent` as a type only (the bundler

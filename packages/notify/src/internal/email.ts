@@ -2,7 +2,7 @@
 // derived from the idempotency key, so a retry after a lost answer carries the same id and
 // mail systems that deduplicate by Message-ID keep one copy.
 import { createHash } from "node:crypto"
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import nodemailer from "nodemailer"
 import type { EmailChannel } from "../Channel.js"
 import type { Message } from "../Message.js"

@@ -1,7 +1,7 @@
 // PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/):
 // one event per message, deduplicated by the incident id; 202 with { status: "success" } on
 // success, 400 with { errors } for an invalid event, 429 when throttled.
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import type { PagerDutyChannel } from "../Channel.js"
 import { type Message, pagerDutyActionOf } from "../Message.js"
 import type { PreparedDelivery } from "./attempt.js"

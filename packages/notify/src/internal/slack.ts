@@ -1,6 +1,6 @@
 // Slack incoming webhooks: POST { text, blocks }; success is 200 with the body "ok", failures are
 // 4xx with a reason such as "invalid_blocks" or "no_service" (https://api.slack.com/messaging/webhooks).
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import type { SlackChannel } from "../Channel.js"
 import type { Message } from "../Message.js"
 import type { PreparedDelivery } from "./attempt.js"

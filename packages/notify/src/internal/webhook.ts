@@ -1,6 +1,6 @@
 // The generic webhook: a JSON body signed with HMAC-SHA256 over its exact bytes. The body, its
 // signature and the idempotency key are fixed once, so every retry sends the same request.
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import type { WebhookChannel } from "../Channel.js"
 import type { Message } from "../Message.js"
 import { signatureHeader } from "../WebhookSignature.js"

@@ -1,0 +1,183 @@
+import { execFileSync } from "node:child_process"
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import ts from "typescript"
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { type CacheOutcome, defaultCacheDirectory } from "../src/internal/CodeCache.js"
+
+// Every load runs in a fresh process, as `ir` does: within one process V8 keeps compiled scripts
+// in memory and would never consult the cache on disk.
+let loader: string
+beforeAll(() => {
+  loader = join(mkdtempSync(join(tmpdir(), "ir-code-cache-loader-")), "CodeCache.cjs")
+  const source = readFileSync(new URL("../src/internal/CodeCache.ts", import.meta.url), "utf8")
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  })
+  writeFileSync(loader, outputText)
+})
+afterAll(() => rmSync(join(loader, ".."), { recursive: true, force: true }))
+
+interface Loaded {
+  readonly outcome: CacheOutcome
+  readonly saved: CacheOutcome
+  readonly exports: { answer: number; sep: string; data: string; here: string; doubled: number }
+}
+
+/** Loads `file` in a new Node process, runs it, saves the cache; reports what happened. */
+const loadWithCodeCache = (
+  file: string,
+  directory: string | undefined,
+  build = "",
+  command = "",
+): Loaded => {
+  const driver = `
+    const { loadWithCodeCache } = require(${JSON.stringify(loader)})
+    const [file, directory, build, command] = JSON.parse(process.argv[1])
+    const loaded = loadWithCodeCache(file, directory ?? undefined, build, command)
+    const { double, ...exports } = loaded.exports
+    const saved = loaded.save()
+    process.stdout.write(JSON.stringify({ outcome: loaded.outcome, saved, exports: { ...exports, doubled: double(21) } }))
+  `
+  const output = execFileSync(
+    process.execPath,
+    ["-e", driver, JSON.stringify([file, directory ?? null, build, command])],
+    { encoding: "utf8", timeout: 20_000 },
+  )
+  return JSON.parse(output) as Loaded
+}
+
+let dir: string
+let bundle: string
+let cache: string
+
+const program = (answer: number) => `
+const { sep } = require("node:path")
+const data = require("./data.json")
+exports.answer = ${answer}
+exports.sep = sep
+exports.data = data.value
+exports.here = __dirname
+exports.double = (n) => n * 2
+`
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "ir-code-cache-"))
+  bundle = join(dir, "main.cjs")
+  cache = join(dir, "cache")
+  writeFileSync(bundle, program(42))
+  writeFileSync(join(dir, "data.json"), '{ "value": "beside the bundle" }')
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const exportsOf = (loaded: Loaded) => loaded.exports
+
+describe("loadWithCodeCache", () => {
+  it("runs the bundle as CommonJS: exports, require beside it, __dirname", () => {
+    const loaded = loadWithCodeCache(bundle, cache, "build-1", "check")
+    const exports = exportsOf(loaded)
+    expect(exports.answer).toBe(42)
+    expect(exports.sep).toBe("/")
+    expect(exports.data).toBe("beside the bundle")
+    expect(exports.here).toBe(dir)
+    expect(exports.doubled).toBe(42)
+  })
+
+  it("writes an entry after the first run (private to the user) and uses it on the next", () => {
+    const first = loadWithCodeCache(bundle, cache, "build-1", "check")
+    expect(first.outcome).toBe("off")
+    expect(first.saved).toBe("written")
+    const entries = readdirSync(cache)
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatch(/-check\.v8$/)
+    expect(statSync(cache).mode & 0o777).toBe(0o700)
+    expect(statSync(join(cache, entries[0] ?? "")).mode & 0o777).toBe(0o600)
+
+    const second = loadWithCodeCache(bundle, cache, "build-1", "check")
+    expect(second.outcome).toBe("used")
+    expect(exportsOf(second).answer).toBe(42)
+    expect(second.saved).toBe("used")
+    expect(readdirSync(cache)).toEqual(entries)
+  })
+
+  it("keeps one entry per command", () => {
+    loadWithCodeCache(bundle, cache, "build-1", "check")
+    loadWithCodeCache(bundle, cache, "build-1", "playbook")
+    loadWithCodeCache(bundle, cache, "build-1", "--version")
+    expect(readdirSync(cache).sort()).toEqual([
+      expect.stringMatching(/---version\.v8$/),
+      expect.stringMatching(/-check\.v8$/),
+      expect.stringMatching(/-playbook\.v8$/),
+    ])
+  })
+
+  it("never runs code cached for another build of the bundle, and drops the old entries", () => {
+    loadWithCodeCache(bundle, cache, "build-1", "check")
+    loadWithCodeCache(bundle, cache, "build-1", "playbook")
+    // The same length, so only the key (not V8's own check) tells the two apart.
+    writeFileSync(bundle, program(43))
+    const rebuilt = loadWithCodeCache(bundle, cache, "build-2", "check")
+    expect(rebuilt.outcome).toBe("off")
+    expect(exportsOf(rebuilt).answer).toBe(43)
+    expect(rebuilt.saved).toBe("written")
+    expect(readdirSync(cache)).toHaveLength(1)
+  })
+
+  it("treats a changed file as a new build even under the same build id", () => {
+    loadWithCodeCache(bundle, cache, "build-1", "check")
+    writeFileSync(bundle, program(44))
+    const later = new Date(statSync(bundle).mtimeMs + 5_000)
+    utimesSync(bundle, later, later)
+    const changed = loadWithCodeCache(bundle, cache, "build-1", "check")
+    expect(changed.outcome).toBe("off")
+    expect(exportsOf(changed).answer).toBe(44)
+  })
+
+  it("runs correctly from a damaged entry and replaces it", () => {
+    loadWithCodeCache(bundle, cache, "build-1", "check")
+    const [entry] = readdirSync(cache)
+    writeFileSync(join(cache, entry ?? ""), "not a code cache")
+    const damaged = loadWithCodeCache(bundle, cache, "build-1", "check")
+    expect(damaged.outcome).toBe("rejected")
+    expect(exportsOf(damaged).answer).toBe(42)
+    expect(damaged.saved).toBe("written")
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").outcome).toBe("used")
+  })
+
+  it("works without a cache directory, and when the cache cannot be written", () => {
+    const off = loadWithCodeCache(bundle, undefined)
+    expect(off.outcome).toBe("off")
+    expect(exportsOf(off).answer).toBe(42)
+    expect(off.saved).toBe("off")
+
+    writeFileSync(cache, "a file where the directory should be")
+    const blocked = loadWithCodeCache(bundle, cache, "build-1", "check")
+    expect(exportsOf(blocked).answer).toBe(42)
+    expect(blocked.saved).toBe("off")
+  })
+})
+
+describe("defaultCacheDirectory", () => {
+  it("follows XDG_CACHE_HOME, else ~/.cache", () => {
+    expect(defaultCacheDirectory({ XDG_CACHE_HOME: "/var/cache/me" })).toBe(
+      "/var/cache/me/ir/code-cache",
+    )
+    expect(defaultCacheDirectory({ XDG_CACHE_HOME: "relative/ignored" })).toMatch(
+      /\/\.cache\/ir\/code-cache$/,
+    )
+    expect(defaultCacheDirectory({})).toMatch(/\/\.cache\/ir\/code-cache$/)
+  })
+})
