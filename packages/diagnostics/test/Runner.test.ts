@@ -1,8 +1,17 @@
 // The runner with real peers it starts itself (HTTP servers, a blackhole): no service needed.
+
+import { createServer, type Socket } from "node:net"
 import { Probe } from "@ir/core"
-import { Schema } from "effect"
+import { Effect, Exit, Fiber, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ProbeRun, type ProgressEvent, probesFor, probeTimeoutMs, runProbes } from "../src/index.js"
+import {
+  ProbeRun,
+  type ProgressEvent,
+  probesFor,
+  probeTimeoutMs,
+  runProbes,
+  runProbesEffect,
+} from "../src/index.js"
 import { type Peer, signalValue, startBlackhole, startHttpPeer, warmUp } from "./peers.js"
 
 let app: Peer
@@ -113,6 +122,42 @@ describe("runProbes", () => {
     expect(health?.cause?.reason).toBe("deadline")
     expect(signalValue(run, "http.health.reachable")).toBe(false)
     expect(load?.status).not.toBe("unknown")
+  })
+
+  it("stops its probes when the run itself is interrupted: the hung request is aborted", async () => {
+    const sockets: Array<Socket> = []
+    const closed: Array<Socket> = []
+    const hang = createServer((socket) => {
+      sockets.push(socket)
+      socket.on("close", () => closed.push(socket))
+    })
+    await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve))
+    const address = hang.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    try {
+      const events: Array<ProgressEvent> = []
+      const fiber = Effect.runFork(
+        runProbesEffect(
+          { http: { health: { url: `http://127.0.0.1:${port}/health`, timeout: "5s" } } },
+          { probes: ["http.health"], onProgress: (event) => events.push(event) },
+        ),
+      )
+      const until = Date.now() + 2000
+      while (sockets.length === 0 && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(sockets).toHaveLength(1)
+      const started = performance.now()
+      const exit = await Effect.runPromise(Fiber.interrupt(fiber))
+      expect(performance.now() - started).toBeLessThan(500)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      while (closed.length === 0 && Date.now() < until + 1000)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(closed).toHaveLength(1)
+      expect(events.map((event) => event.type)).toEqual(["started"])
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => hang.close(resolve))
+    }
   })
 
   it("reports a probe asked for but not configured as unknown", async () => {

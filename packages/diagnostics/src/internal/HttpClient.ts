@@ -75,20 +75,28 @@ const makeHttpClient = (undici: Undici): HttpClient => {
           signal,
         })
         const limit = request.maxBytes ?? 1024 * 1024
-        const chunks: Array<Buffer> = []
-        let size = 0
+        const declared = Number(response.headers["content-length"] ?? Number.NaN)
+        let body: Buffer
         let truncated = false
-        for await (const chunk of response.body) {
-          const buffer = chunk as Buffer
-          if (size + buffer.length > limit) {
-            chunks.push(buffer.subarray(0, limit - size))
-            size = limit
-            truncated = true
-            response.body.destroy()
-            break
+        if (declared <= limit) {
+          // The usual small answer of a declared length: read at once, without a stream iterator.
+          body = Buffer.from(await response.body.arrayBuffer())
+        } else {
+          const chunks: Array<Buffer> = []
+          let size = 0
+          for await (const chunk of response.body) {
+            const buffer = chunk as Buffer
+            if (size + buffer.length > limit) {
+              chunks.push(buffer.subarray(0, limit - size))
+              size = limit
+              truncated = true
+              response.body.destroy()
+              break
+            }
+            chunks.push(buffer)
+            size += buffer.length
           }
-          chunks.push(buffer)
-          size += buffer.length
+          body = Buffer.concat(chunks)
         }
         const latencyMs = performance.now() - started
         const headers = flattenHeaders(response.headers)
@@ -97,7 +105,7 @@ const makeHttpClient = (undici: Undici): HttpClient => {
           status: response.statusCode,
           headers,
           ...(contentType === undefined || contentType === "" ? {} : { contentType }),
-          body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+          body,
           truncated,
           latencyMs,
         } satisfies HttpAnswer
