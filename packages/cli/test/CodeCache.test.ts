@@ -43,6 +43,7 @@ const loadWithCodeCache = (
   directory: string | undefined,
   build = "",
   command = "",
+  nodeOptions: ReadonlyArray<string> = [],
 ): Loaded => {
   const driver = `
     const { loadWithCodeCache } = require(${JSON.stringify(loader)})
@@ -54,7 +55,7 @@ const loadWithCodeCache = (
   `
   const output = execFileSync(
     process.execPath,
-    ["-e", driver, JSON.stringify([file, directory ?? null, build, command])],
+    [...nodeOptions, "-e", driver, JSON.stringify([file, directory ?? null, build, command])],
     { encoding: "utf8", timeout: 20_000 },
   )
   return JSON.parse(output) as Loaded
@@ -122,6 +123,15 @@ describe("loadWithCodeCache", () => {
       expect.stringMatching(/-check\.v8$/),
       expect.stringMatching(/-playbook\.v8$/),
     ])
+  })
+
+  it("keeps apart the entries of Node processes started with other options", () => {
+    const flags = ["--max-semi-space-size=16"]
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").saved).toBe("written")
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check", flags).saved).toBe("written")
+    expect(readdirSync(cache)).toHaveLength(2)
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").outcome).toBe("used")
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check", flags).outcome).toBe("used")
   })
 
   it("never runs code cached for another build of the bundle, and drops the old entries", () => {

@@ -7,7 +7,7 @@
  * through `vm.Script` with the cached data this module keeps in the user's cache directory
  * (`$XDG_CACHE_HOME/ir/code-cache`, else `~/.cache/ir/code-cache`, mode 0700). An entry is keyed
  * by the build (an id the build gives the launcher and the bundle alike), the bundle's size and
- * modification time, the Node version and the architecture; an entry V8 rejects is rewritten;
+ * modification time, the Node version, the architecture and Node's options; an entry V8 rejects is rewritten;
  * anything that goes wrong with the cache only costs the time it would have saved.
  *
  * This module is part of the tiny launcher (`bin.cjs`): it imports nothing but Node built-ins.
@@ -91,12 +91,15 @@ export const loadWithCodeCache = (
     const script = new vm.Script(Module.wrap(source), { filename: file })
     return { exports: evaluate(script, file), outcome: "off", save: () => "off" }
   }
-  // One entry per bundle location: a new build, a changed file or another Node replaces it.
+  // Entries are named location-build-runtime-command. A new build (or a changed file) replaces the
+  // entries of the old one; V8 refuses a cache made by another Node or under other flags, so each
+  // runtime keeps its own; each command keeps its own, holding the code that command ran, compiled.
   const { size, mtimeMs } = statSync(file)
   const prefix = fnv(file)
-  const key = fnv([build, size, mtimeMs, source.length, process.version, process.arch].join("\0"))
-  // Each command keeps its own entry: it holds the code that command ran, compiled.
-  const entry = join(directory, `${prefix}-${key}-${command.replace(/[^a-z-]/g, "") || "ir"}.v8`)
+  const buildKey = fnv([build, size, mtimeMs, source.length].join("\0"))
+  const runtimeKey = fnv([process.version, process.arch, ...process.execArgv].join("\0"))
+  const name = command.replace(/[^a-z-]/g, "") || "ir"
+  const entry = join(directory, `${prefix}-${buildKey}-${runtimeKey}-${name}.v8`)
   let cachedData: Buffer | undefined
   try {
     cachedData = readFileSync(entry)
@@ -121,9 +124,9 @@ export const loadWithCodeCache = (
       const temporary = `${entry}.${process.pid}.tmp`
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
       renameSync(temporary, entry)
-      for (const name of readdirSync(directory)) {
-        if (name.startsWith(`${prefix}-`) && !name.startsWith(`${prefix}-${key}-`)) {
-          rmSync(join(directory, name), { force: true })
+      for (const other of readdirSync(directory)) {
+        if (other.startsWith(`${prefix}-`) && !other.startsWith(`${prefix}-${buildKey}-`)) {
+          rmSync(join(directory, other), { force: true })
         }
       }
       return "written"
