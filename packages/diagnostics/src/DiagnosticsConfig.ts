@@ -15,7 +15,11 @@
  */
 import { existsSync } from "node:fs"
 import { isAbsolute, join } from "node:path"
-import { Data, Either, ParseResult, Redacted, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { ProbeId } from "./ProbeResult.js"
 import { redactText, secretsOfUrl } from "./Redaction.js"
 import { Overrides } from "./ThresholdSetting.js"
@@ -33,7 +37,7 @@ const Url = Schema.String.pipe(
  * @example
  * ```ts
  * import { DurationText } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.is(DurationText)("0.5s") // true
  * ```
  */
@@ -159,7 +163,7 @@ export type PrometheusSection = typeof PrometheusSection.Type
  *
  * @example
  * ```ts
- * import { Redacted } from "effect"
+ * import * as Redacted from "effect/Redacted"
  * const postgres: PostgresSection = { url: Redacted.make("postgres://monitor:secret@db:5432/anomaly_db") }
  * ```
  */
@@ -324,7 +328,7 @@ export type TimeoutsSection = typeof TimeoutsSection.Type
  * @example
  * ```ts
  * import { DiagnosticsConfig } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const config = Schema.decodeUnknownSync(DiagnosticsConfig)({ prometheus: { url: "http://localhost:9090" } })
  * ```
  */
@@ -379,7 +383,7 @@ export class DiagnosticsConfigError extends Data.TaggedError("DiagnosticsConfigE
  * @example
  * ```ts
  * import { decodeDiagnosticsConfigEither } from "@ir/diagnostics"
- * import { Either } from "effect"
+ * import * as Either from "effect/Either"
  * const result = decodeDiagnosticsConfigEither({ postgres: { url: 42 } })
  * if (Either.isLeft(result)) console.error(result.left.message) // names "postgres.url"
  * ```

@@ -18,7 +18,7 @@
  */
 import { Duration } from "@ir/core"
 import type Dockerode from "dockerode"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { ContainerSelector, DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import {
   type ContainerRef,

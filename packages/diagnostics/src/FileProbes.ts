@@ -17,7 +17,7 @@ import { createReadStream } from "node:fs"
 import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { isAbsolute, join, relative, sep } from "node:path"
 import { pipeline } from "node:stream/promises"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { failureOf, type ProbeFailure } from "./internal/ProbeFailure.js"
 import {
   forEachConcurrently,

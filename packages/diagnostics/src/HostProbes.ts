@@ -15,7 +15,7 @@
  * ```
  */
 import { cpus, loadavg } from "node:os"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DiagnosticsConfig, ProcessSelector } from "./DiagnosticsConfig.js"
 import {
   findProcesses,

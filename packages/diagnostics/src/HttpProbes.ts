@@ -14,7 +14,8 @@
  * run.results[0]?.status // "ok" | "warn" | "critical" | "unknown"
  * ```
  */
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type { DiagnosticsConfig, HttpEndpoint } from "./DiagnosticsConfig.js"
 import type { HttpAnswer, HttpRequest } from "./internal/HttpClient.js"
 import type { ProbeFailure } from "./internal/ProbeFailure.js"

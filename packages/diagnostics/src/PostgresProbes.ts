@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { runProbes } from "@ir/diagnostics"
- * import { Redacted } from "effect"
+ * import * as Redacted from "effect/Redacted"
  * const run = await runProbes(
  *   { postgres: { url: Redacted.make("postgres://monitor:secret@db:5432/anomaly_db") } },
  *   { probes: ["postgres.locks"] },
@@ -18,7 +18,8 @@
  * ```
  */
 import { Duration } from "@ir/core"
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type { DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import { isTooManyClients, type PostgresSession } from "./internal/PostgresSession.js"
 import { ProbeFailure } from "./internal/ProbeFailure.js"

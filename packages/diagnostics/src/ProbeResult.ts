@@ -7,13 +7,13 @@
  * @example
  * ```ts
  * import { ProbeRun, runProbes, defaultDiagnosticsConfig } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const run = await runProbes(defaultDiagnosticsConfig({ env: process.env, cwd: process.cwd() }))
  * const json = Schema.encodeSync(ProbeRun)(run) // dates as ISO strings
  * ```
  */
 import { Observation, Probe } from "@ir/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A probe id of `@ir/core`'s catalogue, as a schema (for decoding `--probe` arguments and
@@ -22,7 +22,7 @@ import { Schema } from "effect"
  * @example
  * ```ts
  * import { ProbeId } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * Schema.is(ProbeId)("postgres.locks") // true
  * ```
  */
@@ -133,7 +133,7 @@ export type Measurement = typeof Measurement.Type
  * @example
  * ```ts
  * import { ProbeResult } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const json = JSON.stringify(Schema.encodeSync(ProbeResult)(run.results[0]!))
  * ```
  */
@@ -160,7 +160,7 @@ export type ProbeResult = typeof ProbeResult.Type
  * @example
  * ```ts
  * import { ProbeRun } from "@ir/diagnostics"
- * import { Schema } from "effect"
+ * import * as Schema from "effect/Schema"
  * const run = Schema.decodeUnknownSync(ProbeRun)(JSON.parse(text))
  * ```
  */

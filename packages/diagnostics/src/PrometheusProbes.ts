@@ -17,7 +17,7 @@
  * ```
  */
 import type { Observation } from "@ir/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import { ProbeFailure } from "./internal/ProbeFailure.js"
 import {

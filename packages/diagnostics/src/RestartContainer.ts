@@ -15,7 +15,9 @@
  */
 import { Duration } from "@ir/core"
 import type Dockerode from "dockerode"
-import { Effect, Option, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type { ContainerSelector, DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import { configSecrets } from "./DiagnosticsConfig.js"
 import { type DockerEngine, describeSelector, makeDockerEngine } from "./internal/DockerEngine.js"
@@ -192,7 +194,7 @@ const restartOne = (
  * @example
  * ```ts
  * import { restartContainerEffect } from "@ir/diagnostics"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const result = await Effect.runPromise(restartContainerEffect(config, "app", { confirm: false }))
  * ```
  */

@@ -15,7 +15,13 @@
  * ```
  */
 import { Duration, defaultRunbook, type Observation, Probe, type Runbook } from "@ir/core"
-import { Cause, Effect, Exit, Fiber, FiberId, Option, Redacted } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { configSecrets, type DiagnosticsConfig } from "./DiagnosticsConfig.js"
 import { isDockerodeLoaded, loadDockerode, makeDockerEngine } from "./internal/DockerEngine.js"
 import { httpClient, isUndiciLoaded, loadUndici } from "./internal/HttpClient.js"
@@ -225,7 +231,7 @@ const reportOfDefect = (id: Probe.ProbeId, defect: unknown): ProbeReport => ({
  * @example
  * ```ts
  * import { runProbesEffect } from "@ir/diagnostics"
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * const run = await Effect.runPromise(runProbesEffect({ host: {} }, { probes: ["host.memory"] }))
  * ```
  */

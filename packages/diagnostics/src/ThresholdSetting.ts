@@ -17,7 +17,7 @@
  * ```
  */
 import type { Threshold } from "@ir/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const percentPattern = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/
 

@@ -1,5 +1,5 @@
 import type Dockerode from "dockerode"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { ContainerSelector, DockerSection } from "../DiagnosticsConfig.js"
 import { redactUrl } from "../Redaction.js"
 import { failureOf, ProbeFailure } from "./ProbeFailure.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { failureOf, type ProbeFailure } from "./ProbeFailure.js"
 
 type Undici = typeof import("undici")

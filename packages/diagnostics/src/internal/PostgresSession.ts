@@ -1,4 +1,5 @@
-import { Effect, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type * as Pg from "pg"
 import { redactUrl } from "../Redaction.js"
 import { failureOf, ProbeFailure } from "./ProbeFailure.js"

@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { CauseReason } from "../ProbeResult.js"
 import { redactText } from "../Redaction.js"
 import type { SignalEntry } from "./ProbeKit.js"

@@ -1,5 +1,5 @@
 import type { Observation, Probe, Signal, Threshold } from "@ir/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { DiagnosticsConfig } from "../DiagnosticsConfig.js"
 import { type Measurement, type ProbeCause, type ProbeStatus, worstStatus } from "../ProbeResult.js"
 import * as ThresholdSetting from "../ThresholdSetting.js"

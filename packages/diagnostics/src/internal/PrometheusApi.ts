@@ -1,4 +1,5 @@
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type { PrometheusSection } from "../DiagnosticsConfig.js"
 import { redactText, redactUrl } from "../Redaction.js"
 import type { HttpClient } from "./HttpClient.js"

@@ -1,4 +1,6 @@
-import { Deferred, Effect, Scope } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Scope from "effect/Scope"
 
 /**
  * A resource acquired at most once per run, on first use, and released when the run's scope
