@@ -8,8 +8,12 @@
 //   1. `ir --version` over `node -e 0`                                   (goal <= 3)
 //   2. `ir check postgres.connections` over `check_postgres --action=backends` (Debian's
 //      check-postgres) against the same PostgreSQL                      (goal <= 1)
-//   and, to show where the time goes, `ir playbook list` (the runbook loaded, no probe) and
-//   `ir check postgres.connections` with an empty run (PostgreSQL not configured).
+//   and, to show where the time goes, `ir playbook list` (the runbook loaded, no probe),
+//   `ir check postgres.connections` with an empty run (PostgreSQL not configured), and `ir
+//   --version` and the check with the code cache off (NODE_DISABLE_COMPILE_CACHE=1): what the
+//   first run of a new install or Node version costs, before it has written its cache entry.
+// The code cache lives in a directory of this run (XDG_CACHE_HOME), empty at the start; the
+// warm-up round writes each command's entry, as the first run of each command does for a user.
 // Without IR_TEST_PG_URL the check comparison is left out and said so.
 import { execFile } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -47,11 +51,15 @@ const median = (values) => {
 const dir = mkdtempSync(join(tmpdir(), "ir-bench-cli-"))
 const emptyDir = mkdtempSync(join(tmpdir(), "ir-bench-cli-empty-"))
 writeFileSync(join(emptyDir, "ir.config.yaml"), "targets: {}\n")
-const env = { PATH: process.env.PATH, NO_COLOR: "1" }
+const cacheHome = mkdtempSync(join(tmpdir(), "ir-bench-cli-cache-"))
+const env = { PATH: process.env.PATH, NO_COLOR: "1", XDG_CACHE_HOME: cacheHome }
+const uncached = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" }
 
 const commands = {
   "node -e 0": () => time(process.execPath, ["-e", "0"], { env }),
   "ir --version": () => time(process.execPath, [bin, "--version"], { env }),
+  "ir --version (code cache off)": () =>
+    time(process.execPath, [bin, "--version"], { env: uncached }),
   "ir playbook list": () =>
     time(process.execPath, [bin, "playbook", "list"], { cwd: emptyDir, env }),
   "ir check (nothing configured)": () =>
@@ -71,6 +79,8 @@ if (pgUrl !== undefined) {
   ]
   commands["ir check postgres.connections"] = () =>
     time(process.execPath, [bin, "check", "postgres.connections"], { cwd: dir, env })
+  commands["ir check postgres.connections (cache off)"] = () =>
+    time(process.execPath, [bin, "check", "postgres.connections"], { cwd: dir, env: uncached })
   commands["check_postgres --action=backends"] = () =>
     time("/usr/bin/check_postgres", checkPostgresArgs, { env })
 }
@@ -94,6 +104,7 @@ for (let round = 0; round < rounds; round += 1) {
 }
 rmSync(dir, { recursive: true, force: true })
 rmSync(emptyDir, { recursive: true, force: true })
+rmSync(cacheHome, { recursive: true, force: true })
 
 const medians = Object.fromEntries(Object.entries(samples).map(([name, ms]) => [name, median(ms)]))
 const baseline = medians["node -e 0"]
@@ -105,7 +116,7 @@ console.log(
 console.log("")
 for (const [name, ms] of Object.entries(medians)) {
   console.log(
-    `  ${name.padEnd(36)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / baseline).toFixed(2)}x node -e 0`,
+    `  ${name.padEnd(42)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / baseline).toFixed(2)}x node -e 0`,
   )
 }
 console.log("")

@@ -44,8 +44,10 @@ export default defineConfig([
   {
     ...shared,
     entry: { bin: "src/bin.ts", main: "src/main.ts" },
-    // YAML (the configuration) is read by most commands: cached with the rest.
-    noExternal: [...inlined, /^yaml$/],
+    // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
+    // probes: `ir check` as a Nagios plugin) are cached with the rest.
+    noExternal: [...inlined, /^yaml$/, /^pg$/],
+    external: [...external.filter((name) => name !== "yaml" && name !== "pg"), "pg-native"],
     format: ["cjs"],
     outExtension: () => ({ js: ".cjs" }),
     splitting: false,

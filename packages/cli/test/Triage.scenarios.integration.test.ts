@@ -135,11 +135,13 @@ const scrapeTargets = (services: ReadonlyArray<Service>) =>
     JSON.stringify([{ targets: services.map((s) => `127.0.0.1:${s.port}`), labels: {} }]),
   )
 
+// Up is not enough: the request counter has no series until the service has served a request,
+// and a scrape taken before that one shows the counter absent ("no metrics").
 const prometheusSees = (service: Service) =>
   waitFor(
-    `Prometheus to scrape 127.0.0.1:${service.port}`,
+    `Prometheus to scrape 127.0.0.1:${service.port} with its request counter`,
     async () => {
-      const query = encodeURIComponent(`up{instance="127.0.0.1:${service.port}"} == 1`)
+      const query = encodeURIComponent(`http_requests_total{instance="127.0.0.1:${service.port}"}`)
       const response = await fetch(`${prometheusUrl}/api/v1/query?query=${query}`, {
         signal: AbortSignal.timeout(2000),
       })
