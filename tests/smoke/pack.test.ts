@@ -2,7 +2,15 @@
 // registry, and uses them: the `ir` binary, an ESM import, and a TypeScript consumer type-checked
 // against the published types. Also runs publint and Are the Types Wrong on each tarball.
 import { execFile } from "node:child_process"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -88,6 +96,29 @@ describe("packed tarballs", () => {
       readFileSync(join(root, "packages/cli/package.json"), "utf8"),
     ).version
     expect(result.stdout).toContain(version)
+  })
+
+  it("keep each command's compiled code in the user's cache and start from it", async () => {
+    const cacheHome = mkdtempSync(join(tmpdir(), "ir-smoke-cache-"))
+    try {
+      const ir = join(app, "node_modules/.bin/ir")
+      const env = { XDG_CACHE_HOME: cacheHome }
+      const first = await run(ir, ["playbook", "list", "--json"], app, env)
+      expect(first.status).toBe(0)
+      const cache = join(cacheHome, "ir", "code-cache")
+      const entries = readdirSync(cache)
+      expect(entries).toEqual([expect.stringMatching(/-playbook\.v8$/)])
+      expect(statSync(cache).mode & 0o777).toBe(0o700)
+      const written = statSync(join(cache, entries[0] ?? "")).mtimeMs
+      const second = await run(ir, ["playbook", "list", "--json"], app, env)
+      expect(second.status).toBe(0)
+      expect(second.stdout).toBe(first.stdout)
+      // The entry was used, not rewritten.
+      expect(readdirSync(cache)).toEqual(entries)
+      expect(statSync(join(cache, entries[0] ?? "")).mtimeMs).toBe(written)
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true })
+    }
   })
 
   it("run `ir triage --json` on the embedded defaults", async () => {
