@@ -190,6 +190,11 @@ export const build = (input: {
   readonly skipped: ReadonlyArray<{ readonly id: string; readonly reason: string }>
   readonly assessment: Assessment
   readonly finishedAt: Date
+  /**
+   * Where the response deadline counts from, when not `finishedAt`: the rehearsal clock
+   * (`--at`, `$IR_NOW`) at which `ir triage --open` opens the incident.
+   */
+  readonly respondFrom?: Date
 }): TriageReport => {
   const { runbook, run, assessment } = input
   const results = run.results
@@ -234,7 +239,11 @@ export const build = (input: {
           level: assessment.response.level,
           name: assessment.response.name,
           responseTimeText: assessment.response.responseTimeText,
-          respondBy: respondBy(runbook, assessment.response.responseTime, input.finishedAt),
+          respondBy: respondBy(
+            runbook,
+            assessment.response.responseTime,
+            input.respondFrom ?? input.finishedAt,
+          ),
           raise: assessment.response.raise,
           raiseText: assessment.response.raiseText,
           ...(assessment.response.updateEveryMinutes === undefined

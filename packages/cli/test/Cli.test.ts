@@ -254,3 +254,45 @@ describe("ir drill", () => {
     expect(run.stdout).toMatch(/severity is P0, expected P2/)
   })
 })
+
+describe("ir triage on a rehearsal clock", () => {
+  // The host's memory over a tiny threshold: resource exhaustion, P1, on any machine.
+  const rehearsal = tempDir()
+  afterAll(() => rehearsal.remove())
+  writeFileSync(
+    join(rehearsal.path, "ir.config.yaml"),
+    [
+      "runbook:",
+      "  thresholds:",
+      '    "host.memory.used_ratio": { warn: 0.0001, critical: 0.0002 }',
+      "targets: {}",
+      "",
+    ].join("\n"),
+  )
+
+  it("counts the response deadline from --at, where --open dates the incident", async () => {
+    const run = await ir(
+      ["triage", "--probe", "host.memory", "--at", "2026-11-30T10:00:00Z", "--json"],
+      {
+        cwd: rehearsal.path,
+      },
+    )
+    expect(run.code, run.stderr).toBe(1)
+    const report = json<{ response: { level: string; respondBy: string } }>(run)
+    expect(report.response.level).toBe("P1")
+    // P1: respond within an hour.
+    expect(report.response.respondBy).toBe("2026-11-30T11:00:00.000Z")
+  })
+
+  it("counts it from now without a rehearsal clock, and refuses a time without a zone", async () => {
+    const before = Date.now()
+    const run = await ir(["triage", "--probe", "host.memory", "--json"], { cwd: rehearsal.path })
+    const respondBy = Date.parse(json<{ response: { respondBy: string } }>(run).response.respondBy)
+    expect(respondBy).toBeGreaterThanOrEqual(before + 3_600_000)
+    expect(respondBy).toBeLessThan(Date.now() + 3_600_000 + 1_000)
+
+    const wrong = await ir(["triage", "--at", "2026-11-30 10:00"], { cwd: rehearsal.path })
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(/--at "2026-11-30 10:00": expected an ISO 8601 time with a zone/)
+  })
+})

@@ -6,6 +6,7 @@ import { UsageError } from "../CliError.js"
 import * as ExitCode from "../ExitCode.js"
 import * as TriageReport from "../TriageReport.js"
 import type { CommonArgs } from "./CommonOptions.js"
+import { resolveClock } from "./Clock.js"
 import { statusWord } from "./Describe.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { selectProbes } from "./ProbeSelection.js"
@@ -40,6 +41,9 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     }
     const selection = selectProbes(args.probe)
     if (!selection.ok) return yield* Effect.fail(selection.error)
+    // A rehearsal clock (`--at`, `$IR_NOW`) is checked before any probe runs, and the response
+    // deadline counts from it, as the incident `--open` records does.
+    const clock = yield* resolveClock(args.at, io.env)
     const config = yield* loadConfig(context)
     const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
@@ -83,6 +87,7 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       skipped: selection.ids === undefined ? available.skipped : [],
       assessment,
       finishedAt,
+      ...(clock.source === "system" ? {} : { respondFrom: clock.now }),
     })
     if (args.notify && !args.open) output.note("--notify sends the initial alert with --open only")
     const opened = args.open
