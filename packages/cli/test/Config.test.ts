@@ -117,6 +117,34 @@ describe("interpolation", () => {
   })
 })
 
+describe("ir config show: serve", () => {
+  it("shows what ir serve would use: defaults, the token from its variable, redacted", async () => {
+    const root = project({ "ir.config.yaml": "serve:\n  port: 9200\n  shutdownDelay: 2s\n" })
+    const run = await ir(["config", "show", "--json"], {
+      cwd: root,
+      env: { IR_ALERTS_TOKEN: "am-t0ken-value-0123456789abcdef" },
+    })
+    expect(run.code, run.stderr).toBe(0)
+    const { serve } = json<{ serve: Record<string, unknown> }>(run)
+    expect(serve).toMatchObject({
+      host: "127.0.0.1",
+      port: 9200,
+      allowUnauthenticated: false,
+      shutdownDelayMs: 2000,
+    })
+    expect(serve.token).not.toMatch(/^\(none/)
+    expect(serve.healthToken).toMatch(/^\(none/)
+    expect(run.stdout).not.toContain("am-t0ken-value-0123456789abcdef")
+  })
+
+  it("reports a bad serve section where it is", async () => {
+    const root = project({ "ir.config.yaml": "serve:\n  port: 70000\n" })
+    const run = await ir(["config", "show"], { cwd: root })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/ir\.config\.yaml:2:\d+: serve\.port: .*0 to 65535/)
+  })
+})
+
 describe("invalid configuration", () => {
   it("points at a YAML syntax error", async () => {
     const root = project({ "ir.config.yaml": "runbook:\n  thresholds: {\n" })

@@ -13,6 +13,7 @@ import { configTemplate } from "./ConfigTemplate.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { isSecretKey, redacted, redactText, redactValue } from "./Redact.js"
 import { resolveRunbook } from "./RunbookLoader.js"
+import { resolveServe } from "./ServeSection.js"
 import { resolveTargets } from "./TargetsLoader.js"
 
 /** `ir config init`. */
@@ -74,6 +75,7 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
     const config = yield* loadConfig(context)
     const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
+    const serve = yield* resolveServe(config, io)
     const document = Config.redacted(config) as Record<string, unknown>
     const effective = {
       source:
@@ -103,6 +105,19 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
       ...(document.journal === undefined || document.journal === null
         ? {}
         : { journal: redactValue(document.journal) }),
+      // What `ir serve` would use: the section with its defaults and the token variables applied.
+      serve: {
+        host: serve.host,
+        port: serve.port,
+        token:
+          serve.token === undefined
+            ? "(none: the Alertmanager receiver is off unless allowUnauthenticated)"
+            : redacted,
+        healthToken:
+          serve.healthToken === undefined ? "(none: /health gives its status only)" : redacted,
+        allowUnauthenticated: serve.allowUnauthenticated,
+        shutdownDelayMs: serve.shutdownDelayMs,
+      },
     }
     if (output.format === "json") {
       output.json({ schemaVersion: 1, command: "config show", ...effective })
