@@ -71,7 +71,7 @@ const ack = Command.make("ack", { ...common, at, by, notify, id: incidentArg }, 
   handle(args, () => run().then((module) => module.ack)),
 ).pipe(
   Command.withDescription(
-    "Acknowledge the incident: someone is on it (stops the page). Late acknowledgements are recorded as such.",
+    "Acknowledge the incident: someone is on it (stops the page). Late acknowledgements are recorded as such. With --notify, also acknowledges it on every PagerDuty channel that paged it.",
   ),
 )
 

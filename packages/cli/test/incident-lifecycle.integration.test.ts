@@ -139,8 +139,16 @@ const walk = async (space: Awaited<ReturnType<typeof workspace>>, concurrently: 
   expect(slackSince()[0]).toContain("Health check endpoint unreachable")
   expect(pagesSince()).toMatchObject([{ event_action: "trigger", dedup_key: id }])
 
-  // 10:04 The on-call engineer acknowledges.
-  expectCode(await run(["incident", "ack", id, "--by", "alice", "--at", at(4)]), 0)
+  // 10:04 The on-call engineer acknowledges: PagerDuty stops escalating the page; nothing else
+  // is due, so nothing else is sent.
+  const acked = await run(["incident", "ack", id, "--by", "alice", "--notify", "--at", at(4)])
+  expectCode(acked, 0)
+  expect(acked.stdout).toContain("PagerDuty on-call: acknowledged")
+  expect(pagesSince()).toMatchObject([
+    { event_action: "trigger", dedup_key: id },
+    { event_action: "acknowledge", dedup_key: id },
+  ])
+  expect(slackSince()).toHaveLength(1)
 
   // 10:30 Cron: the status update is due and the P0 is not restored: escalate. Twice at once.
   const escalated = await twice(["escalate", "--notify", "--json", "--at", at(30)])
@@ -194,6 +202,7 @@ const walk = async (space: Awaited<ReturnType<typeof workspace>>, concurrently: 
   expect(slackSince()[3]).toContain("Connection pool exhausted")
   expect(pagesSince()).toMatchObject([
     { event_action: "trigger" },
+    { event_action: "acknowledge" },
     { event_action: "resolve", dedup_key: id },
   ])
   const after = await twice(["escalate", "--notify", "--at", at(86)])

@@ -38,6 +38,7 @@ import {
   record,
   withLifecycle,
 } from "./Lifecycle.js"
+import { acknowledgePagerDuty } from "./PagerDutyAck.js"
 
 interface ChangeArgs extends LifecycleArgs {
   readonly by: Option.Option<string>
@@ -209,13 +210,32 @@ export const ack = (args: ChangeArgs & WithId, context: CommandContext) =>
         lifecycle.journal.read(incident.humanId),
         () => incident,
       )
-      return yield* report(lifecycle, {
+      // With --notify, PagerDuty stops escalating the page the responder has taken.
+      const pagerDuty = args.notify
+        ? yield* acknowledgePagerDuty(lifecycle, updated.state, who, now)
+        : []
+      const code = yield* report(lifecycle, {
         command: "incident ack",
         headline: `${incident.humanId} acknowledged by ${who}${late}`,
         record: updated,
         recorded: ["acknowledged"],
         sent,
+        ...(args.notify ? { extra: { pagerDuty } } : {}),
+        ...(pagerDuty.length === 0
+          ? {}
+          : {
+              body: pagerDuty
+                .map((ack) =>
+                  ack.ok
+                    ? `PagerDuty ${ack.channel}: acknowledged (${ack.detail})`
+                    : lifecycle.output.style.red(
+                        `PagerDuty ${ack.channel}: not acknowledged: ${ack.detail}`,
+                      ),
+                )
+                .join("\n"),
+            }),
       })
+      return pagerDuty.some((ack) => !ack.ok) ? ExitCode.found : code
     }),
   )
 
