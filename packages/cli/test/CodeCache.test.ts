@@ -180,6 +180,44 @@ describe("loadWithCodeCache", () => {
   })
 })
 
+describe("loadBundle", () => {
+  const viaLoadBundle = (env: Record<string, string>) => {
+    const driver = `
+      const { loadBundle } = require(${JSON.stringify(loader)})
+      const loaded = loadBundle(process.argv[1], "build-1", "check")
+      const saved = loaded.save()
+      process.stdout.write(JSON.stringify({ outcome: loaded.outcome, saved, answer: loaded.exports.answer }))
+    `
+    const output = execFileSync(process.execPath, ["-e", driver, bundle], {
+      encoding: "utf8",
+      timeout: 20_000,
+      env: { PATH: process.env.PATH ?? "", XDG_CACHE_HOME: join(dir, "xdg"), ...env },
+    })
+    return JSON.parse(output) as { outcome: CacheOutcome; saved: CacheOutcome; answer: number }
+  }
+
+  it("uses Node's own compile cache where Node has one, else its own in XDG_CACHE_HOME", () => {
+    const builtin =
+      Number(process.versions.node.split(".")[0]) >= 23 || process.versions.node.startsWith("22.") // 22.1 and later
+    const first = viaLoadBundle({ NODE_COMPILE_CACHE: join(dir, "node-cache") })
+    expect(first.answer).toBe(42)
+    if (builtin) {
+      expect(first.outcome).toBe("builtin")
+    } else {
+      expect(first.saved).toBe("written")
+      expect(readdirSync(join(dir, "xdg", "ir", "code-cache"))).toHaveLength(1)
+      expect(viaLoadBundle({}).outcome).toBe("used")
+    }
+  })
+
+  it("is off with NODE_DISABLE_COMPILE_CACHE", () => {
+    const off = viaLoadBundle({ NODE_DISABLE_COMPILE_CACHE: "1" })
+    expect(off.answer).toBe(42)
+    expect(["off", "builtin"]).toContain(off.outcome)
+    expect(() => readdirSync(join(dir, "xdg", "ir", "code-cache"))).toThrow()
+  })
+})
+
 describe("defaultCacheDirectory", () => {
   it("follows XDG_CACHE_HOME, else ~/.cache", () => {
     expect(defaultCacheDirectory({ XDG_CACHE_HOME: "/var/cache/me" })).toBe(
