@@ -145,7 +145,11 @@ within its timeout, and returns a value, never an exception:
 - \`summary\`: one line for a person;
 - \`observations\`: measurements with their \`warn\`/\`critical\` levels, \`min\` and \`max\` (Nagios performance data);
 - \`signals\`: what \`triage\` reads, keys and types from the [signal vocabulary](signals.md);
-- \`durationMs\`, \`target\` (redacted), \`cause\` (\`{ reason, message }\`) when it could not tell,
+- \`durationMs\`: the probe's own time, from the start of its work (getting its client included,
+  such as the run's PostgreSQL connection) until its answer is graded, or until its timeout; the
+  runner's work around it (starting its fiber, redacting and shaping its result) is not in it,
+  and the run's own \`durationMs\` covers everything;
+- \`target\` (redacted), \`cause\` (\`{ reason, message }\`) when it could not tell,
   and \`details\` for a person (lock rows, last log lines, targets, files).
 
 A target that refuses, resets, fails TLS or DNS, or does not speak its protocol is a finding

@@ -18,9 +18,10 @@ import { lstat, readdir, readFile, stat } from "node:fs/promises"
 import { isAbsolute, join, relative, sep } from "node:path"
 import { pipeline } from "node:stream/promises"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { failureOf, type ProbeFailure } from "./internal/ProbeFailure.js"
 import {
-  forEachConcurrently,
+  type Cancellation,
   formatBytes,
   formatSeconds,
   graded,
@@ -28,6 +29,7 @@ import {
   type ProbeImplementation,
   type ProbeReport,
   precise,
+  promised,
   type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"
@@ -49,19 +51,20 @@ interface Walk {
   readonly truncated: boolean
 }
 
-const walk = async (root: string, signal: AbortSignal): Promise<Walk> => {
+const walk = async (root: string, cancellation: Cancellation): Promise<Walk> => {
   const files: Array<FileEntry> = []
   let seen = 0
   let truncated = false
-  const visit = async (dir: string, depth: number): Promise<void> => {
-    if (signal.aborted || truncated) return
+  /** `prefix`: the directory's path relative to the root, with `/` separators (empty for the root). */
+  const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
+    if (cancellation.cancelled || truncated) return
     // Only the root must be readable: a subdirectory that vanished or is closed is skipped.
     const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
       if (depth === 0) throw error
       return []
     })
-    const subdirectories: Array<string> = []
-    const candidates: Array<{ path: string; link: boolean }> = []
+    const subdirectories: Array<{ path: string; prefix: string }> = []
+    const candidates: Array<{ path: string; relative: string; link: boolean }> = []
     for (const entry of entries) {
       seen += 1
       if (seen > maxEntries) {
@@ -69,27 +72,29 @@ const walk = async (root: string, signal: AbortSignal): Promise<Walk> => {
         break
       }
       const path = join(dir, entry.name)
+      const relative = `${prefix}${entry.name}`
       if (entry.isDirectory()) {
-        if (depth < maxDepth) subdirectories.push(path)
+        if (depth < maxDepth) subdirectories.push({ path, prefix: `${relative}/` })
         else truncated = true
-      } else candidates.push({ path, link: entry.isSymbolicLink() })
+      } else candidates.push({ path, relative, link: entry.isSymbolicLink() })
     }
     // Symbolic links are followed for files (a model may be a link to a versioned file).
     const stats = await Promise.all(
       candidates.map(({ path, link }) => (link ? stat(path) : lstat(path)).catch(() => undefined)),
     )
-    candidates.forEach(({ path }, index) => {
+    for (let index = 0; index < candidates.length; index += 1) {
       const entry = stats[index]
       if (entry?.isFile())
         files.push({
-          path: relative(root, path).split(sep).join("/"),
+          path: candidates[index]!.relative,
           size: entry.size,
           modifiedMs: entry.mtimeMs,
         })
-    })
-    for (const subdirectory of subdirectories) await visit(subdirectory, depth + 1)
+    }
+    for (const subdirectory of subdirectories)
+      await visit(subdirectory.path, subdirectory.prefix, depth + 1)
   }
-  await visit(root, 0)
+  await visit(root, "", 0)
   return { files, truncated }
 }
 
@@ -189,10 +194,10 @@ export const modelsProbe: ProbeImplementation = {
           ],
         } satisfies ProbeReport
       }
-      const listing = yield* Effect.tryPromise({
-        try: (abort) => walk(dir, abort),
-        catch: (error) => failureOf(error, `reading model directory ${dir}`, "permission"),
-      })
+      const listing = yield* promised(
+        (cancellation) => walk(dir, cancellation),
+        (error) => failureOf(error, `reading model directory ${dir}`, "permission"),
+      )
       const manifestPath =
         models.manifest === undefined
           ? undefined
@@ -330,14 +335,23 @@ export const dataProbe: ProbeImplementation = {
     Effect.gen(function* () {
       const dirs = Object.entries(context.config.files?.data ?? {})
       const now = context.now().getTime()
-      const results = yield* forEachConcurrently(dirs, ([name, path]) =>
-        Effect.tryPromise({
-          try: (abort) => walk(path, abort),
-          catch: (error) => failureOf(error, `data directory ${path}`, "permission"),
-        }).pipe(
-          Effect.either,
-          Effect.map((listing) => ({ name, path, listing })),
-        ),
+      // Every directory at once in one promise: a fiber per directory costs more than listing a
+      // small one.
+      const results = yield* promised(
+        (cancellation) =>
+          Promise.all(
+            dirs.map(([name, path]) =>
+              walk(path, cancellation).then(
+                (listing) => ({ name, path, listing: Either.right(listing) }),
+                (error: unknown) => ({
+                  name,
+                  path,
+                  listing: Either.left(failureOf(error, `data directory ${path}`, "permission")),
+                }),
+              ),
+            ),
+          ),
+        (error) => failureOf(error, "data directories"),
       )
       const statuses: Array<ProbeStatus> = []
       const observations: Array<Measurement> = []

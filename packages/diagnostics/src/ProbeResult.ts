@@ -147,6 +147,12 @@ export const ProbeResult = Schema.Struct({
   observations: Schema.Array(Measurement),
   /** The signals for `triage` (see the vocabulary in `@ir/core`'s `Signal`). */
   signals: Schema.Array(Observation.Observation),
+  /**
+   * The probe's own time in milliseconds: from the start of its work (getting its client
+   * included, such as the run's PostgreSQL connection) until its answer is graded, or until its
+   * timeout. The runner's work around it (starting its fiber, redacting and shaping this result)
+   * is not in it; {@link ProbeRun}'s `durationMs` covers the whole run.
+   */
   durationMs: Schema.Number,
   cause: Schema.optional(ProbeCause),
   /** What the probe gathered for a person: lock rows, last log lines, files, targets. */
@@ -170,6 +176,7 @@ export const ProbeRun = Schema.Struct({
   /** Every probe's signals in one set, ready for `triage`. */
   observations: Schema.Array(Observation.Observation),
   startedAt: Schema.Date,
+  /** The whole run in milliseconds, from the call until every result is ready. */
   durationMs: Schema.Number,
 })
 export type ProbeRun = typeof ProbeRun.Type

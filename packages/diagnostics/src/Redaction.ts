@@ -24,6 +24,9 @@ export const mask = "***"
 const secretParameter =
   /^(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|key|sig|signature|auth|authorization|client[_-]?secret|sslpassword|private[_-]?key)$/i
 
+/** URLs shown again and again (every run's targets) are parsed once. */
+const plainUrls = new Map<string, string>()
+
 /**
  * A URL as it may be shown: the password of its user info and secret-looking query parameters
  * (`token`, `password`, `key`, `sig`, …) replaced by `***`. Text that is not a URL goes through
@@ -37,6 +40,18 @@ const secretParameter =
  * ```
  */
 export const redactUrl = (url: string): string => {
+  const known = plainUrls.get(url)
+  if (known !== undefined) return known
+  const redacted = redactUrlOnce(url)
+  // Only URLs without a secret are remembered: no secret outlives the configuration holding it.
+  if (!redacted.includes(mask)) {
+    if (plainUrls.size >= 256) plainUrls.clear()
+    plainUrls.set(url, redacted)
+  }
+  return redacted
+}
+
+const redactUrlOnce = (url: string): string => {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -62,28 +77,55 @@ export const redactUrl = (url: string): string => {
   )
 }
 
-const textRules: ReadonlyArray<readonly [RegExp, string]> = [
-  // scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi, `$1$2:${mask}@`],
-  // Authorization: Bearer xxx / Basic xxx / Token xxx
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${mask}`],
-  // key=value and key: value for secret-looking keys (also in query strings and JSON)
-  [
-    /\b((?:[a-z_-]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth[_-]?token))("?\s*[=:]\s*"?)([^\s"',;&}]+)/gi,
-    `$1$2${mask}`,
-  ],
-  // SQL: ALTER ROLE … PASSWORD 'x'
-  [/\b(PASSWORD)\s+'(?:[^']|'')*'/gi, `$1 '${mask}'`],
-  // JSON Web Tokens
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, mask],
-  // AWS access key ids
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, mask],
+/**
+ * Each rule with what it needs somewhere in the text: a rule whose need is absent cannot match, so
+ * most strings of a result (names, numbers, summaries, plain URLs) skip every replacement.
+ */
+const textRules: ReadonlyArray<{
+  readonly needs: (text: string) => boolean
+  readonly pattern: RegExp
+  readonly replacement: string
+}> = [
+  {
+    // scheme://user:password@host
+    needs: (text) => text.includes("://") && text.includes("@"),
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi,
+    replacement: `$1$2:${mask}@`,
+  },
+  {
+    // Authorization: Bearer xxx / Basic xxx / Token xxx
+    needs: (text) => text.includes("Bearer") || text.includes("Basic") || text.includes("Token"),
+    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g,
+    replacement: `$1 ${mask}`,
+  },
+  {
+    // key=value and key: value for secret-looking keys (also in query strings and JSON)
+    needs: (text) => /pass|pwd|secret|token|key/i.test(text),
+    pattern:
+      /\b((?:[a-z_-]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth[_-]?token))("?\s*[=:]\s*"?)([^\s"',;&}]+)/gi,
+    replacement: `$1$2${mask}`,
+  },
+  {
+    // SQL: ALTER ROLE … PASSWORD 'x'
+    needs: (text) => /password/i.test(text),
+    pattern: /\b(PASSWORD)\s+'(?:[^']|'')*'/gi,
+    replacement: `$1 '${mask}'`,
+  },
+  {
+    // JSON Web Tokens
+    needs: (text) => text.includes("eyJ"),
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+    replacement: mask,
+  },
+  {
+    // AWS access key ids
+    needs: (text) => text.includes("AKIA") || text.includes("ASIA"),
+    pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+    replacement: mask,
+  },
 ]
 
-/**
- * What every rule above needs somewhere in the text (case aside): most strings of a result (names,
- * numbers, summaries) have none of it and are returned as they are, without six replacements.
- */
+/** What every rule above needs (case aside): most strings have none of it. */
 const mayHoldSecret = /:\/\/|pass|pwd|secret|token|key|bearer|basic|eyJ|AKIA|ASIA/i
 
 /**
@@ -101,7 +143,8 @@ const mayHoldSecret = /:\/\/|pass|pwd|secret|token|key|bearer|basic|eyJ|AKIA|ASI
 export const redactText = (text: string): string => {
   if (!mayHoldSecret.test(text)) return text
   let result = text
-  for (const [pattern, replacement] of textRules) result = result.replace(pattern, replacement)
+  for (const rule of textRules)
+    if (rule.needs(result)) result = result.replace(rule.pattern, rule.replacement)
   return result
 }
 
@@ -170,7 +213,20 @@ export const deepMapStrings = <A>(value: A, map: (text: string) => string): A =>
     if (node !== null && typeof node === "object" && !(node instanceof Date)) {
       const prototype = Object.getPrototypeOf(node)
       if (prototype !== Object.prototype && prototype !== null) return node
-      return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, visit(inner)]))
+      const copy: Record<string, unknown> = {}
+      for (const key of Object.keys(node)) {
+        const inner = visit((node as Record<string, unknown>)[key])
+        // A `__proto__` key (parsed JSON may hold one) stays a key, as with Object.fromEntries.
+        if (key === "__proto__")
+          Object.defineProperty(copy, key, {
+            value: inner,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          })
+        else copy[key] = inner
+      }
+      return copy
     }
     return node
   }

@@ -303,11 +303,15 @@ export const runProbesEffect = (
         systemInformation: uses("host.") ? systemInformation() : notSelected,
       }
 
+      /**
+       * A probe's report as a result: every string scrubbed of the configuration's secrets. Done
+       * after the probe's clock stopped (`durationMs` is the probe's work, not this shaping).
+       */
       const resultOf = (
         id: Probe.ProbeId,
         target: string | undefined,
         report: ProbeReport,
-        probeStarted: number,
+        durationMs: number,
       ): ProbeResult => {
         const at = now()
         const toObservation = (entry: SignalEntry): Observation.Observation => ({
@@ -322,12 +326,14 @@ export const runProbesEffect = (
           ...(target === undefined ? {} : { target: scrub(target) }),
           status: report.status,
           summary: scrub(report.summary),
-          observations: (report.observations ?? []).map((measurement) => ({
-            ...measurement,
-            name: scrub(measurement.name),
-          })),
+          // The report is the probe's own, made for this run: a measurement whose name holds no
+          // secret is kept as it is.
+          observations: (report.observations ?? []).map((measurement) => {
+            const name = scrub(measurement.name)
+            return name === measurement.name ? measurement : { ...measurement, name }
+          }),
           signals: (report.signals ?? []).map(toObservation),
-          durationMs: Math.round((performance.now() - probeStarted) * 1000) / 1000,
+          durationMs: Math.round(durationMs * 1000) / 1000,
           ...(report.cause === undefined
             ? {}
             : { cause: { reason: report.cause.reason, message: scrub(report.cause.message) } }),
@@ -353,6 +359,10 @@ export const runProbesEffect = (
         const cutByDeadline = remaining !== undefined && remaining < timeoutMs
         const limitMs = Math.max(0, cutByDeadline ? remaining : timeoutMs)
         let timedOut = false
+        // The probe's clock: from when its fiber starts the probe's work until the work's report
+        // is in (or its time is up); scheduling the fiber and shaping the result are not in it.
+        let workStarted = probeStarted
+        let timedOutAt = 0
         const noAnswer = (): ProbeReport => {
           const reason = cutByDeadline ? "deadline" : "timeout"
           const message = cutByDeadline
@@ -365,29 +375,32 @@ export const runProbesEffect = (
             cause: { reason, message },
           }
         }
+        const work = Effect.suspend(() => {
+          workStarted = performance.now()
+          return implementation.run({ ...context, timeoutMs })
+        })
         const body = Effect.uninterruptibleMask((restore) =>
-          Effect.map(
-            Effect.exit(restore(implementation.run({ ...context, timeoutMs }))),
-            (exit) => {
-              let report: ProbeReport
-              if (Exit.isSuccess(exit)) report = exit.value
-              else if (timedOut) report = noAnswer()
-              else {
-                const failure = Cause.failureOption(exit.cause)
-                if (Option.isSome(failure)) report = reportOfFailure(failure.value)
-                // Interrupted by the run itself (its caller gave up): nothing to report.
-                else if (Cause.isInterruptedOnly(exit.cause)) return
-                else report = reportOfDefect(id, Cause.squash(exit.cause))
-              }
-              const result = resultOf(id, target, report, probeStarted)
-              finished.set(id, result)
-              if (onProgress !== undefined) emit({ type: "finished", result })
-            },
-          ),
+          Effect.map(Effect.exit(restore(work)), (exit) => {
+            const workEnded = timedOut ? timedOutAt : performance.now()
+            let report: ProbeReport
+            if (Exit.isSuccess(exit)) report = exit.value
+            else if (timedOut) report = noAnswer()
+            else {
+              const failure = Cause.failureOption(exit.cause)
+              if (Option.isSome(failure)) report = reportOfFailure(failure.value)
+              // Interrupted by the run itself (its caller gave up): nothing to report.
+              else if (Cause.isInterruptedOnly(exit.cause)) return
+              else report = reportOfDefect(id, Cause.squash(exit.cause))
+            }
+            const result = resultOf(id, target, report, workEnded - workStarted)
+            finished.set(id, result)
+            if (onProgress !== undefined) emit({ type: "finished", result })
+          }),
         )
         return Effect.map(Effect.fork(body), (fiber) => {
           const timer = setTimeout(() => {
             timedOut = true
+            timedOutAt = performance.now()
             fiber.unsafeInterruptAsFork(FiberId.none)
           }, limitMs)
           fiber.addObserver(() => clearTimeout(timer))
@@ -412,7 +425,7 @@ export const runProbesEffect = (
                 }),
               )
             : reportOfDefect(id, "the probe ended without a result")
-        return finished.get(id) ?? resultOf(id, target, reportOf(), performance.now())
+        return finished.get(id) ?? resultOf(id, target, reportOf(), 0)
       })
     })
 

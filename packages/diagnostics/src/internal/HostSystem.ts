@@ -64,9 +64,11 @@ const skippedPrefixes = [
 
 /** /proc/mounts escapes spaces and such as octal (`\040`). */
 const unescapeMount = (text: string) =>
-  text.replace(/\\([0-7]{3})/g, (_, octal: string) =>
-    String.fromCharCode(Number.parseInt(octal, 8)),
-  )
+  !text.includes("\\")
+    ? text
+    : text.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+        String.fromCharCode(Number.parseInt(octal, 8)),
+      )
 
 /** The local file systems worth watching: no pseudo file systems, no container layers. */
 export const localMounts = (
