@@ -19,9 +19,9 @@ import { isAbsolute, join, relative, sep } from "node:path"
 import { pipeline } from "node:stream/promises"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { type Cancellation, promised } from "./internal/Cancellation.js"
 import { failureOf, type ProbeFailure } from "./internal/ProbeFailure.js"
 import {
-  type Cancellation,
   formatBytes,
   formatSeconds,
   graded,
@@ -29,7 +29,6 @@ import {
   type ProbeImplementation,
   type ProbeReport,
   precise,
-  promised,
   type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"

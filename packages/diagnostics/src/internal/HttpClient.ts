@@ -1,6 +1,6 @@
-import { EventEmitter } from "node:events"
 import * as Effect from "effect/Effect"
-import { failureOf, type ProbeFailure } from "./ProbeFailure.js"
+import { type Cancellation, promised } from "./Cancellation.js"
+import { failureOf, ProbeFailure } from "./ProbeFailure.js"
 
 type Undici = typeof import("undici")
 
@@ -42,6 +42,11 @@ export interface HttpAnswer {
 
 export interface HttpClient {
   readonly request: (request: HttpRequest) => Effect.Effect<HttpAnswer, ProbeFailure>
+  /**
+   * The same request as a promise that rejects with a `ProbeFailure`, aborted by `cancellation`:
+   * for several requests at once in one promise, without a fiber each.
+   */
+  readonly send: (request: HttpRequest, cancellation: Cancellation) => Promise<HttpAnswer>
 }
 
 const flattenHeaders = (
@@ -114,37 +119,37 @@ const answerOf = async (
  * undici's global dispatcher: kept alive between runs (an embedded health endpoint that probes
  * every few seconds reuses them), unreferenced when idle (they never keep a CLI from exiting).
  * Every request is aborted when its fiber is interrupted (the probe's timeout), which also
- * bounds connecting. The abort goes through a plain EventEmitter, which undici takes as a
- * signal: an AbortController per request (what `Effect.tryPromise` makes) costs more than the
- * client's own work around a local answer.
+ * bounds connecting; the abort goes through a {@link Cancellation}, not an AbortController each.
  */
 const makeHttpClient = (undici: Undici): HttpClient => {
   const agent = new undici.Agent({ keepAliveTimeout: 4000 })
+  const send = (request: HttpRequest, cancellation: Cancellation): Promise<HttpAnswer> => {
+    const failed = (error: unknown): never => {
+      throw failureOf(error, request.what, "connection-reset")
+    }
+    try {
+      const started = performance.now()
+      return undici
+        .request(request.url, {
+          method: request.method ?? "GET",
+          ...(request.headers === undefined ? {} : { headers: request.headers }),
+          ...(request.body === undefined ? {} : { body: request.body }),
+          dispatcher: agent,
+          signal: cancellation,
+        })
+        .then((response) => answerOf(response, request.maxBytes ?? 1024 * 1024, started))
+        .catch(failed)
+    } catch (error) {
+      return Promise.reject(failureOf(error, request.what, "connection-reset"))
+    }
+  }
   const request = (request: HttpRequest) =>
-    Effect.async<HttpAnswer, ProbeFailure>((resume) => {
-      const abort = new EventEmitter()
-      const failed = (error: unknown) =>
-        resume(Effect.fail(failureOf(error, request.what, "connection-reset")))
-      try {
-        const started = performance.now()
-        undici
-          .request(request.url, {
-            method: request.method ?? "GET",
-            ...(request.headers === undefined ? {} : { headers: request.headers }),
-            ...(request.body === undefined ? {} : { body: request.body }),
-            dispatcher: agent,
-            signal: abort,
-          })
-          .then((response) => answerOf(response, request.maxBytes ?? 1024 * 1024, started))
-          .then((answer) => resume(Effect.succeed(answer)), failed)
-      } catch (error) {
-        failed(error)
-      }
-      return Effect.sync(() => {
-        abort.emit("abort")
-      })
-    })
-  return { request }
+    promised(
+      (cancellation) => send(request, cancellation),
+      (error) =>
+        error instanceof ProbeFailure ? error : failureOf(error, request.what, "connection-reset"),
+    )
+  return { request, send }
 }
 
 let client: HttpClient | undefined

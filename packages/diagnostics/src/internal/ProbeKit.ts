@@ -141,33 +141,6 @@ export const formatRatio = (ratio: number): string => `${round(ratio * 100, 1)}%
 /** Rounds a ratio or a number of seconds for signals and performance data. */
 export const precise = (value: number, digits = 6): number => round(value, digits)
 
-/** Set when the fiber awaiting a {@link promised} call is interrupted (the probe's time is up). */
-export interface Cancellation {
-  readonly cancelled: boolean
-}
-
-/**
- * A promise as an Effect, as `Effect.tryPromise`, with cancellation through a plain flag that the
- * work checks between its steps: an AbortController per call (what `Effect.tryPromise` makes when
- * the work takes a signal) costs more than a local call's own overhead.
- */
-export const promised = <A>(
-  evaluate: (cancellation: Cancellation) => Promise<A>,
-  onError: (error: unknown) => ProbeFailure,
-): Effect.Effect<A, ProbeFailure> =>
-  Effect.async<A, ProbeFailure>((resume) => {
-    const cancellation = { cancelled: false }
-    const failed = (error: unknown) => resume(Effect.fail(onError(error)))
-    try {
-      evaluate(cancellation).then((value) => resume(Effect.succeed(value)), failed)
-    } catch (error) {
-      failed(error)
-    }
-    return Effect.sync(() => {
-      cancellation.cancelled = true
-    })
-  })
-
 /**
  * `Effect.forEach` with every item at once; one item (the usual case: one role, one container,
  * one query) runs in the caller's fiber, without the fibers of a concurrent `forEach`.
