@@ -4,7 +4,8 @@
 //
 // Prints, from one run (every timing measured in this process, medians of several rounds):
 //   1. a full probe run's wall time divided by its slowest probe (goal <= 1.2: probes overlap);
-//   2. each probe's time divided by the bare client call doing the same work in the same process
+//   2. each probe's time (its durationMs: from the start of its work until its answer is graded)
+//      divided by the bare client call doing the same work in the same process
 //      (a raw pg query, a raw undici request, a raw dockerode call, the same /proc reads:
 //      goal <= 1.5: the machinery costs little), after warm-up rounds on both sides;
 //   3. a full probe run against the native tools run one after another, as the seed runbook does
@@ -564,7 +565,8 @@ console.log(`   ratio ${fixed(overlap)} (goal <= 1.2: ${goalMark(overlap, 1.2)})
 console.log("")
 console.log("2. each probe / the bare client call doing the same work (goal <= 1.5)")
 console.log(
-  "   probe: the probe's own time in the run (durationMs); run: runProbes({ probes: [id] }) end to end",
+  "   probe: the probe's own time in the run (durationMs: from the start of its work until its answer is graded);\n" +
+    "   run: runProbes({ probes: [id] }) end to end (also starting the probe's fiber, redaction and the result's shape)",
 )
 console.log(
   `   ${pad("probe", 26)}${pad("bare ms", 10)}${pad("probe ms", 10)}${pad("run ms", 10)}${pad("probe/bare", 12)}run/bare`,

@@ -184,6 +184,9 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
  * ```
  */
 export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
+  // A URL known to hold no secret (every run asks again about the same configuration) is not
+  // parsed again; only such URLs are remembered.
+  if (plainUrls.has(url)) return []
   try {
     const parsed = new URL(url)
     const secrets: Array<string> = []

@@ -201,6 +201,9 @@ const preload = (ids: ReadonlyArray<Probe.ProbeId>): Promise<unknown> | undefine
   return loads.length === 0 ? undefined : Promise.allSettled(loads)
 }
 
+/** One object for "no overrides", so that levels resolved in one run serve the next. */
+const noOverrides: NonNullable<DiagnosticsConfig["thresholds"]> = {}
+
 const notConfigured = (what: string) =>
   new ProbeFailure({ reason: "not-configured", message: `${what} is not configured` })
 
@@ -295,7 +298,7 @@ export const runProbesEffect = (
       const context = {
         config,
         thresholds: runbook.thresholds,
-        overrides: config.thresholds ?? {},
+        overrides: config.thresholds ?? noOverrides,
         now,
         http: uses("http.") || uses("prometheus.") ? httpClient() : notSelected,
         postgres,

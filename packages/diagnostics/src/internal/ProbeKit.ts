@@ -75,8 +75,47 @@ export interface ProbeImplementation {
 }
 
 /** The levels of a named threshold in this run. */
-export const levelsOf = (context: ProbeContext, name: string): ThresholdSetting.Levels =>
-  ThresholdSetting.levels(context.thresholds, context.overrides, name)
+export const levelsOf = (context: ProbeContext, name: string): ThresholdSetting.Levels => {
+  // The runbook's thresholds and the configuration's overrides are the same objects run after
+  // run: their levels are resolved once (a ratio's level goes through a percentage string).
+  let byOverrides = resolvedLevels.get(context.thresholds)
+  if (byOverrides === undefined) {
+    byOverrides = new WeakMap()
+    resolvedLevels.set(context.thresholds, byOverrides)
+  }
+  let byName = byOverrides.get(context.overrides)
+  if (byName === undefined) {
+    byName = new Map()
+    byOverrides.set(context.overrides, byName)
+  }
+  let levels = byName.get(name)
+  if (levels === undefined) {
+    levels = ThresholdSetting.levels(context.thresholds, context.overrides, name)
+    byName.set(name, levels)
+  }
+  return levels
+}
+
+const resolvedLevels = new WeakMap<
+  Threshold.Thresholds,
+  WeakMap<ThresholdSetting.Overrides, Map<string, ThresholdSetting.Levels>>
+>()
+
+/** The levels as numbers when there is no total to resolve percentages against. */
+const plainNumbers = new WeakMap<
+  ThresholdSetting.Levels,
+  { readonly warn?: number; readonly critical?: number }
+>()
+
+const numbersOf = (levels: ThresholdSetting.Levels, total: number | undefined) => {
+  if (total !== undefined) return ThresholdSetting.numbers(levels, total)
+  let numbers = plainNumbers.get(levels)
+  if (numbers === undefined) {
+    numbers = ThresholdSetting.numbers(levels)
+    plainNumbers.set(levels, numbers)
+  }
+  return numbers
+}
 
 /**
  * A measurement graded against a named threshold: the status and the measurement with its levels
@@ -89,7 +128,7 @@ export const graded = (
   total?: number,
 ): { readonly status: "ok" | "warn" | "critical"; readonly measurement: Measurement } => {
   const levels = levelsOf(context, threshold)
-  const numbers = ThresholdSetting.numbers(levels, total)
+  const numbers = numbersOf(levels, total)
   // As ThresholdSetting.grade, from the levels resolved once.
   const reaches = (level: number | undefined) =>
     level !== undefined &&
