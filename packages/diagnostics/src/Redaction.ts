@@ -27,6 +27,9 @@ const secretParameter =
 /** URLs shown again and again (every run's targets) are parsed once. */
 const plainUrls = new Map<string, string>()
 
+/** URLs {@link secretsOfUrl} found no secret in. */
+const urlsWithoutSecrets = new Set<string>()
+
 /**
  * A URL as it may be shown: the password of its user info and secret-looking query parameters
  * (`token`, `password`, `key`, `sig`, …) replaced by `***`. Text that is not a URL goes through
@@ -186,17 +189,21 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
 export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
   // A URL known to hold no secret (every run asks again about the same configuration) is not
   // parsed again; only such URLs are remembered.
-  if (plainUrls.has(url)) return []
+  if (plainUrls.has(url) || urlsWithoutSecrets.has(url)) return []
+  let secrets: Array<string> = []
   try {
     const parsed = new URL(url)
-    const secrets: Array<string> = []
     if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
     for (const [name, value] of parsed.searchParams)
       if (secretParameter.test(name) && value !== "") secrets.push(value)
-    return secrets
   } catch {
-    return []
+    secrets = []
   }
+  if (secrets.length === 0 && !url.includes("@")) {
+    if (urlsWithoutSecrets.size >= 256) urlsWithoutSecrets.clear()
+    urlsWithoutSecrets.add(url)
+  }
+  return secrets
 }
 
 /**

@@ -116,9 +116,17 @@ export const mountUsage = async (mount: string, device = "", type = ""): Promise
   }
 }
 
+/** The last /proc/mounts read and its local mounts: the mounts rarely change between runs. */
+let lastProcMounts: { readonly text: string; readonly mounts: ReturnType<typeof localMounts> } = {
+  text: "",
+  mounts: [],
+}
+
 /** Usage of every local mount (Linux: /proc/mounts). */
 export const linuxMounts = async (): Promise<ReadonlyArray<MountUsage>> => {
-  const mounts = localMounts(await readFile("/proc/mounts", "utf8"))
+  const text = await readFile("/proc/mounts", "utf8")
+  if (text !== lastProcMounts.text) lastProcMounts = { text, mounts: localMounts(text) }
+  const mounts = lastProcMounts.mounts
   const usage = await Promise.all(
     mounts.map((entry) => mountUsage(entry.mount, entry.device, entry.type).catch(() => undefined)),
   )
