@@ -7,17 +7,15 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 // The CLI inlines Effect and the libraries every command runs on (core, diagnostics, journal,
 // http): one bundled copy of Effect loads far faster than the hundreds of modules of
 // node_modules/effect. Templates (which finds its .hbs files beside its own module) and notify stay
-// external and load only for the commands that send messages; the probe clients stay external and
-// load only in the probes that use them.
+// external and load only for the commands that send messages; Docker's, the host's and the HTTP
+// clients stay external and load only in the probes that use them.
 const inlined = [/^effect(\/|$)/, /^@effect\//, /^@ir\/(core|diagnostics|journal|http)(\/node)?$/]
 const external = [
   /^@ir\/(templates|notify)$/,
   "prom-client",
-  "pg",
   "dockerode",
   "systeminformation",
   "undici",
-  "yaml",
 ]
 
 // Names this build for the launcher's code cache (see src/internal/CodeCache.ts).
@@ -32,13 +30,18 @@ const shared: Options = {
   dts: false,
   tsconfig: "tsconfig.build.json",
   sourcemap: true,
-  noExternal: inlined,
-  external,
 }
 
 export default defineConfig([
   // The library (`@ir/cli`: runCli, the command tree).
-  { ...shared, entry: ["src/index.ts"], format: ["esm"], splitting: true },
+  {
+    ...shared,
+    entry: ["src/index.ts"],
+    format: ["esm"],
+    splitting: true,
+    noExternal: inlined,
+    external: [...external, "pg", "yaml"],
+  },
   // The launcher (`ir`: bin.cjs, Node built-ins only) and the program it runs (main.cjs): CommonJS,
   // one file each, so that V8 can cache the program's compiled code.
   {
@@ -47,10 +50,12 @@ export default defineConfig([
     // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
     // probes: `ir check` as a Nagios plugin) are cached with the rest.
     noExternal: [...inlined, /^yaml$/, /^pg$/],
-    external: [...external.filter((name) => name !== "yaml" && name !== "pg"), "pg-native"],
+    // pg's optional native binding is required only by `pg.native`, which ir never touches.
+    external: [...external, "pg-native"],
     format: ["cjs"],
     outExtension: () => ({ js: ".cjs" }),
     splitting: false,
+    // IR_NO_MINIFY=1 keeps names readable, for a CPU profile of start-up.
     minify: process.env.IR_NO_MINIFY === undefined,
     // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
     // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an

@@ -24,11 +24,11 @@ export const mask = "***"
 const secretParameter =
   /^(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|key|sig|signature|auth|authorization|client[_-]?secret|sslpassword|private[_-]?key)$/i
 
-/** URLs shown again and again (every run's targets) are parsed once. */
+/**
+ * URLs without a secret, as shown: every run shows and scrubs the same configured targets, which
+ * are parsed once. Only secret-free URLs are kept: no secret outlives the configuration holding it.
+ */
 const plainUrls = new Map<string, string>()
-
-/** URLs {@link secretsOfUrl} found no secret in. */
-const urlsWithoutSecrets = new Set<string>()
 
 /**
  * A URL as it may be shown: the password of its user info and secret-looking query parameters
@@ -46,7 +46,6 @@ export const redactUrl = (url: string): string => {
   const known = plainUrls.get(url)
   if (known !== undefined) return known
   const redacted = redactUrlOnce(url)
-  // Only URLs without a secret are remembered: no secret outlives the configuration holding it.
   if (!redacted.includes(mask)) {
     if (plainUrls.size >= 256) plainUrls.clear()
     plainUrls.set(url, redacted)
@@ -187,23 +186,19 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
  * ```
  */
 export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
-  // A URL known to hold no secret (every run asks again about the same configuration) is not
-  // parsed again; only such URLs are remembered.
-  if (plainUrls.has(url) || urlsWithoutSecrets.has(url)) return []
-  let secrets: Array<string> = []
+  // A URL shown before without a secret is not parsed again.
+  if (plainUrls.has(url)) return []
   try {
     const parsed = new URL(url)
+    const secrets: Array<string> = []
     if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
     for (const [name, value] of parsed.searchParams)
       if (secretParameter.test(name) && value !== "") secrets.push(value)
+    if (secrets.length === 0) redactUrl(url)
+    return secrets
   } catch {
-    secrets = []
+    return []
   }
-  if (secrets.length === 0 && !url.includes("@")) {
-    if (urlsWithoutSecrets.size >= 256) urlsWithoutSecrets.clear()
-    urlsWithoutSecrets.add(url)
-  }
-  return secrets
 }
 
 /**

@@ -7,8 +7,8 @@
  * through `vm.Script` with the cached data this module keeps in the user's cache directory
  * (`$XDG_CACHE_HOME/ir/code-cache`, else `~/.cache/ir/code-cache`, mode 0700). An entry is keyed
  * by the build (an id the build gives the launcher and the bundle alike), the bundle's size and
- * modification time, the Node version, the architecture and Node's options; an entry V8 rejects is rewritten;
- * anything that goes wrong with the cache only costs the time it would have saved.
+ * modification time, the Node version, the architecture and Node's options; an entry V8 rejects
+ * is rewritten; anything that goes wrong with the cache only costs the time it would have saved.
  *
  * This module is part of the tiny launcher (`bin.cjs`): it imports nothing but Node built-ins.
  */
