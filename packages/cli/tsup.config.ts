@@ -42,8 +42,9 @@ export default defineConfig([
     noExternal: inlined,
     external: [...external, "pg", "yaml"],
   },
-  // The launcher (`ir`: bin.cjs, Node built-ins only) and the program it runs (main.cjs): CommonJS,
-  // one file each, so that V8 can cache the program's compiled code.
+  // The launcher (bin.cjs, Node built-ins only, run by the committed `ir` executable bin/ir.cjs)
+  // and the program it runs (main.cjs): CommonJS, one file each, so that V8 can cache the
+  // program's compiled code.
   {
     ...shared,
     entry: { bin: "src/bin.ts", main: "src/main.ts" },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `ir` executable: a CommonJS launcher that loads the program bundle (main.cjs) with V8's code
-// cache and runs it. It needs only Node built-ins, so nothing is compiled before the cache helps.
+// The launcher that the `ir` executable (bin/ir.cjs) runs: CommonJS, it loads the program bundle
+// (main.cjs) with V8's code cache and runs it. It needs only Node built-ins, so nothing is
+// compiled before the cache helps.
 import { join } from "node:path"
 import { loadBundle } from "./internal/CodeCache.js"
 
