@@ -2,7 +2,9 @@
 # The whole test suite, from a fresh clone on a fresh Debian machine: installs what is missing,
 # builds, lints, checks the generated docs, starts the real services (PostgreSQL, Prometheus,
 # Alertmanager, Docker Engine) and runs every package's tests against them.
-# Ends with one line totalled over every suite: "N passed, N failed, N skipped".
+# Ends with one line totalled over every suite: "N passed, N failed, N skipped" (failed counts
+# failed tests, test files that failed outside a test, missing reports, and integration tests
+# skipped without IR_SERVICES_SKIP; see scripts/test-summary.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -27,6 +29,12 @@ bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --ou
 
 step "packed tarballs install and work"
 npx vitest run --root tests/smoke || status=1
+
+step "the README's Quickstart on a fresh clone (npm ci, build, npx ir triage)"
+npx vitest run --root tests/fresh-clone || status=1
+
+step "the test scripts count what ran"
+npx vitest run --root tests/scripts || status=1
 
 step "documentation snippets compile"
 npx vitest run --root tests/docs || status=1

@@ -24,7 +24,10 @@
 #   IR_TEST_DOCKER_IMAGE           ir-test/busybox:latest (static busybox, PATH=/bin)
 #
 # IR_SERVICES_SKIP="pg,docker" (names: pg, prometheus, alertmanager, docker; comma or
-# space separated) skips services. IR_SERVICES_TIMEOUT (default 30) bounds every wait.
+# space separated) skips services. The integration tests that need a skipped service are then
+# skipped (and listed by the summary of scripts/test.sh); without IR_SERVICES_SKIP, a test
+# whose service is missing fails (scripts/requireService.ts), with or without CI.
+# IR_SERVICES_TIMEOUT (default 30) bounds every wait.
 # If the services cannot be started the script exits 125 without running COMMAND.
 set -uo pipefail
 
