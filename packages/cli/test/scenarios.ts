@@ -9,14 +9,16 @@ import { stringify } from "yaml"
 const run = promisify(execFile)
 
 export const repoRoot = resolve(import.meta.dirname, "../../..")
-export const binPath = resolve(import.meta.dirname, "../dist/bin.cjs")
+/** The `ir` executable as npm links it: the committed launcher, which runs the built one. */
+export const binPath = resolve(import.meta.dirname, "../bin/ir.cjs")
+const builtPath = resolve(import.meta.dirname, "../dist/bin.cjs")
 export const exampleDir = join(repoRoot, "examples/iot-anomaly-api")
 
 /** Fails with a clear message when the CLI was not built (the suite runs the real binary). */
 export const requireBuiltCli = (): void => {
-  if (!existsSync(binPath)) {
+  if (!existsSync(builtPath)) {
     throw new Error(
-      `${binPath} does not exist: build the CLI first (npx turbo run build --filter=@ir/cli...)`,
+      `${builtPath} does not exist: build the CLI first (npx turbo run build --filter=@ir/cli...)`,
     )
   }
 }
