@@ -28,6 +28,9 @@ bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --ou
 step "the README's Quickstart in a fresh clone (no dist/, no node_modules/)"
 npx vitest run --root tests/fresh-clone || status=1
 
+step "the test summary and the services rule"
+npx vitest run --root tests/summary || status=1
+
 step "packed tarballs install and work"
 npx vitest run --root tests/smoke || status=1
 

@@ -134,16 +134,14 @@ describe("http.health", () => {
   })
 
   it("reports a blackhole as unknown within its timeout", async () => {
-    const started = performance.now()
     const result = only(
       await runProbes(health(`${blackhole.url}/health`, "0.5s"), { probes: ["http.health"] }),
     )
-    const elapsed = performance.now() - started
     expect(result.status).toBe("unknown")
     expect(result.cause?.reason).toBe("timeout")
     expect(signalValue(result, "http.health.reachable")).toBe(false)
     expect(result.durationMs).toBeGreaterThanOrEqual(490)
-    expect(elapsed).toBeLessThan(500 + 400)
+    expect(result.durationMs).toBeLessThan(500 + 400)
   })
 
   it("reports a peer that does not speak HTTP as a protocol failure", async () => {
