@@ -28,9 +28,8 @@ const controls =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a cheap test before the replacements
-const suspicious =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+// A cheap test before the replacements: the same characters, without the global flag.
+const suspicious = new RegExp(controls.source)
 
 // Select Graphic Rendition: colour and weight only, nothing that moves the cursor or talks to
 // the terminal.
