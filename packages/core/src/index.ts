@@ -40,6 +40,7 @@ export {
   SeverityRule,
 } from "./Playbook.js"
 export * as Probe from "./Probe.js"
+export * as Redaction from "./Redaction.js"
 export {
   Channel,
   CommunicationTemplate,

@@ -31,8 +31,8 @@ import {
   type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"
+import { redactText, redactUrl } from "./internal/Redaction.js"
 import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
-import { redactText, redactUrl } from "./Redaction.js"
 
 const plainHeaders = (
   headers: HttpEndpoint["headers"],

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto"
-import { defaultRunbook } from "@ir/core"
+import { defaultRunbook, TerminalText } from "@ir/core"
 import { decodeDiagnosticsConfig } from "@ir/diagnostics"
 import type { Journal } from "@ir/journal"
 import { Effect } from "effect"
@@ -278,7 +278,7 @@ describe("refusing bad input", () => {
     const stored = JSON.stringify(record)
     expect(stored).toContain("summary API down")
     expect(stored).not.toMatch(/\\u001b|\\u0007|\u202e|\\r/)
-    expect(stored).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/)
+    expect(TerminalText.isClean(stored)).toBe(true)
   })
 
   it("answers 413 for a body over the limit, declared or streamed", async () => {

@@ -19,14 +19,13 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
-import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { type Incident, type IncidentEvent, IncidentTransitionError, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
-import { redactUrl } from "./internal/RedactUrl.js"
 import {
   dedupKeyOf,
   formatHumanId,
@@ -553,7 +552,7 @@ const attempt = <A, E extends JournalError>(
 export const openPostgresJournal = (
   options: PostgresJournalOptions,
 ): Effect.Effect<Journal, JournalUnavailable> => {
-  const location = redactUrl(options.url)
+  const location = Redaction.redactUrl(options.url)
   const schemaName = options.schema ?? "ir_journal"
   if (!SCHEMA_NAME.test(schemaName))
     return Effect.fail(

@@ -157,10 +157,10 @@ it("names the database without its password when nothing listens there", async (
   expect(Either.isLeft(result) && result.left).toMatchObject({
     _tag: "JournalUnavailable",
     reason: "unreachable",
-    location: `postgres://ir@127.0.0.1:${port}/ir`,
+    location: `postgres://ir:***@127.0.0.1:${port}/ir`,
   })
   const message = Either.isLeft(result) ? result.left.message : ""
-  expect(message).toContain(`postgres://ir@127.0.0.1:${port}/ir`)
+  expect(message).toContain(`postgres://ir:***@127.0.0.1:${port}/ir`)
   expect(message).toContain("ECONNREFUSED")
   expect(message).not.toContain("s3cret-pw")
   expect(message).not.toMatch(/\n\s+at /)
@@ -181,7 +181,7 @@ it("gives up on a server that accepts but never answers, within the connect time
     expect(Either.isLeft(result) && result.left).toMatchObject({
       _tag: "JournalUnavailable",
       reason: "unreachable",
-      location: `postgres://ir@127.0.0.1:${port}/ir`,
+      location: `postgres://ir:***@127.0.0.1:${port}/ir`,
     })
     expect(Either.isLeft(result) && result.left.message).toMatch(/timeout/i)
   } finally {

@@ -264,6 +264,7 @@ export const update = (
           by: lifecycle.by(args.by),
         },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const sent = args.notify
         ? yield* send(lifecycle, incident.humanId, {
             first: (state) => lifecycle.messenger().manualRequest(state, "update"),
@@ -388,6 +389,7 @@ export const resolve = (
         },
         { type: "postmortem-scheduled", at: now, scheduledFor, by: who },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const messenger = lifecycle.messenger()
       const notice = yield* Effect.try({
         try: () =>
