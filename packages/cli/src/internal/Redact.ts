@@ -9,7 +9,8 @@ export const redactText = Redaction.redactText
 const secretKey =
   /(pass(word|wd)?|secret|token|api[-_]?key|apikey|private[-_]?key|routing[-_]?key|integration[-_]?key|webhook(url)?|authorization|auth[-_]?header|credentials?|dsn|headers)$/i
 
-const secretVariable = /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ROUTING_?KEY|WEBHOOK|DSN|AUTH|CREDENTIAL)/
+const secretVariable =
+  /(PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ROUTING_?KEY|WEBHOOK|DSN|AUTH|CREDENTIAL)/
 
 /**
  * Whether a configuration key names a secret (`password`, `token`, `webhook`, `routingKey`…): for
