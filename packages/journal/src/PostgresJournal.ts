@@ -40,6 +40,7 @@ import type {
   IncidentRecord,
   IncidentSummary,
   Journal,
+  JournalDamage,
   JournalError,
   ListFilter,
   OpenInput,
@@ -369,6 +370,32 @@ class PostgresJournalImpl {
     return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
+  /** Every incident whose events do not decode or fold, each read (and cached) once. */
+  async damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ORDER BY opened_at, human_id`,
+    )
+    const client = await this.pool.connect()
+    try {
+      const found: Array<JournalDamage> = []
+      for (const row of rows) {
+        try {
+          await this.catchUp(client, row)
+        } catch (error) {
+          if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+          found.push({
+            incidentId: row.human_id,
+            location: error.location,
+            problem: error.cause instanceof Error ? error.cause.message : String(error.cause),
+          })
+        }
+      }
+      return found
+    } finally {
+      client.release()
+    }
+  }
+
   async read(incidentId: string): Promise<IncidentRecord> {
     const client = await this.pool.connect()
     try {
@@ -611,6 +638,7 @@ export const openPostgresJournal = (
           attempt<IncidentSummary | undefined, JournalUnavailable>(location, () =>
             impl.findByDedupKey(key),
           ).pipe(Effect.map(Option.fromNullable)),
+        damaged: attempt(location, () => impl.damaged()),
         close: Effect.promise(() => {
           closed ??= impl.close().catch(() => undefined)
           return closed
