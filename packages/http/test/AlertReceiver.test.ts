@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto"
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { defaultRunbook, TerminalText } from "@ir/core"
 import { decodeDiagnosticsConfig } from "@ir/diagnostics"
 import type { Journal } from "@ir/journal"
@@ -13,15 +15,16 @@ import {
 import { signAlertNotification } from "../src/AlertSignature.js"
 import { createHandler } from "../src/Handler.js"
 import { HttpConfigError } from "../src/HttpConfigError.js"
-import { alert, payload, post, tempJournal } from "./fixtures.js"
+import { alert, payload, post, tempJournal, tempJournalAt } from "./fixtures.js"
 
 const token = "am-token-0123456789"
 const auth = { authorization: `Bearer ${token}` }
 
 let journal: Journal
+let dir: string
 let dispose: () => Promise<void>
 beforeEach(async () => {
-  ;({ journal, dispose } = await tempJournal())
+  ;({ journal, dir, dispose } = await tempJournal())
 })
 afterEach(async () => {
   await dispose()
@@ -419,5 +422,44 @@ describe("through the handler", () => {
     expect(text).toContain('ir_alertmanager_requests_total{code="400"} 1')
     expect(text).toContain('ir_incidents{severity="P0",status="open"} 1')
     expect(text).toContain("ir_journal_up 1")
+  })
+})
+
+describe("a damaged incident file", () => {
+  it("still lets new incidents open, and /health warns naming the file", async () => {
+    const receiver = receiverOf()
+    const first = await outcomeOf(receiver.handle(post(payload({ groupKey: "g-1" }), auth)))
+    const id = first.incident?.id ?? ""
+    const file = join(dir, "incidents", `${id}.jsonl`)
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41
+    writeFileSync(file, bytes)
+
+    // a fresh receiver and journal, as after a restart
+    const { journal: reopened, dispose: close } = await tempJournalAt(dir)
+    try {
+      const handler = createHandler({
+        alerts: createAlertReceiver({ journal: reopened, auth: { bearer: token } }),
+        token: "health-token-0123456789",
+      })
+      const second = await handler(post(payload({ groupKey: "g-2" }), auth))
+      expect(second.status).toBe(201)
+      const health = await handler(
+        new Request("http://localhost/health", {
+          headers: { authorization: "Bearer health-token-0123456789" },
+        }),
+      )
+      expect(health.status).toBe(200)
+      const body = (await health.json()) as {
+        status: string
+        checks: Record<string, Array<{ status: string; output?: string }>>
+      }
+      expect(body.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.output).toContain(`${file} at byte 0`)
+      expect(readFileSync(file).equals(bytes)).toBe(true)
+    } finally {
+      await close()
+    }
   })
 })

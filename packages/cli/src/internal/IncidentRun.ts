@@ -36,6 +36,7 @@ import {
   type LifecycleArgs,
   pickIncident,
   record,
+  reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
 import { acknowledgePagerDuty } from "./PagerDutyAck.js"
@@ -451,6 +452,7 @@ export const list = (
         }),
         fromJournal,
       )
+      const damaged = yield* reportDamage(lifecycle)
       if (output.format === "json") {
         output.json({
           schemaVersion: 1,
@@ -460,6 +462,7 @@ export const list = (
             location: lifecycle.journalLocation,
           },
           incidents: incidents.map(summaryJson),
+          damaged,
         })
         return ExitCode.ok
       }

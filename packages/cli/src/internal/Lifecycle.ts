@@ -6,6 +6,7 @@ import {
   type IncidentRecord,
   type Journal,
   type JournalConfig,
+  type JournalDamage,
   type JournalError,
   openJournal,
 } from "@ir/journal"
@@ -201,6 +202,21 @@ export const withLifecycle = <A>(
       })
     }),
   )
+
+/**
+ * The incidents the journal cannot read, each reported on stderr (also under `--quiet`: a damaged
+ * incident needs a person). The journal leaves them as they are and goes on with the others.
+ */
+export const reportDamage = (
+  lifecycle: Lifecycle,
+): Effect.Effect<ReadonlyArray<JournalDamage>, UsageError> =>
+  Effect.map(Effect.mapError(lifecycle.journal.damaged, fromJournal), (damaged) => {
+    for (const damage of damaged)
+      lifecycle.output.error(
+        `warning: ${damage.incidentId} cannot be read and is left as it is: ${damage.location}: ${damage.problem}`,
+      )
+    return damaged
+  })
 
 const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
 
