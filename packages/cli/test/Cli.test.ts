@@ -296,3 +296,23 @@ describe("ir triage on a rehearsal clock", () => {
     expect(wrong.stderr).toMatch(/--at "2026-11-30 10:00": expected an ISO 8601 time with a zone/)
   })
 })
+
+describe("ir check of a family", () => {
+  it("runs only the family's configured probes: an unconfigured one does not make it UNKNOWN", async () => {
+    const dir = tempDir()
+    try {
+      const family = await ir(["check", "host", "--json"], { cwd: dir.path, env: {} })
+      const checks = JSON.parse(family.stdout) as { checks: Array<{ id: string }> }
+      const ids = checks.checks.map((check) => check.id)
+      expect(ids).toEqual(expect.arrayContaining(["host.memory", "host.disk", "host.load"]))
+      expect(ids).not.toContain("host.process")
+      expect(family.code).not.toBe(3)
+      // named by its id, an unconfigured probe still says it cannot tell
+      const named = await ir(["check", "host.process"], { cwd: dir.path, env: {} })
+      expect(named.code).toBe(3)
+      expect(named.stdout).toMatch(/^UNKNOWN - host\.process: .*not configured/m)
+    } finally {
+      dir.remove()
+    }
+  })
+})
