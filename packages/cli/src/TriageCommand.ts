@@ -42,10 +42,16 @@ const open = Options.boolean("open").pipe(
   ),
 )
 
+const yes = Options.boolean("yes").pipe(
+  Options.withDescription(
+    "With --open --notify and no configuration file: page all the same. Without it, ir refuses to page on the embedded defaults (localhost targets that are probably not this service).",
+  ),
+)
+
 /** `ir triage`. */
 export const command = Command.make(
   "triage",
-  { ...common, format, assert, probe, open, notify, at, by },
+  { ...common, format, assert, probe, open, notify, yes, at, by },
   (args) => handle(args, () => import("./internal/TriageRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(

@@ -362,6 +362,8 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
   const { style } = options
   const lines: Array<string> = []
   const paint = severityColor(style, report.severity)
+  // Notices first: what the reader must know before believing the rest (the embedded defaults).
+  if (!options.quiet) for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
   if (report.response !== null) {
     const update =
       report.response.updateEveryMinutes === undefined
@@ -380,7 +382,6 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
     lines.push(style.bold(report.headline))
   }
   if (options.quiet) return lines.join("\n")
-  for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
 
   if (report.playbooks.length > 0) {
     lines.push("", style.bold("Playbooks"))

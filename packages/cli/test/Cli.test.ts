@@ -316,3 +316,24 @@ describe("ir check of a family", () => {
     }
   })
 })
+
+describe("ir triage on the embedded defaults", () => {
+  it("says so at the top and in --json, and refuses to page on them without --yes", async () => {
+    const dir = tempDir()
+    try {
+      const env = { XDG_STATE_HOME: join(dir.path, "state") }
+      const text = await ir(["triage", "--probe", "host"], { cwd: dir.path, env })
+      expect(text.stdout.split("\n")[0]).toMatch(
+        /^! No ir\.config\.yaml was found from .* embedded default/,
+      )
+      expect(text.stdout).toContain(`relative to ${dir.path}`)
+      const asJson = await ir(["triage", "--probe", "host", "--json"], { cwd: dir.path, env })
+      expect(json<{ notices: Array<string> }>(asJson).notices[0]).toMatch(/embedded default/)
+      const paging = await ir(["triage", "--open", "--notify"], { cwd: dir.path, env })
+      expect(paging.code).toBe(2)
+      expect(paging.stderr).toMatch(/pass --yes to page all the same/)
+    } finally {
+      dir.remove()
+    }
+  })
+})

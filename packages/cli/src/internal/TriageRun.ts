@@ -19,6 +19,8 @@ export interface TriageArgs extends CommonArgs {
   /** `--open` (with `--notify`, `--at`, `--by`): record the incident, see TriageOpen. */
   readonly open: boolean
   readonly notify: boolean
+  /** Page on the embedded defaults all the same. */
+  readonly yes: boolean
   readonly at: Option.Option<string>
   readonly by: Option.Option<string>
 }
@@ -49,6 +51,17 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     const targets = yield* resolveTargets(config, io)
     if (config.source.kind === "file") output.debug(`configuration: ${config.source.file}`)
     else output.debug("configuration: embedded defaults (no ir.config.yaml found)")
+    const onDefaults = config.source.kind === "defaults"
+    // The embedded defaults point at localhost, which is probably not the service on call:
+    // nobody is paged from them unless the responder says so.
+    if (onDefaults && args.open && args.notify && !args.yes) {
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "bad-value",
+          detail: `no ir.config.yaml was found from ${io.cwd} upward: triage would run on the embedded defaults (localhost targets) and page on them. Write one with \`ir config init\`, or pass --yes to page all the same`,
+        }),
+      )
+    }
 
     const available = probesFor(targets)
     const total = selection.ids?.length ?? available.configured.length
@@ -79,7 +92,7 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       "manual",
     )
     const assessment = triage(runbook, [...probeRun.observations, ...manual])
-    const report = TriageReport.build({
+    const built = TriageReport.build({
       runbook,
       origin,
       configFile: config.source.kind === "file" ? config.source.file : null,
@@ -89,6 +102,15 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       finishedAt,
       ...(clock.source === "system" ? {} : { respondFrom: clock.now }),
     })
+    const report: TriageReport.TriageReport = onDefaults
+      ? {
+          ...built,
+          notices: [
+            `No ir.config.yaml was found from ${io.cwd} upward: this is the embedded default configuration (health on http://localhost:8000, Prometheus on :9090, model and data folders relative to ${io.cwd}). Write yours with \`ir config init\`.`,
+            ...built.notices,
+          ],
+        }
+      : built
     if (args.notify && !args.open) output.note("--notify sends the initial alert with --open only")
     const opened = args.open
       ? yield* Effect.flatMap(
