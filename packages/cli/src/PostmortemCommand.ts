@@ -14,11 +14,14 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common } from "./internal/CommonOptions.js"
-import { handle } from "./internal/Handler.js"
-import { at } from "./internal/LifecycleOptions.js"
+import { handleIncident } from "./internal/Handler.js"
+import { at, incidentOption } from "./internal/LifecycleOptions.js"
 
 const id = Args.text({ name: "ID" }).pipe(
-  Args.withDescription("The resolved incident, e.g. INC-2026-0001."),
+  Args.withDescription(
+    "The resolved incident, e.g. INC-2026-0001 (or --incident ID). Default: the only open incident, else the latest one.",
+  ),
+  Args.optional,
 )
 
 const style = Options.choice("format", ["markdown", "text", "html", "slack"]).pipe(
@@ -43,8 +46,9 @@ const actionItem = Options.text("action-item").pipe(
 /** `ir postmortem`. */
 export const command = Command.make(
   "postmortem",
-  { ...common, at, id, style, output, actionItem },
-  (args) => handle(args, () => import("./internal/PostmortemRun.js").then((module) => module.run)),
+  { ...common, at, id, incident: incidentOption, style, output, actionItem },
+  (args) =>
+    handleIncident(args, () => import("./internal/PostmortemRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(
     "Render the post-mortem document of a resolved incident from its journal: timeline, root cause, resolution, duration, actions taken, action items, checklists.",

@@ -337,3 +337,34 @@ describe("ir triage on the embedded defaults", () => {
     }
   })
 })
+
+describe("naming the incident", () => {
+  it("takes the id positionally or with --incident in every command that acts on one", async () => {
+    const dir = tempDir()
+    try {
+      const env = { XDG_STATE_HOME: join(dir.path, "state"), IR_NOW: "2026-12-05T10:00:00Z" }
+      const run = (argv: ReadonlyArray<string>) => ir(argv, { cwd: dir.path, env })
+      for (const title of ["API errors", "Disk full"])
+        expect((await run(["incident", "open", "--severity", "P2", "--title", title])).code).toBe(0)
+      const id = "INC-2026-0002"
+      for (const argv of [
+        ["incident", "show", id, "--json"],
+        ["incident", "show", "--incident", id, "--json"],
+        ["notify", "initial", id, "--dry-run", "--json"],
+        ["notify", "initial", "--incident", id, "--dry-run", "--json"],
+        ["escalate", id, "--json"],
+        ["escalate", "--incident", id, "--json"],
+      ]) {
+        const result = await run(argv)
+        expect(result.stderr, argv.join(" ")).not.toMatch(/unknown argument|Received/i)
+        expect(result.stdout, argv.join(" ")).toContain(id)
+        expect(result.stdout, argv.join(" ")).not.toContain("INC-2026-0001")
+      }
+      const twice = await run(["incident", "show", id, "--incident", "INC-2026-0001"])
+      expect(twice.code).toBe(2)
+      expect(twice.stderr).toMatch(/named twice/)
+    } finally {
+      dir.remove()
+    }
+  })
+})
