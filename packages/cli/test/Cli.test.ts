@@ -3,6 +3,7 @@ import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
 import { afterAll, describe, expect, it } from "vitest"
 import packageJson from "../package.json" with { type: "json" }
+import { CliReference, Output } from "../src/index.js"
 import { ir, json, tempDir } from "./harness.js"
 
 const scratch = tempDir()
@@ -367,4 +368,25 @@ describe("naming the incident", () => {
       dir.remove()
     }
   })
+})
+
+describe("help", () => {
+  it("gives every argument and option of every command its own description, nothing generic", async () => {
+    const generic =
+      /^\s*(A file|A true or false value|A user-defined piece of text|An integer)\.\s*$/m
+    for (const path of CliReference.commandPaths()) {
+      for (const tty of [false, true]) {
+        const help = await ir([...path.split(" ").slice(1), "--help"], { tty, env: {} })
+        const text = Output.stripAnsi(help.stdout)
+        expect(text, `${path} --help`).toContain("USAGE")
+        expect(text, `${path} --help`).not.toMatch(generic)
+        // each ARGUMENTS/OPTIONS entry is followed by a description of its own
+        const entries = text.split(/\n(?=<|\(?-|--)/).slice(1)
+        for (const entry of entries) {
+          const [, description] = entry.split("\n\n")
+          expect(description?.trim() ?? "", `${path}: ${entry.split("\n")[0]}`).not.toBe("")
+        }
+      }
+    }
+  }, 60_000)
 })
