@@ -152,7 +152,8 @@ const textRules: ReadonlyArray<{
   {
     // Authorization: Bearer xxx / Basic xxx / Token xxx, in any case
     needs: (text) => /bearer|basic|token/i.test(text),
-    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+    // (on the same line: `type: Bearer` followed by the next YAML key is not a token)
+    pattern: /\b(Bearer|Basic|Token)[ \t]+[A-Za-z0-9._~+/=-]{8,}(?![A-Za-z0-9._~+/=-]*:)/gi,
     replacement: `$1 ${mask}`,
   },
   {

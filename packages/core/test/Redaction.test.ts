@@ -123,6 +123,7 @@ describe("what is not a secret", () => {
       "serve.token: expected a token of at least 16 characters",
       "healthToken: (none: /health gives its status only)",
       "password: *** (from $SMTP_PASSWORD)",
+      "authorization:\n  type: Bearer\n  credentials_file: /etc/alertmanager/ir-token",
     ])
       expect(redactText(text)).toBe(text)
   })
