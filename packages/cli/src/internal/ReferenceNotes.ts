@@ -68,13 +68,17 @@ export const notes: Readonly<Record<string, Notes>> = {
       ["2", "CRITICAL: a check is CRITICAL"],
       [
         "3",
-        "UNKNOWN: a check could not tell (no answer within its timeout, not configured), or a usage or configuration error",
+        "UNKNOWN: a check could not tell (no answer within its timeout), a probe named alone is not configured, or a usage or configuration error. A probe that is not configured is not run and does not count when it comes with a family (`host`) or with every probe",
       ],
     ],
     json: [
       ["status", "the worst status: `ok`, `warn`, `critical` or `unknown`"],
       ["exitCode", "the Nagios exit code of `status`"],
       ["checks", "every `ProbeResult` plus its Nagios `line`"],
+      [
+        "notConfigured",
+        "`{ id, reason }` of each probe not run because nothing is configured for it (also on stderr with `-v`)",
+      ],
       ["startedAt, durationMs", "when and how long"],
     ],
     examples: [

@@ -9,7 +9,7 @@ import { resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { statusWord } from "./Describe.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
-import { selectProbes } from "./ProbeSelection.js"
+import { configuredSelection, selectProbes } from "./ProbeSelection.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 import { resolveTargets } from "./TargetsLoader.js"
 
@@ -50,14 +50,18 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     if (config.source.kind === "file") output.debug(`configuration: ${config.source.file}`)
     else output.debug("configuration: embedded defaults (no ir.config.yaml found)")
 
-    const available = probesFor(targets)
-    const total = selection.ids?.length ?? available.configured.length
+    const { ids, notConfigured } = configuredSelection(
+      args.probe,
+      selection.ids,
+      probesFor(targets),
+    )
+    const total = ids.length
     const progress = output.progress()
     let done = 0
     const probeRun = yield* Effect.promise(() =>
       runProbes(targets, {
         runbook,
-        ...(selection.ids === undefined ? {} : { probes: selection.ids }),
+        probes: ids,
         onProgress: (event) => {
           if (event.type !== "finished") return
           done += 1
@@ -84,7 +88,7 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       origin,
       configFile: config.source.kind === "file" ? config.source.file : null,
       run: probeRun,
-      skipped: selection.ids === undefined ? available.skipped : [],
+      skipped: notConfigured,
       assessment,
       finishedAt,
       ...(clock.source === "system" ? {} : { respondFrom: clock.now }),
