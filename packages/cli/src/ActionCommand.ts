@@ -20,7 +20,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at, by, incidentOption } from "./internal/LifecycleOptions.js"
+import { at, by, incident, withIncident } from "./internal/LifecycleOptions.js"
 
 const container = Args.text({ name: "CONTAINER" }).pipe(
   Args.withDescription("A role of targets.docker.containers (app, postgres) or a container name."),
@@ -41,8 +41,14 @@ const timeout = Options.text("timeout").pipe(
 
 const restart = Command.make(
   "restart",
-  { ...common, at, by, incident: incidentOption, container, yes, timeout },
-  (args) => handle(args, () => import("./internal/ActionRun.js").then((module) => module.restart)),
+  { ...common, at, by, container, ...incident, yes, timeout },
+  (args) =>
+    handle(
+      args,
+      withIncident("incident", () =>
+        import("./internal/ActionRun.js").then((module) => module.restart),
+      ),
+    ),
 ).pipe(
   Command.withDescription(
     "Restart a container and wait until it is back. Shows what it would do unless --yes; the action and its outcome are recorded in the incident's journal either way.",
