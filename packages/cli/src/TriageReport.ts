@@ -166,6 +166,20 @@ const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep 
   }
 }
 
+/**
+ * What a report on the embedded defaults says first: nothing here was configured, so a failure
+ * may only mean that the defaults do not describe this system.
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * TriageReport.embeddedDefaultsNotice("/srv/app")
+ * // "No configuration file (ir.config.yaml) was found from /srv/app upward: this report uses the embedded defaults …"
+ * ```
+ */
+export const embeddedDefaultsNotice = (directory: string): string =>
+  `No configuration file (ir.config.yaml) was found from ${directory} upward: this report uses the embedded defaults (health http://localhost:8000/health, Prometheus on :9090, saved_models/, data/raw and data/processed taken from ${directory}), so a failure may only mean they do not describe this system. \`ir config init\` writes a configuration to fill in.`
+
 /** Computes the report. Pure: the time is an argument.
  *
  * @example
@@ -195,6 +209,12 @@ export const build = (input: {
    * (`--at`, `$IR_NOW`) at which `ir triage --open` opens the incident.
    */
   readonly respondFrom?: Date
+  /**
+   * With no configuration file: the directory the embedded defaults' relative paths
+   * (`saved_models/`, `data/raw`, `data/processed`) were taken from. The report then says, first
+   * of all, that it describes the embedded defaults and not a configured system.
+   */
+  readonly defaultsFrom?: string
 }): TriageReport => {
   const { runbook, run, assessment } = input
   const results = run.results
@@ -293,7 +313,10 @@ export const build = (input: {
     investigation,
     nextSteps,
     suggestedFlags: assessment.suggestedFlags,
-    notices: assessment.notices,
+    notices: [
+      ...(input.defaultsFrom === undefined ? [] : [embeddedDefaultsNotice(input.defaultsFrom)]),
+      ...assessment.notices,
+    ],
     assessment,
     results,
   }
@@ -362,6 +385,8 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
   const { style } = options
   const lines: Array<string> = []
   const paint = severityColor(style, report.severity)
+  // Read before the verdict: a notice can change what the verdict means.
+  for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
   if (report.response !== null) {
     const update =
       report.response.updateEveryMinutes === undefined
@@ -380,7 +405,6 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
     lines.push(style.bold(report.headline))
   }
   if (options.quiet) return lines.join("\n")
-  for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
 
   if (report.playbooks.length > 0) {
     lines.push("", style.bold("Playbooks"))
@@ -505,6 +529,7 @@ const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "
  */
 export const renderMarkdown = (report: TriageReport): string => {
   const lines: Array<string> = [`# Triage: ${report.headline}`, ""]
+  for (const notice of report.notices) lines.push(`> ${notice}`, "")
   lines.push(
     `Run at ${time(report.startedAt)} in ${report.durationMs} ms with the ${
       report.runbook.origin === "default"
@@ -523,7 +548,6 @@ export const renderMarkdown = (report: TriageReport): string => {
       "",
     )
   }
-  for (const notice of report.notices) lines.push(`> ${notice}`, "")
   if (report.playbooks.length > 0) {
     lines.push("## Playbooks", "")
     for (const playbook of report.playbooks) {

@@ -20,6 +20,11 @@ export const run = (args: CheckArgs, context: CommandContext) =>
     const config = yield* loadConfig(context)
     const { runbook } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
+    output.debug(
+      config.source.kind === "file"
+        ? `configuration: ${config.source.file}`
+        : `configuration: embedded defaults (no ir.config.yaml found from ${config.baseDir} upward; relative paths taken from there)`,
+    )
     const { ids, notConfigured } = configuredSelection(
       args.probes,
       selection.ids,

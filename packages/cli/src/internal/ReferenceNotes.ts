@@ -16,7 +16,14 @@ const done = ["0", "done"] as const
 
 export const notes: Readonly<Record<string, Notes>> = {
   "ir triage": {
-    exitCodes: [["0", "no playbook matched"], ["1", "a playbook matched"], usageError],
+    exitCodes: [
+      ["0", "no playbook matched"],
+      ["1", "a playbook matched"],
+      [
+        "2",
+        "a usage or configuration error, or `--open` without `--yes` when there is no configuration file (the report is printed; nothing is opened or sent)",
+      ],
+    ],
     json: [
       ["matched", "`true` when a playbook matched (exit code 1)"],
       ["severity", "`P0`…`P3`, or `null` when nothing matched"],
@@ -42,10 +49,13 @@ export const notes: Readonly<Record<string, Notes>> = {
         "`{ kind: immediate|investigation|resolution, playbook, text, details?, command?, reference? }`",
       ],
       ["suggestedFlags", "facts a responder could `--assert` to sharpen the assessment"],
-      ["notices", "sentences to read before acting"],
+      [
+        "notices",
+        "sentences to read before acting; the first says so when the configuration is the embedded defaults (no configuration file) and names the directory their relative paths were taken from",
+      ],
       [
         "incident",
-        "with `--open`: the incident opened (`created: true`) or joined, as `ir incident show --json` prints it, with `notifications` sent by `--notify`; `{ created: false, reason }` when no playbook matched",
+        "with `--open`: the incident opened (`created: true`) or joined, as `ir incident show --json` prints it, with `notifications` sent by `--notify`; `{ created: false, reason }` when no playbook matched or the embedded defaults were refused",
       ],
       ["assessment", "the complete `Assessment` of `@ir/core`'s `triage`"],
       ["results", "every `ProbeResult` of `@ir/diagnostics`, with observations and signals"],

@@ -21,6 +21,8 @@ export interface TriageArgs extends CommonArgs {
   readonly notify: boolean
   readonly at: Option.Option<string>
   readonly by: Option.Option<string>
+  /** `--open` on the embedded defaults opens (and with `--notify` pages) only with `--yes`. */
+  readonly yes: boolean
 }
 
 const flagPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -48,7 +50,10 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
     if (config.source.kind === "file") output.debug(`configuration: ${config.source.file}`)
-    else output.debug("configuration: embedded defaults (no ir.config.yaml found)")
+    else
+      output.debug(
+        `configuration: embedded defaults (no ir.config.yaml found from ${config.baseDir} upward; relative paths taken from there)`,
+      )
 
     const { ids, notConfigured } = configuredSelection(
       args.probe,
@@ -92,14 +97,32 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       assessment,
       finishedAt,
       ...(clock.source === "system" ? {} : { respondFrom: clock.now }),
+      ...(config.source.kind === "defaults" ? { defaultsFrom: config.baseDir } : {}),
     })
     if (args.notify && !args.open) output.note("--notify sends the initial alert with --open only")
-    const opened = args.open
-      ? yield* Effect.flatMap(
-          Effect.promise(() => import("./TriageOpen.js")),
-          ({ openFromTriage }) => openFromTriage(args, context, report, assessment),
-        )
-      : undefined
+    // No configuration file: the embedded defaults describe nobody's system, so a failure may
+    // only mean nothing listens where they look. Nobody is paged for that unless asked to.
+    const refused = args.open && config.source.kind === "defaults" && !args.yes
+    const opened = refused
+      ? {
+          json: {
+            created: false,
+            reason:
+              "the configuration is the embedded defaults (no ir.config.yaml): --open needs --yes to record or page on them",
+          },
+          lines: [
+            output.style.yellow(
+              "Not opened: no configuration file was found, and an incident found on the embedded defaults may only mean they do not describe this system. Write one (ir config init), or add --yes to open it and page anyway.",
+            ),
+          ],
+          failed: false,
+        }
+      : args.open
+        ? yield* Effect.flatMap(
+            Effect.promise(() => import("./TriageOpen.js")),
+            ({ openFromTriage }) => openFromTriage(args, context, report, assessment),
+          )
+        : undefined
     switch (output.format) {
       case "json":
         output.json({
@@ -122,5 +145,6 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     }
     if (opened !== undefined && output.format !== "json")
       output.print(`\n${opened.lines.join("\n")}`)
+    if (refused) return ExitCode.usage
     return report.matched ? ExitCode.found : ExitCode.ok
   })
