@@ -63,7 +63,7 @@ export interface TriageAssessment {
     readonly symptoms?: ReadonlyArray<{ readonly text: string; readonly outcome: string }>
   }>
   readonly nextSteps: ReadonlyArray<{
-    readonly step: { readonly text: string; readonly details?: ReadonlyArray<string> }
+    readonly step: { readonly text: string; readonly details?: ReadonlyArray<string> | undefined }
   }>
 }
 
@@ -402,7 +402,6 @@ const iso = (date: Date): string => date.toISOString()
 const isoOrNull = (date: Date | undefined): string | null => (date === undefined ? null : iso(date))
 const nonEmpty = (text: string | undefined, fallback: string): string =>
   text === undefined || text.trim() === "" ? fallback : text
-
 
 /**
  * When the next status update is due (`Deadline.nextUpdateDue`: the last update, or the opening,
