@@ -118,7 +118,11 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
   it("answers bad webhook requests with 4xx problem details", async () => {
     const url = `${running.url}/alerts/alertmanager`
     const auth = { authorization: `Bearer ${alertsToken}`, "content-type": "application/json" }
-    const unauthenticated = await fetch(url, { method: "POST", body: JSON.stringify(payload()) })
+    const unauthenticated = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(payload()),
+    })
     expect(unauthenticated.status).toBe(401)
     const malformed = await fetch(url, { method: "POST", headers: auth, body: "{" })
     expect(malformed.status).toBe(400)
@@ -129,6 +133,12 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
       body: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
     })
     expect(tooLarge.status).toBe(413)
+    const fromPage = await fetch(url, {
+      method: "POST",
+      headers: { ...auth, origin: "https://evil.example" },
+      body: JSON.stringify(payload()),
+    })
+    expect(fromPage.status).toBe(403)
     const wrongMethod = await fetch(`${running.url}/health`, { method: "POST", body: "{}" })
     expect(wrongMethod.status).toBe(405)
   })

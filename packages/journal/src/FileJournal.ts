@@ -46,6 +46,7 @@ import type {
   IncidentRecord,
   IncidentSummary,
   Journal,
+  JournalDamage,
   JournalError,
   ListFilter,
   OpenInput,
@@ -169,6 +170,8 @@ class FileJournalImpl {
   private readonly humanIdByUuid = new Map<string, string>()
   /** Open incident files, least recently used first; only touched under the lock. */
   private readonly handles = new Map<string, fs.FileHandle>()
+  /** Incidents whose files could not be read at the last look, by human id. */
+  private readonly damage = new Map<string, JournalDamage>()
 
   constructor(
     readonly dir: string,
@@ -373,13 +376,38 @@ class FileJournalImpl {
     })
   }
 
+  /**
+   * The incidents that read cleanly. A damaged file is left out (and remembered in `damage`):
+   * one bad file must not stop the others from being listed, escalated or deduplicated against.
+   */
   private async refreshAll(humanIds: ReadonlyArray<string>): Promise<Array<CachedIncident>> {
     const all: Array<CachedIncident> = []
     for (const humanId of humanIds) {
-      const cached = await this.refresh(humanId)
-      if (cached !== undefined) all.push(cached)
+      try {
+        const cached = await this.refresh(humanId)
+        if (cached !== undefined) all.push(cached)
+        this.damage.delete(humanId)
+      } catch (error) {
+        if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+        this.damage.set(humanId, {
+          incidentId: humanId,
+          location: error.location,
+          problem: causeMessage(error.cause),
+        })
+      }
     }
     return all
+  }
+
+  damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    return this.lock.withLock(async () => {
+      const names = await this.incidentNames()
+      await this.refreshAll(names)
+      return names.flatMap((name) => {
+        const damage = this.damage.get(name)
+        return damage === undefined ? [] : [damage]
+      })
+    })
   }
 
   private async resolve(incidentId: string): Promise<CachedIncident> {
@@ -515,6 +543,9 @@ class FileJournalImpl {
 }
 
 /** Runs an operation; fs failures become `JournalUnavailable` naming the directory. */
+const causeMessage = (cause: unknown): string =>
+  cause instanceof Error ? cause.message : String(cause)
+
 const attempt = <A, E extends JournalError>(
   dir: string,
   operation: () => Promise<A>,
@@ -576,6 +607,7 @@ export const openFileJournal = (
           attempt<IncidentSummary | undefined, JournalUnavailable>(dir, () =>
             impl.findByDedupKey(key),
           ).pipe(Effect.map(Option.fromNullable)),
+        damaged: attempt(dir, () => impl.damaged()),
         close: Effect.promise(() => {
           closed ??= impl.close()
           return closed

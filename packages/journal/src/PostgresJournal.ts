@@ -19,14 +19,13 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
-import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { type Incident, type IncidentEvent, IncidentTransitionError, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
-import { redactUrl } from "./internal/RedactUrl.js"
 import {
   dedupKeyOf,
   formatHumanId,
@@ -41,6 +40,7 @@ import type {
   IncidentRecord,
   IncidentSummary,
   Journal,
+  JournalDamage,
   JournalError,
   ListFilter,
   OpenInput,
@@ -370,6 +370,32 @@ class PostgresJournalImpl {
     return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
+  /** Every incident whose events do not decode or fold, each read (and cached) once. */
+  async damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ORDER BY opened_at, human_id`,
+    )
+    const client = await this.pool.connect()
+    try {
+      const found: Array<JournalDamage> = []
+      for (const row of rows) {
+        try {
+          await this.catchUp(client, row)
+        } catch (error) {
+          if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+          found.push({
+            incidentId: row.human_id,
+            location: error.location,
+            problem: error.cause instanceof Error ? error.cause.message : String(error.cause),
+          })
+        }
+      }
+      return found
+    } finally {
+      client.release()
+    }
+  }
+
   async read(incidentId: string): Promise<IncidentRecord> {
     const client = await this.pool.connect()
     try {
@@ -553,7 +579,7 @@ const attempt = <A, E extends JournalError>(
 export const openPostgresJournal = (
   options: PostgresJournalOptions,
 ): Effect.Effect<Journal, JournalUnavailable> => {
-  const location = redactUrl(options.url)
+  const location = Redaction.redactUrl(options.url)
   const schemaName = options.schema ?? "ir_journal"
   if (!SCHEMA_NAME.test(schemaName))
     return Effect.fail(
@@ -612,6 +638,7 @@ export const openPostgresJournal = (
           attempt<IncidentSummary | undefined, JournalUnavailable>(location, () =>
             impl.findByDedupKey(key),
           ).pipe(Effect.map(Option.fromNullable)),
+        damaged: attempt(location, () => impl.damaged()),
         close: Effect.promise(() => {
           closed ??= impl.close().catch(() => undefined)
           return closed

@@ -22,6 +22,50 @@ journalContract("file", async () => {
 
 const freshDir = () => mkdtemp(join(base, "file-"))
 
+describe("a damaged incident file", () => {
+  it("is reported with its offset, never rewritten, and stops nothing else", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const first = (await run(journal.open(downInput()))).incident
+    const second = (await run(journal.open({ ...downInput(), dedupKey: "group-2" }))).incident
+    await run(journal.close)
+    const file = join(dir, "incidents", `${first.humanId}.jsonl`)
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41 // one byte of the first line
+    writeFileSync(file, bytes)
+
+    const reopened = await run(openFileJournal({ dir }))
+    // the others are listed, read and written; new incidents open; dedup still works
+    expect((await run(reopened.list())).map((summary) => summary.humanId)).toEqual([second.humanId])
+    await run(
+      reopened.append(second.humanId, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:05:00Z"), by: "alice" },
+      ]),
+    )
+    const third = await run(reopened.open({ ...downInput(), dedupKey: "group-3" }))
+    expect(third.created).toBe(true)
+    expect(third.incident.humanId).not.toBe(first.humanId)
+    const joined = await run(reopened.open({ ...downInput(), dedupKey: "group-2" }))
+    expect(joined).toMatchObject({ created: false, incident: { humanId: second.humanId } })
+    // the damaged one is named, with its file and byte offset
+    const damaged = await run(reopened.damaged)
+    expect(damaged).toEqual([
+      { incidentId: first.humanId, location: `${file} at byte 0`, problem: expect.any(String) },
+    ])
+    const read = await attempt(reopened.read(first.humanId))
+    expect(Either.isLeft(read) && read.left.message).toContain(`${file} at byte 0`)
+    const appended = await attempt(
+      reopened.append(first.humanId, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:05:00Z"), by: "alice" },
+      ]),
+    )
+    expect(Either.isLeft(appended)).toBe(true)
+    // and left as it was
+    expect(readFileSync(file).equals(bytes)).toBe(true)
+    await run(reopened.close)
+  })
+})
+
 describe("file journal on disk", () => {
   it("defaults to the XDG state directory", () => {
     expect(defaultJournalDir({ XDG_STATE_HOME: "/state" })).toBe("/state/ir/journal")

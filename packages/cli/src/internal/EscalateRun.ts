@@ -12,6 +12,7 @@ import {
   fromJournal,
   type LifecycleArgs,
   pickIncident,
+  reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
 
@@ -53,10 +54,26 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
               fromJournal,
             )),
           ]
+      // A damaged incident is named, and the others are escalated all the same.
+      const damaged: Array<{ readonly incidentId: string; readonly problem: string }> =
+        Option.isSome(args.incident)
+          ? []
+          : (yield* reportDamage(lifecycle)).map((damage) => ({
+              incidentId: damage.incidentId,
+              problem: `${damage.location}: ${damage.problem}`,
+            }))
       const sending = args.notify || args.dryRun
       const results: Array<IncidentDue> = []
       for (const summary of summaries) {
-        const record = yield* Effect.mapError(journal.read(summary.humanId), fromJournal)
+        const read = yield* Effect.either(
+          Effect.mapError(journal.read(summary.humanId), fromJournal),
+        )
+        if (read._tag === "Left") {
+          output.error(`warning: ${summary.humanId} is left out: ${read.left.message}`)
+          damaged.push({ incidentId: summary.humanId, problem: read.left.message })
+          continue
+        }
+        const record = read.right
         const due = escalate(runbook, record.state, now)
         if (due.length === 0) continue
         const sent = sending
@@ -67,9 +84,11 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       const dispatches: ReadonlyArray<Dispatch> = results.flatMap((result) =>
         result.sent?.status === "done" ? result.sent.dispatches : [],
       )
-      const unsent = sending
-        ? dispatches.some(needsAttention)
-        : results.some((result) => result.due.length > 0)
+      const unsent =
+        damaged.length > 0 ||
+        (sending
+          ? dispatches.some(needsAttention)
+          : results.some((result) => result.due.length > 0))
       if (output.format === "json") {
         output.json({
           schemaVersion: 1,
@@ -77,6 +96,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
           at: now.toISOString(),
           mode: args.dryRun ? "dry-run" : args.notify ? "notify" : "report",
           checked: summaries.length,
+          damaged,
           incidents: results.map((result) => ({
             id: result.summary.humanId,
             title: result.summary.title,
@@ -93,6 +113,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
         return unsent ? ExitCode.found : ExitCode.ok
       }
       if (results.length === 0) {
+        if (damaged.length > 0) return ExitCode.found
         output.note(
           `Nothing is due at ${now.toISOString()} (${summaries.length} incident${summaries.length === 1 ? "" : "s"} checked).`,
         )

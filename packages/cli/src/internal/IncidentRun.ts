@@ -36,6 +36,7 @@ import {
   type LifecycleArgs,
   pickIncident,
   record,
+  reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
 import { acknowledgePagerDuty } from "./PagerDutyAck.js"
@@ -264,6 +265,7 @@ export const update = (
           by: lifecycle.by(args.by),
         },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const sent = args.notify
         ? yield* send(lifecycle, incident.humanId, {
             first: (state) => lifecycle.messenger().manualRequest(state, "update"),
@@ -388,6 +390,7 @@ export const resolve = (
         },
         { type: "postmortem-scheduled", at: now, scheduledFor, by: who },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const messenger = lifecycle.messenger()
       const notice = yield* Effect.try({
         try: () =>
@@ -449,6 +452,7 @@ export const list = (
         }),
         fromJournal,
       )
+      const damaged = yield* reportDamage(lifecycle)
       if (output.format === "json") {
         output.json({
           schemaVersion: 1,
@@ -458,6 +462,7 @@ export const list = (
             location: lifecycle.journalLocation,
           },
           incidents: incidents.map(summaryJson),
+          damaged,
         })
         return ExitCode.ok
       }

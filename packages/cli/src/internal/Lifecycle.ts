@@ -6,6 +6,7 @@ import {
   type IncidentRecord,
   type Journal,
   type JournalConfig,
+  type JournalDamage,
   type JournalError,
   openJournal,
 } from "@ir/journal"
@@ -58,6 +59,8 @@ export interface Lifecycle {
   readonly notify: NotifySettings
   /** Created on first use (it compiles the templates). */
   readonly messenger: () => IncidentMessenger
+  /** Fails when a channel is left out for an unset `${VAR}`: run before anything sends. */
+  readonly requireChannels: Effect.Effect<void, ConfigError>
   readonly lock: DispatchLock
   /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
   readonly by: (given?: Option.Option<string>) => string
@@ -189,6 +192,8 @@ export const withLifecycle = <A>(
           })
           return messenger
         },
+        requireChannels:
+          notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
         lock,
         by: (given) =>
           Option.getOrElse(given ?? Option.none(), () =>
@@ -197,6 +202,21 @@ export const withLifecycle = <A>(
       })
     }),
   )
+
+/**
+ * The incidents the journal cannot read, each reported on stderr (also under `--quiet`: a damaged
+ * incident needs a person). The journal leaves them as they are and goes on with the others.
+ */
+export const reportDamage = (
+  lifecycle: Lifecycle,
+): Effect.Effect<ReadonlyArray<JournalDamage>, UsageError> =>
+  Effect.map(Effect.mapError(lifecycle.journal.damaged, fromJournal), (damaged) => {
+    for (const damage of damaged)
+      lifecycle.output.error(
+        `warning: ${damage.incidentId} cannot be read and is left as it is: ${damage.location}: ${damage.problem}`,
+      )
+    return damaged
+  })
 
 const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
 
@@ -292,55 +312,59 @@ export const dispatchDue = (
     /** The triage assessment to show in the initial alert and the page. */
     readonly assessment?: MessageRequest["assessment"]
   } = {},
-): Effect.Effect<DispatchRun, UsageError> => {
+): Effect.Effect<DispatchRun, UsageError | ConfigError> => {
   const { journal, runbook } = lifecycle
-  return Effect.tryPromise({
-    try: () =>
-      lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
-        // Read under the lock: the time and the incident as they are when it is our turn.
-        const now = lifecycle.now()
-        const messenger = lifecycle.messenger()
-        let state = (await run(journal.read(incidentId))).state
-        const requests: Array<MessageRequest> = []
-        if (options.first !== undefined) requests.push(options.first(state))
-        if (options.firstOnly !== true) {
-          for (const action of escalate(runbook, state, now)) {
-            requests.push(messenger.requestFor(state, action))
+  const ready = options.dryRun === true ? Effect.void : lifecycle.requireChannels
+  return Effect.zipRight(
+    ready,
+    Effect.tryPromise({
+      try: () =>
+        lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
+          // Read under the lock: the time and the incident as they are when it is our turn.
+          const now = lifecycle.now()
+          const messenger = lifecycle.messenger()
+          let state = (await run(journal.read(incidentId))).state
+          const requests: Array<MessageRequest> = []
+          if (options.first !== undefined) requests.push(options.first(state))
+          if (options.firstOnly !== true) {
+            for (const action of escalate(runbook, state, now)) {
+              requests.push(messenger.requestFor(state, action))
+            }
           }
-        }
-        const dispatches: Array<Dispatch> = []
-        for (const plain of requests) {
-          const request =
-            options.assessment !== undefined &&
-            (plain.message === "initial" || plain.message === "page")
-              ? { ...plain, assessment: options.assessment }
-              : plain
-          const dispatch = await messenger.send(state, request, {
-            now,
-            ...(options.dryRun === true ? { dryRun: true } : {}),
-            ...(options.only === undefined ? {} : { only: options.only }),
-          })
-          dispatches.push(dispatch)
-          if (dispatch.events.length > 0) {
-            state = (await run(journal.append(incidentId, dispatch.events))).state
+          const dispatches: Array<Dispatch> = []
+          for (const plain of requests) {
+            const request =
+              options.assessment !== undefined &&
+              (plain.message === "initial" || plain.message === "page")
+                ? { ...plain, assessment: options.assessment }
+                : plain
+            const dispatch = await messenger.send(state, request, {
+              now,
+              ...(options.dryRun === true ? { dryRun: true } : {}),
+              ...(options.only === undefined ? {} : { only: options.only }),
+            })
+            dispatches.push(dispatch)
+            if (dispatch.events.length > 0) {
+              state = (await run(journal.append(incidentId, dispatch.events))).state
+            }
           }
-        }
-        return { status: "done", incident: state, dispatches }
-      }),
-    catch: (error) => error,
-  }).pipe(
-    Effect.catchAll((error) => {
-      if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
-      if (error instanceof DispatchBusy) {
-        return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
-      }
-      return Effect.fail(
-        new UsageError({
-          reason: "journal-unavailable",
-          detail: `could not take the dispatch lock of ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
-          cause: error,
+          return { status: "done", incident: state, dispatches }
         }),
-      )
-    }),
+      catch: (error) => error,
+    }).pipe(
+      Effect.catchAll((error) => {
+        if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
+        if (error instanceof DispatchBusy) {
+          return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
+        }
+        return Effect.fail(
+          new UsageError({
+            reason: "journal-unavailable",
+            detail: `could not take the dispatch lock of ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
+            cause: error,
+          }),
+        )
+      }),
+    ),
   )
 }

@@ -63,6 +63,7 @@ export const run = (args: NotifyArgs, context: CommandContext) =>
           }),
         )
       }
+      if (!args.dryRun) yield* lifecycle.requireChannels
       const messenger = lifecycle.messenger()
       const planned = messenger.manualRequest(incident, message)
       const request = args.channel.length > 0 ? { ...planned, channels: args.channel } : planned
