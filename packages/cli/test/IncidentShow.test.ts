@@ -58,5 +58,13 @@ describe("ir incident show", () => {
     const message = await run(["notify", "initial", "--dry-run"], now)
     expect(message.stdout).toContain("Next Update: 11:01 UTC")
     expect(line(show, "Next update")).toMatch(/Next update\s+11:01 UTC/)
+    const update = await run(
+      ["incident", "update", "--progress", "p", "--status", "s", "--next", "n"],
+      "2026-11-28T10:20:30Z",
+    )
+    expect(update.stdout).toContain("the next one is due 11:21 UTC")
+    expect(
+      line(ok(await run(["incident", "show"], "2026-11-28T10:21:00Z")), "Next update"),
+    ).toMatch(/Next update\s+11:21 UTC/)
   })
 })
