@@ -174,11 +174,11 @@ const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep 
  * ```ts
  * import { TriageReport } from "@ir/cli"
  * TriageReport.embeddedDefaultsNotice("/srv/app")
- * // "No configuration file (ir.config.yaml) was found from /srv/app upward: this report uses the embedded defaults …"
+ * // "No ir.config.yaml was found from /srv/app upward: this is the embedded default configuration …"
  * ```
  */
 export const embeddedDefaultsNotice = (directory: string): string =>
-  `No configuration file (ir.config.yaml) was found from ${directory} upward: this report uses the embedded defaults (health http://localhost:8000/health, Prometheus on :9090, saved_models/, data/raw and data/processed taken from ${directory}), so a failure may only mean they do not describe this system. \`ir config init\` writes a configuration to fill in.`
+  `No ir.config.yaml was found from ${directory} upward: this is the embedded default configuration (health on http://localhost:8000, Prometheus on :9090, saved_models/, data/raw and data/processed relative to ${directory}), so a failure may only mean it does not describe this system. Write yours with \`ir config init\`.`
 
 /** Computes the report. Pure: the time is an argument.
  *

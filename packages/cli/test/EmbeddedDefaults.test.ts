@@ -20,12 +20,12 @@ describe("ir triage on the embedded defaults", () => {
     const run = await ir(["triage", ...files], { cwd, env })
     expect(run.code).toBe(1)
     const [first] = run.stdout.split("\n")
-    expect(first).toMatch(/^! No configuration file \(ir.config.yaml\) was found from .* upward/)
-    expect(first).toContain(`saved_models/, data/raw and data/processed taken from ${cwd}`)
+    expect(first).toMatch(/^! No ir.config.yaml was found from .* upward/)
+    expect(first).toContain(`saved_models/, data/raw and data/processed relative to ${cwd}`)
     const quiet = await ir(["triage", ...files, "--quiet"], { cwd, env })
-    expect(quiet.stdout.split("\n")[0]).toMatch(/^! No configuration file/)
+    expect(quiet.stdout.split("\n")[0]).toMatch(/^! No ir.config.yaml was found/)
     const markdown = await ir(["triage", ...files, "--format", "markdown"], { cwd, env })
-    expect(markdown.stdout).toMatch(/^# Triage: .*\n\n> No configuration file/)
+    expect(markdown.stdout).toMatch(/^# Triage: .*\n\n> No ir.config.yaml was found/)
   })
 
   it("says so in --json notices", async () => {
@@ -33,7 +33,7 @@ describe("ir triage on the embedded defaults", () => {
       await ir(["triage", ...files, "--json"], { cwd, env }),
     )
     expect(report.configFile).toBeNull()
-    expect(report.notices[0]).toMatch(/embedded defaults/)
+    expect(report.notices[0]).toMatch(/embedded default configuration/)
   })
 
   it("refuses --open --notify without --yes: nothing is recorded or sent, exit 2", async () => {
@@ -47,7 +47,8 @@ describe("ir triage on the embedded defaults", () => {
     expect(existsSync(join(journal, "incidents"))).toBe(false)
     const text = await ir(["triage", ...files, "--open"], { cwd, env })
     expect(text.code).toBe(2)
-    expect(text.stdout).toMatch(/Not opened: no configuration file was found/)
+    expect(text.stdout).toMatch(/Not opened: no ir.config.yaml was found/)
+    expect(text.stderr).toMatch(/pass --yes to page all the same/)
   })
 
   it("opens with --yes", async () => {
@@ -67,7 +68,7 @@ describe("ir triage on the embedded defaults", () => {
       probes: { failed: Array<{ id: string; summary: string }> }
       results: Array<{ id: string; summary: string }>
     }>(await ir(["triage", ...files, "--json"], { cwd: join(project, "deploy"), env }))
-    expect(report.notices.join(" ")).not.toMatch(/embedded defaults/)
+    expect(report.notices.join(" ")).not.toMatch(/embedded default/)
     const models = report.results.find((result) => result.id === "files.models")
     expect(models?.summary).toContain(`${join(project, "saved_models")}:`)
   })

@@ -22,7 +22,7 @@ import { randomUUID } from "node:crypto"
 import { constants as fsConstants, fstatSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
-import { isAbsolute, join, resolve } from "node:path"
+import { dirname, isAbsolute, join, resolve } from "node:path"
 import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -180,8 +180,19 @@ class FileJournalImpl {
     this.incidentsDir = join(dir, "incidents")
   }
 
+  /** A journal on a read-only file system is read, never written. */
+  private refuseReadOnly(): void {
+    if (this.lock.readOnly)
+      throw new JournalUnavailable({
+        reason: "unwritable",
+        location: this.dir,
+        cause: new Error("the file system is read-only: the journal can be read but not written"),
+      })
+  }
+
   open(input: OpenInput): Promise<OpenResult> {
     return this.lock.withLock(async () => {
+      this.refuseReadOnly()
       const { dedupKey: _, ...fields } = input
       const dedupKey = dedupKeyOf(input)
       await this.removeAbandonedTempFiles()
@@ -240,6 +251,7 @@ class FileJournalImpl {
     options: AppendOptions,
   ): Promise<AppendResult> {
     return this.lock.withLock(async () => {
+      this.refuseReadOnly()
       const cached = await this.resolve(incidentId)
       if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
         throw new JournalConflict({
@@ -258,8 +270,13 @@ class FileJournalImpl {
         cached.torn === undefined || canonical.length === 0
           ? undefined
           : await this.repairTorn(cached)
+      // Several events carry `to`, their last sequence: all of them count, or none (JsonLines).
+      const to = cached.sequence + encoded.right.length
       const lines = encoded.right
-        .map((event, index) => `${JSON.stringify({ seq: cached.sequence + index + 1, event })}\n`)
+        .map(
+          (event, index) =>
+            `${JSON.stringify({ seq: cached.sequence + index + 1, ...(encoded.right.length > 1 ? { to } : {}), event })}\n`,
+        )
         .join("")
       if (lines !== "") {
         const bytes = Buffer.from(lines)
@@ -325,7 +342,7 @@ class FileJournalImpl {
     }
     let handle: fs.FileHandle
     try {
-      handle = await fs.open(file, OPEN_FOR_APPEND)
+      handle = await fs.open(file, this.lock.readOnly ? fsConstants.O_RDONLY : OPEN_FOR_APPEND)
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return undefined
       throw error
@@ -543,6 +560,27 @@ class FileJournalImpl {
 }
 
 /** Runs an operation; fs failures become `JournalUnavailable` naming the directory. */
+/**
+ * Creates the journal directory and its `incidents/` (like `mkdir -p`) and fsyncs each new
+ * directory's parent, so that a journal acknowledged once is still there after a power cut. On a
+ * read-only file system an existing journal is opened for reading.
+ */
+const createDurably = async (dir: string): Promise<void> => {
+  const missing: Array<string> = []
+  for (let path = join(dir, "incidents"); ; path = dirname(path)) {
+    const exists = await fs.stat(path).then(
+      () => true,
+      () => false,
+    )
+    if (exists || dirname(path) === path) break
+    missing.unshift(path)
+  }
+  for (const path of missing) {
+    await fs.mkdir(path)
+    await syncDir(dirname(path))
+  }
+}
+
 const causeMessage = (cause: unknown): string =>
   cause instanceof Error ? cause.message : String(cause)
 
@@ -583,7 +621,7 @@ export const openFileJournal = (
   const dir = resolve(options.dir ?? defaultJournalDir(options.env ?? process.env))
   return Effect.tryPromise({
     try: async () => {
-      await fs.mkdir(join(dir, "incidents"), { recursive: true })
+      await createDurably(dir)
       const lock = await FileLock.create({
         dir,
         timeoutMs: options.lockTimeoutMs ?? 10_000,

@@ -103,6 +103,10 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     // No configuration file: the embedded defaults describe nobody's system, so a failure may
     // only mean nothing listens where they look. Nobody is paged for that unless asked to.
     const refused = args.open && config.source.kind === "defaults" && !args.yes
+    if (refused)
+      output.error(
+        `no ir.config.yaml was found from ${config.baseDir} upward: nothing was opened or sent on the embedded defaults (localhost targets). Write one with \`ir config init\`, or pass --yes to page all the same`,
+      )
     const opened = refused
       ? {
           json: {
@@ -112,7 +116,7 @@ export const run = (args: TriageArgs, context: CommandContext) =>
           },
           lines: [
             output.style.yellow(
-              "Not opened: no configuration file was found, and an incident found on the embedded defaults may only mean they do not describe this system. Write one (ir config init), or add --yes to open it and page anyway.",
+              "Not opened: no ir.config.yaml was found, and an incident found on the embedded defaults may only mean they do not describe this system.",
             ),
           ],
           failed: false,
