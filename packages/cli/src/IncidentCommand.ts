@@ -22,8 +22,8 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common, format } from "./internal/CommonOptions.js"
-import { handle, handleIncident } from "./internal/Handler.js"
-import { at, by, incidentArg, incidentOption, notify } from "./internal/LifecycleOptions.js"
+import { handle } from "./internal/Handler.js"
+import { at, by, incident, notify, withIncident } from "./internal/LifecycleOptions.js"
 
 const run = () => import("./internal/IncidentRun.js")
 
@@ -67,10 +67,11 @@ const open = Command.make(
   ),
 )
 
-const ack = Command.make(
-  "ack",
-  { ...common, at, by, notify, id: incidentArg, incident: incidentOption },
-  (args) => handleIncident(args, () => run().then((module) => module.ack)),
+const ack = Command.make("ack", { ...common, at, by, notify, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.ack)),
+  ),
 ).pipe(
   Command.withDescription(
     "Acknowledge the incident: someone is on it (stops the page). Late acknowledgements are recorded as such. With --notify, also acknowledges it on every PagerDuty channel that paged it.",
@@ -91,19 +92,12 @@ const eta = Options.text("eta").pipe(
 
 const update = Command.make(
   "update",
-  {
-    ...common,
-    at,
-    by,
-    notify,
-    id: incidentArg,
-    incident: incidentOption,
-    progress,
-    status,
-    next,
-    eta,
-  },
-  (args) => handleIncident(args, () => run().then((module) => module.update)),
+  { ...common, at, by, notify, ...incident, progress, status, next, eta },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.update)),
+    ),
 ).pipe(
   Command.withDescription(
     "Post a status update (it resets the update clock and counts as progress). --notify sends it as the status update message.",
@@ -131,8 +125,12 @@ const note = Options.text("note").pipe(
 
 const flag = Command.make(
   "flag",
-  { ...common, at, by, notify, flag: flagName, id: incidentArg, incident: incidentOption, note },
-  (args) => handleIncident(args, () => run().then((module) => module.flag)),
+  { ...common, at, by, notify, flag: flagName, ...incident, note },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.flag)),
+    ),
 ).pipe(
   Command.withDescription(
     "Raise a flag that changes the escalation policy's answer: data loss and suspected security incidents escalate at once; increasing customer impact and several systems affected escalate a P1. --notify sends the escalation now.",
@@ -146,13 +144,16 @@ const mitigate = Command.make(
     at,
     by,
     notify,
-    id: incidentArg,
-    incident: incidentOption,
+    ...incident,
     summary: Options.text("summary").pipe(
       Options.withDescription('How service was restored, e.g. "Restarted the app container".'),
     ),
   },
-  (args) => handleIncident(args, () => run().then((module) => module.mitigate)),
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.mitigate)),
+    ),
 ).pipe(
   Command.withDescription(
     'Record that service is restored while the incident stays open (the "not restored" escalations stop; status updates go on until resolution).',
@@ -174,18 +175,12 @@ const postmortemAt = Options.text("postmortem-at").pipe(
 
 const resolve = Command.make(
   "resolve",
-  {
-    ...common,
-    at,
-    by,
-    notify,
-    id: incidentArg,
-    incident: incidentOption,
-    resolution,
-    rootCause,
-    postmortemAt,
-  },
-  (args) => handleIncident(args, () => run().then((module) => module.resolve)),
+  { ...common, at, by, notify, ...incident, resolution, rootCause, postmortemAt },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.resolve)),
+    ),
 ).pipe(
   Command.withDescription(
     "Resolve the incident with its resolution and root cause, schedule the post-mortem, and print the resolution notice with the total duration. --notify sends it.",
@@ -217,20 +212,22 @@ const list = Command.make("list", { ...common, at, status: listStatus, all, limi
   ),
 )
 
-const show = Command.make(
-  "show",
-  { ...common, format, at, id: incidentArg, incident: incidentOption },
-  (args) => handleIncident(args, () => run().then((module) => module.show)),
+const show = Command.make("show", { ...common, format, at, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.show)),
+  ),
 ).pipe(
   Command.withDescription(
     "Show one incident and its clock: respond-by, next update, next escalation, what is due now, flags, escalations, actions and messages sent.",
   ),
 )
 
-const timeline = Command.make(
-  "timeline",
-  { ...common, format, at, id: incidentArg, incident: incidentOption },
-  (args) => handleIncident(args, () => run().then((module) => module.timeline)),
+const timeline = Command.make("timeline", { ...common, format, at, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.timeline)),
+  ),
 ).pipe(
   Command.withDescription("Print the incident's timeline: every event of the journal, in order."),
 )

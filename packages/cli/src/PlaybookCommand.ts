@@ -17,7 +17,7 @@ const list = Command.make("list", { ...common, format }, (args) =>
   handle(args, () => import("./internal/PlaybookRun.js").then((module) => module.list)),
 ).pipe(
   Command.withDescription(
-    "List the playbooks: id, default severity and title (with -v, each one's symptoms too; --format markdown and --json include them).",
+    "List the playbooks: id, default severity and title; with -v (and always in --format markdown and --json) their symptoms too.",
   ),
 )
 

@@ -4,7 +4,8 @@
  * with their evidence, the probes that failed or could not tell, what the investigation already
  * found, and the next resolution steps.
  *
- * Exit codes: 0 no playbook matched, 1 a playbook matched, 2 a usage or configuration error.
+ * Exit codes: 0 no playbook matched, 1 a playbook matched, 2 a usage or configuration error (or
+ * `--open` without `--yes` on the embedded defaults).
  *
  * @example
  * ```sh
@@ -43,8 +44,9 @@ const open = Options.boolean("open").pipe(
 )
 
 const yes = Options.boolean("yes").pipe(
+  Options.withAlias("y"),
   Options.withDescription(
-    "With --open --notify and no configuration file: page all the same. Without it, ir refuses to page on the embedded defaults (localhost targets that are probably not this service).",
+    "With --open and no configuration file: open the incident (and with --notify, page) on the embedded defaults anyway. Without it, --open refuses and exits 2.",
   ),
 )
 

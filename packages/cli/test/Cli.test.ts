@@ -3,7 +3,6 @@ import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
 import { afterAll, describe, expect, it } from "vitest"
 import packageJson from "../package.json" with { type: "json" }
-import { CliReference, Output } from "../src/index.js"
 import { ir, json, tempDir } from "./harness.js"
 
 const scratch = tempDir()
@@ -337,56 +336,4 @@ describe("ir triage on the embedded defaults", () => {
       dir.remove()
     }
   })
-})
-
-describe("naming the incident", () => {
-  it("takes the id positionally or with --incident in every command that acts on one", async () => {
-    const dir = tempDir()
-    try {
-      const env = { XDG_STATE_HOME: join(dir.path, "state"), IR_NOW: "2026-12-05T10:00:00Z" }
-      const run = (argv: ReadonlyArray<string>) => ir(argv, { cwd: dir.path, env })
-      for (const title of ["API errors", "Disk full"])
-        expect((await run(["incident", "open", "--severity", "P2", "--title", title])).code).toBe(0)
-      const id = "INC-2026-0002"
-      for (const argv of [
-        ["incident", "show", id, "--json"],
-        ["incident", "show", "--incident", id, "--json"],
-        ["notify", "initial", id, "--dry-run", "--json"],
-        ["notify", "initial", "--incident", id, "--dry-run", "--json"],
-        ["escalate", id, "--json"],
-        ["escalate", "--incident", id, "--json"],
-      ]) {
-        const result = await run(argv)
-        expect(result.stderr, argv.join(" ")).not.toMatch(/unknown argument|Received/i)
-        expect(result.stdout, argv.join(" ")).toContain(id)
-        expect(result.stdout, argv.join(" ")).not.toContain("INC-2026-0001")
-      }
-      const twice = await run(["incident", "show", id, "--incident", "INC-2026-0001"])
-      expect(twice.code).toBe(2)
-      expect(twice.stderr).toMatch(/named twice/)
-    } finally {
-      dir.remove()
-    }
-  })
-})
-
-describe("help", () => {
-  it("gives every argument and option of every command its own description, nothing generic", async () => {
-    const generic =
-      /^\s*(A file|A true or false value|A user-defined piece of text|An integer)\.\s*$/m
-    for (const path of CliReference.commandPaths()) {
-      for (const tty of [false, true]) {
-        const help = await ir([...path.split(" ").slice(1), "--help"], { tty, env: {} })
-        const text = Output.stripAnsi(help.stdout)
-        expect(text, `${path} --help`).toContain("USAGE")
-        expect(text, `${path} --help`).not.toMatch(generic)
-        // each ARGUMENTS/OPTIONS entry is followed by a description of its own
-        const entries = text.split(/\n(?=<|\(?-|--)/).slice(1)
-        for (const entry of entries) {
-          const [, description] = entry.split("\n\n")
-          expect(description?.trim() ?? "", `${path}: ${entry.split("\n")[0]}`).not.toBe("")
-        }
-      }
-    }
-  }, 60_000)
 })

@@ -141,6 +141,36 @@ export const nextUpdateDue = (
 }
 
 /**
+ * The next update a message promises, and `ir incident show` prints, at `now`: `nextUpdateDue`,
+ * or a full cadence from `now` when that has passed (a late update promises the next one a
+ * cadence later), rounded up to the minute (a promise of "10:35" is not kept at 10:35:30).
+ * `undefined` when no update is owed.
+ *
+ * @example
+ * ```ts
+ * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
+ * import * as Either from "effect/Either"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:30Z"), incidentId: "INC-2026-0001",
+ *     title: "High error rate", severity: "P1", playbooks: [], summary: "12% of requests fail" },
+ * ]))
+ * Deadline.nextUpdatePromised(defaultRunbook, incident, new Date("2026-11-28T10:05:00Z"))
+ * // 2026-11-28T11:01:00.000Z
+ * ```
+ */
+export const nextUpdatePromised = (
+  runbook: Pick<Runbook, "severities">,
+  incident: Incident,
+  now: Date,
+): Date | undefined => {
+  const due = nextUpdateDue(runbook, incident)
+  const every = severityOf(runbook, incident)?.updateEveryMinutes
+  if (due === undefined || every === undefined) return undefined
+  const next = due.getTime() > now.getTime() ? due.getTime() : now.getTime() + every * MINUTE
+  return new Date(Math.ceil(next / MINUTE) * MINUTE)
+}
+
+/**
  * Whether an escalation rule applies to the incident as it stands: the rule covers its current
  * severity, the incident is not resolved, and for "not restored" rules, not mitigated either.
  */

@@ -4,19 +4,10 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { colorEnabled, type Io, type Sink, stripAnsi } from "../Output.js"
 
-// The type of a primitive (`A file.`, `A true or false value.`) that @effect/cli prints above
-// every argument's and option's own description: it says nothing the own description does not.
-const genericType =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the colour codes around it on a terminal
-  /^ {2}(?:\u001b\[[0-9;]*m)*(?:A file|A true or false value|A user-defined piece of text|An integer)\.(?:\u001b\[[0-9;]*m)*\n\n/gm
-
 const writableFor = (sink: Sink, color: boolean): Writable =>
   new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      const text = (typeof chunk === "string" ? chunk : chunk.toString("utf8")).replace(
-        genericType,
-        "",
-      )
+      const text = typeof chunk === "string" ? chunk : chunk.toString("utf8")
       sink.write(color ? text : stripAnsi(text))
       callback()
     },

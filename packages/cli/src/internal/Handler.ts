@@ -1,7 +1,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { UsageError, type UserError } from "../CliError.js"
+import type { UserError } from "../CliError.js"
 import type * as ConfigModule from "../Config.js"
 import * as ExitCode from "../ExitCode.js"
 import { type Io, make, type Output } from "../Output.js"
@@ -83,31 +83,3 @@ export const loadConfig = (
         ...(context.configPath === undefined ? {} : { path: context.configPath }),
       }),
   )
-
-/**
- * {@link handle} for a command that names an incident: positionally (`ID`) or with `--incident ID`,
- * the same everywhere. Both given must agree; the implementation reads either field.
- */
-export const handleIncident = <
-  A extends CommonArgs & {
-    readonly id: Option.Option<string>
-    readonly incident: Option.Option<string>
-  },
->(
-  args: A,
-  load: () => Promise<Implementation<A>>,
-): Effect.Effect<void, never, CliRuntime> => {
-  const { id, incident } = args
-  if (Option.isSome(id) && Option.isSome(incident) && id.value !== incident.value) {
-    const conflict: Implementation<A> = () =>
-      Effect.fail(
-        new UsageError({
-          reason: "bad-value",
-          detail: `the incident is named twice, as ${id.value} and as --incident ${incident.value}: name it once`,
-        }),
-      )
-    return handle(args, () => Promise.resolve(conflict))
-  }
-  const chosen = Option.orElse(id, () => incident)
-  return handle({ ...args, id: chosen, incident: chosen }, load)
-}

@@ -275,7 +275,11 @@ export const update = (
         lifecycle.journal.read(incident.humanId),
         () => incident,
       )
-      const next = Deadline.nextUpdateDue(lifecycle.runbook, appended.state)
+      const next = Deadline.nextUpdatePromised(
+        lifecycle.runbook,
+        appended.state,
+        lifecycle.clock.now,
+      )
       return yield* report(lifecycle, {
         command: "incident update",
         headline: `${incident.humanId}: update ${appended.state.updates.length} posted${

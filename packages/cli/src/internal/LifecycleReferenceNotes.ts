@@ -122,7 +122,11 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     ],
   },
   "ir notify initial": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [
       ["notification", "as in `ir escalate --json`"],
       ["rendered", "`{ summary, text, markdown, slack }`"],
@@ -130,12 +134,20 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     examples: ["ir notify initial --incident INC-2026-0001 --dry-run"],
   },
   "ir notify update": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [["notification, rendered", "as for `ir notify initial`"]],
     examples: ["ir notify update --channel incidents"],
   },
   "ir notify resolved": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [["notification, rendered", "as for `ir notify initial`"]],
     examples: ["ir notify resolved --incident INC-2026-0001"],
   },
@@ -156,8 +168,14 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
   "ir action restart": {
     exitCodes: [
       ["0", "planned (dry run) or restarted and back"],
-      ["1", "not found, not restarted, or not back in time (recorded as failed)"],
-      usageError,
+      [
+        "1",
+        "not found, not restarted, or not back in time, or the Docker Engine did not answer (recorded as failed, a dry run too)",
+      ],
+      [
+        "2",
+        "a usage or configuration error: no incident to record it on, or no Docker Engine configured (nothing is done or recorded)",
+      ],
     ],
     json: [
       ["incident", "the incident the action was recorded on"],

@@ -125,6 +125,8 @@ export const run = (args: NotifyArgs, context: CommandContext) =>
         }
         output.print(dispatchLines([dispatch], output.style).join("\n"))
       }
+      // A dry run is done once the message is rendered: where it would not go is information.
+      if (args.dryRun && dispatch.rendered !== undefined) return ExitCode.ok
       return needsAttention(dispatch) ? ExitCode.found : ExitCode.ok
     }),
   )

@@ -9,7 +9,7 @@ import type { CommandContext } from "./Handler.js"
 import { type LifecycleArgs, pickIncident, withLifecycle } from "./Lifecycle.js"
 
 export interface PostmortemArgs extends LifecycleArgs {
-  readonly id: Option.Option<string>
+  readonly id: string
   readonly style: "markdown" | "text" | "html" | "slack"
   readonly output: Option.Option<string>
   readonly actionItem: ReadonlyArray<string>
@@ -20,7 +20,7 @@ export const run = (args: PostmortemArgs, context: CommandContext) =>
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
       const { runbook, clock, output } = lifecycle
-      const record = yield* pickIncident(lifecycle, args.id, { latestIfNoneOpen: true })
+      const record = yield* pickIncident(lifecycle, Option.some(args.id))
       const templates = lifecycle.notify.templates ?? defaultTemplates()
       const rendered = yield* Effect.try({
         try: () => {
