@@ -110,11 +110,12 @@ const flagName = Args.choice(
     ["security-suspected", "security-suspected"],
     ["customer-impact-increasing", "customer-impact-increasing"],
     ["multiple-systems-affected", "multiple-systems-affected"],
+    ["planned-maintenance", "planned-maintenance"],
   ] as const,
   { name: "FLAG" },
 ).pipe(
   Args.withDescription(
-    "data-loss, security-suspected, customer-impact-increasing or multiple-systems-affected.",
+    "data-loss, security-suspected, customer-impact-increasing, multiple-systems-affected, or planned-maintenance (recorded, messages go out, nobody is paged).",
   ),
 )
 
