@@ -55,3 +55,24 @@ describe("a damaged incident file", () => {
     expect(readFileSync(file).equals(bytes)).toBe(true)
   })
 })
+
+describe("ir escalate and ir escalate --dry-run", () => {
+  it("exit alike for the same due list: 1 while something is due, 0 when nothing is", async () => {
+    const scratch = tempDir("ir-escalate-exit-")
+    try {
+      const env = { XDG_STATE_HOME: join(scratch.path, "state"), IR_NOW: "2026-12-05T10:00:00Z" }
+      const run = (argv: ReadonlyArray<string>) => ir(argv, { cwd: scratch.path, env })
+      expect((await run(["escalate"])).code).toBe(0)
+      expect((await run(["escalate", "--dry-run"])).code).toBe(0)
+      expect(
+        (await run(["incident", "open", "--severity", "P1", "--title", "API errors"])).code,
+      ).toBe(0)
+      const report = await run(["escalate"])
+      const dryRun = await run(["escalate", "--dry-run"])
+      expect(report.code).toBe(1)
+      expect(dryRun.code).toBe(report.code)
+    } finally {
+      scratch.remove()
+    }
+  })
+})

@@ -84,9 +84,12 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       const dispatches: ReadonlyArray<Dispatch> = results.flatMap((result) =>
         result.sent?.status === "done" ? result.sent.dispatches : [],
       )
+      // One meaning per mode, the same for a report and a dry run of the same due list: 1 when
+      // something is due (a dry run sends nothing, so what is due stays due); with --notify, 1
+      // when something due could not be sent. A damaged incident needs a person too.
       const unsent =
         damaged.length > 0 ||
-        (sending
+        (args.notify && !args.dryRun
           ? dispatches.some(needsAttention)
           : results.some((result) => result.due.length > 0))
       if (output.format === "json") {

@@ -100,12 +100,16 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
   "ir escalate": {
     exitCodes: [
       ["0", "nothing is due; with --notify, everything due was sent"],
-      ["1", "something is due; with --notify, something could not be sent"],
+      [
+        "1",
+        "something is due (the same with --dry-run, which sends nothing); with --notify, something could not be sent; or an incident cannot be read (named on stderr and in `damaged`)",
+      ],
       usageError,
     ],
     json: [
       ["at", "the moment escalated at"],
       ["mode", "`report`, `notify` or `dry-run`"],
+      ["damaged", "incidents the journal cannot read: `[{ incidentId, problem }]` (left as they are)"],
       [
         "checked",
         "how many incidents were looked at (the unresolved ones, and those resolved in the last 30 days)",
