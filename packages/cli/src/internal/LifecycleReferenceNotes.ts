@@ -109,7 +109,10 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     json: [
       ["at", "the moment escalated at"],
       ["mode", "`report`, `notify` or `dry-run`"],
-      ["damaged", "incidents the journal cannot read: `[{ incidentId, problem }]` (left as they are)"],
+      [
+        "damaged",
+        "incidents the journal cannot read: `[{ incidentId, problem }]` (left as they are)",
+      ],
       [
         "checked",
         "how many incidents were looked at (the unresolved ones, and those resolved in the last 30 days)",
