@@ -343,6 +343,16 @@ export const defaultMaxBodyBytes = 1024 * 1024
  */
 export const maxAlertsPerNotification = 200
 
+/**
+ * A refusal sent before the body was read: the connection is closed after it, since the unread
+ * body would otherwise be taken for the next request on it.
+ */
+const refuseUnread = (status: number, title: string, detail: string): Response => {
+  const response = problem(status, title, detail)
+  response.headers.set("connection", "close")
+  return response
+}
+
 /** An Alertmanager payload nests four levels (alerts, alert, labels); 16 leaves room for relays. */
 const maxJsonDepth = 16
 
@@ -718,26 +728,30 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
 
   const handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST")
-      return problem(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+      return refuseUnread(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
     // A web page the responder's browser visits can POST to a receiver on loopback; Alertmanager
     // sends no Origin and always sends JSON, which a page cannot send across origins unasked.
     if (request.headers.get("origin") !== null)
-      return problem(
+      return refuseUnread(
         403,
         "Forbidden",
         "a request with an Origin header comes from a web page; only Alertmanager posts here",
       )
     if (!isJson(request.headers.get("content-type")))
-      return problem(415, "Unsupported Media Type", "the body must be sent as application/json")
+      return refuseUnread(
+        415,
+        "Unsupported Media Type",
+        "the body must be sent as application/json",
+      )
     // Without HMAC the token can be checked before reading anything.
     if (hmacSecret === undefined && bearer !== undefined && !verifyBearer(request))
-      return problem(401, "Unauthorized", "a valid bearer token is required")
+      return refuseUnread(401, "Unauthorized", "a valid bearer token is required")
     let body: Uint8Array
     try {
       body = await readBody(request, limit)
     } catch (error) {
       if (error instanceof BodyTooLarge)
-        return problem(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
+        return refuseUnread(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
       return problem(400, "Bad Request", "the request body could not be read")
     }
     if ((bearer !== undefined || hmacSecret !== undefined) && !verifyBearer(request)) {

@@ -134,6 +134,19 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
       body: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
     })
     expect(tooLarge.status).toBe(413)
+    // refused before its body is read: the connection closes, and the next request still works
+    const fromPage = await fetch(url, {
+      method: "POST",
+      headers: { ...auth, origin: "https://evil.example" },
+      body: JSON.stringify(payload()),
+    })
+    expect(fromPage.status).toBe(403)
+    const plainText = await fetch(url, {
+      method: "POST",
+      headers: { authorization: auth.authorization, "content-type": "text/plain" },
+      body: JSON.stringify(payload()),
+    })
+    expect(plainText.status).toBe(415)
     const wrongMethod = await fetch(`${running.url}/health`, { method: "POST", body: "{}" })
     expect(wrongMethod.status).toBe(405)
   })
