@@ -285,14 +285,14 @@ export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =
     return parse(text, { file: found.file, displayName, env: options.env, via: found.via })
   })
 
-/** The configuration's document with every secret replaced by `[redacted]`.
+/** The configuration's document with every secret replaced by `***`.
  *
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
  * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
- * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "[redacted]"
+ * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "***"
  * ```
  */
 export const redacted = (config: Config): unknown =>

@@ -112,7 +112,7 @@ const secretStrings = (config: Config, channels: ReadonlyArray<Channel.Channel>)
   return [...found].filter((secret) => secret.length >= 6).sort((a, b) => b.length - a.length)
 }
 
-/** The command's output with every secret of the configuration replaced by `[redacted]`. */
+/** The command's output with every secret of the configuration replaced by `***`. */
 const scrubbedOutput = (
   context: CommandContext,
   config: Config,
