@@ -416,6 +416,33 @@ class FileJournalImpl {
     return all
   }
 
+  /**
+   * Takes the incident's dispatch lock: `dispatch/<id>.lock`, the journal's own lock file
+   * implementation (owner files, stale holders broken), one lock per incident so that sending
+   * for one never waits for another. Resolves to what releases it.
+   */
+  async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
+    const dir = join(this.dir, "dispatch")
+    await fs.mkdir(dir, { recursive: true })
+    const lock = await FileLock.create({
+      dir,
+      lockName: `${incidentId.replace(/[^A-Za-z0-9._-]/g, "_")}.lock`,
+      timeoutMs: waitMs,
+      // A send may take long (retries with backoff); a foreign holder is stale much later.
+      foreignStaleMs: 10 * 60_000,
+    })
+    try {
+      const release = await lock.hold()
+      return async () => {
+        await release()
+        await lock.close()
+      }
+    } catch (error) {
+      await lock.close()
+      throw error
+    }
+  }
+
   damaged(): Promise<ReadonlyArray<JournalDamage>> {
     return this.lock.withLock(async () => {
       const names = await this.incidentNames()
@@ -646,6 +673,14 @@ export const openFileJournal = (
             impl.findByDedupKey(key),
           ).pipe(Effect.map(Option.fromNullable)),
         damaged: attempt(dir, () => impl.damaged()),
+        withDispatchLock: (incidentId, work, lockOptions) =>
+          Effect.acquireUseRelease(
+            attempt<() => Promise<void>, JournalUnavailable>(dir, () =>
+              impl.holdDispatch(incidentId, lockOptions?.waitMs ?? 60_000),
+            ),
+            () => work,
+            (release) => Effect.promise(release),
+          ),
         close: Effect.promise(() => {
           closed ??= impl.close()
           return closed

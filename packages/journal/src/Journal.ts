@@ -277,6 +277,20 @@ export interface Journal {
    * when all are sound. Reads every incident, so it is for reports and health checks.
    */
   readonly damaged: Effect.Effect<ReadonlyArray<JournalDamage>, JournalUnavailable>
+  /**
+   * Runs `work` holding the incident's dispatch lock, so that of several processes (CLI runs,
+   * `ir serve` replicas, an embedding service) only one at a time sends what the incident has
+   * due and records it. Waits at most `waitMs` (default 60 s) for another holder, then fails
+   * with `JournalUnavailable` (`busy`). File journal: a lock file per incident under
+   * `dispatch/`, the journal's own lock implementation; PostgreSQL: an advisory lock on a
+   * connection of the journal's pool (so the pool needs two connections: one for the lock, one
+   * for the work).
+   */
+  readonly withDispatchLock: <A, E>(
+    incidentId: string,
+    work: Effect.Effect<A, E>,
+    options?: { readonly waitMs?: number },
+  ) => Effect.Effect<A, E | JournalUnavailable>
   /** Releases the lock files or the connection pool. Idempotent. */
   readonly close: Effect.Effect<void>
 }

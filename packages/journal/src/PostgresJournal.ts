@@ -19,6 +19,7 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
+import { setTimeout as delay } from "node:timers/promises"
 import { type Incident, type IncidentEvent, IncidentTransitionError, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -370,6 +371,46 @@ class PostgresJournalImpl {
     return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
+  /**
+   * Takes the incident's dispatch lock: a session advisory lock on one connection of the pool,
+   * tried until `waitMs` (a dropped connection releases it). Resolves to what releases it.
+   */
+  async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
+    const key = `ir-dispatch:${this.s}:${incidentId}`
+    const client = await this.pool.connect()
+    const deadline = Date.now() + waitMs
+    try {
+      for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+        const { rows } = await client.query<{ locked: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+          [key],
+        )
+        if (rows[0]?.locked === true) break
+        if (Date.now() >= deadline)
+          throw new JournalUnavailable({
+            reason: "busy",
+            location: this.location,
+            detail: `the dispatch lock of ${incidentId}`,
+            cause: new Error(
+              `another process held it for more than ${Math.round(waitMs / 1000)} s`,
+            ),
+          })
+        await delay(pause * (0.5 + Math.random()))
+      }
+    } catch (error) {
+      client.release()
+      throw error
+    }
+    return async () => {
+      try {
+        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key])
+        client.release()
+      } catch (error) {
+        client.release(error instanceof Error ? error : true) // drop it: the lock goes with it
+      }
+    }
+  }
+
   /** Every incident whose events do not decode or fold, each read (and cached) once. */
   async damaged(): Promise<ReadonlyArray<JournalDamage>> {
     const { rows } = await this.pool.query<IncidentRow>(
@@ -639,6 +680,14 @@ export const openPostgresJournal = (
             impl.findByDedupKey(key),
           ).pipe(Effect.map(Option.fromNullable)),
         damaged: attempt(location, () => impl.damaged()),
+        withDispatchLock: (incidentId, work, lockOptions) =>
+          Effect.acquireUseRelease(
+            attempt<() => Promise<void>, JournalUnavailable>(location, () =>
+              impl.holdDispatch(incidentId, lockOptions?.waitMs ?? 60_000),
+            ),
+            () => work,
+            (release) => Effect.promise(release),
+          ),
         close: Effect.promise(() => {
           closed ??= impl.close().catch(() => undefined)
           return closed

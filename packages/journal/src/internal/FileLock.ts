@@ -97,6 +97,8 @@ interface LockIdentity {
 
 export interface FileLockOptions {
   readonly dir: string
+  /** The lock file's name in `dir` (default `journal.lock`). */
+  readonly lockName?: string
   readonly timeoutMs: number
   readonly foreignStaleMs: number
 }
@@ -115,7 +117,7 @@ export class FileLock {
     /** On a read-only file system: no lock file, no writes. */
     readonly readOnly = false,
   ) {
-    this.path = join(options.dir, LOCK_FILE)
+    this.path = join(options.dir, options.lockName ?? LOCK_FILE)
     this.breakerPath = `${this.path}.break`
   }
 
@@ -148,6 +150,21 @@ export class FileLock {
     const lock = new FileLock(options, ownerPath, ino, token)
     await lock.removeDeadOwnerFiles()
     return lock
+  }
+
+  /**
+   * Takes the file lock (waiting up to `timeoutMs`) and returns what releases it: for a lock held
+   * across work that is not a promise of this module (a dispatch, an Effect).
+   */
+  async hold(): Promise<() => Promise<void>> {
+    if (this.readOnly)
+      throw new JournalUnavailable({
+        reason: "unwritable",
+        location: this.options.dir,
+        cause: new Error("the file system is read-only: no lock can be taken"),
+      })
+    await this.acquire()
+    return () => this.release()
   }
 
   /** Runs `body` holding the lock: first this process's queue, then the file lock. */
