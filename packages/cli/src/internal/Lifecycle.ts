@@ -8,6 +8,7 @@ import {
   type JournalConfig,
   type JournalDamage,
   type JournalError,
+  JournalUnavailable,
   openJournal,
 } from "@ir/journal"
 import {
@@ -27,7 +28,6 @@ import type { Config } from "../Config.js"
 import { type Io, make as makeOutput, type Output } from "../Output.js"
 import { type Clock, resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
-import { DispatchBusy, type DispatchLock, dispatchLockFor } from "./DispatchLock.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { resolveJournal } from "./JournalSection.js"
 import { type NotifySettings, resolveNotify } from "./NotifySection.js"
@@ -61,7 +61,6 @@ export interface Lifecycle {
   readonly messenger: () => IncidentMessenger
   /** Fails when a channel is left out for an unset `${VAR}`: run before anything sends. */
   readonly requireChannels: Effect.Effect<void, ConfigError>
-  readonly lock: DispatchLock
   /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
   readonly by: (given?: Option.Option<string>) => string
 }
@@ -159,10 +158,6 @@ export const withLifecycle = <A>(
         Effect.mapError(openJournal(choice.config), fromJournal),
         (opened) => opened.close,
       )
-      const lock = yield* Effect.acquireRelease(
-        Effect.sync(() => dispatchLockFor(choice.config)),
-        (opened) => Effect.promise(() => opened.close()),
-      )
       let messenger: IncidentMessenger | undefined
       const user = io.env.IR_USER ?? io.env.USER ?? io.env.LOGNAME
       return yield* use({
@@ -194,7 +189,6 @@ export const withLifecycle = <A>(
         },
         requireChannels:
           notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
-        lock,
         by: (given) =>
           Option.getOrElse(given ?? Option.none(), () =>
             user === undefined || user === "" ? "unknown" : user,
@@ -317,54 +311,61 @@ export const dispatchDue = (
   const ready = options.dryRun === true ? Effect.void : lifecycle.requireChannels
   return Effect.zipRight(
     ready,
-    Effect.tryPromise({
-      try: () =>
-        lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
-          // Read under the lock: the time and the incident as they are when it is our turn.
-          const now = lifecycle.now()
-          const messenger = lifecycle.messenger()
-          let state = (await run(journal.read(incidentId))).state
-          const requests: Array<MessageRequest> = []
-          if (options.first !== undefined) requests.push(options.first(state))
-          if (options.firstOnly !== true) {
-            for (const action of escalate(runbook, state, now)) {
-              requests.push(messenger.requestFor(state, action))
+    journal
+      .withDispatchLock(
+        incidentId,
+        Effect.tryPromise({
+          try: async (): Promise<DispatchRun> => {
+            // Read under the lock: the time and the incident as they are when it is our turn.
+            const now = lifecycle.now()
+            const messenger = lifecycle.messenger()
+            let state = (await run(journal.read(incidentId))).state
+            const requests: Array<MessageRequest> = []
+            if (options.first !== undefined) requests.push(options.first(state))
+            if (options.firstOnly !== true) {
+              for (const action of escalate(runbook, state, now)) {
+                requests.push(messenger.requestFor(state, action))
+              }
             }
-          }
-          const dispatches: Array<Dispatch> = []
-          for (const plain of requests) {
-            const request =
-              options.assessment !== undefined &&
-              (plain.message === "initial" || plain.message === "page")
-                ? { ...plain, assessment: options.assessment }
-                : plain
-            const dispatch = await messenger.send(state, request, {
-              now,
-              ...(options.dryRun === true ? { dryRun: true } : {}),
-              ...(options.only === undefined ? {} : { only: options.only }),
-            })
-            dispatches.push(dispatch)
-            if (dispatch.events.length > 0) {
-              state = (await run(journal.append(incidentId, dispatch.events))).state
+            const dispatches: Array<Dispatch> = []
+            for (const plain of requests) {
+              const request =
+                options.assessment !== undefined &&
+                (plain.message === "initial" || plain.message === "page")
+                  ? { ...plain, assessment: options.assessment }
+                  : plain
+              const dispatch = await messenger.send(state, request, {
+                now,
+                ...(options.dryRun === true ? { dryRun: true } : {}),
+                ...(options.only === undefined ? {} : { only: options.only }),
+              })
+              dispatches.push(dispatch)
+              if (dispatch.events.length > 0) {
+                state = (await run(journal.append(incidentId, dispatch.events))).state
+              }
             }
-          }
-          return { status: "done", incident: state, dispatches }
+            return { status: "done", incident: state, dispatches }
+          },
+          catch: (error) => error,
         }),
-      catch: (error) => error,
-    }).pipe(
-      Effect.catchAll((error) => {
-        if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
-        if (error instanceof DispatchBusy) {
-          return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
-        }
-        return Effect.fail(
-          new UsageError({
-            reason: "journal-unavailable",
-            detail: `could not take the dispatch lock of ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
-            cause: error,
-          }),
-        )
-      }),
-    ),
+        // Another ir process (or ir serve) sends for this incident now; it sends what is due.
+        { waitMs: 60_000 },
+      )
+      .pipe(
+        Effect.catchAll((error) => {
+          if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
+          if (error instanceof JournalUnavailable && error.reason === "busy") {
+            return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
+          }
+          if (error instanceof JournalUnavailable) return Effect.fail(fromJournal(error))
+          return Effect.fail(
+            new UsageError({
+              reason: "journal-unavailable",
+              detail: `could not send for ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
+              cause: error,
+            }),
+          )
+        }),
+      ),
   )
 }
