@@ -23,12 +23,12 @@ import { constants as fsConstants, fstatSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join, resolve } from "node:path"
-import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import type { Incident, IncidentEvent } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
+import { journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
 import {
   byNewest,
@@ -47,18 +47,12 @@ import type {
   IncidentSummary,
   Journal,
   JournalDamage,
-  JournalError,
   ListFilter,
   OpenInput,
   OpenResult,
   TornRecord,
 } from "./Journal.js"
-import {
-  JournalConflict,
-  JournalInvalidEvent,
-  JournalNotFound,
-  JournalUnavailable,
-} from "./JournalError.js"
+import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
 
@@ -122,13 +116,6 @@ const errnoOf = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null && "code" in error
     ? String((error as { code: unknown }).code)
     : undefined
-
-const isJournalError = (error: unknown): error is JournalError =>
-  error instanceof JournalConflict ||
-  error instanceof JournalUnavailable ||
-  error instanceof JournalNotFound ||
-  error instanceof JournalInvalidEvent ||
-  error instanceof IncidentTransitionError
 
 const syncDir = async (dir: string): Promise<void> => {
   const handle = await fs.open(dir, "r")
@@ -611,18 +598,6 @@ const createDurably = async (dir: string): Promise<void> => {
 const causeMessage = (cause: unknown): string =>
   cause instanceof Error ? cause.message : String(cause)
 
-const attempt = <A, E extends JournalError>(
-  dir: string,
-  operation: () => Promise<A>,
-): Effect.Effect<A, E | JournalUnavailable> =>
-  Effect.tryPromise({
-    try: operation,
-    catch: (error) =>
-      isJournalError(error)
-        ? (error as E | JournalUnavailable)
-        : new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
-  })
-
 /**
  * Opens (creating it if needed) the file journal in `dir`. Fails with `JournalUnavailable`
  * (`unwritable`, naming the directory) when it cannot be created or written.
@@ -658,34 +633,13 @@ export const openFileJournal = (
     },
     catch: (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
   }).pipe(
-    Effect.map((impl): Journal => {
-      let closed: Promise<void> | undefined
-      return {
-        backend: "file",
-        location: dir,
-        open: (input) => attempt(dir, () => impl.open(input)),
-        append: (incidentId, events, appendOptions = {}) =>
-          attempt(dir, () => impl.append(incidentId, events, appendOptions)),
-        read: (incidentId) => attempt(dir, () => impl.read(incidentId)),
-        list: (filter = {}) => attempt(dir, () => impl.list(filter)),
-        findByDedupKey: (key) =>
-          attempt<IncidentSummary | undefined, JournalUnavailable>(dir, () =>
-            impl.findByDedupKey(key),
-          ).pipe(Effect.map(Option.fromNullable)),
-        damaged: attempt(dir, () => impl.damaged()),
-        withDispatchLock: (incidentId, work, lockOptions) =>
-          Effect.acquireUseRelease(
-            attempt<() => Promise<void>, JournalUnavailable>(dir, () =>
-              impl.holdDispatch(incidentId, lockOptions?.waitMs ?? 60_000),
-            ),
-            () => work,
-            (release) => Effect.promise(release),
-          ),
-        close: Effect.promise(() => {
-          closed ??= impl.close()
-          return closed
-        }),
-      }
-    }),
+    Effect.map((impl) =>
+      journalService(
+        "file",
+        dir,
+        impl,
+        (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
+      ),
+    ),
   )
 }

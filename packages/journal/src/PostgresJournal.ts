@@ -20,12 +20,12 @@
  */
 import { randomUUID } from "node:crypto"
 import { setTimeout as delay } from "node:timers/promises"
-import { type Incident, type IncidentEvent, IncidentTransitionError, Redaction } from "@ir/core"
+import { type Incident, type IncidentEvent, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { journalService } from "./internal/JournalService.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
 import {
   dedupKeyOf,
@@ -42,17 +42,11 @@ import type {
   IncidentSummary,
   Journal,
   JournalDamage,
-  JournalError,
   ListFilter,
   OpenInput,
   OpenResult,
 } from "./Journal.js"
-import {
-  JournalConflict,
-  JournalInvalidEvent,
-  JournalNotFound,
-  JournalUnavailable,
-} from "./JournalError.js"
+import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
 
@@ -106,13 +100,6 @@ const errorField = (error: unknown, field: "code" | "constraint"): string | unde
   typeof error === "object" && error !== null && field in error
     ? String((error as Record<string, unknown>)[field])
     : undefined
-
-const isJournalError = (error: unknown): error is JournalError =>
-  error instanceof JournalConflict ||
-  error instanceof JournalUnavailable ||
-  error instanceof JournalNotFound ||
-  error instanceof JournalInvalidEvent ||
-  error instanceof IncidentTransitionError
 
 const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   errorField(error, "code") === "23505" && errorField(error, "constraint") === constraint
@@ -592,16 +579,6 @@ class PostgresJournalImpl {
   }
 }
 
-const attempt = <A, E extends JournalError>(
-  location: string,
-  operation: () => Promise<A>,
-): Effect.Effect<A, E | JournalUnavailable> =>
-  Effect.tryPromise({
-    try: operation,
-    catch: (error) =>
-      isJournalError(error) ? (error as E | JournalUnavailable) : toUnavailable(location, error),
-  })
-
 /**
  * Connects to PostgreSQL, creates or migrates the journal's schema, and returns the journal.
  * Fails with `JournalUnavailable` (`unreachable`, naming the URL without its password) when the
@@ -665,34 +642,8 @@ export const openPostgresJournal = (
     },
     catch: (error) => toUnavailable(location, error),
   }).pipe(
-    Effect.map((impl): Journal => {
-      let closed: Promise<void> | undefined
-      return {
-        backend: "postgres",
-        location,
-        open: (input) => attempt(location, () => impl.open(input)),
-        append: (incidentId, events, appendOptions = {}) =>
-          attempt(location, () => impl.append(incidentId, events, appendOptions)),
-        read: (incidentId) => attempt(location, () => impl.read(incidentId)),
-        list: (filter = {}) => attempt(location, () => impl.list(filter)),
-        findByDedupKey: (key) =>
-          attempt<IncidentSummary | undefined, JournalUnavailable>(location, () =>
-            impl.findByDedupKey(key),
-          ).pipe(Effect.map(Option.fromNullable)),
-        damaged: attempt(location, () => impl.damaged()),
-        withDispatchLock: (incidentId, work, lockOptions) =>
-          Effect.acquireUseRelease(
-            attempt<() => Promise<void>, JournalUnavailable>(location, () =>
-              impl.holdDispatch(incidentId, lockOptions?.waitMs ?? 60_000),
-            ),
-            () => work,
-            (release) => Effect.promise(release),
-          ),
-        close: Effect.promise(() => {
-          closed ??= impl.close().catch(() => undefined)
-          return closed
-        }),
-      }
-    }),
+    Effect.map((impl) =>
+      journalService("postgres", location, impl, (error) => toUnavailable(location, error)),
+    ),
   )
 }
