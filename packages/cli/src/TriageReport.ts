@@ -17,9 +17,8 @@
  */
 import {
   type Assessment,
-  BusinessCalendar,
+  Deadline,
   Probe,
-  type ResponseTime,
   type Runbook,
   type SeverityLevel,
   type Step,
@@ -139,21 +138,6 @@ const brief = (result: ProbeResult): ProbeBrief => ({
   durationMs: result.durationMs,
 })
 
-/** The deadline of a response time counted from `from`.
- *
- * @example
- * ```ts
- * import { TriageReport } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
- * TriageReport.respondBy(defaultRunbook, { minutes: 15 }, new Date("2026-11-30T10:00:00Z"))
- * // 2026-11-30T10:15:00.000Z
- * ```
- */
-export const respondBy = (runbook: Runbook, responseTime: ResponseTime, from: Date): Date =>
-  "minutes" in responseTime
-    ? new Date(from.getTime() + responseTime.minutes * 60_000)
-    : BusinessCalendar.addBusinessDays(runbook.calendar, from, responseTime.businessDays)
-
 const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep => {
   const reference = stepReference(step)
   return {
@@ -259,7 +243,7 @@ export const build = (input: {
           level: assessment.response.level,
           name: assessment.response.name,
           responseTimeText: assessment.response.responseTimeText,
-          respondBy: respondBy(
+          respondBy: Deadline.responseDeadline(
             runbook,
             assessment.response.responseTime,
             input.respondFrom ?? input.finishedAt,

@@ -21,6 +21,7 @@ export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
 export { DueAction, DueActionKind, escalate } from "./Escalation.js"
 export {
+  activeStatuses,
   applyEvent,
   foldIncident,
   hasFlag,

@@ -1,4 +1,4 @@
-import { type Escalation, escalate } from "@ir/core"
+import { activeStatuses, type Escalation, escalate } from "@ir/core"
 import type { IncidentSummary } from "@ir/journal"
 import type { Dispatch } from "@ir/notify"
 import * as Effect from "effect/Effect"
@@ -42,10 +42,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       > = Option.isSome(args.incident)
         ? [yield* pickIncident(lifecycle, args.incident)]
         : [
-            ...(yield* Effect.mapError(
-              journal.list({ status: ["open", "acknowledged", "mitigated"] }),
-              fromJournal,
-            )),
+            ...(yield* Effect.mapError(journal.list({ status: [...activeStatuses] }), fromJournal)),
             ...(yield* Effect.mapError(
               journal.list({
                 status: "resolved",

@@ -1,4 +1,5 @@
 import {
+  activeStatuses,
   BusinessCalendar,
   Deadline,
   Duration,
@@ -433,8 +434,6 @@ export const resolve = (
       })
     }),
   )
-
-const activeStatuses: ReadonlyArray<IncidentStatus> = ["open", "acknowledged", "mitigated"]
 
 /** `ir incident list`. */
 export const list = (

@@ -1,7 +1,7 @@
 // What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
 // rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
 // the configuration holds, and sending what an incident has due under its dispatch lock.
-import { escalate, type Incident, type Runbook } from "@ir/core"
+import { activeStatuses, escalate, type Incident, type Runbook } from "@ir/core"
 import {
   type IncidentRecord,
   type Journal,
@@ -214,8 +214,6 @@ export const reportDamage = (
 
 const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
 
-const active = ["open", "acknowledged", "mitigated"] as const
-
 /**
  * The incident a command names, or the only unresolved one when it names none (an error when
  * there are none or several).
@@ -233,7 +231,7 @@ export const pickIncident = (
     if (Option.isSome(id)) {
       return yield* Effect.mapError(journal.read(normaliseId(id.value)), fromJournal)
     }
-    const open = yield* Effect.mapError(journal.list({ status: [...active] }), fromJournal)
+    const open = yield* Effect.mapError(journal.list({ status: [...activeStatuses] }), fromJournal)
     const [only] = open
     if (only === undefined && options.latestIfNoneOpen === true) {
       const [latest] = yield* Effect.mapError(journal.list({ limit: 1 }), fromJournal)
