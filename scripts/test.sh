@@ -2,9 +2,7 @@
 # The whole test suite, from a fresh clone on a fresh Debian machine: installs what is missing,
 # builds, lints, checks the generated docs, starts the real services (PostgreSQL, Prometheus,
 # Alertmanager, Docker Engine) and runs every package's tests against them.
-# Ends with one line totalled over every suite: "N passed, N failed, N skipped" (failed counts
-# failed tests, test files that failed outside a test, missing reports, and integration tests
-# skipped without IR_SERVICES_SKIP; see scripts/test-summary.mjs).
+# Ends with one line totalled over every suite: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -27,14 +25,14 @@ status=0
 step "tests against real services (Node $(node --version))"
 bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --output-logs=full || status=1
 
-step "packed tarballs install and work"
-npx vitest run --root tests/smoke || status=1
-
-step "the README's Quickstart on a fresh clone (npm ci, build, npx ir triage)"
+step "the README's Quickstart in a fresh clone (no dist/, no node_modules/)"
 npx vitest run --root tests/fresh-clone || status=1
 
-step "the test scripts count what ran"
-npx vitest run --root tests/scripts || status=1
+step "the test summary and the services rule"
+npx vitest run --root tests/summary || status=1
+
+step "packed tarballs install and work"
+npx vitest run --root tests/smoke || status=1
 
 step "documentation snippets compile"
 npx vitest run --root tests/docs || status=1

@@ -25,8 +25,8 @@
 #
 # IR_SERVICES_SKIP="pg,docker" (names: pg, prometheus, alertmanager, docker; comma or
 # space separated) skips services. The integration tests that need a skipped service are then
-# skipped (and listed by the summary of scripts/test.sh); without IR_SERVICES_SKIP, a test
-# whose service is missing fails (scripts/requireService.ts), with or without CI.
+# skipped (the summary of scripts/test.sh says so); without IR_SERVICES_SKIP, a test whose
+# service is missing fails (scripts/test-support/requireService.ts), with or without CI.
 # IR_SERVICES_TIMEOUT (default 30) bounds every wait.
 # If the services cannot be started the script exits 125 without running COMMAND.
 set -uo pipefail
@@ -300,6 +300,8 @@ command -v dockerd >/dev/null && [[ -x /usr/bin/docker ]] || need_install+=(dock
   need_install+=(busybox-static)
 # Debian's check-postgres ships /usr/bin/check_postgres (+ check_postgres_* links), not check_postgres.pl
 command -v check_postgres_backends >/dev/null && [[ -x /usr/bin/check_postgres ]] || need_install+=(check-postgres)
+# strace: the journal tests watch the fsync calls a new journal makes on its directories
+command -v strace >/dev/null || need_install+=(strace)
 if (( ${#need_install[@]} )); then
   log "missing: ${need_install[*]}; installing packages (apt-get)"
   t=$(now_us)

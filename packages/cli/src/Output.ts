@@ -11,6 +11,7 @@
  * output.note("3 probes could not tell")
  * ```
  */
+import { TerminalText } from "@ir/core"
 import type { Format } from "./internal/CommonOptions.js"
 import { redactText } from "./internal/Redact.js"
 
@@ -166,7 +167,8 @@ export interface Output extends OutputOptions {
   readonly progress: () => Progress
 }
 
-/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}.
+/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}, and
+ * terminal escapes and control characters from the text are removed (`TerminalText.strip`).
  *
  * @example
  * ```ts
@@ -176,10 +178,15 @@ export interface Output extends OutputOptions {
  * ```
  */
 export const make = (io: Io, options: OutputOptions): Output => {
-  const outStyle = style(colorEnabled(io.stdout, io.env))
-  const errStyle = style(colorEnabled(io.stderr, io.env))
-  const out = (text: string) => io.stdout.write(`${redactText(text)}\n`)
-  const err = (text: string) => io.stderr.write(`${redactText(text)}\n`)
+  const outColour = colorEnabled(io.stdout, io.env)
+  const errColour = colorEnabled(io.stderr, io.env)
+  const outStyle = style(outColour)
+  const errStyle = style(errColour)
+  // Text from alerts and the journal reaches the terminal here: only ir's own colours pass.
+  const out = (text: string) =>
+    io.stdout.write(`${TerminalText.strip(redactText(text), { keepColour: outColour })}\n`)
+  const err = (text: string) =>
+    io.stderr.write(`${TerminalText.strip(redactText(text), { keepColour: errColour })}\n`)
   return {
     ...options,
     io,

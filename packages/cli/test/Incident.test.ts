@@ -342,7 +342,7 @@ describe("ir alerts route", () => {
     expect(config.receivers[0]?.webhook_configs[0]).toEqual({
       url: "http://localhost:9200/alerts/alertmanager",
       send_resolved: true,
-      max_alerts: 0,
+      max_alerts: 200,
       http_config: {
         authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/ir-alerts-token" },
       },

@@ -271,6 +271,49 @@ describe("ir serve", () => {
         expect(
           incidents.some((incident) => incident.playbooks.includes("model-inference-failures")),
         ).toBe(true)
+
+        // A storm: 1,000 alerts of one group, each with 3.5 KiB of annotations (3.5 MiB in all).
+        // The route's max_alerts keeps the notification under the receiver's 1 MiB limit, so it
+        // opens the incident instead of being refused with a 413 Alertmanager never retries.
+        expect(route.stdout).toContain("max_alerts: 200")
+        const storm = Array.from({ length: 1000 }, (_, index) => ({
+          labels: {
+            alertname: "StormErrors",
+            playbook: "storm-drill",
+            severity: "P1",
+            instance: `api-${index}.internal:8000`,
+          },
+          annotations: {
+            summary: `5xx above 10% on api-${index}`,
+            description: `${"error ratio detail ".repeat(180)}`,
+          },
+        }))
+        const known = new Set(
+          (JSON.parse(listed.stdout) as { incidents: Array<{ id: string }> }).incidents.map(
+            (incident) => incident.id,
+          ),
+        )
+        const stormed = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(storm),
+        })
+        expect(stormed.status).toBe(200)
+        const opened = await waitFor(
+          "the storm's incident",
+          async () => {
+            const list = await run(["incident", "list", "--json"])
+            return (
+              JSON.parse(list.stdout) as { incidents: Array<{ id: string; title: string }> }
+            ).incidents.find((incident) => !known.has(incident.id))
+          },
+          30_000,
+          250,
+        ).catch((error) => {
+          throw new Error(`${error}\n${serverOutput}`)
+        })
+        expect(opened.id, serverOutput).toMatch(/^INC-/)
+        expect(serverOutput).not.toMatch(/\b413\b/)
       } finally {
         alertmanager.kill("SIGTERM")
       }

@@ -21,6 +21,7 @@ export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
 export { DueAction, DueActionKind, escalate } from "./Escalation.js"
 export {
+  activeStatuses,
   applyEvent,
   foldIncident,
   hasFlag,
@@ -31,6 +32,7 @@ export {
   recordedKeys,
 } from "./Incident.js"
 export * as IncidentEvent from "./IncidentEvent.js"
+export * as JsonDepth from "./JsonDepth.js"
 export * as Observation from "./Observation.js"
 export {
   find as findPlaybook,
@@ -39,6 +41,7 @@ export {
   SeverityRule,
 } from "./Playbook.js"
 export * as Probe from "./Probe.js"
+export * as Redaction from "./Redaction.js"
 export {
   Channel,
   CommunicationTemplate,
@@ -76,6 +79,7 @@ export {
 export * as Signal from "./Signal.js"
 export { Step } from "./Step.js"
 export * as Symptom from "./Symptom.js"
+export * as TerminalText from "./TerminalText.js"
 export * as Threshold from "./Threshold.js"
 export * as Triage from "./Triage.js"
 export { Assessment, triage } from "./Triage.js"

@@ -14,6 +14,7 @@
  * run.results[0]?.status // "ok" | "warn" | "critical" | "unknown"
  * ```
  */
+import { JsonDepth } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type { DiagnosticsConfig, HttpEndpoint } from "./DiagnosticsConfig.js"
@@ -30,8 +31,8 @@ import {
   type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"
+import { redactText, redactUrl } from "./internal/Redaction.js"
 import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
-import { redactText, redactUrl } from "./Redaction.js"
 
 const plainHeaders = (
   headers: HttpEndpoint["headers"],
@@ -108,14 +109,25 @@ const healthChecks = (body: Record<string, unknown>): ReadonlyArray<HealthCheck>
   )
 }
 
+/** How deep an answer may nest: health documents nest four levels (checks, key, entry, value). */
+const maxJsonDepth = 32
+
 const parseJson = (
   body: Buffer,
-): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
+):
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: string } => {
+  let value: unknown
   try {
-    return { ok: true, value: JSON.parse(body.toString("utf8")) }
+    value = JSON.parse(body.toString("utf8"))
   } catch {
-    return { ok: false }
+    return { ok: false, reason: "not JSON" }
   }
+  // Checked before anything walks it: a body of thousands of nested arrays would overflow the
+  // stack of every recursive step after this one, and the probe would end without a result.
+  return JsonDepth.exceeds(value, maxJsonDepth)
+    ? { ok: false, reason: `JSON nested deeper than ${maxJsonDepth} levels` }
+    : { ok: true, value }
 }
 
 const snippet = (body: Buffer, length = 300): string => {
@@ -275,7 +287,7 @@ export const healthProbe: ProbeImplementation = endpointProbe({
         }
       } else if (answer.contentType === "application/health+json") {
         details.body = snippet(answer.body)
-        health = ", body is not valid application/health+json"
+        health = `, body is not valid application/health+json${parsed.ok ? "" : ` (${parsed.reason})`}`
         statuses.push("warn")
       }
     }
@@ -348,7 +360,7 @@ export const predictProbe: ProbeImplementation = endpointProbe({
       problems.push(`expected HTTP ${expectedStatus ?? "2xx"}`)
     const parsed = parseJson(answer.body)
     let shape: unknown
-    if (!parsed.ok) problems.push("the answer is not JSON")
+    if (!parsed.ok) problems.push(`the answer is ${parsed.reason}`)
     else {
       shape = shapeOf(parsed.value)
       const fields = endpoint.expect?.fields ?? []

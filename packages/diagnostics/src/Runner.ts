@@ -34,9 +34,9 @@ import {
 } from "./internal/PostgresSession.js"
 import { failureOf, messageOf, ProbeFailure } from "./internal/ProbeFailure.js"
 import type { ProbeReport, SignalEntry, SystemInformation } from "./internal/ProbeKit.js"
+import { deepMapStrings, makeScrubber } from "./internal/Redaction.js"
 import { shared } from "./internal/SharedResource.js"
 import type { ProbeResult, ProbeRun } from "./ProbeResult.js"
-import { deepMapStrings, makeScrubber } from "./Redaction.js"
 
 /**
  * The default timeout of every probe.

@@ -234,6 +234,7 @@ describe.skipIf(socket === undefined)("against a real Docker Engine", () => {
   })
 
   it("gives up on a container that never becomes healthy, by its timeout", async () => {
+    const started = performance.now()
     const result = await restartContainer(
       config({ unhealthy: containers.unhealthy }),
       "unhealthy",
@@ -243,10 +244,9 @@ describe.skipIf(socket === undefined)("against a real Docker Engine", () => {
         stopTimeoutSeconds: 0,
       },
     )
+    // Without its 2 s timeout the restart would wait for a health that never comes.
+    expect(performance.now() - started).toBeLessThan(2000 * 3)
     expect(result.outcome).toBe("timeout")
-    // The restart's own time: its 2 s timeout, plus scheduling slack.
-    expect(result.durationMs).toBeGreaterThanOrEqual(1900)
-    expect(result.durationMs).toBeLessThan(2000 + 1000)
     expect(result.summary).toMatch(/did not complete in time/)
   })
 
@@ -285,8 +285,7 @@ describe("a Docker Engine that is not there", () => {
       },
       { probes: ["docker.engine", "docker.containers", "docker.stats", "docker.logs"] },
     )
-    // Each probe's own time (not the run's start-up): its timeout, plus scheduling slack.
-    for (const entry of result.results) expect(entry.durationMs, entry.id).toBeLessThan(500 + 1000)
+    for (const entry of result.results) expect(entry.durationMs).toBeLessThan(500 + 400)
     expect(
       result.results.every(
         (entry) => entry.status === "unknown" && entry.cause?.reason === "timeout",

@@ -292,8 +292,7 @@ describe("a PostgreSQL that is not there", () => {
       },
       {},
     )
-    // Each probe's own time (not the run's start-up): its timeout, plus scheduling slack.
-    for (const entry of result.results) expect(entry.durationMs, entry.id).toBeLessThan(500 + 1000)
+    for (const entry of result.results) expect(entry.durationMs).toBeLessThan(500 + 400)
     expect(result.results.every((entry) => entry.status === "unknown")).toBe(true)
     expect(result.results[0]?.cause?.reason).toBe("timeout")
     expect(signalValue(result, "postgres.reachable")).toBe(false)

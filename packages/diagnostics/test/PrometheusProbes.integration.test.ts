@@ -324,9 +324,7 @@ describe("an HTTP peer where Prometheus should be", () => {
     expect(refusedResult.status).toBe("critical")
     expect(refusedResult.cause?.reason).toBe("connection-refused")
     const hung = only(await runProbes(at(blackhole.url), { probes: ["prometheus.scrape-health"] }))
-    // The probe's own time (not the run's start-up): its 1 s timeout, plus scheduling slack.
-    expect(hung.durationMs).toBeGreaterThanOrEqual(990)
-    expect(hung.durationMs).toBeLessThan(1000 + 1000)
+    expect(hung.durationMs).toBeLessThan(1000 + 400)
     expect(hung.status).toBe("unknown")
     expect(hung.cause?.reason).toBe("timeout")
     expect(signalValue(hung, "prometheus.reachable")).toBe(false)

@@ -107,15 +107,12 @@ describe.skipIf(pgUrl === undefined || socket === undefined)("a run of every pro
     ).toBe(true)
     const others = run.results.filter((result) => !result.id.startsWith("prometheus."))
     expect(others.filter((result) => result.status === "unknown")).toEqual([])
-    // The slowest probes are the blackholed ones at 2 s; no other waits for its 5 s timeout.
+    // the slowest probe is a blackholed one at 2 s; the sum of timeouts would be 10 s + 18 × 5 s
     expect(elapsed).toBeGreaterThanOrEqual(2000)
+    // One slowest probe, not the sum: far below the 100 s the timeouts add up to.
+    expect(run.durationMs, marks.join("; ")).toBeLessThan(2000 * 2)
     const slowest = Math.max(...run.results.map((result) => result.durationMs))
-    expect(slowest).toBeLessThan((2000 + 5000) / 2)
-    // One after another they would take the sum of the probes' own durations (over 10 s); bounded
-    // halfway, the run's concurrency is tested, not how fast a loaded machine starts a run.
-    const sum = run.results.reduce((total, result) => total + result.durationMs, 0)
-    expect(sum).toBeGreaterThanOrEqual(5 * 2000)
-    expect(elapsed, marks.join("; ")).toBeLessThan(sum / 2)
+    expect(slowest).toBeLessThan(2000 + 500)
     expectVocabulary(run.results)
     const json = JSON.stringify(Schema.encodeSync(ProbeRun)(run))
     expect(json).not.toContain("pgPassw0rd")

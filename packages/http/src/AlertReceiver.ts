@@ -1,9 +1,14 @@
 /**
  * The Alertmanager webhook receiver. For each notification (one alert group, payload version 4):
  *
- * 1. Authenticates it (bearer token or HMAC-SHA256 of the body), reads at most `maxBodyBytes`
- *    (413 beyond) and validates it (400 with the reason otherwise). Bad input never gives a 5xx:
- *    a 5xx means "retry", and Alertmanager does.
+ * 1. Refuses what a web page could send (403 for a request with an `Origin` header, which
+ *    Alertmanager never sends; 415 for a body that is not `application/json`), authenticates it
+ *    (bearer token, or an HMAC-SHA256 signature over a timestamp and the body: see
+ *    `signAlertNotification`), reads at most `maxBodyBytes` (413 beyond) and validates it (400
+ *    with the reason otherwise; JSON nested deeper than 16 levels is refused before decoding).
+ *    Bad input never gives a 5xx: a 5xx means "retry", and Alertmanager does. Every string of the
+ *    payload loses its control characters and terminal escapes (`TerminalText.strip`) before
+ *    anything reads it.
  * 2. Maps each firing alert to a playbook (see `PlaybookMapping` for the order) and a severity:
  *    the alert's `severity` label (`P0`…`P3`, any case) when it has one, else the playbook's
  *    (after its severity rules, for a `signal` match), else `defaultSeverity`. The group's
@@ -41,12 +46,12 @@
  * const handler = createHandler({ alerts })
  * ```
  */
-import { createHmac } from "node:crypto"
 import {
   defaultRunbook,
   Escalation,
   type Incident,
   type IncidentEvent,
+  JsonDepth,
   maxSeverity,
   type Playbook,
   type Runbook,
@@ -68,9 +73,14 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
+import {
+  defaultSignatureToleranceSeconds,
+  type SignatureVerdict,
+  verifyAlertSignature,
+} from "./AlertSignature.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
-import { journalText } from "./internal/JournalText.js"
+import { cleanStrings, journalText } from "./internal/JournalText.js"
 import { problem } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./PlaybookMapping.js"
@@ -88,8 +98,13 @@ import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./Play
 export interface AlertAuth {
   /** `Authorization: Bearer …`: Alertmanager's `http_config.authorization.credentials`. */
   readonly bearer?: Secret
-  /** HMAC-SHA256 of the raw body, hex, in `X-Ir-Signature: sha256=<hex>` (for relays that sign). */
+  /**
+   * The shared secret of `X-Ir-Signature: sha256=<hex>`, HMAC-SHA256 of `${X-Ir-Timestamp}.${body}`
+   * (for relays that sign; see `signAlertNotification`).
+   */
   readonly hmacSecret?: Secret
+  /** How far `X-Ir-Timestamp` may be from the receiver's clock, in seconds (default 300). */
+  readonly signatureToleranceSeconds?: number
 }
 
 /**
@@ -263,7 +278,10 @@ export interface AlertReceiverOptions {
   readonly onBackgroundError?: (error: unknown) => void
   /** Severity of an alert with neither a `severity` label nor a playbook (default `P2`). */
   readonly defaultSeverity?: SeverityLevel
-  /** Maximum body size in bytes (default 1 MiB). */
+  /**
+   * Maximum body size in bytes (default 1 MiB, {@link defaultMaxBodyBytes}: it fits the
+   * `max_alerts` of `ir alerts route`, {@link maxAlertsPerNotification}).
+   */
   readonly maxBodyBytes?: number
   readonly now?: () => Date
 }
@@ -299,6 +317,49 @@ const json = (body: unknown, status: number): Response =>
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === "string" ? error : String(error)
 
+/**
+ * The receiver's default body limit, 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { defaultMaxBodyBytes } from "@ir/http"
+ * defaultMaxBodyBytes // 1048576
+ * ```
+ */
+export const defaultMaxBodyBytes = 1024 * 1024
+
+/**
+ * The `max_alerts` of the Alertmanager route (`ir alerts route`), so that a notification fits the
+ * default body limit: Alertmanager does not retry a 413, and an alert storm refused whole would be
+ * lost. 200 alerts of up to 4.5 KiB each (labels, annotations, generator URL: the rules of
+ * `ir alerts rules` make about 1 KiB) and the group's own labels and annotations stay under
+ * 1 MiB; Alertmanager counts the alerts it left out in `truncatedAlerts`.
+ *
+ * @example
+ * ```ts
+ * import { maxAlertsPerNotification } from "@ir/http"
+ * const webhook = { url: "http://localhost:8080/alerts/alertmanager", max_alerts: maxAlertsPerNotification }
+ * ```
+ */
+export const maxAlertsPerNotification = 200
+
+/**
+ * A refusal sent before the body was read: the connection is closed after it, since the unread
+ * body would otherwise be taken for the next request on it.
+ */
+const refuseUnread = (status: number, title: string, detail: string): Response => {
+  const response = problem(status, title, detail)
+  response.headers.set("connection", "close")
+  return response
+}
+
+/** An Alertmanager payload nests four levels (alerts, alert, labels); 16 leaves room for relays. */
+const maxJsonDepth = 16
+
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+const isJson = (contentType: string | null): boolean =>
+  contentType !== null && /^application\/json\s*(;|$)/i.test(contentType.trim())
+
 const isConflict = (error: JournalError): boolean => error._tag === "JournalConflict"
 
 /** Why the journal could not take the notification, and what Alertmanager should do. */
@@ -325,7 +386,7 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
   const now = options.now ?? (() => new Date())
   const runbook = options.runbook ?? defaultRunbook
   const journal = options.journal
-  const limit = options.maxBodyBytes ?? 1024 * 1024
+  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)
   const hmacSecret = reveal(options.auth?.hmacSecret)
   const enrichmentDeadlineMs = options.enrichmentDeadlineMs ?? 5000
@@ -363,12 +424,11 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const token = bearerToken(request.headers.get("authorization"))
     return bearer !== undefined && token !== undefined && safeEqual(token, bearer)
   }
-  const verifySignature = (request: Request, body: Uint8Array): boolean => {
-    if (hmacSecret === undefined) return false
-    const signature = request.headers.get("x-ir-signature") ?? ""
-    const expected = `sha256=${createHmac("sha256", hmacSecret).update(body).digest("hex")}`
-    return safeEqual(signature.trim().toLowerCase(), expected)
-  }
+  const tolerance = options.auth?.signatureToleranceSeconds ?? defaultSignatureToleranceSeconds
+  const verifySignature = (request: Request, body: Uint8Array): SignatureVerdict =>
+    hmacSecret === undefined
+      ? "missing"
+      : verifyAlertSignature(hmacSecret, request.headers, body, now(), tolerance)
 
   /** Runs journal work with a bound, retrying appends that lost a race with another writer. */
   const journalWork = <A>(work: Effect.Effect<A, JournalError>): Effect.Effect<A, JournalRefused> =>
@@ -668,24 +728,42 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
 
   const handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST")
-      return problem(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+      return refuseUnread(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+    // A web page the responder's browser visits can POST to a receiver on loopback; Alertmanager
+    // sends no Origin and always sends JSON, which a page cannot send across origins unasked.
+    if (request.headers.get("origin") !== null)
+      return refuseUnread(
+        403,
+        "Forbidden",
+        "a request with an Origin header comes from a web page; only Alertmanager posts here",
+      )
+    if (!isJson(request.headers.get("content-type")))
+      return refuseUnread(
+        415,
+        "Unsupported Media Type",
+        "the body must be sent as application/json",
+      )
     // Without HMAC the token can be checked before reading anything.
     if (hmacSecret === undefined && bearer !== undefined && !verifyBearer(request))
-      return problem(401, "Unauthorized", "a valid bearer token is required")
+      return refuseUnread(401, "Unauthorized", "a valid bearer token is required")
     let body: Uint8Array
     try {
       body = await readBody(request, limit)
     } catch (error) {
       if (error instanceof BodyTooLarge)
-        return problem(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
+        return refuseUnread(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
       return problem(400, "Bad Request", "the request body could not be read")
     }
-    if (
-      (bearer !== undefined || hmacSecret !== undefined) &&
-      !verifyBearer(request) &&
-      !verifySignature(request, body)
-    ) {
-      return problem(401, "Unauthorized", "a valid bearer token or X-Ir-Signature is required")
+    if ((bearer !== undefined || hmacSecret !== undefined) && !verifyBearer(request)) {
+      const verdict = verifySignature(request, body)
+      if (verdict !== "valid")
+        return problem(
+          401,
+          "Unauthorized",
+          verdict === "stale"
+            ? `X-Ir-Timestamp is more than ${tolerance} s from the receiver's clock (a delayed or replayed notification)`
+            : "a valid bearer token, or X-Ir-Timestamp and X-Ir-Signature, is required",
+        )
     }
     let parsed: unknown
     try {
@@ -693,27 +771,36 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     } catch (error) {
       return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
     }
-    const decoded = decode(parsed)
-    if (Either.isLeft(decoded)) {
-      const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-      const shown = issues
-        .slice(0, 5)
-        .map(
-          (issue) =>
-            `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
-        )
-      const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""
+    if (JsonDepth.exceeds(parsed, maxJsonDepth))
       return problem(
         400,
         "Bad Request",
-        journalText(
-          `not an Alertmanager webhook payload (version 4): ${shown.join("; ")}${more}`,
-          2000,
-        ),
+        `not an Alertmanager webhook payload (version 4): JSON nested deeper than ${maxJsonDepth} levels`,
+      )
+    const decoded = decode(parsed)
+    if (Either.isLeft(decoded)) {
+      let reason: string
+      try {
+        const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+        const shown = issues
+          .slice(0, 5)
+          .map(
+            (issue) =>
+              `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
+          )
+        reason = `${shown.join("; ")}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`
+      } catch {
+        // An error too large to describe is still the sender's: it says so, briefly.
+        reason = "the payload does not have the expected shape"
+      }
+      return problem(
+        400,
+        "Bad Request",
+        journalText(`not an Alertmanager webhook payload (version 4): ${reason}`, 2000),
       )
     }
     try {
-      return await receive(decoded.right)
+      return await receive(cleanStrings(decoded.right))
     } catch (error) {
       // A bug in ir, not the request: 500 makes Alertmanager retry, which is what we want.
       onBackgroundError(error)

@@ -18,11 +18,19 @@ export {
   type AlertReceiverOptions,
   type AlertSummary,
   createAlertReceiver,
+  defaultMaxBodyBytes,
   type EnrichmentResult,
   type IncidentOpened,
   type IncidentRef,
+  maxAlertsPerNotification,
   type NotificationReport,
 } from "./AlertReceiver.js"
+export {
+  defaultSignatureToleranceSeconds,
+  type SignatureVerdict,
+  signAlertNotification,
+  verifyAlertSignature,
+} from "./AlertSignature.js"
 export {
   createHandler,
   type HandlerOptions,

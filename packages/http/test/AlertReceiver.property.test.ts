@@ -182,4 +182,61 @@ describe("the webhook under random input", () => {
     )
     expect(await count()).toBe(before)
   })
+
+  it("never answers 5xx to hostile shapes: deep nesting, long strings, many keys", async () => {
+    const base = payload({ alerts: [alert()] })
+    const paths = pathsOf(base)
+    const nested = (depth: number, open: string, close: string) =>
+      `${open.repeat(depth)}${close.repeat(depth)}`
+    const hostile = fc.oneof(
+      // nested deeper than any payload, up to 50,000 levels, as arrays or objects
+      fc
+        .integer({ min: 17, max: 50_000 })
+        .map((depth) => ({ json: nested(depth, "[", "]"), deep: true })),
+      fc.integer({ min: 17, max: 20_000 }).map((depth) => ({
+        json: `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`,
+        deep: true,
+      })),
+      // long strings (the body stays under the 1 MiB limit)
+      fc
+        .integer({ min: 1_000, max: 900_000 })
+        .map((length) => ({ json: JSON.stringify("\u001b[2J".repeat(length / 4)), deep: false })),
+      // many keys
+      fc.integer({ min: 100, max: 20_000 }).map((keys) => ({
+        json: JSON.stringify(
+          Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i])),
+        ),
+        deep: false,
+      })),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        hostile,
+        fc.string({ minLength: 1, maxLength: 12 }),
+        async (path, { json, deep }, salt) => {
+          const marker = "__HOSTILE__"
+          const mutated = mutate({ ...base, groupKey: `${base.groupKey}-${salt}` }, path, {
+            kind: "replace",
+            value: marker,
+          })
+          const body = (JSON.stringify(mutated) ?? "").replace(`"${marker}"`, json)
+          const before = await count()
+          const response = await handler(post(body, auth))
+          const after = await count()
+          expect(response.status, (await response.clone().text()).slice(0, 300)).toBeLessThan(500)
+          if (deep) {
+            expect(response.status).toBe(400)
+            expect(after).toBe(before)
+          } else if (response.status === 400) {
+            expect(isValid(JSON.parse(body))).toBe(false)
+            expect(after).toBe(before)
+          } else {
+            expect([200, 201, 413]).toContain(response.status)
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
 })

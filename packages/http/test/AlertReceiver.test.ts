@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto"
-import { defaultRunbook } from "@ir/core"
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { defaultRunbook, TerminalText } from "@ir/core"
 import { decodeDiagnosticsConfig } from "@ir/diagnostics"
 import type { Journal } from "@ir/journal"
 import { Effect } from "effect"
@@ -10,17 +12,19 @@ import {
   createAlertReceiver,
   type IncidentOpened,
 } from "../src/AlertReceiver.js"
+import { signAlertNotification } from "../src/AlertSignature.js"
 import { createHandler } from "../src/Handler.js"
 import { HttpConfigError } from "../src/HttpConfigError.js"
-import { alert, payload, post, tempJournal } from "./fixtures.js"
+import { alert, payload, post, tempJournal, tempJournalAt } from "./fixtures.js"
 
 const token = "am-token-0123456789"
 const auth = { authorization: `Bearer ${token}` }
 
 let journal: Journal
+let dir: string
 let dispose: () => Promise<void>
 beforeEach(async () => {
-  ;({ journal, dispose } = await tempJournal())
+  ;({ journal, dir, dispose } = await tempJournal())
 })
 afterEach(async () => {
   await dispose()
@@ -167,19 +171,117 @@ describe("refusing bad input", () => {
     expect(await incidents()).toEqual([])
   })
 
-  it("accepts an HMAC-SHA256 signature of the body instead", async () => {
+  it("accepts an HMAC-SHA256 signature of a timestamp and the body instead", async () => {
     const secret = "hmac-secret-value"
-    const receiver = receiverOf({ auth: { hmacSecret: secret } })
+    const at = new Date("2026-12-05T10:00:00Z")
+    const receiver = receiverOf({ auth: { hmacSecret: secret }, now: () => at })
     const body = JSON.stringify(payload())
-    const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`
-    expect((await receiver.handle(post(body, { "x-ir-signature": signature }))).status).toBe(201)
-    const tampered = body.replace("P0", "P3")
-    expect((await receiver.handle(post(`${body} `, { "x-ir-signature": signature }))).status).toBe(
-      401,
+    const signed = signAlertNotification(secret, body, at)
+    expect((await receiver.handle(post(body, signed))).status).toBe(201)
+    expect(signed["x-ir-signature"]).toBe(
+      `sha256=${createHmac("sha256", secret).update(`${signed["x-ir-timestamp"]}.${body}`).digest("hex")}`,
     )
-    expect((await receiver.handle(post(tampered, { "x-ir-signature": "sha256=00" }))).status).toBe(
-      401,
+    // the body, the timestamp or the signature changed: refused
+    expect((await receiver.handle(post(`${body} `, signed))).status).toBe(401)
+    const moved = { ...signed, "x-ir-timestamp": String(Number(signed["x-ir-timestamp"]) + 1) }
+    expect((await receiver.handle(post(body, moved))).status).toBe(401)
+    // a signature of the body alone (no timestamp) is refused
+    const bodyOnly = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`
+    expect((await receiver.handle(post(body, { "x-ir-signature": bodyOnly }))).status).toBe(401)
+  })
+
+  it("refuses a signed notification replayed outside the window", async () => {
+    const secret = "hmac-secret-value"
+    let clock = new Date("2026-12-05T10:00:00Z")
+    const receiver = receiverOf({ auth: { hmacSecret: secret }, now: () => clock })
+    const resolved = JSON.stringify(
+      payload({ status: "resolved", alerts: [alert({ status: "resolved" })] }),
     )
+    const captured = signAlertNotification(secret, resolved, clock)
+    clock = new Date(clock.getTime() + 301_000)
+    const replayed = await receiver.handle(post(resolved, captured))
+    expect(replayed.status).toBe(401)
+    expect(await detailOf(replayed)).toMatch(/X-Ir-Timestamp is more than 300 s/)
+    // within a narrower configured window, a 10 s old one is refused too
+    const strict = receiverOf({
+      auth: { hmacSecret: secret, signatureToleranceSeconds: 5 },
+      now: () => clock,
+    })
+    const old = signAlertNotification(secret, resolved, new Date(clock.getTime() - 10_000))
+    expect((await strict.handle(post(resolved, old))).status).toBe(401)
+  })
+
+  it("refuses what a web page could send: an Origin header, or a body that is not JSON", async () => {
+    const receiver = createAlertReceiver({
+      journal,
+      runbook: defaultRunbook,
+      allowUnauthenticated: true,
+    })
+    const body = JSON.stringify(payload())
+    const fromPage = await receiver.handle(
+      post(body, { origin: "https://evil.example", "content-type": "application/json" }),
+    )
+    expect(fromPage.status).toBe(403)
+    const plain = await receiver.handle(
+      new Request("http://localhost/alerts/alertmanager", {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body,
+      }),
+    )
+    expect(plain.status).toBe(415)
+    const form = await receiver.handle(
+      new Request("http://localhost/alerts/alertmanager", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
+    )
+    expect(form.status).toBe(415)
+    expect(await incidents()).toEqual([])
+    // what Alertmanager sends is still taken
+    const alertmanager = await receiver.handle(
+      post(body, { "content-type": "application/json; charset=utf-8" }),
+    )
+    expect(alertmanager.status).toBe(201)
+  })
+
+  it("answers 400, not 500, to JSON nested 50,000 levels deep", async () => {
+    const receiver = receiverOf()
+    const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`
+    const asAlerts = `{"version":"4","alerts":${deep}}`
+    for (const body of [deep, asAlerts]) {
+      const response = await receiver.handle(post(body, auth))
+      expect(response.status).toBe(400)
+      expect(await detailOf(response)).toMatch(/nested deeper than 16 levels/)
+    }
+    expect(await incidents()).toEqual([])
+  })
+
+  it("strips terminal escapes, control and bidirectional characters from what it journals", async () => {
+    const hostile = "\u001b]0;pwned\u0007API \u001b[31mdown\u001b[0m\u202e\r"
+    const response = await receiverOf().handle(
+      post(
+        payload({
+          alerts: [
+            alert({
+              labels: { alertname: `Hostile${hostile}`, severity: "P1" },
+              annotations: { summary: `summary ${hostile}`, description: `impact ${hostile}` },
+            }),
+          ],
+        }),
+        auth,
+      ),
+    )
+    expect(response.status).toBe(201)
+    const outcome = (await response.json()) as AlertOutcome
+    expect(outcome.alerts[0]?.alertname).toBe("HostileAPI down")
+    const [incident] = await incidents()
+    const record = await Effect.runPromise(journal.read(incident?.humanId ?? ""))
+    const stored = JSON.stringify(record)
+    expect(stored).toContain("summary API down")
+    expect(stored).not.toMatch(/\\u001b|\\u0007|\u202e|\\r/)
+    expect(TerminalText.isClean(stored)).toBe(true)
   })
 
   it("answers 413 for a body over the limit, declared or streamed", async () => {
@@ -194,7 +296,7 @@ describe("refusing bad input", () => {
     })
     const streamed = new Request("http://localhost/alerts/alertmanager", {
       method: "POST",
-      headers: auth,
+      headers: { ...auth, "content-type": "application/json" },
       body: stream,
       duplex: "half",
     } as RequestInit)
@@ -330,5 +432,44 @@ describe("through the handler", () => {
     expect(text).toContain('ir_alertmanager_requests_total{code="400"} 1')
     expect(text).toContain('ir_incidents{severity="P0",status="open"} 1')
     expect(text).toContain("ir_journal_up 1")
+  })
+})
+
+describe("a damaged incident file", () => {
+  it("still lets new incidents open, and /health warns naming the file", async () => {
+    const receiver = receiverOf()
+    const first = await outcomeOf(receiver.handle(post(payload({ groupKey: "g-1" }), auth)))
+    const id = first.incident?.id ?? ""
+    const file = join(dir, "incidents", `${id}.jsonl`)
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41
+    writeFileSync(file, bytes)
+
+    // a fresh receiver and journal, as after a restart
+    const { journal: reopened, dispose: close } = await tempJournalAt(dir)
+    try {
+      const handler = createHandler({
+        alerts: createAlertReceiver({ journal: reopened, auth: { bearer: token } }),
+        token: "health-token-0123456789",
+      })
+      const second = await handler(post(payload({ groupKey: "g-2" }), auth))
+      expect(second.status).toBe(201)
+      const health = await handler(
+        new Request("http://localhost/health", {
+          headers: { authorization: "Bearer health-token-0123456789" },
+        }),
+      )
+      expect(health.status).toBe(200)
+      const body = (await health.json()) as {
+        status: string
+        checks: Record<string, Array<{ status: string; output?: string }>>
+      }
+      expect(body.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.output).toContain(`${file} at byte 0`)
+      expect(readFileSync(file).equals(bytes)).toBe(true)
+    } finally {
+      await close()
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { maxAlertsPerNotification } from "@ir/http"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { stringify } from "yaml"
@@ -46,7 +47,8 @@ export const routeConfig = (options: {
         {
           url: options.url,
           send_resolved: true,
-          max_alerts: 0,
+          // At most what fits the receiver's body limit: Alertmanager does not retry a 413.
+          max_alerts: maxAlertsPerNotification,
           ...(options.credentialsFile === undefined
             ? {}
             : {

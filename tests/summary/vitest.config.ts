@@ -4,7 +4,5 @@ export default defineConfig({
   test: {
     include: ["*.test.ts"],
     reporters: ["default", ["json", { outputFile: "test-results.json" }]],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
   },
 })

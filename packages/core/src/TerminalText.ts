@@ -1,0 +1,75 @@
+/**
+ * Text from outside (alert labels and annotations, command-line arguments, journal records) made
+ * safe to store and to print: terminal escape sequences (CSI colour and cursor codes, OSC titles
+ * and hyperlinks), C0 and C1 control characters other than newline and tab, and the Unicode
+ * bidirectional controls that make text read differently from what it is are removed. Printable
+ * text, newlines and tabs are kept as they are.
+ *
+ * Applied where text enters the journal (the Alertmanager receiver, the incident commands) and
+ * where journal text reaches a terminal or a log, so a journal written before this existed prints
+ * safely too.
+ *
+ * @example
+ * ```ts
+ * import { TerminalText } from "@ir/core"
+ * TerminalText.strip("disk \u001b[31mfull\u001b[0m\u202e") // "disk full"
+ * ```
+ */
+
+// ESC followed by a CSI sequence, an OSC string (ended by BEL or ST, or unterminated), or a
+// two-character escape; and the 8-bit CSI.
+const escapeSequences =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are exactly what is removed
+  /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[ -/]*[0-~]?)|\u009b[0-?]*[ -/]*[@-~]?/g
+
+// C0 controls but tab and newline, DEL, C1 controls, and the bidirectional marks, embeddings,
+// overrides and isolates.
+const controls =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+// A cheap test before the replacements: the same characters, without the global flag.
+const suspicious = new RegExp(controls.source)
+
+// Select Graphic Rendition: colour and weight only, nothing that moves the cursor or talks to
+// the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence is what it matches
+const colour = /^\u001b\[[0-9;]*m$/
+
+/** Options of {@link strip}. */
+export interface StripOptions {
+  /**
+   * Keep colour sequences (SGR, `ESC [ … m`): for a writer that prints its own colours, where
+   * they change how text looks and nothing else.
+   */
+  readonly keepColour?: boolean
+}
+
+/**
+ * The text without escape sequences, control characters (but `\n` and `\t`) and bidirectional
+ * controls.
+ *
+ * @example
+ * ```ts
+ * import { TerminalText } from "@ir/core"
+ * TerminalText.strip("\u001b]0;owned\u0007api down") // "api down"
+ * ```
+ */
+export const strip = (text: string, options?: StripOptions): string => {
+  if (!suspicious.test(text)) return text
+  const keepColour = options?.keepColour === true
+  return text
+    .replace(escapeSequences, (sequence) => (keepColour && colour.test(sequence) ? sequence : ""))
+    .replace(controls, (character) => (keepColour && character === "\u001b" ? character : ""))
+}
+
+/**
+ * Whether the text has anything {@link strip} would remove.
+ *
+ * @example
+ * ```ts
+ * import { TerminalText } from "@ir/core"
+ * TerminalText.isClean("api down") // true
+ * ```
+ */
+export const isClean = (text: string): boolean => !suspicious.test(text)
