@@ -12,6 +12,9 @@
  * ```
  */
 
+import type * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
+
 /** The parts of a WHATWG URL that redaction reads. */
 interface ParsedUrl {
   readonly protocol: string
@@ -308,4 +311,55 @@ export const deepMapStrings = <A>(value: A, map: (text: string) => string): A =>
     return node
   }
   return visit(value) as A
+}
+
+/** Whether a schema's decoded type is, or holds (in a union, record or struct), a `Redacted`. */
+const holdsRedacted = (ast: SchemaAST.AST): boolean => {
+  const type = SchemaAST.typeAST(ast)
+  const typeConstructor = SchemaAST.getAnnotation<{ readonly _tag: string }>(
+    type,
+    SchemaAST.TypeConstructorAnnotationId,
+  )
+  if (typeConstructor._tag === "Some" && typeConstructor.value._tag === "effect/Redacted")
+    return true
+  switch (type._tag) {
+    case "Union":
+      return type.types.some(holdsRedacted)
+    case "TypeLiteral":
+      return (
+        type.propertySignatures.some((field) => holdsRedacted(field.type)) ||
+        type.indexSignatures.some((index) => holdsRedacted(index.type))
+      )
+    case "Refinement":
+      return holdsRedacted(type.from)
+    default:
+      return false
+  }
+}
+
+/**
+ * The fields of a struct schema (or of the structs of a union) that the schema marks secret: those
+ * whose decoded type is or holds a `Redacted` (`Schema.Redacted(…)`, optional or not, a record of
+ * them). What a configuration shows or an error says is redacted by this, not by key names.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@ir/core"
+ * import * as Schema from "effect/Schema"
+ * const Smtp = Schema.Struct({ host: Schema.String, password: Schema.optional(Schema.Redacted(Schema.String)) })
+ * Redaction.secretFields(Smtp) // ["password"]
+ * ```
+ */
+export const secretFields = (schema: Schema.Schema.All): ReadonlyArray<string> => {
+  const fields = new Set<string>()
+  const visit = (ast: SchemaAST.AST) => {
+    const type = SchemaAST.typeAST(ast)
+    if (type._tag === "Union") for (const member of type.types) visit(member)
+    else if (type._tag === "Refinement") visit(type.from)
+    else if (type._tag === "TypeLiteral")
+      for (const field of type.propertySignatures)
+        if (typeof field.name === "string" && holdsRedacted(field.type)) fields.add(field.name)
+  }
+  visit(schema.ast)
+  return [...fields]
 }

@@ -1,9 +1,11 @@
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import {
   deepMapStrings,
   makeScrubber,
   redactText,
   redactUrl,
+  secretFields,
   secretsOfUrl,
 } from "../src/Redaction.js"
 
@@ -126,5 +128,25 @@ describe("what is not a secret", () => {
       "authorization:\n  type: Bearer\n  credentials_file: /etc/alertmanager/ir-token",
     ])
       expect(redactText(text)).toBe(text)
+  })
+})
+
+describe("secretFields", () => {
+  it("names the fields a schema marks Redacted, optional, in records and across a union", () => {
+    const Webhook = Schema.Struct({
+      kind: Schema.Literal("webhook"),
+      url: Schema.Redacted(Schema.String),
+      headers: Schema.optional(
+        Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) }),
+      ),
+      name: Schema.String,
+    })
+    const Email = Schema.Struct({
+      kind: Schema.Literal("email"),
+      host: Schema.String,
+      password: Schema.optional(Schema.Redacted(Schema.String.pipe(Schema.minLength(1)))),
+    })
+    expect(secretFields(Schema.Union(Webhook, Email))).toEqual(["url", "headers", "password"])
+    expect(secretFields(Schema.Struct({ port: Schema.Number }))).toEqual([])
   })
 })
