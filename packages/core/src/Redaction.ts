@@ -54,8 +54,9 @@ const plainUrls = new Map<string, string>()
 
 /**
  * A URL as it may be shown: the password of its user info and secret-looking query parameters
- * (`token`, `password`, `key`, `sig`, …) replaced by `***`. Text that is not a URL goes through
- * {@link redactText}.
+ * (`token`, `password`, `key`, `sig`, …) replaced by `***`. A libpq keyword/value string
+ * (`host=db password=…`) goes through {@link redactText}; any other text that is not a URL is
+ * masked whole, since it may be anything (a password put in the wrong variable).
  *
  * @example
  * ```ts
@@ -98,6 +99,15 @@ const writtenUserInfo = (
   }
 }
 
+/**
+ * What a text given as a URL that does not parse is: a libpq keyword/value string
+ * (`host=db password=…`, whose secrets free-text redaction finds), or something else, which may be
+ * anything, a password put in the wrong variable too, and is a secret as a whole.
+ */
+const notAUrl = (text: string): "keywords" | "unknown" =>
+  // Two or more `keyword=value` pairs, nothing else: one pair alone may be a secret with an `=`.
+  /^\s*[a-z_]+=[^\s'"]*(?:\s+[a-z_]+=[^\s'"]*)+\s*$/.test(text) ? "keywords" : "unknown"
+
 const redactUrlOnce = (url: string): string => {
   const written = writtenUserInfo(url)
   if (written !== undefined) {
@@ -107,8 +117,10 @@ const redactUrlOnce = (url: string): string => {
   let parsed: ParsedUrl
   try {
     parsed = new WhatwgUrl(url)
+    // `user:pass` parses as a URL of scheme `user:`: a URL ir shows has a `//` after its scheme.
+    if (!url.includes("//")) throw new Error("not a URL with an authority")
   } catch {
-    return redactText(url)
+    return notAUrl(url) === "keywords" ? redactText(url) : url.trim() === "" ? url : mask
   }
   // Rebuilt by hand: URL serialisation would percent-encode `***` in the password.
   const auth =
@@ -237,7 +249,8 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
 }
 
 /**
- * The secrets a URL carries: its password and the values of secret-looking query parameters.
+ * The secrets a URL carries: its password and the values of secret-looking query parameters; the
+ * whole text when it is neither a URL nor a keyword/value string.
  *
  * @example
  * ```ts
@@ -265,6 +278,7 @@ export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
   }
   try {
     const parsed = new WhatwgUrl(url)
+    if (!url.includes("//")) throw new Error("not a URL with an authority")
     const secrets: Array<string> = []
     if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
     for (const [name, value] of parsed.searchParams)
@@ -272,7 +286,7 @@ export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
     if (secrets.length === 0) redactUrl(url)
     return secrets
   } catch {
-    return []
+    return notAUrl(url) === "keywords" || url.trim() === "" ? [] : [url]
   }
 }
 

@@ -33,7 +33,18 @@ describe("redactUrl", () => {
   })
 
   it("falls back to text redaction for what is not a URL", () => {
-    expect(redactUrl("db:5432 password=hunter2")).toBe("db:5432 password=***")
+    expect(redactUrl("host=db password=hunter2")).toBe("host=db password=***")
+  })
+
+  it("masks whole a text given as a URL that is none: it may be a misplaced password", () => {
+    expect(redactUrl("aaaaaaaM/8")).toBe("***")
+    expect(redactUrl("Sup3r S3cret")).toBe("***")
+    expect(redactUrl("a=aaaaaaaape")).toBe("***")
+    expect(redactUrl("aaaa:aaaqG")).toBe("***")
+    expect(secretsOfUrl("aaaa:aaaqG")).toEqual(["aaaa:aaaqG"])
+    expect(redactUrl("db:5432 password=hunter2")).toBe("***")
+    expect(redactUrl("host=db password='a b'")).toBe("***")
+    expect(redactUrl("")).toBe("")
   })
 })
 
@@ -74,7 +85,8 @@ describe("secretsOfUrl", () => {
       "pw!x",
       "second",
     ])
-    expect(secretsOfUrl("not a url")).toEqual([])
+    expect(secretsOfUrl("not a url")).toEqual(["not a url"])
+    expect(secretsOfUrl("host=db password=hunter2")).toEqual([])
   })
 })
 
