@@ -117,7 +117,7 @@ describe("no secret leaks", () => {
         // variable, never its value.
         writeFileSync(
           join(dir.path, "wrong.yaml"),
-          "targets:\n  postgres: { url: \"${MISPLACED}\" }\nserve:\n  port: \"${LISTEN}\"\n",
+          'targets:\n  postgres: { url: "${MISPLACED}" }\nserve:\n  port: "${LISTEN}"\n',
         )
         for (const argv of [
           ["check", "postgres.connectivity", "--config", "wrong.yaml"],
