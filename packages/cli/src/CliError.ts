@@ -31,19 +31,31 @@ export interface ConfigProblem {
   readonly expected: string
 }
 
+/** What a {@link ConfigError} holds. */
+type ConfigErrorFields = ConfigProblem & {
+  readonly reason:
+    | "not-found"
+    | "unreadable"
+    | "syntax"
+    | "invalid"
+    | "missing-variable"
+    | "runbook-file"
+  readonly cause?: unknown
+}
+
 /** The configuration file is missing, unreadable, not YAML/JSON, or not what ir expects. */
-export class ConfigError extends Data.TaggedError("ConfigError")<
-  ConfigProblem & {
-    readonly reason:
-      | "not-found"
-      | "unreadable"
-      | "syntax"
-      | "invalid"
-      | "missing-variable"
-      | "runbook-file"
-    readonly cause?: unknown
+export class ConfigError extends Data.TaggedError("ConfigError")<ConfigErrorFields> {
+  /**
+   * `conceal` (from `Config.problemAt`) rewrites `expected` before it is kept: a value that came
+   * from an environment variable is named by its variable, never repeated.
+   */
+  constructor(
+    props: ConfigErrorFields & { readonly conceal?: ((text: string) => string) | undefined },
+  ) {
+    const { conceal, ...fields } = props
+    super(conceal === undefined ? fields : { ...fields, expected: conceal(fields.expected) })
   }
-> {
+
   override get message(): string {
     const where = [this.file, this.line, this.column].filter((part) => part !== undefined)
     const path = this.path === undefined || this.path === "" ? "" : `${this.path}: `

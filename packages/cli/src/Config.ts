@@ -30,9 +30,10 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { dirname, isAbsolute, join, relative, resolve } from "node:path"
+import { Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "./CliError.js"
-import { interpolate } from "./internal/Interpolate.js"
+import { interpolate, type Substitution } from "./internal/Interpolate.js"
 import { redactValue } from "./internal/Redact.js"
 import { type Position, parseYamlSource } from "./internal/YamlSource.js"
 
@@ -66,6 +67,8 @@ export interface Config {
     readonly variable: string
     readonly path: ReadonlyArray<string | number>
   }>
+  /** Every value that took a variable's content: errors name the variable, never the value. */
+  readonly substitutions?: ReadonlyArray<Substitution>
   /** The line and column of a path inside the file. */
   readonly locate: (path: ReadonlyArray<string | number>) => Position | undefined
 }
@@ -231,6 +234,9 @@ export const parse = (
       baseDir: dirname(options.file),
       document: interpolated.value as Config["document"],
       secretPaths: interpolated.secretPaths,
+      ...(interpolated.substitutions.length === 0
+        ? {}
+        : { substitutions: interpolated.substitutions }),
       ...(unsetChannelVariables.length === 0 ? {} : { unsetChannelVariables }),
       locate: source.locate,
     })
@@ -298,6 +304,51 @@ export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =
 export const redacted = (config: Config): unknown =>
   redactValue(config.document, config.secretPaths)
 
+/**
+ * What an error about `path` may say of the values that came from variables: a value at the path
+ * (or inside it) is named by its variable (`actual (the value of ${SMTP_PASSWORD})`, or the
+ * variable added after a message that does not show the value), and every
+ * other variable's content is masked wherever it appears, so that no error repeats what the
+ * environment holds (a secret put into the wrong field, a digits-only password).
+ */
+const concealerFor = (
+  config: Config,
+  path: ReadonlyArray<string | number>,
+): ((text: string) => string) | undefined => {
+  const substitutions = config.substitutions ?? []
+  if (substitutions.length === 0) return undefined
+  const prefix = path.join(".")
+  const inside = substitutions.filter((substitution) => {
+    const at = substitution.path.join(".")
+    return prefix === "" || at === prefix || at.startsWith(`${prefix}.`)
+  })
+  const literals = substitutions.flatMap(({ value }) => {
+    const text = String(value)
+    const quoted = JSON.stringify(text).slice(1, -1)
+    // `describeValue` shows a long string's first 40 characters.
+    return [text, quoted, ...(text.length > 40 ? [text.slice(0, 40)] : [])]
+  })
+  const scrub = Redaction.makeScrubber(literals)
+  return (text) => {
+    let result = text
+    for (const substitution of inside) {
+      const { value, variables } = substitution
+      const named = `the value of ${variables.map((name) => `\${${name}}`).join(" and ")}`
+      for (const shown of [describe(value), JSON.stringify(value), String(value)]) {
+        result = result
+          .split(`got ${shown}`)
+          .join(`got ${named}`)
+          .split(`actual ${shown}`)
+          .join(`actual (${named})`)
+      }
+      // Said of this very value: which variable to look at, even where nothing was repeated.
+      if (substitution.path.join(".") === prefix && !result.includes(named))
+        result = `${result} (${named})`
+    }
+    return scrub(result)
+  }
+}
+
 /** The location fields of a {@link ConfigError} for a path inside the configuration.
  *
  * @example
@@ -317,13 +368,16 @@ export const problemAt = (
   readonly path: string
   readonly line?: number
   readonly column?: number
+  readonly conceal?: (text: string) => string
 } => {
   const position = config.locate(path)
   const file =
     config.source.kind === "file" ? displayPath(config.source.file, cwd) : "(embedded defaults)"
+  const conceal = concealerFor(config, path)
   return {
     file,
     path: path.join("."),
     ...(position === undefined ? {} : { line: position.line, column: position.column }),
+    ...(conceal === undefined ? {} : { conceal }),
   }
 }

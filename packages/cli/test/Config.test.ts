@@ -288,6 +288,43 @@ notify:
     expect(listed.code, listed.stderr).toBe(0)
   })
 
+  it("names the variable, never its value, when a value from any variable is invalid", async () => {
+    const root = project({
+      "ir.config.yaml": `
+targets:
+  postgres: { url: "\${DB}" }
+notify:
+  channels:
+    - { id: hooks, kind: webhook, url: "\${HOOK}", secret: "0123456789abcdef0123" }
+serve:
+  port: "\${LISTEN:-9111}"
+`,
+    })
+    const cases: Array<[ReadonlyArray<string>, Record<string, string>, string, string]> = [
+      [["check", "postgres.connectivity"], { DB: "73914862" }, "targets.postgres.url", "73914862"],
+      [
+        ["notify", "initial", "--dry-run"],
+        { DB: "postgres://u@h/db", HOOK: "5550123987" },
+        "notify.channels.0.url",
+        "5550123987",
+      ],
+      [
+        ["config", "show"],
+        { DB: "postgres://u@h/db", HOOK: "https://h.example/x", LISTEN: "pw-in-the-wrong-place" },
+        "serve.port",
+        "pw-in-the-wrong-place",
+      ],
+    ]
+    for (const [argv, env, path, value] of cases) {
+      const run = await ir(argv, { cwd: root, env })
+      const shown = run.stdout + run.stderr
+      expect(run.code, shown).not.toBe(0)
+      expect(shown).toContain(path)
+      expect(shown).not.toContain(value)
+      expect(shown).toMatch(/the value of \$\{(DB|HOOK|LISTEN)\}/)
+    }
+  })
+
   it("reads the journal with an unrelated channel's variable unset; sending needs it", async () => {
     const root = project({
       "ir.config.yaml": `

@@ -113,6 +113,23 @@ describe("no secret leaks", () => {
           const result = await run(argv)
           expectNoSecret(value, `ir ${argv.join(" ")}`, outputOf(result))
         }
+        // A secret put in the wrong place through a variable of any name: errors name the
+        // variable, never its value.
+        writeFileSync(
+          join(dir.path, "wrong.yaml"),
+          'targets:\n  postgres: { url: "${MISPLACED}" }\nserve:\n  port: "${LISTEN}"\n',
+        )
+        for (const argv of [
+          ["check", "postgres.connectivity", "--config", "wrong.yaml"],
+          ["config", "show", "--config", "wrong.yaml", "--json"],
+        ]) {
+          const result = await ir(argv, {
+            cwd: dir.path,
+            env: { MISPLACED: value, LISTEN: value, NO_COLOR: "1" },
+          })
+          expect(result.code, outputOf(result)).not.toBe(0)
+          expectNoSecret(value, `ir ${argv.join(" ")}`, outputOf(result))
+        }
         const journal = join(dir.path, "state", "ir", "journal")
         expect(readdirSync(journal, { recursive: true }).length).toBeGreaterThan(0)
         for (const file of readdirSync(journal, { recursive: true })) {

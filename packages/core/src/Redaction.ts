@@ -12,6 +12,9 @@
  * ```
  */
 
+import type * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
+
 /** The parts of a WHATWG URL that redaction reads. */
 interface ParsedUrl {
   readonly protocol: string
@@ -51,8 +54,9 @@ const plainUrls = new Map<string, string>()
 
 /**
  * A URL as it may be shown: the password of its user info and secret-looking query parameters
- * (`token`, `password`, `key`, `sig`, …) replaced by `***`. Text that is not a URL goes through
- * {@link redactText}.
+ * (`token`, `password`, `key`, `sig`, …) replaced by `***`. A libpq keyword/value string
+ * (`host=db password=…`) goes through {@link redactText}; any other text that is not a URL is
+ * masked whole, since it may be anything (a password put in the wrong variable).
  *
  * @example
  * ```ts
@@ -95,6 +99,15 @@ const writtenUserInfo = (
   }
 }
 
+/**
+ * What a text given as a URL that does not parse is: a libpq keyword/value string
+ * (`host=db password=…`, whose secrets free-text redaction finds), or something else, which may be
+ * anything, a password put in the wrong variable too, and is a secret as a whole.
+ */
+const notAUrl = (text: string): "keywords" | "unknown" =>
+  // Two or more `keyword=value` pairs, nothing else: one pair alone may be a secret with an `=`.
+  /^\s*[a-z_]+=[^\s'"]*(?:\s+[a-z_]+=[^\s'"]*)+\s*$/.test(text) ? "keywords" : "unknown"
+
 const redactUrlOnce = (url: string): string => {
   const written = writtenUserInfo(url)
   if (written !== undefined) {
@@ -104,8 +117,10 @@ const redactUrlOnce = (url: string): string => {
   let parsed: ParsedUrl
   try {
     parsed = new WhatwgUrl(url)
+    // `user:pass` parses as a URL of scheme `user:`: a URL ir shows has a `//` after its scheme.
+    if (!url.includes("//")) throw new Error("not a URL with an authority")
   } catch {
-    return redactText(url)
+    return notAUrl(url) === "keywords" ? redactText(url) : url.trim() === "" ? url : mask
   }
   // Rebuilt by hand: URL serialisation would percent-encode `***` in the password.
   const auth =
@@ -234,7 +249,8 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
 }
 
 /**
- * The secrets a URL carries: its password and the values of secret-looking query parameters.
+ * The secrets a URL carries: its password and the values of secret-looking query parameters; the
+ * whole text when it is neither a URL nor a keyword/value string.
  *
  * @example
  * ```ts
@@ -262,6 +278,7 @@ export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
   }
   try {
     const parsed = new WhatwgUrl(url)
+    if (!url.includes("//")) throw new Error("not a URL with an authority")
     const secrets: Array<string> = []
     if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
     for (const [name, value] of parsed.searchParams)
@@ -269,7 +286,7 @@ export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
     if (secrets.length === 0) redactUrl(url)
     return secrets
   } catch {
-    return []
+    return notAUrl(url) === "keywords" || url.trim() === "" ? [] : [url]
   }
 }
 
@@ -308,4 +325,55 @@ export const deepMapStrings = <A>(value: A, map: (text: string) => string): A =>
     return node
   }
   return visit(value) as A
+}
+
+/** Whether a schema's decoded type is, or holds (in a union, record or struct), a `Redacted`. */
+const holdsRedacted = (ast: SchemaAST.AST): boolean => {
+  const type = SchemaAST.typeAST(ast)
+  const typeConstructor = SchemaAST.getAnnotation<{ readonly _tag: string }>(
+    type,
+    SchemaAST.TypeConstructorAnnotationId,
+  )
+  if (typeConstructor._tag === "Some" && typeConstructor.value._tag === "effect/Redacted")
+    return true
+  switch (type._tag) {
+    case "Union":
+      return type.types.some(holdsRedacted)
+    case "TypeLiteral":
+      return (
+        type.propertySignatures.some((field) => holdsRedacted(field.type)) ||
+        type.indexSignatures.some((index) => holdsRedacted(index.type))
+      )
+    case "Refinement":
+      return holdsRedacted(type.from)
+    default:
+      return false
+  }
+}
+
+/**
+ * The fields of a struct schema (or of the structs of a union) that the schema marks secret: those
+ * whose decoded type is or holds a `Redacted` (`Schema.Redacted(…)`, optional or not, a record of
+ * them). What a configuration shows or an error says is redacted by this, not by key names.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@ir/core"
+ * import * as Schema from "effect/Schema"
+ * const Smtp = Schema.Struct({ host: Schema.String, password: Schema.optional(Schema.Redacted(Schema.String)) })
+ * Redaction.secretFields(Smtp) // ["password"]
+ * ```
+ */
+export const secretFields = (schema: Schema.Schema.All): ReadonlyArray<string> => {
+  const fields = new Set<string>()
+  const visit = (ast: SchemaAST.AST) => {
+    const type = SchemaAST.typeAST(ast)
+    if (type._tag === "Union") for (const member of type.types) visit(member)
+    else if (type._tag === "Refinement") visit(type.from)
+    else if (type._tag === "TypeLiteral")
+      for (const field of type.propertySignatures)
+        if (typeof field.name === "string" && holdsRedacted(field.type)) fields.add(field.name)
+  }
+  visit(schema.ast)
+  return [...fields]
 }

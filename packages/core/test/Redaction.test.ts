@@ -1,9 +1,11 @@
+import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
 import {
   deepMapStrings,
   makeScrubber,
   redactText,
   redactUrl,
+  secretFields,
   secretsOfUrl,
 } from "../src/Redaction.js"
 
@@ -31,7 +33,18 @@ describe("redactUrl", () => {
   })
 
   it("falls back to text redaction for what is not a URL", () => {
-    expect(redactUrl("db:5432 password=hunter2")).toBe("db:5432 password=***")
+    expect(redactUrl("host=db password=hunter2")).toBe("host=db password=***")
+  })
+
+  it("masks whole a text given as a URL that is none: it may be a misplaced password", () => {
+    expect(redactUrl("aaaaaaaM/8")).toBe("***")
+    expect(redactUrl("Sup3r S3cret")).toBe("***")
+    expect(redactUrl("a=aaaaaaaape")).toBe("***")
+    expect(redactUrl("aaaa:aaaqG")).toBe("***")
+    expect(secretsOfUrl("aaaa:aaaqG")).toEqual(["aaaa:aaaqG"])
+    expect(redactUrl("db:5432 password=hunter2")).toBe("***")
+    expect(redactUrl("host=db password='a b'")).toBe("***")
+    expect(redactUrl("")).toBe("")
   })
 })
 
@@ -72,7 +85,8 @@ describe("secretsOfUrl", () => {
       "pw!x",
       "second",
     ])
-    expect(secretsOfUrl("not a url")).toEqual([])
+    expect(secretsOfUrl("not a url")).toEqual(["not a url"])
+    expect(secretsOfUrl("host=db password=hunter2")).toEqual([])
   })
 })
 
@@ -126,5 +140,25 @@ describe("what is not a secret", () => {
       "authorization:\n  type: Bearer\n  credentials_file: /etc/alertmanager/ir-token",
     ])
       expect(redactText(text)).toBe(text)
+  })
+})
+
+describe("secretFields", () => {
+  it("names the fields a schema marks Redacted, optional, in records and across a union", () => {
+    const Webhook = Schema.Struct({
+      kind: Schema.Literal("webhook"),
+      url: Schema.Redacted(Schema.String),
+      headers: Schema.optional(
+        Schema.Record({ key: Schema.String, value: Schema.Redacted(Schema.String) }),
+      ),
+      name: Schema.String,
+    })
+    const Email = Schema.Struct({
+      kind: Schema.Literal("email"),
+      host: Schema.String,
+      password: Schema.optional(Schema.Redacted(Schema.String.pipe(Schema.minLength(1)))),
+    })
+    expect(secretFields(Schema.Union(Webhook, Email))).toEqual(["url", "headers", "password"])
+    expect(secretFields(Schema.Struct({ port: Schema.Number }))).toEqual([])
   })
 })

@@ -130,7 +130,8 @@ export class ChannelConfigError extends Data.TaggedError("ChannelConfigError")<{
   }
 }
 
-const secretFields = new Set(["webhookUrl", "routingKey", "url", "secret", "password", "headers"])
+/** The fields the channel schemas mark secret (`Schema.Redacted`), by name. */
+const secretFields = new Set(Redaction.secretFields(Channel))
 
 const collectSecrets = (input: unknown): Array<string> => {
   if (input === null || typeof input !== "object") return []

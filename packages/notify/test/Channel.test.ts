@@ -114,6 +114,33 @@ describe("Channel", () => {
     ).toThrow(/to/)
   })
 
+  it("never echoes what a field the schema marks secret was given, whatever its type", () => {
+    const given = [
+      { id: "a", kind: "slack", webhookUrl: 73914862 },
+      { id: "b", kind: "pagerduty", routingKey: 73914862 },
+      { id: "c", kind: "webhook", url: 73914862, secret: "0123456789abcdef" },
+      { id: "d", kind: "webhook", url: "https://a.example", secret: 73914862 },
+      {
+        id: "e",
+        kind: "webhook",
+        url: "https://a.example",
+        secret: "0123456789abcdef",
+        headers: { "X-Custom-Auth": 73914862 },
+      },
+      { id: "f", kind: "email", host: "h", from: "a@b.c", to: ["d@e.f"], password: 73914862 },
+    ]
+    for (const input of given) {
+      expect(() => Channel.decodeChannel(input), JSON.stringify(input)).toThrow(
+        Channel.ChannelConfigError,
+      )
+      try {
+        Channel.decodeChannel(input)
+      } catch (error) {
+        expect((error as Error).message).not.toContain("73914862")
+      }
+    }
+  })
+
   it("refuses two channels with the same id", () => {
     expect(() =>
       Channel.decodeChannels([

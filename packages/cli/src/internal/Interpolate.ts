@@ -6,11 +6,21 @@ export interface MissingVariable {
   readonly path: ReadonlyArray<string | number>
 }
 
+/** A value that took one or more variables: where, which, and what it became. */
+export interface Substitution {
+  readonly path: ReadonlyArray<string | number>
+  readonly variables: ReadonlyArray<string>
+  /** The value after replacement (a string, or the number or boolean it was converted to). */
+  readonly value: unknown
+}
+
 export interface Interpolated {
   readonly value: unknown
   /** Dotted paths of values that took a secret-looking variable (`${PGPASSWORD}`). */
   readonly secretPaths: ReadonlySet<string>
   readonly missing: ReadonlyArray<MissingVariable>
+  /** Every value that took a variable's content, so that no error repeats it. */
+  readonly substitutions: ReadonlyArray<Substitution>
 }
 
 // ${NAME}, ${NAME:-default} (default when unset or empty), ${NAME-default} (when unset);
@@ -30,10 +40,12 @@ export const interpolate = (
 ): Interpolated => {
   const secretPaths = new Set<string>()
   const missing: Array<MissingVariable> = []
+  const substitutions: Array<Substitution> = []
   const visit = (node: unknown, path: ReadonlyArray<string | number>): unknown => {
     if (typeof node === "string") {
       let secret = false
       let whole = true
+      const variables: Array<string> = []
       const replaced = node.replace(
         reference,
         (match, escaped: string, name: string, operator?: string, fallback?: string) => {
@@ -47,6 +59,7 @@ export const interpolate = (
             return ""
           }
           if (isSecretVariable(name)) secret = true
+          variables.push(name)
           return current
         },
       )
@@ -54,10 +67,16 @@ export const interpolate = (
       if (path.some((key) => typeof key === "string" && isSecretKey(key))) secret = true
       if (secret) secretPaths.add(path.join("."))
       if (replaced === node) return node
-      if (secret) return replaced
-      if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced)
-      if (whole && (replaced === "true" || replaced === "false")) return replaced === "true"
-      return replaced
+      const converted =
+        secret || !whole
+          ? replaced
+          : /^-?\d+(\.\d+)?$/.test(replaced)
+            ? Number(replaced)
+            : replaced === "true" || replaced === "false"
+              ? replaced === "true"
+              : replaced
+      if (variables.length > 0) substitutions.push({ path, variables, value: converted })
+      return converted
     }
     if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, index]))
     if (node !== null && typeof node === "object") {
@@ -67,5 +86,5 @@ export const interpolate = (
     }
     return node
   }
-  return { value: visit(value, []), secretPaths, missing }
+  return { value: visit(value, []), secretPaths, missing, substitutions }
 }

@@ -42,6 +42,8 @@ export interface RunbookProblem {
   readonly line?: number
   readonly column?: number
   readonly message: string
+  /** Names the variables of values that came from the environment (see `Config.problemAt`). */
+  readonly conceal?: (text: string) => string
 }
 
 /** A readable runbook file, parsed with positions. */
@@ -107,6 +109,7 @@ const firstProblem = (
     path: first?.path ?? "",
     ...(first?.line === undefined ? {} : { line: first.line }),
     ...(first?.column === undefined ? {} : { column: first.column }),
+    ...(first?.conceal === undefined ? {} : { conceal: first.conceal }),
     expected: `${first?.message ?? "invalid runbook"}${more}`,
   })
 }
