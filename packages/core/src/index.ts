@@ -31,6 +31,7 @@ export {
   recordedKeys,
 } from "./Incident.js"
 export * as IncidentEvent from "./IncidentEvent.js"
+export * as JsonDepth from "./JsonDepth.js"
 export * as Observation from "./Observation.js"
 export {
   find as findPlaybook,
@@ -76,6 +77,7 @@ export {
 export * as Signal from "./Signal.js"
 export { Step } from "./Step.js"
 export * as Symptom from "./Symptom.js"
+export * as TerminalText from "./TerminalText.js"
 export * as Threshold from "./Threshold.js"
 export * as Triage from "./Triage.js"
 export { Assessment, triage } from "./Triage.js"
