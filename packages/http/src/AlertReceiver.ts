@@ -1,9 +1,12 @@
 /**
  * The Alertmanager webhook receiver. For each notification (one alert group, payload version 4):
  *
- * 1. Authenticates it (bearer token or HMAC-SHA256 of the body), reads at most `maxBodyBytes`
- *    (413 beyond) and validates it (400 with the reason otherwise). Bad input never gives a 5xx:
- *    a 5xx means "retry", and Alertmanager does.
+ * 1. Refuses requests from web pages (an `Origin` header: 403) and bodies that are not
+ *    `application/json` (415), authenticates it (bearer token, or an `AlertSignature` of a
+ *    recent timestamp and the body), reads at most `maxBodyBytes` (413 beyond) and validates it
+ *    (400 with the reason otherwise, also for JSON nested deeper than any payload). Bad input
+ *    never gives a 5xx: a 5xx means "retry", and Alertmanager does. Text from the alerts is
+ *    journalled without control characters, escape sequences or bidirectional overrides.
  * 2. Maps each firing alert to a playbook (see `PlaybookMapping` for the order) and a severity:
  *    the alert's `severity` label (`P0`…`P3`, any case) when it has one, else the playbook's
  *    (after its severity rules, for a `signal` match), else `defaultSeverity`. The group's
@@ -41,17 +44,18 @@
  * const handler = createHandler({ alerts })
  * ```
  */
-import { createHmac } from "node:crypto"
 import {
   defaultRunbook,
   Escalation,
   type Incident,
   type IncidentEvent,
+  JsonDepth,
   maxSeverity,
   type Playbook,
   type Runbook,
   type SeverityLevel,
   severityRank,
+  TerminalText,
 } from "@ir/core"
 import {
   type DiagnosticsConfig,
@@ -68,6 +72,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
+import * as AlertSignature from "./AlertSignature.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
 import { journalText } from "./internal/JournalText.js"
@@ -88,8 +93,17 @@ import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./Play
 export interface AlertAuth {
   /** `Authorization: Bearer …`: Alertmanager's `http_config.authorization.credentials`. */
   readonly bearer?: Secret
-  /** HMAC-SHA256 of the raw body, hex, in `X-Ir-Signature: sha256=<hex>` (for relays that sign). */
+  /**
+   * Shared secret of relays that sign what they forward (Alertmanager itself cannot):
+   * `X-Ir-Timestamp: <unix seconds>` and `X-Ir-Signature: sha256=<hex HMAC-SHA256 of
+   * "<timestamp>.<raw body>">`, as `AlertSignature.sign` makes them.
+   */
   readonly hmacSecret?: Secret
+  /**
+   * How far `X-Ir-Timestamp` may be from the receiver's clock, either way, in milliseconds
+   * (default 300000, 5 minutes): a signed notification captured and replayed later is refused.
+   */
+  readonly signatureToleranceMs?: number
 }
 
 /**
@@ -165,6 +179,8 @@ export interface AlertOutcome {
   readonly alerts: ReadonlyArray<AlertSummary>
   /** Event types this notification appended to the journal, in order. */
   readonly recorded: ReadonlyArray<string>
+  /** Why nothing was recorded where something might have been expected. */
+  readonly note?: string
   /** The investigation probes run for a new incident (with `diagnostics` only). */
   readonly enrichment?: {
     readonly deadlineMs: number
@@ -263,7 +279,10 @@ export interface AlertReceiverOptions {
   readonly onBackgroundError?: (error: unknown) => void
   /** Severity of an alert with neither a `severity` label nor a playbook (default `P2`). */
   readonly defaultSeverity?: SeverityLevel
-  /** Maximum body size in bytes (default 1 MiB). */
+  /**
+   * Maximum body size in bytes (default {@link defaultMaxBodyBytes}, 1 MiB). Alertmanager does not
+   * retry a 413: its `max_alerts` must keep notifications under this (see {@link fitMaxAlerts}).
+   */
   readonly maxBodyBytes?: number
   readonly now?: () => Date
 }
@@ -284,6 +303,50 @@ export interface AlertReceiver {
   readonly journal: Journal
   readonly runbook: Runbook
 }
+
+/**
+ * The receiver's default body cap, 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { defaultMaxBodyBytes } from "@ir/http"
+ * defaultMaxBodyBytes // 1048576
+ * ```
+ */
+export const defaultMaxBodyBytes = 1024 * 1024
+
+/**
+ * The size one alert may take in a notification for {@link fitMaxAlerts}: 8 KiB of JSON, its
+ * labels, annotations, times, generator URL and fingerprint together (the alerts `ir alerts
+ * rules` generates take about 1 KiB, and an alert from elsewhere rarely 4).
+ *
+ * @example
+ * ```ts
+ * import { alertBudgetBytes } from "@ir/http"
+ * alertBudgetBytes // 8192
+ * ```
+ */
+export const alertBudgetBytes = 8 * 1024
+
+/**
+ * The `max_alerts` of an Alertmanager webhook that keeps every notification under a body cap
+ * when each alert stays within {@link alertBudgetBytes}: one alert's budget is kept for what a
+ * notification holds besides its alerts (the group's and common labels and annotations, which
+ * repeat at most one alert's). Alertmanager sends the first `max_alerts` alerts of a bigger
+ * group and counts the others in `truncatedAlerts`; without a limit a storm's notification is
+ * refused with a 413, which Alertmanager does not retry, and the storm opens no incident.
+ *
+ * @example
+ * ```ts
+ * import { defaultMaxBodyBytes, fitMaxAlerts } from "@ir/http"
+ * fitMaxAlerts(defaultMaxBodyBytes) // 127
+ * ```
+ */
+export const fitMaxAlerts = (maxBodyBytes: number = defaultMaxBodyBytes): number =>
+  Math.max(1, Math.floor(maxBodyBytes / alertBudgetBytes) - 1)
+
+/** Payloads nest four levels (payload, alerts, alert, labels); anything far deeper is not one. */
+const maxJsonDepth = 32
 
 const severityFromLabel = (alert: AlertmanagerAlert): SeverityLevel | undefined => {
   const label = alert.labels.severity?.trim().toUpperCase()
@@ -325,9 +388,11 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
   const now = options.now ?? (() => new Date())
   const runbook = options.runbook ?? defaultRunbook
   const journal = options.journal
-  const limit = options.maxBodyBytes ?? 1024 * 1024
+  const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)
   const hmacSecret = reveal(options.auth?.hmacSecret)
+  const signatureToleranceMs =
+    options.auth?.signatureToleranceMs ?? AlertSignature.defaultToleranceMs
   const enrichmentDeadlineMs = options.enrichmentDeadlineMs ?? 5000
   const notifyTimeoutMs = options.notifyTimeoutMs ?? 5000
   const journalTimeoutMs = options.journalTimeoutMs ?? 15_000
@@ -348,6 +413,13 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         "auth.bearer or auth.hmacSecret, so only Alertmanager can open incidents (or allowUnauthenticated: true for a receiver reachable from loopback alone)",
     })
   }
+  if (!(Number.isFinite(signatureToleranceMs) && signatureToleranceMs > 0)) {
+    throw new HttpConfigError({
+      reason: "invalid-option",
+      option: "auth.signatureToleranceMs",
+      expected: `a positive number of milliseconds, not ${signatureToleranceMs}`,
+    })
+  }
   const mapAlert = createPlaybookMapper(runbook, { now })
   const playbookById = new Map(runbook.playbooks.map((playbook) => [playbook.id, playbook]))
   const runnable =
@@ -363,11 +435,23 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const token = bearerToken(request.headers.get("authorization"))
     return bearer !== undefined && token !== undefined && safeEqual(token, bearer)
   }
-  const verifySignature = (request: Request, body: Uint8Array): boolean => {
-    if (hmacSecret === undefined) return false
-    const signature = request.headers.get("x-ir-signature") ?? ""
-    const expected = `sha256=${createHmac("sha256", hmacSecret).update(body).digest("hex")}`
-    return safeEqual(signature.trim().toLowerCase(), expected)
+  /** Why the request is not authenticated, or `undefined` when it is. */
+  const unauthenticated = (request: Request, body: Uint8Array): string | undefined => {
+    if (verifyBearer(request)) return undefined
+    if (hmacSecret === undefined) return "a valid bearer token is required"
+    const signed = AlertSignature.verify(
+      hmacSecret,
+      body,
+      {
+        timestamp: request.headers.get(AlertSignature.timestampHeader),
+        signature: request.headers.get(AlertSignature.signatureHeader),
+      },
+      { now: now(), toleranceMs: signatureToleranceMs },
+    )
+    if (signed.valid) return undefined
+    return bearer === undefined
+      ? signed.reason
+      : `a valid bearer token or signature is required (${signed.reason})`
   }
 
   /** Runs journal work with a bound, retrying appends that lost a race with another writer. */
@@ -435,6 +519,7 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
             summary: journalText(
               `Alertmanager reports every alert of the group resolved: ${[...new Set(names)].join(", ")}`,
               2000,
+              { multiline: true },
             ),
             by: journalText(`alertmanager:${payload.receiver}`, 200),
           },
@@ -481,8 +566,10 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         title: journalText(title, 200) || "Alertmanager alert",
         severity,
         playbooks,
-        summary: journalText(summary, 2000) || `Firing: ${alertnames.join(", ")}`,
-        ...(impact === undefined ? {} : { impact: journalText(impact, 2000) }),
+        summary:
+          journalText(summary, 2000, { multiline: true }) ||
+          journalText(`Firing: ${alertnames.join(", ")}`, 2000),
+        ...(impact === undefined ? {} : { impact: journalText(impact, 2000, { multiline: true }) }),
         source: { kind: "alert", key: groupKey },
         dedupKey: groupKey,
         by: journalText(`alertmanager:${payload.receiver}`, 200),
@@ -608,6 +695,20 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const mapped = payload.alerts.map((alert) => ({ alert, match: mapAlert(alert) }))
     const firing = mapped.filter(({ alert }) => alert.status === "firing")
     const alerts = mapped.map(({ alert, match }) => summarise(alert, match))
+    if (firing.length === 0 && (payload.truncatedAlerts ?? 0) > 0) {
+      // Alertmanager keeps the first `max_alerts` alerts of the group, in label order, and
+      // derives the status from those alone: alerts it left out may well still fire.
+      return json(
+        {
+          groupKey: payload.groupKey,
+          status: "resolved",
+          alerts,
+          recorded: [],
+          note: `the notification lists ${payload.alerts.length} resolved alerts and leaves ${payload.truncatedAlerts} out (max_alerts), which may still fire: the incident is not marked mitigated`,
+        } satisfies AlertOutcome,
+        200,
+      )
+    }
     if (firing.length === 0) {
       const resolved = await Effect.runPromise(
         Effect.either(journalWork(resolveGroup(payload, alerts))),
@@ -669,9 +770,30 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
   const handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST")
       return problem(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+    // Alertmanager sends no Origin; browsers send one with every POST. Without this, any web page
+    // the responder opens could post a form to a receiver on loopback that takes alerts without
+    // a token, and open incidents (and page people).
+    if (request.headers.has("origin"))
+      return problem(
+        403,
+        "Forbidden",
+        "requests from web pages (with an Origin header) are refused: Alertmanager sends none",
+      )
     // Without HMAC the token can be checked before reading anything.
     if (hmacSecret === undefined && bearer !== undefined && !verifyBearer(request))
       return problem(401, "Unauthorized", "a valid bearer token is required")
+    const contentType = request.headers.get("content-type")
+    if (contentType?.split(";")[0]?.trim().toLowerCase() !== "application/json") {
+      const given =
+        contentType === null
+          ? "none"
+          : JSON.stringify(TerminalText.strip(contentType, { multiline: false }).slice(0, 100))
+      return problem(
+        415,
+        "Unsupported Media Type",
+        `expected Content-Type: application/json, as Alertmanager sends; got ${given}`,
+      )
+    }
     let body: Uint8Array
     try {
       body = await readBody(request, limit)
@@ -680,16 +802,28 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         return problem(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
       return problem(400, "Bad Request", "the request body could not be read")
     }
-    if (
-      (bearer !== undefined || hmacSecret !== undefined) &&
-      !verifyBearer(request) &&
-      !verifySignature(request, body)
-    ) {
-      return problem(401, "Unauthorized", "a valid bearer token or X-Ir-Signature is required")
+    if (bearer !== undefined || hmacSecret !== undefined) {
+      const refusal = unauthenticated(request, body)
+      if (refusal !== undefined) return problem(401, "Unauthorized", refusal)
+    }
+    let text: string
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(body)
+    } catch (error) {
+      return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
+    }
+    // Checked on the text: decoding and describing a value thousands of levels deep overflows
+    // the stack (JSON.parse itself copes, the schema and its error formatter do not).
+    if (!JsonDepth.isWithin(text, maxJsonDepth)) {
+      return problem(
+        400,
+        "Bad Request",
+        `not an Alertmanager webhook payload (version 4): the body nests arrays and objects more than ${maxJsonDepth} levels deep (a payload nests 4)`,
+      )
     }
     let parsed: unknown
     try {
-      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
+      parsed = JSON.parse(text)
     } catch (error) {
       return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
     }

@@ -17,12 +17,16 @@ export {
   type AlertReceiver,
   type AlertReceiverOptions,
   type AlertSummary,
+  alertBudgetBytes,
   createAlertReceiver,
+  defaultMaxBodyBytes,
   type EnrichmentResult,
+  fitMaxAlerts,
   type IncidentOpened,
   type IncidentRef,
   type NotificationReport,
 } from "./AlertReceiver.js"
+export * as AlertSignature from "./AlertSignature.js"
 export {
   createHandler,
   type HandlerOptions,
