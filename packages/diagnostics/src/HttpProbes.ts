@@ -14,6 +14,7 @@
  * run.results[0]?.status // "ok" | "warn" | "critical" | "unknown"
  * ```
  */
+import { JsonDepth } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type { DiagnosticsConfig, HttpEndpoint } from "./DiagnosticsConfig.js"
@@ -109,14 +110,24 @@ const healthChecks = (body: Record<string, unknown>): ReadonlyArray<HealthCheck>
 }
 
 const parseJson = (
-  body: Buffer,
+  body: Buffer | string,
 ): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
   try {
-    return { ok: true, value: JSON.parse(body.toString("utf8")) }
+    return { ok: true, value: JSON.parse(typeof body === "string" ? body : body.toString("utf8")) }
   } catch {
     return { ok: false }
   }
 }
+
+/**
+ * A health body nests a few levels (checks, their arrays, an observed value). One nested far
+ * deeper is not read: the result's details are walked (for redaction, into JSON), and a walk of
+ * thousands of levels would overflow the stack and lose the probe's result.
+ */
+const maxHealthDepth = 64
+/** Checks kept in the details, and failing checks named in the summary (the others counted). */
+const maxChecksKept = 100
+const maxChecksNamed = 5
 
 const snippet = (body: Buffer, length = 300): string => {
   const text = body.toString("utf8").replace(/\s+/g, " ").trim()
@@ -247,8 +258,13 @@ export const healthProbe: ProbeImplementation = endpointProbe({
     let health = ""
     const healthJson =
       answer.contentType === "application/health+json" || answer.contentType === "application/json"
-    if (healthJson) {
-      const parsed = parseJson(answer.body)
+    const text = healthJson ? answer.body.toString("utf8") : ""
+    if (healthJson && !JsonDepth.isWithin(text, maxHealthDepth)) {
+      details.body = snippet(answer.body)
+      health = `, body nests arrays and objects more than ${maxHealthDepth} levels deep: not read`
+      statuses.push("warn")
+    } else if (healthJson) {
+      const parsed = parseJson(text)
       if (parsed.ok && parsed.value !== null && typeof parsed.value === "object") {
         const body = parsed.value as Record<string, unknown>
         const status = healthStatus(body.status)
@@ -263,11 +279,20 @@ export const healthProbe: ProbeImplementation = endpointProbe({
             status,
             ...(typeof body.version === "string" ? { version: body.version } : {}),
             ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
-            checks,
+            checks: checks.slice(0, maxChecksKept),
+            ...(checks.length > maxChecksKept
+              ? { checksLeftOut: checks.length - maxChecksKept }
+              : {}),
           }
+          const named = failing
+            .slice(0, maxChecksNamed)
+            .map((check) => `${check.key} ${check.status ?? "?"}`)
+            .join(", ")
+          const more =
+            failing.length > maxChecksNamed ? ` and ${failing.length - maxChecksNamed} more` : ""
           health = `, status ${status}${
             failing.length > 0
-              ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
+              ? ` (${named}${more})`
               : checks.length > 0
                 ? ` (${checks.length} checks pass)`
                 : ""

@@ -395,7 +395,13 @@ export const runProbesEffect = (
               else if (Cause.isInterruptedOnly(exit.cause)) return
               else report = reportOfDefect(id, Cause.squash(exit.cause))
             }
-            const result = resultOf(id, target, report, workEnded - workStarted)
+            let result: ProbeResult
+            try {
+              result = resultOf(id, target, report, workEnded - workStarted)
+            } catch (defect) {
+              // Shaping the report failed (a value too deep to walk): the probe still answers.
+              result = resultOf(id, target, reportOfDefect(id, defect), workEnded - workStarted)
+            }
             finished.set(id, result)
             if (onProgress !== undefined) emit({ type: "finished", result })
           }),
