@@ -11,6 +11,7 @@
  * output.note("3 probes could not tell")
  * ```
  */
+import { TerminalText } from "@ir/core"
 import type { Format } from "./internal/CommonOptions.js"
 import { redactText } from "./internal/Redact.js"
 
@@ -166,7 +167,12 @@ export interface Output extends OutputOptions {
   readonly progress: () => Progress
 }
 
-/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}.
+/**
+ * An {@link Output} writing to `io`. Everything written passes through {@link redactText}, then
+ * `TerminalText.strip`: text from outside (alert labels in the journal, a health endpoint's
+ * answer) cannot move the cursor, rewrite lines, set the title or hide text, and only the
+ * colour styles of this module are kept (on a terminal with colour). JSON keeps its data: the
+ * characters a terminal would act on are written as `\uXXXX` escapes.
  *
  * @example
  * ```ts
@@ -178,15 +184,17 @@ export interface Output extends OutputOptions {
 export const make = (io: Io, options: OutputOptions): Output => {
   const outStyle = style(colorEnabled(io.stdout, io.env))
   const errStyle = style(colorEnabled(io.stderr, io.env))
-  const out = (text: string) => io.stdout.write(`${redactText(text)}\n`)
-  const err = (text: string) => io.stderr.write(`${redactText(text)}\n`)
+  const out = (text: string) =>
+    io.stdout.write(`${TerminalText.strip(redactText(text), { keepStyles: outStyle.enabled })}\n`)
+  const err = (text: string) =>
+    io.stderr.write(`${TerminalText.strip(redactText(text), { keepStyles: errStyle.enabled })}\n`)
   return {
     ...options,
     io,
     style: outStyle,
     errStyle,
     print: out,
-    json: (value) => out(JSON.stringify(value, null, 2)),
+    json: (value) => out(TerminalText.escapeJson(JSON.stringify(value, null, 2))),
     note: (text) => {
       if (!options.quiet) err(text)
     },
@@ -201,7 +209,9 @@ export const make = (io: Io, options: OutputOptions): Output => {
         return {
           step: (done, total, label) => {
             shown = true
-            io.stderr.write(`\r\u001b[2K${errStyle.dim(`probing ${done}/${total}`)} ${label}`)
+            io.stderr.write(
+              `\r\u001b[2K${errStyle.dim(`probing ${done}/${total}`)} ${TerminalText.strip(label, { multiline: false })}`,
+            )
           },
           end: () => {
             if (shown) io.stderr.write("\r\u001b[2K")
