@@ -418,8 +418,9 @@ describe("ir alerts route", () => {
     expect(config.receivers[0]?.webhook_configs[0]).toEqual({
       url: "http://localhost:9200/alerts/alertmanager",
       send_resolved: true,
-      // 127 alerts of up to 8 KiB each fit the receiver's 1 MiB body limit.
-      max_alerts: 127,
+      // 126 alerts of up to 8 KiB each, and what the notification holds besides them, fit the
+      // receiver's 1 MiB body limit.
+      max_alerts: 126,
       http_config: {
         authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/ir-alerts-token" },
       },

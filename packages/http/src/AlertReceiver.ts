@@ -330,20 +330,21 @@ export const alertBudgetBytes = 8 * 1024
 
 /**
  * The `max_alerts` of an Alertmanager webhook that keeps every notification under a body cap
- * when each alert stays within {@link alertBudgetBytes}: one alert's budget is kept for what a
- * notification holds besides its alerts (the group's and common labels and annotations, which
- * repeat at most one alert's). Alertmanager sends the first `max_alerts` alerts of a bigger
- * group and counts the others in `truncatedAlerts`; without a limit a storm's notification is
- * refused with a 413, which Alertmanager does not retry, and the storm opens no incident.
+ * when each alert stays within {@link alertBudgetBytes}: two alerts' budgets are kept for what a
+ * notification holds besides its alerts (the common labels and annotations, at most one alert's,
+ * and the group key, group labels, receiver and external URL). Alertmanager sends the first
+ * `max_alerts` alerts of a bigger group and counts the others in `truncatedAlerts`; without a
+ * limit a storm's notification is refused with a 413, which Alertmanager does not retry, and the
+ * storm opens no incident.
  *
  * @example
  * ```ts
  * import { defaultMaxBodyBytes, fitMaxAlerts } from "@ir/http"
- * fitMaxAlerts(defaultMaxBodyBytes) // 127
+ * fitMaxAlerts(defaultMaxBodyBytes) // 126
  * ```
  */
 export const fitMaxAlerts = (maxBodyBytes: number = defaultMaxBodyBytes): number =>
-  Math.max(1, Math.floor(maxBodyBytes / alertBudgetBytes) - 1)
+  Math.max(1, Math.floor(maxBodyBytes / alertBudgetBytes) - 2)
 
 /** Payloads nest four levels (payload, alerts, alert, labels); anything far deeper is not one. */
 const maxJsonDepth = 32
