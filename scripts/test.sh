@@ -25,6 +25,12 @@ status=0
 step "tests against real services (Node $(node --version))"
 bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --output-logs=full || status=1
 
+step "the README's Quickstart in a fresh clone (no dist/, no node_modules/)"
+npx vitest run --root tests/fresh-clone || status=1
+
+step "the test summary and the services rule"
+npx vitest run --root tests/summary || status=1
+
 step "packed tarballs install and work"
 npx vitest run --root tests/smoke || status=1
 

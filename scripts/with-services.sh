@@ -297,6 +297,8 @@ command -v dockerd >/dev/null && [[ -x /usr/bin/docker ]] || need_install+=(dock
   need_install+=(busybox-static)
 # Debian's check-postgres ships /usr/bin/check_postgres (+ check_postgres_* links), not check_postgres.pl
 command -v check_postgres_backends >/dev/null && [[ -x /usr/bin/check_postgres ]] || need_install+=(check-postgres)
+# strace: the journal tests watch the fsync calls a new journal makes on its directories
+command -v strace >/dev/null || need_install+=(strace)
 if (( ${#need_install[@]} )); then
   log "missing: ${need_install[*]}; installing packages (apt-get)"
   t=$(now_us)

@@ -132,7 +132,8 @@ describe("packed tarballs", () => {
   it("open the incident from triage and render the runbook's initial alert for it", async () => {
     const env = { XDG_STATE_HOME: join(work, "state") }
     const ir = join(app, "node_modules/.bin/ir")
-    const opened = await run(ir, ["triage", "--open"], app, env)
+    // On the embedded defaults --open refuses without --yes: nothing here is configured.
+    const opened = await run(ir, ["triage", "--open", "--yes"], app, env)
     expect(opened.stdout).toMatch(/Opened INC-\d{4}-\d{4}/)
     const alert = await run(ir, ["notify", "initial", "--dry-run"], app, env)
     expect(alert.stdout).toContain("🚨 INCIDENT ALERT - P0")

@@ -2,11 +2,13 @@
  * `ir action restart CONTAINER`: the runbook's `docker-compose restart app` as an action. It
  * resolves a role (`app`, `postgres`, as `targets.docker.containers` names them) or a container
  * name, and shows what it would do; only with `--yes` does it restart the container and wait
- * until it runs again (and is healthy, where it has a health check). Either way the action and
- * its outcome go into the incident's journal (`action-taken`, a dry run as `planned`).
+ * until it runs again (and is healthy, where it has a health check). Once the Docker Engine is
+ * asked, the action and its outcome go into the incident's journal (`action-taken`, a dry run as
+ * `planned`, or `failed` when the engine did not answer). With no Docker Engine configured
+ * nothing is asked, done or recorded.
  *
  * Exit codes: 0 planned (dry run) or restarted, 1 the container could not be found or restarted,
- * 2 a usage or configuration error (no incident to record it on, say).
+ * 2 a usage or configuration error (no incident to record it on, no Docker Engine configured).
  *
  * @example
  * ```sh
@@ -20,7 +22,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at, by, incidentOption } from "./internal/LifecycleOptions.js"
+import { at, by, incident, withIncident } from "./internal/LifecycleOptions.js"
 
 const container = Args.text({ name: "CONTAINER" }).pipe(
   Args.withDescription("A role of targets.docker.containers (app, postgres) or a container name."),
@@ -28,7 +30,9 @@ const container = Args.text({ name: "CONTAINER" }).pipe(
 
 const yes = Options.boolean("yes").pipe(
   Options.withAlias("y"),
-  Options.withDescription("Do it. Without it nothing changes: the plan is shown (and recorded)."),
+  Options.withDescription(
+    "Do it. Without it nothing changes: the plan is shown, and recorded once the Docker Engine answered.",
+  ),
 )
 
 const timeout = Options.text("timeout").pipe(
@@ -41,11 +45,17 @@ const timeout = Options.text("timeout").pipe(
 
 const restart = Command.make(
   "restart",
-  { ...common, at, by, incident: incidentOption, container, yes, timeout },
-  (args) => handle(args, () => import("./internal/ActionRun.js").then((module) => module.restart)),
+  { ...common, at, by, container, ...incident, yes, timeout },
+  (args) =>
+    handle(
+      args,
+      withIncident("incident", () =>
+        import("./internal/ActionRun.js").then((module) => module.restart),
+      ),
+    ),
 ).pipe(
   Command.withDescription(
-    "Restart a container and wait until it is back. Shows what it would do unless --yes; the action and its outcome are recorded in the incident's journal either way.",
+    "Restart a container and wait until it is back. Shows what it would do unless --yes; what it did or would do is recorded in the incident's journal (a dry run as planned, or as failed when the Docker Engine does not answer). With no Docker Engine configured, nothing is done or recorded (exit 2).",
   ),
 )
 

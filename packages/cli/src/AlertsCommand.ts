@@ -62,7 +62,7 @@ const route = Command.make("route", { ...common, output, url, receiver, credenti
   handle(args, () => import("./internal/AlertsRouteRun.js").then((module) => module.route)),
 ).pipe(
   Command.withDescription(
-    "Print the Alertmanager receiver and route that send the generated alerts (those with a playbook label) to `ir serve`, with bearer authentication, resolved notifications and `max_alerts` set so that a storm's notification fits the receiver's 1 MiB body limit (accepted by `amtool check-config`).",
+    "Print the Alertmanager receiver and route that send the generated alerts (those with a playbook label) to `ir serve`, with bearer authentication and resolved notifications (accepted by `amtool check-config`).",
   ),
 )
 

@@ -97,7 +97,8 @@ export const lines = (results: ReadonlyArray<ProbeResult>): ReadonlyArray<string
 export const exitCode = (results: ReadonlyArray<ProbeResult>): number =>
   ExitCode.fromCheckStatus(ExitCode.worstStatus(results.map(statusOf)))
 
-/** `ir check --json`: the overall status and every result.
+/** `ir check --json`: the overall status, every result, and the probes not run because nothing
+ * is configured for them (`notConfigured`, each `{ id, reason }`; they do not count).
  *
  * @example
  * ```ts
@@ -109,6 +110,7 @@ export const toJson = (
   results: ReadonlyArray<ProbeResult>,
   startedAt: Date,
   durationMs: number,
+  notConfigured: ReadonlyArray<{ readonly id: string; readonly reason: string }> = [],
 ): unknown => {
   const status = ExitCode.worstStatus(results.map(statusOf))
   return JSON.parse(
@@ -120,6 +122,7 @@ export const toJson = (
       startedAt,
       durationMs,
       checks: results.map((result) => ({ ...result, line: line(result) })),
+      notConfigured,
     }),
   )
 }

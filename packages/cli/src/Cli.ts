@@ -35,7 +35,7 @@ import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
 import { version } from "./internal/Version.js"
 import * as NotifyCommand from "./NotifyCommand.js"
-import { colorEnabled, type Io, processIo, style } from "./Output.js"
+import { colorEnabled, type Io, processIo, stripAnsi, style } from "./Output.js"
 import * as PlaybookCommand from "./PlaybookCommand.js"
 import * as PostmortemCommand from "./PostmortemCommand.js"
 import * as RunbookCommand from "./RunbookCommand.js"
@@ -79,14 +79,11 @@ const groups: ReadonlyArray<string> = [
 
 const environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
-const cli = Command.run(command, {
-  name: "ir",
-  version,
-  executable: "ir",
-  footer: HelpDoc.p(
-    "Also: --help, --version, --completions bash|zsh|fish (e.g. source <(ir --completions bash)). Reference: docs/cli.md.",
-  ),
-})
+const footer = HelpDoc.p(
+  "Also: --help, --version, --completions bash|zsh|fish (e.g. source <(ir --completions bash)). Reference: docs/cli.md.",
+)
+
+const cli = Command.run(command, { name: "ir", version, executable: "ir", footer })
 
 /** What `runCli` may be given instead of the real process. */
 export interface RunOptions {
@@ -111,6 +108,16 @@ export const runCli = async (
         ? [argv[0] ?? "", "--help"]
         : [...argv]
   const nagios = args[0] === "check"
+  if (args.includes("--help") || args.includes("-h")) {
+    // effect/cli's own page opens each description with the type ("A user-defined piece of
+    // text."); this one leaves that out and names the command by its full path.
+    const { helpPage } = await import("./internal/CommandTree.js")
+    const page = helpPage(command.descriptor as never, args, { version, footer })
+    if (page !== undefined) {
+      io.stdout.write(`${colorEnabled(io.stdout, io.env) ? page : stripAnsi(page)}\n`)
+      return ExitCode.ok
+    }
+  }
   let exitCode: number = ExitCode.ok
   const program = cli(["node", "ir", ...args]).pipe(
     Effect.provide(environment),

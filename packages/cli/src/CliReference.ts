@@ -18,74 +18,20 @@ import type * as Span from "@effect/cli/HelpDoc/Span"
 import * as Usage from "@effect/cli/Usage"
 import { command as root } from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
+import {
+  genericDetail,
+  inline,
+  sectionsOf,
+  spanText,
+  typeDetail,
+  walkTree,
+} from "./internal/CommandTree.js"
 import { type Notes, notes } from "./internal/ReferenceNotes.js"
 
 const config = CliConfig.make({ showBuiltIns: false })
 
-const spanText = (span: Span.Span): string => {
-  switch (span._tag) {
-    case "Text":
-      return span.value
-    case "URI":
-      return `<${span.value}>`
-    case "Strong":
-      return `**${spanText(span.value)}**`
-    case "Weak":
-    case "Highlight":
-      return spanText(span.value)
-    case "Sequence":
-      return spanText(span.left) + spanText(span.right)
-  }
-}
-
-/** Paragraphs of an option's or argument's help, joined into one line. */
-const inline = (doc: HelpDoc.HelpDoc): ReadonlyArray<string> => {
-  switch (doc._tag) {
-    case "Empty":
-      return []
-    case "Paragraph":
-      return [spanText(doc.value)]
-    case "Header":
-      return [spanText(doc.value)]
-    case "Sequence":
-      return [...inline(doc.left), ...inline(doc.right)]
-    case "Enumeration":
-      return doc.elements.flatMap(inline)
-    case "DescriptionList":
-      return doc.definitions.flatMap(([term, body]) => [spanText(term), ...inline(body)])
-  }
-}
-
-/** The sections of a command's help (`DESCRIPTION`, `ARGUMENTS`, `OPTIONS`, `COMMANDS`). */
-const sectionsOf = (doc: HelpDoc.HelpDoc): Map<string, HelpDoc.HelpDoc> => {
-  const flat: Array<HelpDoc.HelpDoc> = []
-  const walk = (node: HelpDoc.HelpDoc) => {
-    if (node._tag === "Sequence") {
-      walk(node.left)
-      walk(node.right)
-    } else if (node._tag !== "Empty") flat.push(node)
-  }
-  walk(doc)
-  const sections = new Map<string, HelpDoc.HelpDoc>()
-  let current: string | undefined
-  for (const node of flat) {
-    if (node._tag === "Header") {
-      current = spanText(node.value)
-    } else if (current !== undefined) {
-      const previous = sections.get(current)
-      sections.set(
-        current,
-        previous === undefined ? node : { _tag: "Sequence", left: previous, right: node },
-      )
-    }
-  }
-  return sections
-}
-
 const cleanDetail = (detail: string): string | undefined =>
-  /^(A user-defined piece of text\.|A true or false value\.|A file system path\.|A file\.|An integer\.|This setting is optional\.|This argument is optional\.)$/.test(
-    detail,
-  )
+  typeDetail.test(detail) || /^This (setting|argument) is optional\.$/.test(detail)
     ? undefined
     : detail.replace(/^One of the following: (.*)$/, "One of: $1.")
 
@@ -108,41 +54,6 @@ const definitionList = (doc: HelpDoc.HelpDoc | undefined): ReadonlyArray<string>
   }
   walk(doc)
   return items
-}
-
-interface Entry {
-  readonly path: ReadonlyArray<string>
-  readonly descriptor: Descriptor.Command<unknown>
-}
-
-/** The descriptor's structure (stable in @effect/cli 0.77; its public getters flatten groups). */
-interface Node {
-  readonly _tag: "Standard" | "GetUserInput" | "Map" | "Subcommands"
-  readonly name?: string
-  readonly command?: Node
-  readonly parent?: Node
-  readonly children?: ReadonlyArray<Node>
-}
-
-const nameOf = (node: Node): string =>
-  node.name ?? ((node.command ?? node.parent) ? nameOf((node.command ?? node.parent) as Node) : "")
-
-/** Every command in definition order, groups before their subcommands. */
-const walkTree = (
-  descriptor: Descriptor.Command<unknown>,
-  path: ReadonlyArray<string>,
-): ReadonlyArray<Entry> => {
-  const node = descriptor as unknown as Node
-  if (node._tag === "Map" && node.command !== undefined) {
-    return walkTree(node.command as unknown as Descriptor.Command<unknown>, path)
-  }
-  const children = node._tag === "Subcommands" ? (node.children ?? []) : []
-  return [
-    { path, descriptor },
-    ...children.flatMap((child) =>
-      walkTree(child as unknown as Descriptor.Command<unknown>, [...path, nameOf(child)]),
-    ),
-  ]
 }
 
 const usageLine = (path: ReadonlyArray<string>, descriptor: Descriptor.Command<unknown>) => {
@@ -278,3 +189,52 @@ export const commandPaths = (): ReadonlyArray<string> =>
   walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"])
     .filter((entry) => entry.path.length > 1)
     .map((entry) => entry.path.join(" "))
+
+/**
+ * Every argument and option of every command with the description its `--help` shows: the
+ * sentences written for it, without effect/cli's generic ones ("A user-defined piece of text.").
+ * An empty `description` is an argument or option nobody described.
+ *
+ * @example
+ * ```ts
+ * import { CliReference } from "@ir/cli"
+ * CliReference.parameters().filter((parameter) => parameter.description === "") // []
+ * ```
+ */
+export const parameters = (): ReadonlyArray<{
+  readonly command: string
+  readonly kind: "argument" | "option"
+  readonly name: string
+  readonly description: string
+}> =>
+  walkTree(root.descriptor as Descriptor.Command<unknown>, ["ir"]).flatMap((entry) => {
+    const sections = sectionsOf(Descriptor.getHelp(entry.descriptor, config))
+    return (["ARGUMENTS", "OPTIONS"] as const).flatMap((section) => {
+      const found: Array<{
+        command: string
+        kind: "argument" | "option"
+        name: string
+        description: string
+      }> = []
+      const walk = (node: HelpDoc.HelpDoc) => {
+        if (node._tag === "Sequence") {
+          walk(node.left)
+          walk(node.right)
+        } else if (node._tag === "DescriptionList") {
+          for (const [term, body] of node.definitions) {
+            found.push({
+              command: entry.path.join(" "),
+              kind: section === "ARGUMENTS" ? "argument" : "option",
+              name: spanText(term),
+              description: inline(body)
+                .filter((detail) => !genericDetail.test(detail))
+                .join(" "),
+            })
+          }
+        }
+      }
+      const doc = sections.get(section)
+      if (doc !== undefined) walk(doc)
+      return found
+    })
+  })

@@ -57,6 +57,15 @@ export interface Config {
   readonly document: Readonly<Partial<Record<Section, unknown>>>
   /** Dotted paths of values taken from secret-looking environment variables. */
   readonly secretPaths: ReadonlySet<string>
+  /**
+   * Unset `${VAR}`s of notification channels (`notify.channels.N…`): only the commands that send
+   * need a channel's secrets, so a missing one is an error there (`resolveNotify`), not for
+   * `ir incident list`.
+   */
+  readonly unsetChannelVariables?: ReadonlyArray<{
+    readonly variable: string
+    readonly path: ReadonlyArray<string | number>
+  }>
   /** The line and column of a path inside the file. */
   readonly locate: (path: ReadonlyArray<string | number>) => Position | undefined
 }
@@ -204,7 +213,10 @@ export const parse = (
       }
     }
     const interpolated = interpolate(raw, options.env)
-    const missing = interpolated.missing[0]
+    const inChannel = (path: ReadonlyArray<string | number>) =>
+      path[0] === "notify" && path[1] === "channels" && typeof path[2] === "number"
+    const missing = interpolated.missing.find((entry) => !inChannel(entry.path))
+    const unsetChannelVariables = interpolated.missing.filter((entry) => inChannel(entry.path))
     if (missing !== undefined) {
       return Effect.fail(
         new ConfigError({
@@ -219,6 +231,7 @@ export const parse = (
       baseDir: dirname(options.file),
       document: interpolated.value as Config["document"],
       secretPaths: interpolated.secretPaths,
+      ...(unsetChannelVariables.length === 0 ? {} : { unsetChannelVariables }),
       locate: source.locate,
     })
   })
@@ -272,14 +285,14 @@ export const load = (options: LoadOptions): Effect.Effect<Config, ConfigError> =
     return parse(text, { file: found.file, displayName, env: options.env, via: found.via })
   })
 
-/** The configuration's document with every secret replaced by `[redacted]`.
+/** The configuration's document with every secret replaced by `***`.
  *
  * @example
  * ```ts
  * import { Config } from "@ir/cli"
  * import * as Effect from "effect/Effect"
  * const config = await Effect.runPromise(Config.load({ cwd: process.cwd(), env: process.env }))
- * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "[redacted]"
+ * console.log(JSON.stringify(Config.redacted(config))) // passwords and tokens as "***"
  * ```
  */
 export const redacted = (config: Config): unknown =>

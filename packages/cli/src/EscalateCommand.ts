@@ -19,13 +19,19 @@
 import * as Command from "@effect/cli/Command"
 import { common } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at, dryRun, incidentOption, notify } from "./internal/LifecycleOptions.js"
+import { at, dryRun, incident, notify, withIncident } from "./internal/LifecycleOptions.js"
 
 /** `ir escalate`. */
 export const command = Command.make(
   "escalate",
-  { ...common, at, notify, dryRun, incident: incidentOption },
-  (args) => handle(args, () => import("./internal/EscalateRun.js").then((module) => module.run)),
+  { ...common, at, notify, dryRun, ...incident },
+  (args) =>
+    handle(
+      args,
+      withIncident("incident", () =>
+        import("./internal/EscalateRun.js").then((module) => module.run),
+      ),
+    ),
 ).pipe(
   Command.withDescription(
     "What is due now across the open incidents: pages, initial alerts, status updates, escalations, resolution notices, post-mortems. --notify sends it and records it, once: safe from cron every minute. Exit 0 nothing due (or all sent), 1 something due (or not sent).",

@@ -23,7 +23,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common, format } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at, by, incidentArg, notify } from "./internal/LifecycleOptions.js"
+import { at, by, incident, notify, withIncident } from "./internal/LifecycleOptions.js"
 
 const run = () => import("./internal/IncidentRun.js")
 
@@ -67,8 +67,11 @@ const open = Command.make(
   ),
 )
 
-const ack = Command.make("ack", { ...common, at, by, notify, id: incidentArg }, (args) =>
-  handle(args, () => run().then((module) => module.ack)),
+const ack = Command.make("ack", { ...common, at, by, notify, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.ack)),
+  ),
 ).pipe(
   Command.withDescription(
     "Acknowledge the incident: someone is on it (stops the page). Late acknowledgements are recorded as such. With --notify, also acknowledges it on every PagerDuty channel that paged it.",
@@ -89,8 +92,12 @@ const eta = Options.text("eta").pipe(
 
 const update = Command.make(
   "update",
-  { ...common, at, by, notify, id: incidentArg, progress, status, next, eta },
-  (args) => handle(args, () => run().then((module) => module.update)),
+  { ...common, at, by, notify, ...incident, progress, status, next, eta },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.update)),
+    ),
 ).pipe(
   Command.withDescription(
     "Post a status update (it resets the update clock and counts as progress). --notify sends it as the status update message.",
@@ -103,11 +110,12 @@ const flagName = Args.choice(
     ["security-suspected", "security-suspected"],
     ["customer-impact-increasing", "customer-impact-increasing"],
     ["multiple-systems-affected", "multiple-systems-affected"],
+    ["planned-maintenance", "planned-maintenance"],
   ] as const,
   { name: "FLAG" },
 ).pipe(
   Args.withDescription(
-    "data-loss, security-suspected, customer-impact-increasing or multiple-systems-affected.",
+    "data-loss, security-suspected, customer-impact-increasing, multiple-systems-affected, or planned-maintenance (recorded, messages go out, nobody is paged).",
   ),
 )
 
@@ -118,8 +126,12 @@ const note = Options.text("note").pipe(
 
 const flag = Command.make(
   "flag",
-  { ...common, at, by, notify, flag: flagName, id: incidentArg, note },
-  (args) => handle(args, () => run().then((module) => module.flag)),
+  { ...common, at, by, notify, flag: flagName, ...incident, note },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.flag)),
+    ),
 ).pipe(
   Command.withDescription(
     "Raise a flag that changes the escalation policy's answer: data loss and suspected security incidents escalate at once; increasing customer impact and several systems affected escalate a P1. --notify sends the escalation now.",
@@ -133,12 +145,16 @@ const mitigate = Command.make(
     at,
     by,
     notify,
-    id: incidentArg,
+    ...incident,
     summary: Options.text("summary").pipe(
       Options.withDescription('How service was restored, e.g. "Restarted the app container".'),
     ),
   },
-  (args) => handle(args, () => run().then((module) => module.mitigate)),
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.mitigate)),
+    ),
 ).pipe(
   Command.withDescription(
     'Record that service is restored while the incident stays open (the "not restored" escalations stop; status updates go on until resolution).',
@@ -160,8 +176,12 @@ const postmortemAt = Options.text("postmortem-at").pipe(
 
 const resolve = Command.make(
   "resolve",
-  { ...common, at, by, notify, id: incidentArg, resolution, rootCause, postmortemAt },
-  (args) => handle(args, () => run().then((module) => module.resolve)),
+  { ...common, at, by, notify, ...incident, resolution, rootCause, postmortemAt },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => run().then((module) => module.resolve)),
+    ),
 ).pipe(
   Command.withDescription(
     "Resolve the incident with its resolution and root cause, schedule the post-mortem, and print the resolution notice with the total duration. --notify sends it.",
@@ -193,16 +213,22 @@ const list = Command.make("list", { ...common, at, status: listStatus, all, limi
   ),
 )
 
-const show = Command.make("show", { ...common, format, at, id: incidentArg }, (args) =>
-  handle(args, () => run().then((module) => module.show)),
+const show = Command.make("show", { ...common, format, at, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.show)),
+  ),
 ).pipe(
   Command.withDescription(
     "Show one incident and its clock: respond-by, next update, next escalation, what is due now, flags, escalations, actions and messages sent.",
   ),
 )
 
-const timeline = Command.make("timeline", { ...common, format, at, id: incidentArg }, (args) =>
-  handle(args, () => run().then((module) => module.timeline)),
+const timeline = Command.make("timeline", { ...common, format, at, ...incident }, (args) =>
+  handle(
+    args,
+    withIncident("id", () => run().then((module) => module.timeline)),
+  ),
 ).pipe(
   Command.withDescription("Print the incident's timeline: every event of the journal, in order."),
 )

@@ -16,7 +16,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at, dryRun, incidentOption } from "./internal/LifecycleOptions.js"
+import { at, dryRun, incident, withIncident } from "./internal/LifecycleOptions.js"
 
 const channel = Options.text("channel").pipe(
   Options.withPseudoName("NAME"),
@@ -30,12 +30,15 @@ const force = Options.boolean("force").pipe(
   Options.withDescription("Send it even though it was already sent to those channels."),
 )
 
-const options = { ...common, at, incident: incidentOption, channel, dryRun, force }
+const options = { ...common, at, ...incident, channel, dryRun, force }
 
 const make = (name: "initial" | "update" | "resolved", description: string) =>
   Command.make(name, options, (args) =>
-    handle({ ...args, message: name }, () =>
-      import("./internal/NotifyRun.js").then((module) => module.run),
+    handle(
+      { ...args, message: name },
+      withIncident("incident", () =>
+        import("./internal/NotifyRun.js").then((module) => module.run),
+      ),
     ),
   ).pipe(Command.withDescription(description))
 

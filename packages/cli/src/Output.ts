@@ -167,12 +167,8 @@ export interface Output extends OutputOptions {
   readonly progress: () => Progress
 }
 
-/**
- * An {@link Output} writing to `io`. Everything written passes through {@link redactText}, then
- * `TerminalText.strip`: text from outside (alert labels in the journal, a health endpoint's
- * answer) cannot move the cursor, rewrite lines, set the title or hide text, and only the
- * colour styles of this module are kept (on a terminal with colour). JSON keeps its data: the
- * characters a terminal would act on are written as `\uXXXX` escapes.
+/** An {@link Output} writing to `io`. Everything written passes through {@link redactText}, and
+ * terminal escapes and control characters from the text are removed (`TerminalText.strip`).
  *
  * @example
  * ```ts
@@ -182,19 +178,22 @@ export interface Output extends OutputOptions {
  * ```
  */
 export const make = (io: Io, options: OutputOptions): Output => {
-  const outStyle = style(colorEnabled(io.stdout, io.env))
-  const errStyle = style(colorEnabled(io.stderr, io.env))
+  const outColour = colorEnabled(io.stdout, io.env)
+  const errColour = colorEnabled(io.stderr, io.env)
+  const outStyle = style(outColour)
+  const errStyle = style(errColour)
+  // Text from alerts and the journal reaches the terminal here: only ir's own colours pass.
   const out = (text: string) =>
-    io.stdout.write(`${TerminalText.strip(redactText(text), { keepStyles: outStyle.enabled })}\n`)
+    io.stdout.write(`${TerminalText.strip(redactText(text), { keepColour: outColour })}\n`)
   const err = (text: string) =>
-    io.stderr.write(`${TerminalText.strip(redactText(text), { keepStyles: errStyle.enabled })}\n`)
+    io.stderr.write(`${TerminalText.strip(redactText(text), { keepColour: errColour })}\n`)
   return {
     ...options,
     io,
     style: outStyle,
     errStyle,
     print: out,
-    json: (value) => out(TerminalText.escapeJson(JSON.stringify(value, null, 2))),
+    json: (value) => out(JSON.stringify(value, null, 2)),
     note: (text) => {
       if (!options.quiet) err(text)
     },
@@ -209,9 +208,7 @@ export const make = (io: Io, options: OutputOptions): Output => {
         return {
           step: (done, total, label) => {
             shown = true
-            io.stderr.write(
-              `\r\u001b[2K${errStyle.dim(`probing ${done}/${total}`)} ${TerminalText.strip(label, { multiline: false })}`,
-            )
+            io.stderr.write(`\r\u001b[2K${errStyle.dim(`probing ${done}/${total}`)} ${label}`)
           },
           end: () => {
             if (shown) io.stderr.write("\r\u001b[2K")

@@ -15,7 +15,11 @@ import { handle } from "./internal/Handler.js"
 
 const list = Command.make("list", { ...common, format }, (args) =>
   handle(args, () => import("./internal/PlaybookRun.js").then((module) => module.list)),
-).pipe(Command.withDescription("List the playbooks: id, default severity, title and symptoms."))
+).pipe(
+  Command.withDescription(
+    "List the playbooks: id, default severity and title; with -v (and always in --format markdown and --json) their symptoms too.",
+  ),
+)
 
 const id = Args.text({ name: "id" }).pipe(
   Args.withDescription("The playbook id, e.g. system-down (see `ir playbook list`)."),

@@ -10,16 +10,11 @@
  * ir postmortem INC-2026-0001 --action-item "Alert on connection pool saturation"
  * ```
  */
-import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { common } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
-import { at } from "./internal/LifecycleOptions.js"
-
-const id = Args.text({ name: "ID" }).pipe(
-  Args.withDescription("The resolved incident, e.g. INC-2026-0001."),
-)
+import { at, incidentOf, withIncident } from "./internal/LifecycleOptions.js"
 
 const style = Options.choice("format", ["markdown", "text", "html", "slack"]).pipe(
   Options.withDescription(
@@ -43,8 +38,22 @@ const actionItem = Options.text("action-item").pipe(
 /** `ir postmortem`. */
 export const command = Command.make(
   "postmortem",
-  { ...common, at, id, style, output, actionItem },
-  (args) => handle(args, () => import("./internal/PostmortemRun.js").then((module) => module.run)),
+  {
+    ...common,
+    at,
+    ...incidentOf("The resolved incident (INC-2026-0001, or its UUID)."),
+    style,
+    output,
+    actionItem,
+  },
+  (args) =>
+    handle(
+      args,
+      withIncident("id", () => import("./internal/PostmortemRun.js").then((module) => module.run), {
+        required:
+          "name the resolved incident: ir postmortem INC-2026-0001 (or --incident INC-2026-0001)",
+      }),
+    ),
 ).pipe(
   Command.withDescription(
     "Render the post-mortem document of a resolved incident from its journal: timeline, root cause, resolution, duration, actions taken, action items, checklists.",

@@ -4,7 +4,8 @@
  * with their evidence, the probes that failed or could not tell, what the investigation already
  * found, and the next resolution steps.
  *
- * Exit codes: 0 no playbook matched, 1 a playbook matched, 2 a usage or configuration error.
+ * Exit codes: 0 no playbook matched, 1 a playbook matched, 2 a usage or configuration error (or
+ * `--open` without `--yes` on the embedded defaults).
  *
  * @example
  * ```sh
@@ -42,10 +43,17 @@ const open = Options.boolean("open").pipe(
   ),
 )
 
+const yes = Options.boolean("yes").pipe(
+  Options.withAlias("y"),
+  Options.withDescription(
+    "With --open and no configuration file: open the incident (and with --notify, page) on the embedded defaults anyway. Without it, --open refuses and exits 2.",
+  ),
+)
+
 /** `ir triage`. */
 export const command = Command.make(
   "triage",
-  { ...common, format, assert, probe, open, notify, at, by },
+  { ...common, format, assert, probe, open, notify, yes, at, by },
   (args) => handle(args, () => import("./internal/TriageRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(

@@ -17,9 +17,8 @@
  */
 import {
   type Assessment,
-  BusinessCalendar,
+  Deadline,
   Probe,
-  type ResponseTime,
   type Runbook,
   type SeverityLevel,
   type Step,
@@ -139,21 +138,6 @@ const brief = (result: ProbeResult): ProbeBrief => ({
   durationMs: result.durationMs,
 })
 
-/** The deadline of a response time counted from `from`.
- *
- * @example
- * ```ts
- * import { TriageReport } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
- * TriageReport.respondBy(defaultRunbook, { minutes: 15 }, new Date("2026-11-30T10:00:00Z"))
- * // 2026-11-30T10:15:00.000Z
- * ```
- */
-export const respondBy = (runbook: Runbook, responseTime: ResponseTime, from: Date): Date =>
-  "minutes" in responseTime
-    ? new Date(from.getTime() + responseTime.minutes * 60_000)
-    : BusinessCalendar.addBusinessDays(runbook.calendar, from, responseTime.businessDays)
-
 const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep => {
   const reference = stepReference(step)
   return {
@@ -165,6 +149,20 @@ const stepOf = (kind: NextStep["kind"], playbook: string, step: Step): NextStep 
     ...(reference === undefined ? {} : { reference }),
   }
 }
+
+/**
+ * What a report on the embedded defaults says first: nothing here was configured, so a failure
+ * may only mean that the defaults do not describe this system.
+ *
+ * @example
+ * ```ts
+ * import { TriageReport } from "@ir/cli"
+ * TriageReport.embeddedDefaultsNotice("/srv/app")
+ * // "No ir.config.yaml was found from /srv/app upward: this is the embedded default configuration …"
+ * ```
+ */
+export const embeddedDefaultsNotice = (directory: string): string =>
+  `No ir.config.yaml was found from ${directory} upward: this is the embedded default configuration (health on http://localhost:8000, Prometheus on :9090, saved_models/, data/raw and data/processed relative to ${directory}), so a failure may only mean it does not describe this system. Write yours with \`ir config init\`.`
 
 /** Computes the report. Pure: the time is an argument.
  *
@@ -195,6 +193,12 @@ export const build = (input: {
    * (`--at`, `$IR_NOW`) at which `ir triage --open` opens the incident.
    */
   readonly respondFrom?: Date
+  /**
+   * With no configuration file: the directory the embedded defaults' relative paths
+   * (`saved_models/`, `data/raw`, `data/processed`) were taken from. The report then says, first
+   * of all, that it describes the embedded defaults and not a configured system.
+   */
+  readonly defaultsFrom?: string
 }): TriageReport => {
   const { runbook, run, assessment } = input
   const results = run.results
@@ -239,7 +243,7 @@ export const build = (input: {
           level: assessment.response.level,
           name: assessment.response.name,
           responseTimeText: assessment.response.responseTimeText,
-          respondBy: respondBy(
+          respondBy: Deadline.responseDeadline(
             runbook,
             assessment.response.responseTime,
             input.respondFrom ?? input.finishedAt,
@@ -293,7 +297,10 @@ export const build = (input: {
     investigation,
     nextSteps,
     suggestedFlags: assessment.suggestedFlags,
-    notices: assessment.notices,
+    notices: [
+      ...(input.defaultsFrom === undefined ? [] : [embeddedDefaultsNotice(input.defaultsFrom)]),
+      ...assessment.notices,
+    ],
     assessment,
     results,
   }
@@ -362,6 +369,8 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
   const { style } = options
   const lines: Array<string> = []
   const paint = severityColor(style, report.severity)
+  // Read before the verdict: a notice can change what the verdict means.
+  for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
   if (report.response !== null) {
     const update =
       report.response.updateEveryMinutes === undefined
@@ -380,7 +389,6 @@ export const renderText = (report: TriageReport, options: TextOptions): string =
     lines.push(style.bold(report.headline))
   }
   if (options.quiet) return lines.join("\n")
-  for (const notice of report.notices) lines.push(style.yellow(`! ${notice}`))
 
   if (report.playbooks.length > 0) {
     lines.push("", style.bold("Playbooks"))
@@ -505,6 +513,7 @@ const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "
  */
 export const renderMarkdown = (report: TriageReport): string => {
   const lines: Array<string> = [`# Triage: ${report.headline}`, ""]
+  for (const notice of report.notices) lines.push(`> ${notice}`, "")
   lines.push(
     `Run at ${time(report.startedAt)} in ${report.durationMs} ms with the ${
       report.runbook.origin === "default"
@@ -523,7 +532,6 @@ export const renderMarkdown = (report: TriageReport): string => {
       "",
     )
   }
-  for (const notice of report.notices) lines.push(`> ${notice}`, "")
   if (report.playbooks.length > 0) {
     lines.push("## Playbooks", "")
     for (const playbook of report.playbooks) {

@@ -296,3 +296,44 @@ describe("ir triage on a rehearsal clock", () => {
     expect(wrong.stderr).toMatch(/--at "2026-11-30 10:00": expected an ISO 8601 time with a zone/)
   })
 })
+
+describe("ir check of a family", () => {
+  it("runs only the family's configured probes: an unconfigured one does not make it UNKNOWN", async () => {
+    const dir = tempDir()
+    try {
+      const family = await ir(["check", "host", "--json"], { cwd: dir.path, env: {} })
+      const checks = JSON.parse(family.stdout) as { checks: Array<{ id: string }> }
+      const ids = checks.checks.map((check) => check.id)
+      expect(ids).toEqual(expect.arrayContaining(["host.memory", "host.disk", "host.load"]))
+      expect(ids).not.toContain("host.process")
+      expect(family.code).not.toBe(3)
+      // named by its id, an unconfigured probe still says it cannot tell
+      const named = await ir(["check", "host.process"], { cwd: dir.path, env: {} })
+      expect(named.code).toBe(3)
+      expect(named.stdout).toMatch(/^UNKNOWN - host\.process: .*not configured/m)
+    } finally {
+      dir.remove()
+    }
+  })
+})
+
+describe("ir triage on the embedded defaults", () => {
+  it("says so at the top and in --json, and refuses to page on them without --yes", async () => {
+    const dir = tempDir()
+    try {
+      const env = { XDG_STATE_HOME: join(dir.path, "state") }
+      const text = await ir(["triage", "--probe", "host"], { cwd: dir.path, env })
+      expect(text.stdout.split("\n")[0]).toMatch(
+        /^! No ir\.config\.yaml was found from .* embedded default/,
+      )
+      expect(text.stdout).toContain(`relative to ${dir.path}`)
+      const asJson = await ir(["triage", "--probe", "host", "--json"], { cwd: dir.path, env })
+      expect(json<{ notices: Array<string> }>(asJson).notices[0]).toMatch(/embedded default/)
+      const paging = await ir(["triage", "--open", "--notify"], { cwd: dir.path, env })
+      expect(paging.code).toBe(2)
+      expect(paging.stderr).toMatch(/pass --yes to page all the same/)
+    } finally {
+      dir.remove()
+    }
+  })
+})

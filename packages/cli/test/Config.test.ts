@@ -217,3 +217,95 @@ describe("invalid configuration", () => {
     expect(shown.targets.http?.health).toBeDefined()
   })
 })
+
+describe("secrets in the configuration", () => {
+  const channels = `
+notify:
+  channels:
+    - { id: chat, kind: slack, webhookUrl: "https://chat.internal.example/hooks/T0/B0/SLACKPATHSECRET" }
+    - id: hooks
+      kind: webhook
+      url: "https://hooks.example.com/ir/WEBHOOKPATHSECRET"
+      secret: "0123456789abcdefWEBHOOKSECRET"
+      headers: { X-Custom-Auth: "CUSTOMHEADERSECRET" }
+`
+
+  it("ir config show masks every field the channel schema marks secret, whatever its host", async () => {
+    const root = project({ "ir.config.yaml": channels })
+    for (const argv of [
+      ["config", "show"],
+      ["config", "show", "--json"],
+    ]) {
+      const run = await ir(argv, { cwd: root, env: {} })
+      expect(run.code, run.stderr).toBe(0)
+      for (const secret of [
+        "SLACKPATHSECRET",
+        "WEBHOOKPATHSECRET",
+        "WEBHOOKSECRET",
+        "CUSTOMHEADERSECRET",
+      ])
+        expect(run.stdout + run.stderr).not.toContain(secret)
+      expect(run.stdout).toContain("X-Custom-Auth")
+    }
+  })
+
+  it("hides a database password with an unencoded /, in ir config show and ir check", async () => {
+    const root = project({ "ir.config.yaml": "targets:\n  postgres:\n    url: ${DATABASE_URL}\n" })
+    const env = { DATABASE_URL: "postgres://u:Sup3r/S3cret@127.0.0.1:1/db" }
+    for (const argv of [
+      ["config", "show"],
+      ["check", "postgres.connectivity"],
+    ]) {
+      const run = await ir(argv, { cwd: root, env })
+      expect(run.stdout + run.stderr).not.toContain("S3cret")
+      expect(run.stdout + run.stderr).toContain("postgres://u:***@127.0.0.1:1/db")
+    }
+  })
+
+  it("keeps a digits-only secret a string, and never echoes it in an error", async () => {
+    const root = project({
+      "ir.config.yaml": `
+notify:
+  channels:
+    - { id: mail, kind: email, host: 127.0.0.1, password: "\${SMTP_PASSWORD}", from: ir@example.com, to: [] }
+`,
+    })
+    const run = await ir(["incident", "list"], { cwd: root, env: { SMTP_PASSWORD: "73914862" } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("notify.channels.0")
+    expect(run.stderr).not.toContain("73914862")
+    const valid = project({
+      "ir.config.yaml": `
+notify:
+  channels:
+    - { id: mail, kind: email, host: 127.0.0.1, password: "\${SMTP_PASSWORD}", from: ir@example.com, to: [a@example.com] }
+`,
+    })
+    const listed = await ir(["incident", "list"], {
+      cwd: valid,
+      env: { SMTP_PASSWORD: "73914862" },
+    })
+    expect(listed.code, listed.stderr).toBe(0)
+  })
+
+  it("reads the journal with an unrelated channel's variable unset; sending needs it", async () => {
+    const root = project({
+      "ir.config.yaml": `
+notify:
+  channels:
+    - { id: on-call, kind: pagerduty, routingKey: "\${PAGERDUTY_ROUTING_KEY}" }
+`,
+    })
+    const env = { XDG_STATE_HOME: join(root, "state"), IR_NOW: "2026-12-05T10:00:00Z" }
+    const listed = await ir(["incident", "list"], { cwd: root, env })
+    expect(listed.code, listed.stderr).toBe(0)
+    const opened = await ir(
+      ["incident", "open", "--severity", "P1", "--title", "API errors", "--summary", "5xx"],
+      { cwd: root, env },
+    )
+    expect(opened.code, opened.stderr).toBe(0)
+    const sent = await ir(["notify", "initial"], { cwd: root, env })
+    expect(sent.code).toBe(2)
+    expect(sent.stderr).toMatch(/PAGERDUTY_ROUTING_KEY is not set/)
+  })
+})

@@ -25,7 +25,7 @@ import { toMillis } from "./Duration.js"
 import type { EscalationRule } from "./Escalation.js"
 import type { Incident } from "./Incident.js"
 import type { Runbook } from "./Runbook.js"
-import { find, type Severity } from "./Severity.js"
+import { find, type ResponseTime, type Severity } from "./Severity.js"
 
 const MINUTE = 60_000
 
@@ -103,12 +103,31 @@ export const severitySince = (incident: Incident): Date => {
  */
 export const respondBy = (runbook: DeadlineRunbook, incident: Incident): Date | undefined => {
   const severity = severityOf(runbook, incident)
-  if (severity === undefined) return undefined
-  const response = severity.responseTime
-  return "minutes" in response
-    ? new Date(incident.openedAt.getTime() + response.minutes * MINUTE)
-    : addBusinessDays(runbook.calendar, incident.openedAt, response.businessDays)
+  return severity === undefined
+    ? undefined
+    : responseDeadline(runbook, severity.responseTime, incident.openedAt)
 }
+
+/**
+ * The deadline of a response time counted from `from`: minutes on the clock, or business days
+ * on the runbook's calendar. The one rule behind {@link respondBy} and the triage report's
+ * deadline (counted from the triage, before any incident exists).
+ *
+ * @example
+ * ```ts
+ * import { Deadline, defaultRunbook } from "@ir/core"
+ * Deadline.responseDeadline(defaultRunbook, { minutes: 15 }, new Date("2026-11-30T10:00:00Z"))
+ * // 2026-11-30T10:15:00.000Z
+ * ```
+ */
+export const responseDeadline = (
+  runbook: Pick<Runbook, "calendar">,
+  responseTime: ResponseTime,
+  from: Date,
+): Date =>
+  "minutes" in responseTime
+    ? new Date(from.getTime() + responseTime.minutes * MINUTE)
+    : addBusinessDays(runbook.calendar, from, responseTime.businessDays)
 
 /**
  * When the next status update is due: the current severity's cadence (`updateEveryMinutes`)
@@ -138,6 +157,36 @@ export const nextUpdateDue = (
   if (every === undefined) return undefined
   const base = incident.lastUpdateAt ?? incident.openedAt
   return new Date(base.getTime() + every * MINUTE)
+}
+
+/**
+ * The next update a message promises, and `ir incident show` prints, at `now`: `nextUpdateDue`,
+ * or a full cadence from `now` when that has passed (a late update promises the next one a
+ * cadence later), rounded up to the minute (a promise of "10:35" is not kept at 10:35:30).
+ * `undefined` when no update is owed.
+ *
+ * @example
+ * ```ts
+ * import { Deadline, defaultRunbook, foldIncident } from "@ir/core"
+ * import * as Either from "effect/Either"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:30Z"), incidentId: "INC-2026-0001",
+ *     title: "High error rate", severity: "P1", playbooks: [], summary: "12% of requests fail" },
+ * ]))
+ * Deadline.nextUpdatePromised(defaultRunbook, incident, new Date("2026-11-28T10:05:00Z"))
+ * // 2026-11-28T11:01:00.000Z
+ * ```
+ */
+export const nextUpdatePromised = (
+  runbook: Pick<Runbook, "severities">,
+  incident: Incident,
+  now: Date,
+): Date | undefined => {
+  const due = nextUpdateDue(runbook, incident)
+  const every = severityOf(runbook, incident)?.updateEveryMinutes
+  if (due === undefined || every === undefined) return undefined
+  const next = due.getTime() > now.getTime() ? due.getTime() : now.getTime() + every * MINUTE
+  return new Date(Math.ceil(next / MINUTE) * MINUTE)
 }
 
 /**

@@ -55,7 +55,7 @@ import {
   severitySince,
 } from "./Deadline.js"
 import { DurationString } from "./Duration.js"
-import { type Incident, recordedKeys } from "./Incident.js"
+import { hasFlag, type Incident, recordedKeys } from "./Incident.js"
 import { IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
 import { type RaiseMethod, SeverityLevel } from "./Severity.js"
@@ -330,7 +330,11 @@ export const escalate = (
   const candidates: Array<DueAction> = []
 
   if (incident.status !== "resolved") {
-    if (severity?.raise.includes("page") === true && incident.acknowledgedAt === undefined) {
+    if (
+      severity?.raise.includes("page") === true &&
+      incident.acknowledgedAt === undefined &&
+      !hasFlag(incident, "planned-maintenance")
+    ) {
       const deadline = respondBy(runbook, incident)
       candidates.push({
         ...common,

@@ -37,6 +37,18 @@ import { levels } from "./Severity.js"
 
 export type IncidentStatus = "open" | "acknowledged" | "mitigated" | "resolved"
 
+/**
+ * The statuses of an incident that is not over: it still owes updates, pages and escalations.
+ * The one list every command and service filters active incidents by.
+ *
+ * @example
+ * ```ts
+ * import { activeStatuses } from "@ir/core"
+ * activeStatuses.includes("mitigated") // true
+ * ```
+ */
+export const activeStatuses: ReadonlyArray<IncidentStatus> = ["open", "acknowledged", "mitigated"]
+
 /** A raised flag and when it was raised. */
 export interface RaisedFlag {
   readonly flag: IncidentFlag

@@ -21,6 +21,9 @@ export const IncidentFlag = Schema.Literal(
   "security-suspected",
   "customer-impact-increasing",
   "multiple-systems-affected",
+  // Declared planned maintenance: the incident is recorded and its messages go out, but nobody
+  // is paged for it.
+  "planned-maintenance",
 )
 export type IncidentFlag = typeof IncidentFlag.Type
 

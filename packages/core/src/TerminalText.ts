@@ -1,144 +1,75 @@
 /**
- * Text from outside (alert labels and annotations, health endpoint answers, journal records made
- * by other tools) made safe to store and to print on a terminal: without escape sequences (which
- * can move the cursor, rewrite lines, set the window title, write the clipboard or hide text),
- * control characters, or bidirectional overrides and isolates (which make a terminal show text in
- * another order than it is: "Trojan Source", CVE-2021-42574).
+ * Text from outside (alert labels and annotations, command-line arguments, journal records) made
+ * safe to store and to print: terminal escape sequences (CSI colour and cursor codes, OSC titles
+ * and hyperlinks), C0 and C1 control characters other than newline and tab, and the Unicode
+ * bidirectional controls that make text read differently from what it is are removed. Printable
+ * text, newlines and tabs are kept as they are.
  *
- * What is removed:
- * - escape sequences whole, in their 7-bit and 8-bit forms: CSI (`ESC [` … final byte), OSC
- *   (`ESC ]` … BEL or ST, hyperlinks and clipboard writes), DCS, SOS, PM and APC strings, and
- *   two-byte escapes (`ESC c`, `ESC 7`);
- * - what is left of control characters: C0 (U+0000–U+001F) but tab and line feed, DEL, C1
- *   (U+0080–U+009F); a carriage return becomes a line break (a bare one would let text
- *   overwrite its own line);
- * - bidirectional controls: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069.
- *
- * `@ir/core` has no dependencies but `effect`, so this is written out here rather than taken from
- * `strip-ansi`, which would also leave the other control and bidirectional characters in place.
+ * Applied where text enters the journal (the Alertmanager receiver, the incident commands) and
+ * where journal text reaches a terminal or a log, so a journal written before this existed prints
+ * safely too.
  *
  * @example
  * ```ts
  * import { TerminalText } from "@ir/core"
- * TerminalText.strip("\u001b]0;pwned\u0007Disk \u202efull\u001b[2J") // "Disk full"
- * TerminalText.strip("first\r\nsecond", { multiline: false }) // "first second"
+ * TerminalText.strip("disk \u001b[31mfull\u001b[0m\u202e") // "disk full"
  * ```
  */
 
-/** How {@link strip} treats line breaks and styles. */
+// ESC followed by a CSI sequence, an OSC string (ended by BEL or ST, or unterminated), or a
+// two-character escape; and the 8-bit CSI.
+const escapeSequences =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are exactly what is removed
+  /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[ -/]*[0-~]?)|\u009b[0-?]*[ -/]*[@-~]?/g
+
+// C0 controls but tab and newline, DEL, C1 controls, and the bidirectional marks, embeddings,
+// overrides and isolates.
+const controls =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+// A cheap test before the replacements: the same characters, without the global flag.
+const suspicious = new RegExp(controls.source)
+
+// Select Graphic Rendition: colour and weight only, nothing that moves the cursor or talks to
+// the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence is what it matches
+const colour = /^\u001b\[[0-9;]*m$/
+
+/** Options of {@link strip}. */
 export interface StripOptions {
   /**
-   * Keep line breaks and tabs (the default), or make each run of them one space: for text
-   * shown on one line (a title, a label, a table cell).
+   * Keep colour sequences (SGR, `ESC [ … m`): for a writer that prints its own colours, where
+   * they change how text looks and nothing else.
    */
-  readonly multiline?: boolean
-  /**
-   * Keep Select Graphic Rendition sequences (`ESC [ … m`) that only set bold, dim, italic,
-   * underline or a colour, or reset them: for text a program coloured itself before writing it
-   * to a terminal. Anything else, including SGR parameters that hide or blink text, is removed.
-   */
-  readonly keepStyles?: boolean
+  readonly keepColour?: boolean
 }
 
-// The characters removed one by one: C0 but tab, line feed and carriage return (handled apart),
-// DEL and C1, and the bidirectional controls. Written as a string so that each regular expression
-// below states what it does with them.
-const removable =
-  "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
-
-// String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST; CSI to its final byte; the other
-// escapes are ESC, intermediates and one final byte. An introducer without its end loses only
-// the introducer (its text stays, harmless once the escape is gone).
-const escapeSequence = new RegExp(
-  [
-    "(?:\\u001b[\\]PX^_]|[\\u0090\\u0098\\u009d\\u009e\\u009f])[^\\u0007\\u001b\\u009c]*(?:\\u0007|\\u001b\\\\|\\u009c)",
-    "(?:\\u001b\\[|\\u009b)[\\u0030-\\u003f]*[\\u0020-\\u002f]*[\\u0040-\\u007e]",
-    "\\u001b[\\u0020-\\u002f]*[\\u0030-\\u007e]",
-  ].join("|"),
-  "g",
-)
-
-const controlOrBidi = new RegExp(`[${removable}]`, "g")
-
-// With styles kept, an escape may only remain as the start of a style sequence kept before.
-const controlOrBidiButStyles = new RegExp(`\\u001b\\[[0-9;]*m|[${removable}]`, "g")
-
-const lineBreak = /\r\n?/g
-
-const blankRun = /[\t\n]+/g
-
-const escapeCharacter = "\\u001b"
-
-const styleSequence = new RegExp(`^${escapeCharacter}\\[([0-9;]*)m$`)
-
-// Anything that might need removing: most text has none of these, and is returned as it is.
-const suspicious = new RegExp(`[\\r${removable}]`)
-
-/** SGR parameters that only style text: reset, bold, dim, italic, underline, colours. */
-const safeStyle = (parameters: string): boolean =>
-  parameters.split(";").every((parameter) => {
-    if (parameter === "") return true
-    const code = Number(parameter)
-    return (
-      code <= 4 ||
-      (code >= 22 && code <= 24) ||
-      (code >= 30 && code <= 37) ||
-      code === 39 ||
-      (code >= 40 && code <= 47) ||
-      code === 49 ||
-      (code >= 90 && code <= 97) ||
-      (code >= 100 && code <= 107)
-    )
-  })
-
 /**
- * The text without escape sequences, control characters (but line feed and tab, unless
- * `multiline: false`) and bidirectional controls.
+ * The text without escape sequences, control characters (but `\n` and `\t`) and bidirectional
+ * controls.
  *
  * @example
  * ```ts
  * import { TerminalText } from "@ir/core"
- * TerminalText.strip("ok\u001b[1A\u001b[2Kfake line") // "okfake line"
- * TerminalText.strip("\u001b[31mred\u001b[39m", { keepStyles: true }) // kept as it is
- * TerminalText.strip("a\n\tb", { multiline: false }) // "a b"
+ * TerminalText.strip("\u001b]0;owned\u0007api down") // "api down"
  * ```
  */
-export const strip = (text: string, options: StripOptions = {}): string => {
-  const multiline = options.multiline ?? true
-  let clean = text
-  if (suspicious.test(clean)) {
-    const keepStyles = options.keepStyles === true
-    clean = clean
-      .replace(escapeSequence, (sequence) => {
-        if (!keepStyles) return ""
-        const style = styleSequence.exec(sequence)
-        return style !== null && safeStyle(style[1]!) ? sequence : ""
-      })
-      .replace(lineBreak, "\n")
-      .replace(keepStyles ? controlOrBidiButStyles : controlOrBidi, (match) =>
-        match.length > 1 ? match : "",
-      )
-  }
-  return multiline ? clean : clean.replace(blankRun, " ")
+export const strip = (text: string, options?: StripOptions): string => {
+  if (!suspicious.test(text)) return text
+  const keepColour = options?.keepColour === true
+  return text
+    .replace(escapeSequences, (sequence) => (keepColour && colour.test(sequence) ? sequence : ""))
+    .replace(controls, (character) => (keepColour && character === "\u001b" ? character : ""))
 }
 
-// What JSON.stringify leaves unescaped of the removable characters (it escapes C0 itself).
-const jsonRaw = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
 /**
- * JSON text safe for a terminal, with the same data: the characters {@link strip} removes that
- * `JSON.stringify` leaves as they are (DEL, C1 controls, bidirectional controls; it escapes C0
- * itself) are written as `\uXXXX` escapes. Outside strings JSON has none of them, so the result
- * parses to the same value.
+ * Whether the text has anything {@link strip} would remove.
  *
  * @example
  * ```ts
  * import { TerminalText } from "@ir/core"
- * TerminalText.escapeJson(JSON.stringify({ title: "\u202eevil" })) // '{"title":"\\u202eevil"}'
+ * TerminalText.isClean("api down") // true
  * ```
  */
-export const escapeJson = (json: string): string =>
-  json.replace(
-    jsonRaw,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  )
+export const isClean = (text: string): boolean => !suspicious.test(text)

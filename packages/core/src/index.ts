@@ -21,6 +21,7 @@ export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
 export { DueAction, DueActionKind, escalate } from "./Escalation.js"
 export {
+  activeStatuses,
   applyEvent,
   foldIncident,
   hasFlag,
@@ -40,6 +41,7 @@ export {
   SeverityRule,
 } from "./Playbook.js"
 export * as Probe from "./Probe.js"
+export * as Redaction from "./Redaction.js"
 export {
   Channel,
   CommunicationTemplate,

@@ -119,6 +119,15 @@ describe("escalate: the runbook's escalation rules", () => {
     ])
   })
 
+  it("pages nobody for an incident declared planned maintenance; its messages still go out", () => {
+    const p0 = fold([opened("P0")])
+    expect(escalate(defaultRunbook, p0, at(0)).map((action) => action.kind)).toContain("page")
+    const maintenance = fold([opened("P0"), flag(at(0), "planned-maintenance")])
+    const due = escalate(defaultRunbook, maintenance, at(0)).map((action) => action.kind)
+    expect(due).not.toContain("page")
+    expect(due).toContain("notify-initial")
+  })
+
   it("escalates each firing one contact further, and stays at the end of the chain", () => {
     const dataLoss = fold([opened("P0"), acknowledged(1), flag(at(2), "data-loss")])
     const [first] = escalations(escalate(defaultRunbook, dataLoss, at(2)))

@@ -20,8 +20,8 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { redactText, secretsOfUrl } from "./internal/Redaction.js"
 import { ProbeId } from "./ProbeResult.js"
-import { redactText, secretsOfUrl } from "./Redaction.js"
 import { Overrides } from "./ThresholdSetting.js"
 
 const Url = Schema.String.pipe(

@@ -31,8 +31,8 @@ import {
   type SignalEntry,
   signal,
 } from "./internal/ProbeKit.js"
+import { redactText, redactUrl } from "./internal/Redaction.js"
 import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
-import { redactText, redactUrl } from "./Redaction.js"
 
 const plainHeaders = (
   headers: HttpEndpoint["headers"],
@@ -109,25 +109,26 @@ const healthChecks = (body: Record<string, unknown>): ReadonlyArray<HealthCheck>
   )
 }
 
-const parseJson = (
-  body: Buffer | string,
-): { readonly ok: true; readonly value: unknown } | { readonly ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(typeof body === "string" ? body : body.toString("utf8")) }
-  } catch {
-    return { ok: false }
-  }
-}
+/** How deep an answer may nest: health documents nest four levels (checks, key, entry, value). */
+const maxJsonDepth = 32
 
-/**
- * A health body nests a few levels (checks, their arrays, an observed value). One nested far
- * deeper is not read: the result's details are walked (for redaction, into JSON), and a walk of
- * thousands of levels would overflow the stack and lose the probe's result.
- */
-const maxHealthDepth = 64
-/** Checks kept in the details, and failing checks named in the summary (the others counted). */
-const maxChecksKept = 100
-const maxChecksNamed = 5
+const parseJson = (
+  body: Buffer,
+):
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: string } => {
+  let value: unknown
+  try {
+    value = JSON.parse(body.toString("utf8"))
+  } catch {
+    return { ok: false, reason: "not JSON" }
+  }
+  // Checked before anything walks it: a body of thousands of nested arrays would overflow the
+  // stack of every recursive step after this one, and the probe would end without a result.
+  return JsonDepth.exceeds(value, maxJsonDepth)
+    ? { ok: false, reason: `JSON nested deeper than ${maxJsonDepth} levels` }
+    : { ok: true, value }
+}
 
 const snippet = (body: Buffer, length = 300): string => {
   const text = body.toString("utf8").replace(/\s+/g, " ").trim()
@@ -258,13 +259,8 @@ export const healthProbe: ProbeImplementation = endpointProbe({
     let health = ""
     const healthJson =
       answer.contentType === "application/health+json" || answer.contentType === "application/json"
-    const text = healthJson ? answer.body.toString("utf8") : ""
-    if (healthJson && !JsonDepth.isWithin(text, maxHealthDepth)) {
-      details.body = snippet(answer.body)
-      health = `, body nests arrays and objects more than ${maxHealthDepth} levels deep: not read`
-      statuses.push("warn")
-    } else if (healthJson) {
-      const parsed = parseJson(text)
+    if (healthJson) {
+      const parsed = parseJson(answer.body)
       if (parsed.ok && parsed.value !== null && typeof parsed.value === "object") {
         const body = parsed.value as Record<string, unknown>
         const status = healthStatus(body.status)
@@ -279,20 +275,11 @@ export const healthProbe: ProbeImplementation = endpointProbe({
             status,
             ...(typeof body.version === "string" ? { version: body.version } : {}),
             ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
-            checks: checks.slice(0, maxChecksKept),
-            ...(checks.length > maxChecksKept
-              ? { checksLeftOut: checks.length - maxChecksKept }
-              : {}),
+            checks,
           }
-          const named = failing
-            .slice(0, maxChecksNamed)
-            .map((check) => `${check.key} ${check.status ?? "?"}`)
-            .join(", ")
-          const more =
-            failing.length > maxChecksNamed ? ` and ${failing.length - maxChecksNamed} more` : ""
           health = `, status ${status}${
             failing.length > 0
-              ? ` (${named}${more})`
+              ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
               : checks.length > 0
                 ? ` (${checks.length} checks pass)`
                 : ""
@@ -300,7 +287,7 @@ export const healthProbe: ProbeImplementation = endpointProbe({
         }
       } else if (answer.contentType === "application/health+json") {
         details.body = snippet(answer.body)
-        health = ", body is not valid application/health+json"
+        health = `, body is not valid application/health+json${parsed.ok ? "" : ` (${parsed.reason})`}`
         statuses.push("warn")
       }
     }
@@ -373,7 +360,7 @@ export const predictProbe: ProbeImplementation = endpointProbe({
       problems.push(`expected HTTP ${expectedStatus ?? "2xx"}`)
     const parsed = parseJson(answer.body)
     let shape: unknown
-    if (!parsed.ok) problems.push("the answer is not JSON")
+    if (!parsed.ok) problems.push(`the answer is ${parsed.reason}`)
     else {
       shape = shapeOf(parsed.value)
       const fields = endpoint.expect?.fields ?? []

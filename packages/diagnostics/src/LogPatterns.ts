@@ -12,7 +12,7 @@
  * ```
  */
 import type { Probe } from "@ir/core"
-import { redactText } from "./Redaction.js"
+import { redactText } from "./internal/Redaction.js"
 
 /**
  * A named pattern of the runbook's log searches.

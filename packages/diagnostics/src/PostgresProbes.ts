@@ -36,8 +36,8 @@ import {
   precise,
   signal,
 } from "./internal/ProbeKit.js"
+import { redactText, redactUrl } from "./internal/Redaction.js"
 import { worstStatus } from "./ProbeResult.js"
-import { redactText, redactUrl } from "./Redaction.js"
 
 const target = (config: DiagnosticsConfig) =>
   config.postgres === undefined ? undefined : redactUrl(Redacted.value(config.postgres.url))

@@ -43,8 +43,8 @@ import {
   selectorMatchers,
   vectorSelector,
 } from "./internal/PrometheusApi.js"
+import { redactUrl } from "./internal/Redaction.js"
 import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
-import { redactUrl } from "./Redaction.js"
 
 const metricNames = (config: DiagnosticsConfig) => ({
   requests: config.prometheus?.metrics?.requests ?? "http_requests_total",

@@ -23,8 +23,8 @@ import { configSecrets } from "./DiagnosticsConfig.js"
 import { type DockerEngine, describeSelector, makeDockerEngine } from "./internal/DockerEngine.js"
 import { ProbeFailure } from "./internal/ProbeFailure.js"
 import { formatSeconds } from "./internal/ProbeKit.js"
+import { makeScrubber } from "./internal/Redaction.js"
 import { ProbeCause } from "./ProbeResult.js"
-import { makeScrubber } from "./Redaction.js"
 
 /**
  * A container's state before or after a restart.

@@ -34,9 +34,9 @@ import {
 } from "./internal/PostgresSession.js"
 import { failureOf, messageOf, ProbeFailure } from "./internal/ProbeFailure.js"
 import type { ProbeReport, SignalEntry, SystemInformation } from "./internal/ProbeKit.js"
+import { deepMapStrings, makeScrubber } from "./internal/Redaction.js"
 import { shared } from "./internal/SharedResource.js"
 import type { ProbeResult, ProbeRun } from "./ProbeResult.js"
-import { deepMapStrings, makeScrubber } from "./Redaction.js"
 
 /**
  * The default timeout of every probe.
@@ -395,13 +395,7 @@ export const runProbesEffect = (
               else if (Cause.isInterruptedOnly(exit.cause)) return
               else report = reportOfDefect(id, Cause.squash(exit.cause))
             }
-            let result: ProbeResult
-            try {
-              result = resultOf(id, target, report, workEnded - workStarted)
-            } catch (defect) {
-              // Shaping the report failed (a value too deep to walk): the probe still answers.
-              result = resultOf(id, target, reportOfDefect(id, defect), workEnded - workStarted)
-            }
+            const result = resultOf(id, target, report, workEnded - workStarted)
             finished.set(id, result)
             if (onProgress !== undefined) emit({ type: "finished", result })
           }),

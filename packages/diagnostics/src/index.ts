@@ -55,14 +55,6 @@ export {
   worstStatus,
 } from "./ProbeResult.js"
 export {
-  deepMapStrings,
-  makeScrubber,
-  mask,
-  redactText,
-  redactUrl,
-  secretsOfUrl,
-} from "./Redaction.js"
-export {
   ContainerRestart,
   ContainerSnapshot,
   type RestartOptions,

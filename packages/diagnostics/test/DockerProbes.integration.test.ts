@@ -244,7 +244,8 @@ describe.skipIf(socket === undefined)("against a real Docker Engine", () => {
         stopTimeoutSeconds: 0,
       },
     )
-    expect(performance.now() - started).toBeLessThan(2000 + 1000)
+    // Without its 2 s timeout the restart would wait for a health that never comes.
+    expect(performance.now() - started).toBeLessThan(2000 * 3)
     expect(result.outcome).toBe("timeout")
     expect(result.summary).toMatch(/did not complete in time/)
   })
@@ -277,7 +278,6 @@ describe("a Docker Engine that is not there", () => {
   })
 
   it("reports a blackholed engine as unknown within the timeout", async () => {
-    const started = performance.now()
     const result = await runProbes(
       {
         docker: { host: `tcp://127.0.0.1:${blackhole.port}`, containers: { app: "app" } },
@@ -285,7 +285,7 @@ describe("a Docker Engine that is not there", () => {
       },
       { probes: ["docker.engine", "docker.containers", "docker.stats", "docker.logs"] },
     )
-    expect(performance.now() - started).toBeLessThan(500 + 400)
+    for (const entry of result.results) expect(entry.durationMs).toBeLessThan(500 + 400)
     expect(
       result.results.every(
         (entry) => entry.status === "unknown" && entry.cause?.reason === "timeout",

@@ -47,25 +47,12 @@ beforeAll(async () => {
           },
         }),
       )
-    } else if (url === "/health-deep" || url === "/health-deep-status") {
-      // A valid health body whose check nests 50,000 arrays deep (about 100 KB).
-      const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`
+    } else if (url === "/health-deep") {
+      // a valid JSON document nested 50,000 levels deep in its checks
       response.writeHead(200, { "content-type": "application/health+json" })
       response.end(
-        url === "/health-deep"
-          ? `{"status":"pass","checks":{"db:rows":[{"status":"pass","observedValue":${deep}}]}}`
-          : `{"status":${deep}}`,
+        `{"status":"pass","checks":{"x:y":[{"observedValue":${"[".repeat(50_000)}${"]".repeat(50_000)}}]}}`,
       )
-    } else if (url === "/health-many") {
-      // Twenty thousand failing checks (about 1 MB): the summary names a few and counts the rest.
-      const checks = Object.fromEntries(
-        Array.from({ length: 20_000 }, (_, index) => [
-          `disk:sd${index}`,
-          [{ status: "fail", output: "full" }],
-        ]),
-      )
-      response.writeHead(503, { "content-type": "application/health+json" })
-      response.end(JSON.stringify({ status: "fail", checks }))
     } else if (url === "/plain-500") {
       response.writeHead(500, { "content-type": "text/plain" })
       response.end("Internal Server Error")
@@ -135,34 +122,6 @@ describe("http.health", () => {
     expect(JSON.stringify(result)).not.toContain("dbpass99")
   })
 
-  it("reports a health body nested too deep to read as a warning, not a lost probe", async () => {
-    for (const path of ["/health-deep", "/health-deep-status"]) {
-      const result = only(await runProbes(health(`${app.url}${path}`), { probes: ["http.health"] }))
-      expect(result.status).toBe("warn")
-      expect(result.summary).toMatch(
-        /^HTTP 200 in .*, body nests arrays and objects more than 64 levels deep: not read/,
-      )
-      expect(result.summary).not.toMatch(/without a result/)
-      expect(signalValue(result, "http.health.reachable")).toBe(true)
-      expect(signalValue(result, "http.health.status")).toBeUndefined()
-      expect(typeof result.details?.body).toBe("string")
-      expect(String(result.details?.body).length).toBeLessThan(400)
-    }
-  })
-
-  it("names a few of many failing checks and counts the others", async () => {
-    const result = only(
-      await runProbes(health(`${app.url}/health-many`, "5s"), { probes: ["http.health"] }),
-    )
-    expect(result.status).toBe("critical")
-    expect(result.summary).toMatch(
-      /status fail \(disk:sd0 fail, disk:sd1 fail, disk:sd2 fail, disk:sd3 fail, disk:sd4 fail and 19995 more\)$/,
-    )
-    const details = result.details?.health as { checks: Array<unknown>; checksLeftOut: number }
-    expect(details.checks).toHaveLength(100)
-    expect(details.checksLeftOut).toBe(19_900)
-  })
-
   it("reports a plain 500 as critical", async () => {
     const result = only(
       await runProbes(health(`${app.url}/plain-500`), { probes: ["http.health"] }),
@@ -180,17 +139,25 @@ describe("http.health", () => {
     expect(signalValue(result, "http.health.reachable")).toBe(false)
   })
 
+  it("reports a health answer nested 50,000 levels deep, instead of losing the probe", async () => {
+    const run = await runProbes(health(`${app.url}/health-deep`, "5s"), { probes: ["http.health"] })
+    const result = only(run)
+    expect(result.status).toBe("warn")
+    expect(result.summary).toMatch(
+      /body is not valid application\/health\+json \(JSON nested deeper than 32 levels\)/,
+    )
+    expect(signalValue(result, "http.health.reachable")).toBe(true)
+    expect(() => JSON.stringify(run)).not.toThrow()
+  })
+
   it("reports a blackhole as unknown within its timeout", async () => {
-    const started = performance.now()
     const result = only(
       await runProbes(health(`${blackhole.url}/health`, "0.5s"), { probes: ["http.health"] }),
     )
-    const elapsed = performance.now() - started
     expect(result.status).toBe("unknown")
     expect(result.cause?.reason).toBe("timeout")
     expect(signalValue(result, "http.health.reachable")).toBe(false)
-    expect(result.durationMs).toBeGreaterThanOrEqual(490)
-    expect(elapsed).toBeLessThan(500 + 400)
+    expect(result.durationMs).toBeLessThan(500 + 400)
   })
 
   it("reports a peer that does not speak HTTP as a protocol failure", async () => {

@@ -285,7 +285,6 @@ describe("a PostgreSQL that is not there", () => {
   })
 
   it("reports a blackhole as unknown within the timeout", async () => {
-    const started = performance.now()
     const result = await runProbes(
       {
         postgres: { url: Redacted.make(`postgres://app@127.0.0.1:${blackhole.port}/db`) },
@@ -293,7 +292,7 @@ describe("a PostgreSQL that is not there", () => {
       },
       {},
     )
-    expect(performance.now() - started).toBeLessThan(500 + 400)
+    for (const entry of result.results) expect(entry.durationMs).toBeLessThan(500 + 400)
     expect(result.results.every((entry) => entry.status === "unknown")).toBe(true)
     expect(result.results[0]?.cause?.reason).toBe("timeout")
     expect(signalValue(result, "postgres.reachable")).toBe(false)

@@ -68,7 +68,6 @@ describe("probeTimeoutMs", () => {
 
 describe("runProbes", () => {
   it("runs probes concurrently: a hung probe costs its timeout once, not the others'", async () => {
-    const started = performance.now()
     const run = await runProbes(
       {
         http: {
@@ -82,14 +81,16 @@ describe("runProbes", () => {
       },
       {},
     )
-    const elapsed = performance.now() - started
-    // seven probes hang for their 1 s: together they take 1 s, not 7
+    const timedOut = run.results.filter((result) => result.cause?.reason === "timeout")
     expect(
-      run.results.filter((result) => result.cause?.reason === "timeout").map((result) => result.id),
+      timedOut.map((result) => result.id),
       JSON.stringify(run.results.map((result) => [result.id, result.summary])),
     ).toHaveLength(7)
-    expect(elapsed).toBeGreaterThanOrEqual(1000)
-    expect(elapsed).toBeLessThan(1000 + 500)
+    // Each hung probe takes its own 1 s timeout; together they take one timeout, not seven in a
+    // row. The run's bound sits far below the sequential 7 s, so load on the machine cannot fail it.
+    // (A probe's own clock starts with its work, after its timer: a little under 1 s is fine.)
+    for (const result of timedOut) expect(result.durationMs).toBeLessThan(1000 + 500)
+    expect(run.durationMs).toBeLessThan(7000 / 2)
     expect(run.results.map((result) => result.id)).toEqual(
       Probe.catalogue
         .map((entry) => entry.id)
@@ -107,7 +108,6 @@ describe("runProbes", () => {
   })
 
   it("stops at the run's deadline, reporting what did not finish", async () => {
-    const started = performance.now()
     const run = await runProbes(
       {
         http: { health: { url: `${blackhole.url}/health` } },
@@ -116,7 +116,8 @@ describe("runProbes", () => {
       },
       { probes: ["http.health", "host.load"], deadline: "0.6s" },
     )
-    expect(performance.now() - started).toBeLessThan(600 + 400)
+    // The deadline (0.6 s), not the probe's own 5 s timeout, ended the run.
+    expect(run.durationMs).toBeLessThan(5000)
     const [health, load] = run.results
     expect(health?.status).toBe("unknown")
     expect(health?.cause?.reason).toBe("deadline")
@@ -148,7 +149,8 @@ describe("runProbes", () => {
       expect(sockets).toHaveLength(1)
       const started = performance.now()
       const exit = await Effect.runPromise(Fiber.interrupt(fiber))
-      expect(performance.now() - started).toBeLessThan(500)
+      // Interruption does not wait for the request's 5 s timeout.
+      expect(performance.now() - started).toBeLessThan(5000)
       expect(Exit.isInterrupted(exit)).toBe(true)
       while (closed.length === 0 && Date.now() < until + 1000)
         await new Promise((resolve) => setTimeout(resolve, 10))

@@ -1,12 +1,14 @@
 /**
  * The Alertmanager webhook receiver. For each notification (one alert group, payload version 4):
  *
- * 1. Refuses requests from web pages (an `Origin` header: 403) and bodies that are not
- *    `application/json` (415), authenticates it (bearer token, or an `AlertSignature` of a
- *    recent timestamp and the body), reads at most `maxBodyBytes` (413 beyond) and validates it
- *    (400 with the reason otherwise, also for JSON nested deeper than any payload). Bad input
- *    never gives a 5xx: a 5xx means "retry", and Alertmanager does. Text from the alerts is
- *    journalled without control characters, escape sequences or bidirectional overrides.
+ * 1. Refuses what a web page could send (403 for a request with an `Origin` header, which
+ *    Alertmanager never sends; 415 for a body that is not `application/json`), authenticates it
+ *    (bearer token, or an HMAC-SHA256 signature over a timestamp and the body: see
+ *    `signAlertNotification`), reads at most `maxBodyBytes` (413 beyond) and validates it (400
+ *    with the reason otherwise; JSON nested deeper than 16 levels is refused before decoding).
+ *    Bad input never gives a 5xx: a 5xx means "retry", and Alertmanager does. Every string of the
+ *    payload loses its control characters and terminal escapes (`TerminalText.strip`) before
+ *    anything reads it.
  * 2. Maps each firing alert to a playbook (see `PlaybookMapping` for the order) and a severity:
  *    the alert's `severity` label (`P0`…`P3`, any case) when it has one, else the playbook's
  *    (after its severity rules, for a `signal` match), else `defaultSeverity`. The group's
@@ -55,7 +57,6 @@ import {
   type Runbook,
   type SeverityLevel,
   severityRank,
-  TerminalText,
 } from "@ir/core"
 import {
   type DiagnosticsConfig,
@@ -72,10 +73,14 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
-import * as AlertSignature from "./AlertSignature.js"
+import {
+  defaultSignatureToleranceSeconds,
+  type SignatureVerdict,
+  verifyAlertSignature,
+} from "./AlertSignature.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
-import { journalText } from "./internal/JournalText.js"
+import { cleanStrings, journalText } from "./internal/JournalText.js"
 import { problem } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./PlaybookMapping.js"
@@ -94,16 +99,12 @@ export interface AlertAuth {
   /** `Authorization: Bearer …`: Alertmanager's `http_config.authorization.credentials`. */
   readonly bearer?: Secret
   /**
-   * Shared secret of relays that sign what they forward (Alertmanager itself cannot):
-   * `X-Ir-Timestamp: <unix seconds>` and `X-Ir-Signature: sha256=<hex HMAC-SHA256 of
-   * "<timestamp>.<raw body>">`, as `AlertSignature.sign` makes them.
+   * The shared secret of `X-Ir-Signature: sha256=<hex>`, HMAC-SHA256 of `${X-Ir-Timestamp}.${body}`
+   * (for relays that sign; see `signAlertNotification`).
    */
   readonly hmacSecret?: Secret
-  /**
-   * How far `X-Ir-Timestamp` may be from the receiver's clock, either way, in milliseconds
-   * (default 300000, 5 minutes): a signed notification captured and replayed later is refused.
-   */
-  readonly signatureToleranceMs?: number
+  /** How far `X-Ir-Timestamp` may be from the receiver's clock, in seconds (default 300). */
+  readonly signatureToleranceSeconds?: number
 }
 
 /**
@@ -179,8 +180,6 @@ export interface AlertOutcome {
   readonly alerts: ReadonlyArray<AlertSummary>
   /** Event types this notification appended to the journal, in order. */
   readonly recorded: ReadonlyArray<string>
-  /** Why nothing was recorded where something might have been expected. */
-  readonly note?: string
   /** The investigation probes run for a new incident (with `diagnostics` only). */
   readonly enrichment?: {
     readonly deadlineMs: number
@@ -280,8 +279,8 @@ export interface AlertReceiverOptions {
   /** Severity of an alert with neither a `severity` label nor a playbook (default `P2`). */
   readonly defaultSeverity?: SeverityLevel
   /**
-   * Maximum body size in bytes (default {@link defaultMaxBodyBytes}, 1 MiB). Alertmanager does not
-   * retry a 413: its `max_alerts` must keep notifications under this (see {@link fitMaxAlerts}).
+   * Maximum body size in bytes (default 1 MiB, {@link defaultMaxBodyBytes}: it fits the
+   * `max_alerts` of `ir alerts route`, {@link maxAlertsPerNotification}).
    */
   readonly maxBodyBytes?: number
   readonly now?: () => Date
@@ -304,51 +303,6 @@ export interface AlertReceiver {
   readonly runbook: Runbook
 }
 
-/**
- * The receiver's default body cap, 1 MiB.
- *
- * @example
- * ```ts
- * import { defaultMaxBodyBytes } from "@ir/http"
- * defaultMaxBodyBytes // 1048576
- * ```
- */
-export const defaultMaxBodyBytes = 1024 * 1024
-
-/**
- * The size one alert may take in a notification for {@link fitMaxAlerts}: 8 KiB of JSON, its
- * labels, annotations, times, generator URL and fingerprint together (the alerts `ir alerts
- * rules` generates take about 1 KiB, and an alert from elsewhere rarely 4).
- *
- * @example
- * ```ts
- * import { alertBudgetBytes } from "@ir/http"
- * alertBudgetBytes // 8192
- * ```
- */
-export const alertBudgetBytes = 8 * 1024
-
-/**
- * The `max_alerts` of an Alertmanager webhook that keeps every notification under a body cap
- * when each alert stays within {@link alertBudgetBytes}: two alerts' budgets are kept for what a
- * notification holds besides its alerts (the common labels and annotations, at most one alert's,
- * and the group key, group labels, receiver and external URL). Alertmanager sends the first
- * `max_alerts` alerts of a bigger group and counts the others in `truncatedAlerts`; without a
- * limit a storm's notification is refused with a 413, which Alertmanager does not retry, and the
- * storm opens no incident.
- *
- * @example
- * ```ts
- * import { defaultMaxBodyBytes, fitMaxAlerts } from "@ir/http"
- * fitMaxAlerts(defaultMaxBodyBytes) // 126
- * ```
- */
-export const fitMaxAlerts = (maxBodyBytes: number = defaultMaxBodyBytes): number =>
-  Math.max(1, Math.floor(maxBodyBytes / alertBudgetBytes) - 2)
-
-/** Payloads nest four levels (payload, alerts, alert, labels); anything far deeper is not one. */
-const maxJsonDepth = 32
-
 const severityFromLabel = (alert: AlertmanagerAlert): SeverityLevel | undefined => {
   const label = alert.labels.severity?.trim().toUpperCase()
   return label === "P0" || label === "P1" || label === "P2" || label === "P3" ? label : undefined
@@ -362,6 +316,49 @@ const json = (body: unknown, status: number): Response =>
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === "string" ? error : String(error)
+
+/**
+ * The receiver's default body limit, 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { defaultMaxBodyBytes } from "@ir/http"
+ * defaultMaxBodyBytes // 1048576
+ * ```
+ */
+export const defaultMaxBodyBytes = 1024 * 1024
+
+/**
+ * The `max_alerts` of the Alertmanager route (`ir alerts route`), so that a notification fits the
+ * default body limit: Alertmanager does not retry a 413, and an alert storm refused whole would be
+ * lost. 200 alerts of up to 4.5 KiB each (labels, annotations, generator URL: the rules of
+ * `ir alerts rules` make about 1 KiB) and the group's own labels and annotations stay under
+ * 1 MiB; Alertmanager counts the alerts it left out in `truncatedAlerts`.
+ *
+ * @example
+ * ```ts
+ * import { maxAlertsPerNotification } from "@ir/http"
+ * const webhook = { url: "http://localhost:8080/alerts/alertmanager", max_alerts: maxAlertsPerNotification }
+ * ```
+ */
+export const maxAlertsPerNotification = 200
+
+/**
+ * A refusal sent before the body was read: the connection is closed after it, since the unread
+ * body would otherwise be taken for the next request on it.
+ */
+const refuseUnread = (status: number, title: string, detail: string): Response => {
+  const response = problem(status, title, detail)
+  response.headers.set("connection", "close")
+  return response
+}
+
+/** An Alertmanager payload nests four levels (alerts, alert, labels); 16 leaves room for relays. */
+const maxJsonDepth = 16
+
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+const isJson = (contentType: string | null): boolean =>
+  contentType !== null && /^application\/json\s*(;|$)/i.test(contentType.trim())
 
 const isConflict = (error: JournalError): boolean => error._tag === "JournalConflict"
 
@@ -392,8 +389,6 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)
   const hmacSecret = reveal(options.auth?.hmacSecret)
-  const signatureToleranceMs =
-    options.auth?.signatureToleranceMs ?? AlertSignature.defaultToleranceMs
   const enrichmentDeadlineMs = options.enrichmentDeadlineMs ?? 5000
   const notifyTimeoutMs = options.notifyTimeoutMs ?? 5000
   const journalTimeoutMs = options.journalTimeoutMs ?? 15_000
@@ -414,13 +409,6 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         "auth.bearer or auth.hmacSecret, so only Alertmanager can open incidents (or allowUnauthenticated: true for a receiver reachable from loopback alone)",
     })
   }
-  if (!(Number.isFinite(signatureToleranceMs) && signatureToleranceMs > 0)) {
-    throw new HttpConfigError({
-      reason: "invalid-option",
-      option: "auth.signatureToleranceMs",
-      expected: `a positive number of milliseconds, not ${signatureToleranceMs}`,
-    })
-  }
   const mapAlert = createPlaybookMapper(runbook, { now })
   const playbookById = new Map(runbook.playbooks.map((playbook) => [playbook.id, playbook]))
   const runnable =
@@ -436,24 +424,11 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const token = bearerToken(request.headers.get("authorization"))
     return bearer !== undefined && token !== undefined && safeEqual(token, bearer)
   }
-  /** Why the request is not authenticated, or `undefined` when it is. */
-  const unauthenticated = (request: Request, body: Uint8Array): string | undefined => {
-    if (verifyBearer(request)) return undefined
-    if (hmacSecret === undefined) return "a valid bearer token is required"
-    const signed = AlertSignature.verify(
-      hmacSecret,
-      body,
-      {
-        timestamp: request.headers.get(AlertSignature.timestampHeader),
-        signature: request.headers.get(AlertSignature.signatureHeader),
-      },
-      { now: now(), toleranceMs: signatureToleranceMs },
-    )
-    if (signed.valid) return undefined
-    return bearer === undefined
-      ? signed.reason
-      : `a valid bearer token or signature is required (${signed.reason})`
-  }
+  const tolerance = options.auth?.signatureToleranceSeconds ?? defaultSignatureToleranceSeconds
+  const verifySignature = (request: Request, body: Uint8Array): SignatureVerdict =>
+    hmacSecret === undefined
+      ? "missing"
+      : verifyAlertSignature(hmacSecret, request.headers, body, now(), tolerance)
 
   /** Runs journal work with a bound, retrying appends that lost a race with another writer. */
   const journalWork = <A>(work: Effect.Effect<A, JournalError>): Effect.Effect<A, JournalRefused> =>
@@ -520,7 +495,6 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
             summary: journalText(
               `Alertmanager reports every alert of the group resolved: ${[...new Set(names)].join(", ")}`,
               2000,
-              { multiline: true },
             ),
             by: journalText(`alertmanager:${payload.receiver}`, 200),
           },
@@ -567,10 +541,8 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         title: journalText(title, 200) || "Alertmanager alert",
         severity,
         playbooks,
-        summary:
-          journalText(summary, 2000, { multiline: true }) ||
-          journalText(`Firing: ${alertnames.join(", ")}`, 2000),
-        ...(impact === undefined ? {} : { impact: journalText(impact, 2000, { multiline: true }) }),
+        summary: journalText(summary, 2000) || `Firing: ${alertnames.join(", ")}`,
+        ...(impact === undefined ? {} : { impact: journalText(impact, 2000) }),
         source: { kind: "alert", key: groupKey },
         dedupKey: groupKey,
         by: journalText(`alertmanager:${payload.receiver}`, 200),
@@ -696,20 +668,6 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const mapped = payload.alerts.map((alert) => ({ alert, match: mapAlert(alert) }))
     const firing = mapped.filter(({ alert }) => alert.status === "firing")
     const alerts = mapped.map(({ alert, match }) => summarise(alert, match))
-    if (firing.length === 0 && (payload.truncatedAlerts ?? 0) > 0) {
-      // Alertmanager keeps the first `max_alerts` alerts of the group, in label order, and
-      // derives the status from those alone: alerts it left out may well still fire.
-      return json(
-        {
-          groupKey: payload.groupKey,
-          status: "resolved",
-          alerts,
-          recorded: [],
-          note: `the notification lists ${payload.alerts.length} resolved alerts and leaves ${payload.truncatedAlerts} out (max_alerts), which may still fire: the incident is not marked mitigated`,
-        } satisfies AlertOutcome,
-        200,
-      )
-    }
     if (firing.length === 0) {
       const resolved = await Effect.runPromise(
         Effect.either(journalWork(resolveGroup(payload, alerts))),
@@ -770,85 +728,79 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
 
   const handle = async (request: Request): Promise<Response> => {
     if (request.method !== "POST")
-      return problem(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
-    // Alertmanager sends no Origin; browsers send one with every POST. Without this, any web page
-    // the responder opens could post a form to a receiver on loopback that takes alerts without
-    // a token, and open incidents (and page people).
-    if (request.headers.has("origin"))
-      return problem(
+      return refuseUnread(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
+    // A web page the responder's browser visits can POST to a receiver on loopback; Alertmanager
+    // sends no Origin and always sends JSON, which a page cannot send across origins unasked.
+    if (request.headers.get("origin") !== null)
+      return refuseUnread(
         403,
         "Forbidden",
-        "requests from web pages (with an Origin header) are refused: Alertmanager sends none",
+        "a request with an Origin header comes from a web page; only Alertmanager posts here",
+      )
+    if (!isJson(request.headers.get("content-type")))
+      return refuseUnread(
+        415,
+        "Unsupported Media Type",
+        "the body must be sent as application/json",
       )
     // Without HMAC the token can be checked before reading anything.
     if (hmacSecret === undefined && bearer !== undefined && !verifyBearer(request))
-      return problem(401, "Unauthorized", "a valid bearer token is required")
-    const contentType = request.headers.get("content-type")
-    if (contentType?.split(";")[0]?.trim().toLowerCase() !== "application/json") {
-      const given =
-        contentType === null
-          ? "none"
-          : JSON.stringify(TerminalText.strip(contentType, { multiline: false }).slice(0, 100))
-      return problem(
-        415,
-        "Unsupported Media Type",
-        `expected Content-Type: application/json, as Alertmanager sends; got ${given}`,
-      )
-    }
+      return refuseUnread(401, "Unauthorized", "a valid bearer token is required")
     let body: Uint8Array
     try {
       body = await readBody(request, limit)
     } catch (error) {
       if (error instanceof BodyTooLarge)
-        return problem(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
+        return refuseUnread(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
       return problem(400, "Bad Request", "the request body could not be read")
     }
-    if (bearer !== undefined || hmacSecret !== undefined) {
-      const refusal = unauthenticated(request, body)
-      if (refusal !== undefined) return problem(401, "Unauthorized", refusal)
-    }
-    let text: string
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(body)
-    } catch (error) {
-      return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
-    }
-    // Checked on the text: decoding and describing a value thousands of levels deep overflows
-    // the stack (JSON.parse itself copes, the schema and its error formatter do not).
-    if (!JsonDepth.isWithin(text, maxJsonDepth)) {
-      return problem(
-        400,
-        "Bad Request",
-        `not an Alertmanager webhook payload (version 4): the body nests arrays and objects more than ${maxJsonDepth} levels deep (a payload nests 4)`,
-      )
+    if ((bearer !== undefined || hmacSecret !== undefined) && !verifyBearer(request)) {
+      const verdict = verifySignature(request, body)
+      if (verdict !== "valid")
+        return problem(
+          401,
+          "Unauthorized",
+          verdict === "stale"
+            ? `X-Ir-Timestamp is more than ${tolerance} s from the receiver's clock (a delayed or replayed notification)`
+            : "a valid bearer token, or X-Ir-Timestamp and X-Ir-Signature, is required",
+        )
     }
     let parsed: unknown
     try {
-      parsed = JSON.parse(text)
+      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
     } catch (error) {
       return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
     }
-    const decoded = decode(parsed)
-    if (Either.isLeft(decoded)) {
-      const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-      const shown = issues
-        .slice(0, 5)
-        .map(
-          (issue) =>
-            `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
-        )
-      const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""
+    if (JsonDepth.exceeds(parsed, maxJsonDepth))
       return problem(
         400,
         "Bad Request",
-        journalText(
-          `not an Alertmanager webhook payload (version 4): ${shown.join("; ")}${more}`,
-          2000,
-        ),
+        `not an Alertmanager webhook payload (version 4): JSON nested deeper than ${maxJsonDepth} levels`,
+      )
+    const decoded = decode(parsed)
+    if (Either.isLeft(decoded)) {
+      let reason: string
+      try {
+        const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+        const shown = issues
+          .slice(0, 5)
+          .map(
+            (issue) =>
+              `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
+          )
+        reason = `${shown.join("; ")}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`
+      } catch {
+        // An error too large to describe is still the sender's: it says so, briefly.
+        reason = "the payload does not have the expected shape"
+      }
+      return problem(
+        400,
+        "Bad Request",
+        journalText(`not an Alertmanager webhook payload (version 4): ${reason}`, 2000),
       )
     }
     try {
-      return await receive(decoded.right)
+      return await receive(cleanStrings(decoded.right))
     } catch (error) {
       // A bug in ir, not the request: 500 makes Alertmanager retry, which is what we want.
       onBackgroundError(error)

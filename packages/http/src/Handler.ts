@@ -33,7 +33,7 @@ import {
   type ProbeRun,
   runProbes,
 } from "@ir/diagnostics"
-import type { Journal } from "@ir/journal"
+import type { Journal, JournalDamage } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -204,6 +204,20 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             ),
           { ttlMs: cacheMs },
         )
+  // Damaged incidents make /health warn: read at most once per cache interval, like the probes.
+  const journalIntegrity =
+    journal === undefined
+      ? undefined
+      : cachedRunner(
+          () =>
+            Effect.runPromise(
+              journal.damaged.pipe(
+                Effect.timeout("5 seconds"),
+                Effect.orElseSucceed(() => []),
+              ),
+            ),
+          { ttlMs: cacheMs, staleMs: 5000 },
+        )
   const metrics = createMetrics(
     options.registry,
     incidentCounts === undefined ? {} : { incidents: incidentCounts.get },
@@ -289,6 +303,17 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     { status: "pass", ...head, notes: ["no dependency checks are configured"] },
     privateHeaders,
   )
+  // Without probes, /health still reports the journal: an empty run, made when the journal's
+  // answer changes, stands for the probes.
+  let probeless: { readonly damage: unknown; readonly run: ProbeRun } | undefined
+  const noProbes = (damage: ReadonlyArray<JournalDamage> | undefined): ProbeRun => {
+    if (probeless === undefined || probeless.damage !== damage)
+      probeless = {
+        damage,
+        run: { results: [], observations: [], startedAt: new Date(), durationMs: 0 },
+      }
+    return probeless.run
+  }
   const unavailable = plain(
     { status: "fail", ...head, output: "the health checks could not run" },
     noStore,
@@ -296,17 +321,36 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
 
   // Each run is rendered once, however many requests it serves.
   let rendered:
-    | { readonly run: ProbeRun; readonly summary: PlainResponse; detailed?: PlainResponse }
+    | {
+        readonly run: ProbeRun
+        readonly damage: ReadonlyArray<JournalDamage> | undefined
+        readonly summary: PlainResponse
+        detailed?: PlainResponse
+      }
     | undefined
-  const render = (run: ProbeRun, details: boolean): PlainResponse => {
-    if (rendered?.run !== run) {
-      const body = healthReport(run.results, { details: false, at: run.startedAt, ...head })
+  const render = (
+    run: ProbeRun,
+    details: boolean,
+    damage: ReadonlyArray<JournalDamage> | undefined,
+  ): PlainResponse => {
+    if (rendered?.run !== run || rendered.damage !== damage) {
+      const body = healthReport(run.results, {
+        details: false,
+        at: run.startedAt,
+        ...head,
+        ...(damage === undefined ? {} : { journalDamage: damage }),
+      })
       metrics.recordHealth(body.status)
-      rendered = { run, summary: plain(body, publicHeaders) }
+      rendered = { run, damage, summary: plain(body, publicHeaders) }
     }
     if (!details) return rendered.summary
     rendered.detailed ??= plain(
-      healthReport(run.results, { details: true, at: run.startedAt, ...head }),
+      healthReport(run.results, {
+        details: true,
+        at: run.startedAt,
+        ...head,
+        ...(damage === undefined ? {} : { journalDamage: damage }),
+      }),
       privateHeaders,
     )
     return rendered.detailed
@@ -324,11 +368,14 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
   ): PlainResponse | Promise<PlainResponse> => {
     if (ready && shuttingDown) return draining
     const details = authorised(authorization)
-    if (health === undefined) return details ? processOnlyDetailed : processOnly
-    const fresh = health.peek()
-    if (fresh !== undefined) return render(fresh, details)
-    return health.get().then(
-      (run) => render(run, details),
+    if (health === undefined && journalIntegrity === undefined)
+      return details ? processOnlyDetailed : processOnly
+    const damage = journalIntegrity?.peek()
+    const fresh = health === undefined ? noProbes(damage) : health.peek()
+    if (fresh !== undefined && (journalIntegrity === undefined || damage !== undefined))
+      return render(fresh, details, damage)
+    return Promise.all([health?.get(), journalIntegrity?.get()]).then(
+      ([run, damaged]) => render(run ?? noProbes(damaged), details, damaged),
       () => unavailable,
     )
   }

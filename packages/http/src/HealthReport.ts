@@ -150,6 +150,15 @@ export interface HealthReportOptions {
   readonly version?: string
   readonly releaseId?: string
   readonly description?: string
+  /**
+   * Incidents the journal cannot read (`journal.damaged`): a `warn`, with the check
+   * `journal:integrity` naming each. The service still works; a person has to look.
+   */
+  readonly journalDamage?: ReadonlyArray<{
+    readonly incidentId: string
+    readonly location: string
+    readonly problem: string
+  }>
 }
 
 /**
@@ -187,7 +196,11 @@ export const healthReport = (
   results: ReadonlyArray<ProbeResult>,
   options: HealthReportOptions,
 ): HealthBody => {
-  const status = worstHealth(results.map((result) => healthStatus(result.status)))
+  const damage = options.journalDamage ?? []
+  const status = worstHealth([
+    ...results.map((result) => healthStatus(result.status)),
+    ...(damage.length > 0 ? (["warn"] as const) : []),
+  ])
   const head: HealthBody = {
     status,
     ...(options.version === undefined ? {} : { version: options.version }),
@@ -226,8 +239,23 @@ export const healthReport = (
       })
     }
   }
-  const failing = results
-    .filter((result) => result.status !== "ok")
-    .map((result) => `${result.id}: ${result.summary}`)
+  const damageText = damage.map(
+    (entry) => `${entry.incidentId} cannot be read: ${entry.location}: ${entry.problem}`,
+  )
+  if (options.journalDamage !== undefined)
+    add("journal:integrity", {
+      componentType: "datastore",
+      observedValue: damage.length,
+      observedUnit: "damaged incidents",
+      status: damage.length > 0 ? "warn" : "pass",
+      time,
+      ...(damage.length > 0 ? { output: damageText.join("; ") } : {}),
+    })
+  const failing = [
+    ...results
+      .filter((result) => result.status !== "ok")
+      .map((result) => `${result.id}: ${result.summary}`),
+    ...damageText,
+  ]
   return { ...head, ...(failing.length === 0 ? {} : { output: failing.join("; ") }), checks }
 }

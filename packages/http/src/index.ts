@@ -17,16 +17,20 @@ export {
   type AlertReceiver,
   type AlertReceiverOptions,
   type AlertSummary,
-  alertBudgetBytes,
   createAlertReceiver,
   defaultMaxBodyBytes,
   type EnrichmentResult,
-  fitMaxAlerts,
   type IncidentOpened,
   type IncidentRef,
+  maxAlertsPerNotification,
   type NotificationReport,
 } from "./AlertReceiver.js"
-export * as AlertSignature from "./AlertSignature.js"
+export {
+  defaultSignatureToleranceSeconds,
+  type SignatureVerdict,
+  signAlertNotification,
+  verifyAlertSignature,
+} from "./AlertSignature.js"
 export {
   createHandler,
   type HandlerOptions,

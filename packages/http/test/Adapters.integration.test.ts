@@ -59,10 +59,11 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
       headers: { authorization: `Bearer ${healthToken}` },
     })
     expect(detailed.headers.get("cache-control")).toBe("no-store")
-    expect(await detailed.json()).toEqual({
+    // With the Alertmanager receiver embedded, /health reports the journal's integrity.
+    expect(await detailed.json()).toMatchObject({
       status: "pass",
       serviceId: `example-${name}`,
-      notes: ["no dependency checks are configured"],
+      checks: { "journal:integrity": [{ status: "pass", observedValue: 0 }] },
     })
   })
 
@@ -118,7 +119,11 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
   it("answers bad webhook requests with 4xx problem details", async () => {
     const url = `${running.url}/alerts/alertmanager`
     const auth = { authorization: `Bearer ${alertsToken}`, "content-type": "application/json" }
-    const unauthenticated = await fetch(url, { method: "POST", body: JSON.stringify(payload()) })
+    const unauthenticated = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(payload()),
+    })
     expect(unauthenticated.status).toBe(401)
     const malformed = await fetch(url, { method: "POST", headers: auth, body: "{" })
     expect(malformed.status).toBe(400)
@@ -129,6 +134,19 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
       body: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
     })
     expect(tooLarge.status).toBe(413)
+    // refused before its body is read: the connection closes, and the next request still works
+    const fromPage = await fetch(url, {
+      method: "POST",
+      headers: { ...auth, origin: "https://evil.example" },
+      body: JSON.stringify(payload()),
+    })
+    expect(fromPage.status).toBe(403)
+    const plainText = await fetch(url, {
+      method: "POST",
+      headers: { authorization: auth.authorization, "content-type": "text/plain" },
+      body: JSON.stringify(payload()),
+    })
+    expect(plainText.status).toBe(415)
     const wrongMethod = await fetch(`${running.url}/health`, { method: "POST", body: "{}" })
     expect(wrongMethod.status).toBe(405)
   })

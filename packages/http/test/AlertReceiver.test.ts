@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto"
-import { defaultRunbook } from "@ir/core"
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { defaultRunbook, TerminalText } from "@ir/core"
 import { decodeDiagnosticsConfig } from "@ir/diagnostics"
 import type { Journal } from "@ir/journal"
 import { Effect } from "effect"
@@ -10,18 +12,19 @@ import {
   createAlertReceiver,
   type IncidentOpened,
 } from "../src/AlertReceiver.js"
-import * as AlertSignature from "../src/AlertSignature.js"
+import { signAlertNotification } from "../src/AlertSignature.js"
 import { createHandler } from "../src/Handler.js"
 import { HttpConfigError } from "../src/HttpConfigError.js"
-import { alert, payload, post, tempJournal } from "./fixtures.js"
+import { alert, payload, post, tempJournal, tempJournalAt } from "./fixtures.js"
 
 const token = "am-token-0123456789"
 const auth = { authorization: `Bearer ${token}` }
 
 let journal: Journal
+let dir: string
 let dispose: () => Promise<void>
 beforeEach(async () => {
-  ;({ journal, dispose } = await tempJournal())
+  ;({ journal, dir, dispose } = await tempJournal())
 })
 afterEach(async () => {
   await dispose()
@@ -149,50 +152,6 @@ describe("opening incidents", () => {
     expect(record.events.map((event) => event.type)).toEqual(["opened", "mitigated"])
   })
 
-  it("does not mark the incident mitigated when the resolved alerts shown leave firing ones out", async () => {
-    const receiver = receiverOf()
-    const opened = await outcomeOf(receiver.handle(post(payload(), auth)))
-    // max_alerts kept the first alerts (in label order), all resolved; 40 more were left out.
-    const truncated = payload({
-      alerts: [alert({ status: "resolved" })],
-      status: "resolved",
-      truncatedAlerts: 40,
-    })
-    const response = await receiver.handle(post(truncated, auth))
-    expect(response.status).toBe(200)
-    const outcome = await outcomeOf(response)
-    expect(outcome.recorded).toEqual([])
-    expect(outcome.note).toMatch(/leaves 40 out/)
-    const record = await Effect.runPromise(journal.read(opened.incident!.id))
-    expect(record.state.status).toBe("open")
-  })
-
-  it("journals alert text without escape sequences, control characters or bidirectional overrides", async () => {
-    const ESC = "\u001b"
-    const hostile = alert({
-      labels: {
-        alertname: `Disk${ESC}]0;owned${ESC}\\Full`,
-        playbook: "system-down",
-        severity: "p1",
-      },
-      annotations: {
-        summary: `${ESC}[2J${ESC}[HAll clear\u202e ,won\u202c\rreal\u0007`,
-        description: `line one\n${ESC}]8;;https://evil.example${ESC}\\click${ESC}]8;;${ESC}\\\u2066 \u009b31m`,
-      },
-    })
-    const response = await receiverOf().handle(
-      post(payload({ alerts: [hostile], groupKey: `{}:{alertname="x${ESC}[31m\u202e"}` }), auth),
-    )
-    expect(response.status).toBe(201)
-    const { incident } = await outcomeOf(response)
-    const record = await Effect.runPromise(journal.read(incident!.id))
-    expect(record.state.summary).toBe("All clear ,won\nreal")
-    expect(record.state.impact).toBe("line one\nclick ")
-    expect(record.state.source).toEqual({ kind: "alert", key: `{}:{alertname="x"}` })
-    const stored = JSON.stringify(record.events)
-    expect(stored).not.toMatch(/\\u001b|\\u0007|\u202e|\u2066|\\u009b|\u009b/)
-  })
-
   it("records nothing for a resolved group it never saw", async () => {
     const resolved = payload({ alerts: [alert({ status: "resolved" })] })
     const outcome = await outcomeOf(receiverOf().handle(post(resolved, auth)))
@@ -212,106 +171,117 @@ describe("refusing bad input", () => {
     expect(await incidents()).toEqual([])
   })
 
-  it("accepts an HMAC-SHA256 signature of a recent timestamp and the body instead", async () => {
+  it("accepts an HMAC-SHA256 signature of a timestamp and the body instead", async () => {
     const secret = "hmac-secret-value"
-    const receiver = receiverOf({ auth: { hmacSecret: secret } })
+    const at = new Date("2026-12-05T10:00:00Z")
+    const receiver = receiverOf({ auth: { hmacSecret: secret }, now: () => at })
     const body = JSON.stringify(payload())
-    const headers = AlertSignature.sign(secret, body, new Date())
-    expect(headers["x-ir-signature"]).toBe(
-      `sha256=${createHmac("sha256", secret).update(`${headers["x-ir-timestamp"]}.${body}`).digest("hex")}`,
+    const signed = signAlertNotification(secret, body, at)
+    expect((await receiver.handle(post(body, signed))).status).toBe(201)
+    expect(signed["x-ir-signature"]).toBe(
+      `sha256=${createHmac("sha256", secret).update(`${signed["x-ir-timestamp"]}.${body}`).digest("hex")}`,
     )
-    expect((await receiver.handle(post(body, headers))).status).toBe(201)
-    for (const [forged, why] of [
-      [post(`${body} `, headers), /does not match/],
-      [post(body, { ...headers, "x-ir-signature": "sha256=00" }), /does not match/],
-      // The timestamp is signed: moving it forward breaks the signature.
-      [
-        post(body, { ...headers, "x-ir-timestamp": String(Number(headers["x-ir-timestamp"]) + 1) }),
-        /does not match/,
-      ],
-      [post(body, { "x-ir-signature": headers["x-ir-signature"] }), /X-Ir-Timestamp/],
-      [post(body, {}), /X-Ir-Signature is missing/],
-    ] as const) {
-      const response = await receiver.handle(forged)
-      expect(response.status).toBe(401)
-      const detail = await detailOf(response)
-      expect(detail).toMatch(why)
-      expect(detail).not.toContain(secret)
-    }
+    // the body, the timestamp or the signature changed: refused
+    expect((await receiver.handle(post(`${body} `, signed))).status).toBe(401)
+    const moved = { ...signed, "x-ir-timestamp": String(Number(signed["x-ir-timestamp"]) + 1) }
+    expect((await receiver.handle(post(body, moved))).status).toBe(401)
+    // a signature of the body alone (no timestamp) is refused
+    const bodyOnly = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`
+    expect((await receiver.handle(post(body, { "x-ir-signature": bodyOnly }))).status).toBe(401)
   })
 
-  it("refuses a signed notification replayed after the tolerance, or a signature of the body alone", async () => {
+  it("refuses a signed notification replayed outside the window", async () => {
     const secret = "hmac-secret-value"
-    let clock = new Date("2026-11-28T10:00:00.000Z")
+    let clock = new Date("2026-12-05T10:00:00Z")
     const receiver = receiverOf({ auth: { hmacSecret: secret }, now: () => clock })
-    const resolved = JSON.stringify(payload({ alerts: [alert({ status: "resolved" })] }))
-    const captured = AlertSignature.sign(secret, resolved, clock)
-    // The signature of the body alone (what relays sent before): valid forever, so refused.
-    const bodyOnly = `sha256=${createHmac("sha256", secret).update(resolved).digest("hex")}`
-    expect((await receiver.handle(post(resolved, { "x-ir-signature": bodyOnly }))).status).toBe(401)
-
-    expect((await receiver.handle(post(resolved, captured))).status).toBe(200)
-    // Within the window a replay lands on the journal's deduplication; six minutes later it is
-    // refused, whichever way the clocks differ.
-    clock = new Date("2026-11-28T10:04:59.000Z")
-    expect((await receiver.handle(post(resolved, captured))).status).toBe(200)
-    clock = new Date("2026-11-28T10:06:00.000Z")
+    const resolved = JSON.stringify(
+      payload({ status: "resolved", alerts: [alert({ status: "resolved" })] }),
+    )
+    const captured = signAlertNotification(secret, resolved, clock)
+    clock = new Date(clock.getTime() + 301_000)
     const replayed = await receiver.handle(post(resolved, captured))
     expect(replayed.status).toBe(401)
-    expect(await detailOf(replayed)).toMatch(
-      /360 s away from the receiver's clock \(at most 300 s\)/,
-    )
-    const early = AlertSignature.sign(secret, resolved, new Date("2026-11-28T10:12:00.000Z"))
-    expect((await receiver.handle(post(resolved, early))).status).toBe(401)
-
-    const patient = receiverOf({
-      auth: { hmacSecret: secret, signatureToleranceMs: 10 * 60_000 },
+    expect(await detailOf(replayed)).toMatch(/X-Ir-Timestamp is more than 300 s/)
+    // within a narrower configured window, a 10 s old one is refused too
+    const strict = receiverOf({
+      auth: { hmacSecret: secret, signatureToleranceSeconds: 5 },
       now: () => clock,
     })
-    expect((await patient.handle(post(resolved, captured))).status).toBe(200)
-    expect(() => receiverOf({ auth: { hmacSecret: secret, signatureToleranceMs: 0 } })).toThrow(
-      /auth\.signatureToleranceMs/,
-    )
+    const old = signAlertNotification(secret, resolved, new Date(clock.getTime() - 10_000))
+    expect((await strict.handle(post(resolved, old))).status).toBe(401)
   })
 
-  it("refuses requests from web pages and bodies that are not application/json, even without auth", async () => {
-    const open = createAlertReceiver({
+  it("refuses what a web page could send: an Origin header, or a body that is not JSON", async () => {
+    const receiver = createAlertReceiver({
       journal,
       runbook: defaultRunbook,
       allowUnauthenticated: true,
     })
     const body = JSON.stringify(payload())
-    // What a page on any site can send without asking (a form, or fetch in no-cors mode).
-    const fromPage = new Request("http://127.0.0.1:9111/alerts/alertmanager", {
-      method: "POST",
-      headers: { "content-type": "text/plain", origin: "https://evil.example" },
-      body,
-    })
-    const refused = await open.handle(fromPage)
-    expect(refused.status).toBe(403)
-    expect(await detailOf(refused)).toMatch(/Origin/)
-    expect((await open.handle(post(body, { origin: "null" }))).status).toBe(403)
-    for (const contentType of [
-      "text/plain",
-      "application/x-www-form-urlencoded",
-      "multipart/form-data",
-    ]) {
-      const response = await open.handle(post(body, { "content-type": contentType }))
-      expect(response.status).toBe(415)
-      expect(await detailOf(response)).toMatch(/application\/json/)
-    }
-    const none = new Request("http://localhost/alerts/alertmanager", { method: "POST", body })
-    none.headers.delete("content-type")
-    expect((await open.handle(none)).status).toBe(415)
-    expect(await incidents()).toEqual([])
-    // What Alertmanager sends.
-    const accepted = await open.handle(
-      post(body, { "content-type": "application/json", "user-agent": "Alertmanager/0.25.0" }),
+    const fromPage = await receiver.handle(
+      post(body, { origin: "https://evil.example", "content-type": "application/json" }),
     )
-    expect(accepted.status).toBe(201)
-    expect(
-      (await open.handle(post(body, { "content-type": "Application/JSON; charset=utf-8" }))).status,
-    ).toBe(200)
+    expect(fromPage.status).toBe(403)
+    const plain = await receiver.handle(
+      new Request("http://localhost/alerts/alertmanager", {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body,
+      }),
+    )
+    expect(plain.status).toBe(415)
+    const form = await receiver.handle(
+      new Request("http://localhost/alerts/alertmanager", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
+    )
+    expect(form.status).toBe(415)
+    expect(await incidents()).toEqual([])
+    // what Alertmanager sends is still taken
+    const alertmanager = await receiver.handle(
+      post(body, { "content-type": "application/json; charset=utf-8" }),
+    )
+    expect(alertmanager.status).toBe(201)
+  })
+
+  it("answers 400, not 500, to JSON nested 50,000 levels deep", async () => {
+    const receiver = receiverOf()
+    const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`
+    const asAlerts = `{"version":"4","alerts":${deep}}`
+    for (const body of [deep, asAlerts]) {
+      const response = await receiver.handle(post(body, auth))
+      expect(response.status).toBe(400)
+      expect(await detailOf(response)).toMatch(/nested deeper than 16 levels/)
+    }
+    expect(await incidents()).toEqual([])
+  })
+
+  it("strips terminal escapes, control and bidirectional characters from what it journals", async () => {
+    const hostile = "\u001b]0;pwned\u0007API \u001b[31mdown\u001b[0m\u202e\r"
+    const response = await receiverOf().handle(
+      post(
+        payload({
+          alerts: [
+            alert({
+              labels: { alertname: `Hostile${hostile}`, severity: "P1" },
+              annotations: { summary: `summary ${hostile}`, description: `impact ${hostile}` },
+            }),
+          ],
+        }),
+        auth,
+      ),
+    )
+    expect(response.status).toBe(201)
+    const outcome = (await response.json()) as AlertOutcome
+    expect(outcome.alerts[0]?.alertname).toBe("HostileAPI down")
+    const [incident] = await incidents()
+    const record = await Effect.runPromise(journal.read(incident?.humanId ?? ""))
+    const stored = JSON.stringify(record)
+    expect(stored).toContain("summary API down")
+    expect(stored).not.toMatch(/\\u001b|\\u0007|\u202e|\\r/)
+    expect(TerminalText.isClean(stored)).toBe(true)
   })
 
   it("answers 413 for a body over the limit, declared or streamed", async () => {
@@ -331,20 +301,6 @@ describe("refusing bad input", () => {
       duplex: "half",
     } as RequestInit)
     expect((await receiver.handle(streamed)).status).toBe(413)
-  })
-
-  it("answers 400 to JSON nested thousands of levels deep, without overflowing the stack", async () => {
-    const receiver = receiverOf()
-    const nested = `${"[".repeat(50_000)}${"]".repeat(50_000)}`
-    for (const body of [nested, `{"version":"4","alerts":${nested}}`]) {
-      const response = await receiver.handle(post(body, auth))
-      expect(response.status).toBe(400)
-      expect(await detailOf(response)).toMatch(/nests arrays and objects more than 32 levels deep/)
-    }
-    // Through the handler too (which would answer 500 to an exception).
-    const handler = createHandler({ alerts: receiver })
-    expect((await handler(post(nested, auth))).status).toBe(400)
-    expect(await incidents()).toEqual([])
   })
 
   it("answers 400 with the reason for malformed bodies", async () => {
@@ -466,5 +422,44 @@ describe("through the handler", () => {
     expect(text).toContain('ir_alertmanager_requests_total{code="400"} 1')
     expect(text).toContain('ir_incidents{severity="P0",status="open"} 1')
     expect(text).toContain("ir_journal_up 1")
+  })
+})
+
+describe("a damaged incident file", () => {
+  it("still lets new incidents open, and /health warns naming the file", async () => {
+    const receiver = receiverOf()
+    const first = await outcomeOf(receiver.handle(post(payload({ groupKey: "g-1" }), auth)))
+    const id = first.incident?.id ?? ""
+    const file = join(dir, "incidents", `${id}.jsonl`)
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41
+    writeFileSync(file, bytes)
+
+    // a fresh receiver and journal, as after a restart
+    const { journal: reopened, dispose: close } = await tempJournalAt(dir)
+    try {
+      const handler = createHandler({
+        alerts: createAlertReceiver({ journal: reopened, auth: { bearer: token } }),
+        token: "health-token-0123456789",
+      })
+      const second = await handler(post(payload({ groupKey: "g-2" }), auth))
+      expect(second.status).toBe(201)
+      const health = await handler(
+        new Request("http://localhost/health", {
+          headers: { authorization: "Bearer health-token-0123456789" },
+        }),
+      )
+      expect(health.status).toBe(200)
+      const body = (await health.json()) as {
+        status: string
+        checks: Record<string, Array<{ status: string; output?: string }>>
+      }
+      expect(body.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.status).toBe("warn")
+      expect(body.checks["journal:integrity"]?.[0]?.output).toContain(`${file} at byte 0`)
+      expect(readFileSync(file).equals(bytes)).toBe(true)
+    } finally {
+      await close()
+    }
   })
 })

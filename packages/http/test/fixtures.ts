@@ -61,6 +61,14 @@ export const payload = (overrides: Partial<AlertmanagerPayload> = {}): Alertmana
 }
 
 /** A file journal in a fresh temporary directory. */
+/** A second journal on an existing directory (as another process, or after a restart). */
+export const tempJournalAt = async (
+  dir: string,
+): Promise<{ journal: Journal; dispose: () => Promise<void> }> => {
+  const journal = await Effect.runPromise(openJournal({ backend: "file", dir }))
+  return { journal, dispose: () => Effect.runPromise(journal.close) }
+}
+
 export const tempJournal = async (): Promise<{
   journal: Journal
   dir: string

@@ -22,13 +22,13 @@ import { randomUUID } from "node:crypto"
 import { constants as fsConstants, fstatSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
-import { isAbsolute, join, resolve } from "node:path"
-import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { dirname, isAbsolute, join, resolve } from "node:path"
+import type { Incident, IncidentEvent } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
+import { journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
 import {
   byNewest,
@@ -46,18 +46,13 @@ import type {
   IncidentRecord,
   IncidentSummary,
   Journal,
-  JournalError,
+  JournalDamage,
   ListFilter,
   OpenInput,
   OpenResult,
   TornRecord,
 } from "./Journal.js"
-import {
-  JournalConflict,
-  JournalInvalidEvent,
-  JournalNotFound,
-  JournalUnavailable,
-} from "./JournalError.js"
+import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
 
@@ -122,13 +117,6 @@ const errnoOf = (error: unknown): string | undefined =>
     ? String((error as { code: unknown }).code)
     : undefined
 
-const isJournalError = (error: unknown): error is JournalError =>
-  error instanceof JournalConflict ||
-  error instanceof JournalUnavailable ||
-  error instanceof JournalNotFound ||
-  error instanceof JournalInvalidEvent ||
-  error instanceof IncidentTransitionError
-
 const syncDir = async (dir: string): Promise<void> => {
   const handle = await fs.open(dir, "r")
   try {
@@ -169,6 +157,8 @@ class FileJournalImpl {
   private readonly humanIdByUuid = new Map<string, string>()
   /** Open incident files, least recently used first; only touched under the lock. */
   private readonly handles = new Map<string, fs.FileHandle>()
+  /** Incidents whose files could not be read at the last look, by human id. */
+  private readonly damage = new Map<string, JournalDamage>()
 
   constructor(
     readonly dir: string,
@@ -177,8 +167,19 @@ class FileJournalImpl {
     this.incidentsDir = join(dir, "incidents")
   }
 
+  /** A journal on a read-only file system is read, never written. */
+  private refuseReadOnly(): void {
+    if (this.lock.readOnly)
+      throw new JournalUnavailable({
+        reason: "unwritable",
+        location: this.dir,
+        cause: new Error("the file system is read-only: the journal can be read but not written"),
+      })
+  }
+
   open(input: OpenInput): Promise<OpenResult> {
     return this.lock.withLock(async () => {
+      this.refuseReadOnly()
       const { dedupKey: _, ...fields } = input
       const dedupKey = dedupKeyOf(input)
       await this.removeAbandonedTempFiles()
@@ -237,6 +238,7 @@ class FileJournalImpl {
     options: AppendOptions,
   ): Promise<AppendResult> {
     return this.lock.withLock(async () => {
+      this.refuseReadOnly()
       const cached = await this.resolve(incidentId)
       if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
         throw new JournalConflict({
@@ -255,8 +257,13 @@ class FileJournalImpl {
         cached.torn === undefined || canonical.length === 0
           ? undefined
           : await this.repairTorn(cached)
+      // Several events carry `to`, their last sequence: all of them count, or none (JsonLines).
+      const to = cached.sequence + encoded.right.length
       const lines = encoded.right
-        .map((event, index) => `${JSON.stringify({ seq: cached.sequence + index + 1, event })}\n`)
+        .map(
+          (event, index) =>
+            `${JSON.stringify({ seq: cached.sequence + index + 1, ...(encoded.right.length > 1 ? { to } : {}), event })}\n`,
+        )
         .join("")
       if (lines !== "") {
         const bytes = Buffer.from(lines)
@@ -322,7 +329,7 @@ class FileJournalImpl {
     }
     let handle: fs.FileHandle
     try {
-      handle = await fs.open(file, OPEN_FOR_APPEND)
+      handle = await fs.open(file, this.lock.readOnly ? fsConstants.O_RDONLY : OPEN_FOR_APPEND)
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return undefined
       throw error
@@ -373,13 +380,65 @@ class FileJournalImpl {
     })
   }
 
+  /**
+   * The incidents that read cleanly. A damaged file is left out (and remembered in `damage`):
+   * one bad file must not stop the others from being listed, escalated or deduplicated against.
+   */
   private async refreshAll(humanIds: ReadonlyArray<string>): Promise<Array<CachedIncident>> {
     const all: Array<CachedIncident> = []
     for (const humanId of humanIds) {
-      const cached = await this.refresh(humanId)
-      if (cached !== undefined) all.push(cached)
+      try {
+        const cached = await this.refresh(humanId)
+        if (cached !== undefined) all.push(cached)
+        this.damage.delete(humanId)
+      } catch (error) {
+        if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+        this.damage.set(humanId, {
+          incidentId: humanId,
+          location: error.location,
+          problem: causeMessage(error.cause),
+        })
+      }
     }
     return all
+  }
+
+  /**
+   * Takes the incident's dispatch lock: `dispatch/<id>.lock`, the journal's own lock file
+   * implementation (owner files, stale holders broken), one lock per incident so that sending
+   * for one never waits for another. Resolves to what releases it.
+   */
+  async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
+    const dir = join(this.dir, "dispatch")
+    await fs.mkdir(dir, { recursive: true })
+    const lock = await FileLock.create({
+      dir,
+      lockName: `${incidentId.replace(/[^A-Za-z0-9._-]/g, "_")}.lock`,
+      timeoutMs: waitMs,
+      // A send may take long (retries with backoff); a foreign holder is stale much later.
+      foreignStaleMs: 10 * 60_000,
+    })
+    try {
+      const release = await lock.hold()
+      return async () => {
+        await release()
+        await lock.close()
+      }
+    } catch (error) {
+      await lock.close()
+      throw error
+    }
+  }
+
+  damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    return this.lock.withLock(async () => {
+      const names = await this.incidentNames()
+      await this.refreshAll(names)
+      return names.flatMap((name) => {
+        const damage = this.damage.get(name)
+        return damage === undefined ? [] : [damage]
+      })
+    })
   }
 
   private async resolve(incidentId: string): Promise<CachedIncident> {
@@ -515,17 +574,29 @@ class FileJournalImpl {
 }
 
 /** Runs an operation; fs failures become `JournalUnavailable` naming the directory. */
-const attempt = <A, E extends JournalError>(
-  dir: string,
-  operation: () => Promise<A>,
-): Effect.Effect<A, E | JournalUnavailable> =>
-  Effect.tryPromise({
-    try: operation,
-    catch: (error) =>
-      isJournalError(error)
-        ? (error as E | JournalUnavailable)
-        : new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
-  })
+/**
+ * Creates the journal directory and its `incidents/` (like `mkdir -p`) and fsyncs each new
+ * directory's parent, so that a journal acknowledged once is still there after a power cut. On a
+ * read-only file system an existing journal is opened for reading.
+ */
+const createDurably = async (dir: string): Promise<void> => {
+  const missing: Array<string> = []
+  for (let path = join(dir, "incidents"); ; path = dirname(path)) {
+    const exists = await fs.stat(path).then(
+      () => true,
+      () => false,
+    )
+    if (exists || dirname(path) === path) break
+    missing.unshift(path)
+  }
+  for (const path of missing) {
+    await fs.mkdir(path)
+    await syncDir(dirname(path))
+  }
+}
+
+const causeMessage = (cause: unknown): string =>
+  cause instanceof Error ? cause.message : String(cause)
 
 /**
  * Opens (creating it if needed) the file journal in `dir`. Fails with `JournalUnavailable`
@@ -552,7 +623,7 @@ export const openFileJournal = (
   const dir = resolve(options.dir ?? defaultJournalDir(options.env ?? process.env))
   return Effect.tryPromise({
     try: async () => {
-      await fs.mkdir(join(dir, "incidents"), { recursive: true })
+      await createDurably(dir)
       const lock = await FileLock.create({
         dir,
         timeoutMs: options.lockTimeoutMs ?? 10_000,
@@ -562,25 +633,13 @@ export const openFileJournal = (
     },
     catch: (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
   }).pipe(
-    Effect.map((impl): Journal => {
-      let closed: Promise<void> | undefined
-      return {
-        backend: "file",
-        location: dir,
-        open: (input) => attempt(dir, () => impl.open(input)),
-        append: (incidentId, events, appendOptions = {}) =>
-          attempt(dir, () => impl.append(incidentId, events, appendOptions)),
-        read: (incidentId) => attempt(dir, () => impl.read(incidentId)),
-        list: (filter = {}) => attempt(dir, () => impl.list(filter)),
-        findByDedupKey: (key) =>
-          attempt<IncidentSummary | undefined, JournalUnavailable>(dir, () =>
-            impl.findByDedupKey(key),
-          ).pipe(Effect.map(Option.fromNullable)),
-        close: Effect.promise(() => {
-          closed ??= impl.close()
-          return closed
-        }),
-      }
-    }),
+    Effect.map((impl) =>
+      journalService(
+        "file",
+        dir,
+        impl,
+        (error) => new JournalUnavailable({ reason: "unwritable", location: dir, cause: error }),
+      ),
+    ),
   )
 }

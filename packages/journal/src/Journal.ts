@@ -205,6 +205,25 @@ export type JournalError =
   | IncidentTransitionError
 
 /**
+ * An incident the journal cannot read: a damaged file or a row that does not decode. The journal
+ * never skips one silently and never rewrites it: `list` and the dedup look-ups leave it out, so
+ * every other incident stays readable and writable and new incidents still open, and `damaged`
+ * names each (reading or appending to it fails with the same words).
+ *
+ * @example
+ * ```ts
+ * import type { JournalDamage } from "@ir/journal"
+ * const line = (damage: JournalDamage) => `${damage.incidentId}: ${damage.location}: ${damage.problem}`
+ * ```
+ */
+export interface JournalDamage {
+  readonly incidentId: string
+  /** Where: the file and the byte offset of the bad record, or the database and the event. */
+  readonly location: string
+  readonly problem: string
+}
+
+/**
  * The journal service. Wherever an incident id is expected, the human id (`INC-2026-0042`) and
  * the internal UUID are both accepted.
  *
@@ -253,6 +272,25 @@ export interface Journal {
   readonly findByDedupKey: (
     key: string,
   ) => Effect.Effect<Option.Option<IncidentSummary>, JournalUnavailable>
+  /**
+   * Every incident the journal cannot read, with where and why (see {@link JournalDamage}); empty
+   * when all are sound. Reads every incident, so it is for reports and health checks.
+   */
+  readonly damaged: Effect.Effect<ReadonlyArray<JournalDamage>, JournalUnavailable>
+  /**
+   * Runs `work` holding the incident's dispatch lock, so that of several processes (CLI runs,
+   * `ir serve` replicas, an embedding service) only one at a time sends what the incident has
+   * due and records it. Waits at most `waitMs` (default 60 s) for another holder, then fails
+   * with `JournalUnavailable` (`busy`). File journal: a lock file per incident under
+   * `dispatch/`, the journal's own lock implementation; PostgreSQL: an advisory lock on a
+   * connection of the journal's pool (so the pool needs two connections: one for the lock, one
+   * for the work).
+   */
+  readonly withDispatchLock: <A, E>(
+    incidentId: string,
+    work: Effect.Effect<A, E>,
+    options?: { readonly waitMs?: number },
+  ) => Effect.Effect<A, E | JournalUnavailable>
   /** Releases the lock files or the connection pool. Idempotent. */
   readonly close: Effect.Effect<void>
 }

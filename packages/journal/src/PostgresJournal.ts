@@ -19,14 +19,14 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
-import { type Incident, type IncidentEvent, IncidentTransitionError } from "@ir/core"
+import { setTimeout as delay } from "node:timers/promises"
+import { type Incident, type IncidentEvent, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { journalService } from "./internal/JournalService.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
-import { redactUrl } from "./internal/RedactUrl.js"
 import {
   dedupKeyOf,
   formatHumanId,
@@ -41,17 +41,12 @@ import type {
   IncidentRecord,
   IncidentSummary,
   Journal,
-  JournalError,
+  JournalDamage,
   ListFilter,
   OpenInput,
   OpenResult,
 } from "./Journal.js"
-import {
-  JournalConflict,
-  JournalInvalidEvent,
-  JournalNotFound,
-  JournalUnavailable,
-} from "./JournalError.js"
+import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
 
@@ -105,13 +100,6 @@ const errorField = (error: unknown, field: "code" | "constraint"): string | unde
   typeof error === "object" && error !== null && field in error
     ? String((error as Record<string, unknown>)[field])
     : undefined
-
-const isJournalError = (error: unknown): error is JournalError =>
-  error instanceof JournalConflict ||
-  error instanceof JournalUnavailable ||
-  error instanceof JournalNotFound ||
-  error instanceof JournalInvalidEvent ||
-  error instanceof IncidentTransitionError
 
 const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   errorField(error, "code") === "23505" && errorField(error, "constraint") === constraint
@@ -370,6 +358,72 @@ class PostgresJournalImpl {
     return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
+  /**
+   * Takes the incident's dispatch lock: a session advisory lock on one connection of the pool,
+   * tried until `waitMs` (a dropped connection releases it). Resolves to what releases it.
+   */
+  async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
+    const key = `ir-dispatch:${this.s}:${incidentId}`
+    const client = await this.pool.connect()
+    const deadline = Date.now() + waitMs
+    try {
+      for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+        const { rows } = await client.query<{ locked: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+          [key],
+        )
+        if (rows[0]?.locked === true) break
+        if (Date.now() >= deadline)
+          throw new JournalUnavailable({
+            reason: "busy",
+            location: this.location,
+            detail: `the dispatch lock of ${incidentId}`,
+            cause: new Error(
+              `another process held it for more than ${Math.round(waitMs / 1000)} s`,
+            ),
+          })
+        await delay(pause * (0.5 + Math.random()))
+      }
+    } catch (error) {
+      client.release()
+      throw error
+    }
+    return async () => {
+      try {
+        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key])
+        client.release()
+      } catch (error) {
+        client.release(error instanceof Error ? error : true) // drop it: the lock goes with it
+      }
+    }
+  }
+
+  /** Every incident whose events do not decode or fold, each read (and cached) once. */
+  async damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ORDER BY opened_at, human_id`,
+    )
+    const client = await this.pool.connect()
+    try {
+      const found: Array<JournalDamage> = []
+      for (const row of rows) {
+        try {
+          await this.catchUp(client, row)
+        } catch (error) {
+          if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+          found.push({
+            incidentId: row.human_id,
+            location: error.location,
+            problem: error.cause instanceof Error ? error.cause.message : String(error.cause),
+          })
+        }
+      }
+      return found
+    } finally {
+      client.release()
+    }
+  }
+
   async read(incidentId: string): Promise<IncidentRecord> {
     const client = await this.pool.connect()
     try {
@@ -525,16 +579,6 @@ class PostgresJournalImpl {
   }
 }
 
-const attempt = <A, E extends JournalError>(
-  location: string,
-  operation: () => Promise<A>,
-): Effect.Effect<A, E | JournalUnavailable> =>
-  Effect.tryPromise({
-    try: operation,
-    catch: (error) =>
-      isJournalError(error) ? (error as E | JournalUnavailable) : toUnavailable(location, error),
-  })
-
 /**
  * Connects to PostgreSQL, creates or migrates the journal's schema, and returns the journal.
  * Fails with `JournalUnavailable` (`unreachable`, naming the URL without its password) when the
@@ -553,7 +597,7 @@ const attempt = <A, E extends JournalError>(
 export const openPostgresJournal = (
   options: PostgresJournalOptions,
 ): Effect.Effect<Journal, JournalUnavailable> => {
-  const location = redactUrl(options.url)
+  const location = Redaction.redactUrl(options.url)
   const schemaName = options.schema ?? "ir_journal"
   if (!SCHEMA_NAME.test(schemaName))
     return Effect.fail(
@@ -598,25 +642,8 @@ export const openPostgresJournal = (
     },
     catch: (error) => toUnavailable(location, error),
   }).pipe(
-    Effect.map((impl): Journal => {
-      let closed: Promise<void> | undefined
-      return {
-        backend: "postgres",
-        location,
-        open: (input) => attempt(location, () => impl.open(input)),
-        append: (incidentId, events, appendOptions = {}) =>
-          attempt(location, () => impl.append(incidentId, events, appendOptions)),
-        read: (incidentId) => attempt(location, () => impl.read(incidentId)),
-        list: (filter = {}) => attempt(location, () => impl.list(filter)),
-        findByDedupKey: (key) =>
-          attempt<IncidentSummary | undefined, JournalUnavailable>(location, () =>
-            impl.findByDedupKey(key),
-          ).pipe(Effect.map(Option.fromNullable)),
-        close: Effect.promise(() => {
-          closed ??= impl.close().catch(() => undefined)
-          return closed
-        }),
-      }
-    }),
+    Effect.map((impl) =>
+      journalService("postgres", location, impl, (error) => toUnavailable(location, error)),
+    ),
   )
 }

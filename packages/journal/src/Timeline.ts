@@ -68,6 +68,7 @@ const flagText: Record<string, string> = {
   "security-suspected": "security incident suspected",
   "customer-impact-increasing": "customer impact increasing",
   "multiple-systems-affected": "multiple systems affected",
+  "planned-maintenance": "planned maintenance declared (no page)",
 }
 
 const humanize = (type: string): string => {

@@ -26,6 +26,7 @@ export {
   type IncidentSummary,
   Journal,
   type JournalConfig,
+  type JournalDamage,
   type JournalError,
   type ListFilter,
   layer,

@@ -1,6 +1,13 @@
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs"
 import { mkdtemp, readdir, rm } from "node:fs/promises"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
@@ -21,6 +28,171 @@ journalContract("file", async () => {
 })
 
 const freshDir = () => mkdtemp(join(base, "file-"))
+
+describe("a damaged incident file", () => {
+  it("is reported with its offset, never rewritten, and stops nothing else", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const first = (await run(journal.open(downInput()))).incident
+    const second = (await run(journal.open({ ...downInput(), dedupKey: "group-2" }))).incident
+    await run(journal.close)
+    const file = join(dir, "incidents", `${first.humanId}.jsonl`)
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41 // one byte of the first line
+    writeFileSync(file, bytes)
+
+    const reopened = await run(openFileJournal({ dir }))
+    // the others are listed, read and written; new incidents open; dedup still works
+    expect((await run(reopened.list())).map((summary) => summary.humanId)).toEqual([second.humanId])
+    await run(
+      reopened.append(second.humanId, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:05:00Z"), by: "alice" },
+      ]),
+    )
+    const third = await run(reopened.open({ ...downInput(), dedupKey: "group-3" }))
+    expect(third.created).toBe(true)
+    expect(third.incident.humanId).not.toBe(first.humanId)
+    const joined = await run(reopened.open({ ...downInput(), dedupKey: "group-2" }))
+    expect(joined).toMatchObject({ created: false, incident: { humanId: second.humanId } })
+    // the damaged one is named, with its file and byte offset
+    const damaged = await run(reopened.damaged)
+    expect(damaged).toEqual([
+      { incidentId: first.humanId, location: `${file} at byte 0`, problem: expect.any(String) },
+    ])
+    const read = await attempt(reopened.read(first.humanId))
+    expect(Either.isLeft(read) && read.left.message).toContain(`${file} at byte 0`)
+    const appended = await attempt(
+      reopened.append(first.humanId, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:05:00Z"), by: "alice" },
+      ]),
+    )
+    expect(Either.isLeft(appended)).toBe(true)
+    // and left as it was
+    expect(readFileSync(file).equals(bytes)).toBe(true)
+    await run(reopened.close)
+  })
+})
+
+/** Mounts a tmpfs of `size` at a fresh directory (root only); returns it and how to unmount. */
+const tmpfs = async (size: string) => {
+  const at = await freshDir()
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", at], {
+    encoding: "utf8",
+    timeout: 10_000,
+  })
+  if (mounted.status !== 0)
+    throw new Error(`mount -t tmpfs needs root: ${mounted.stderr || mounted.error?.message}`)
+  return {
+    at,
+    remount: (option: string) =>
+      spawnSync("mount", ["-o", `remount,${option}`, at], { timeout: 10_000 }).status,
+    unmount: () => spawnSync("umount", ["-l", at], { timeout: 10_000 }),
+  }
+}
+
+describe("appends are all or nothing", () => {
+  const update = (at: string, progress: string) => ({
+    type: "update-posted" as const,
+    at: new Date(`2026-11-28T${at}Z`),
+    progress,
+    status: "investigating",
+    nextSteps: "more",
+    by: "alice",
+  })
+
+  it("does not count the complete records of an append a crash cut short", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const { incident } = await run(journal.open(downInput()))
+    await run(journal.close)
+    const file = join(dir, "incidents", `${incident.humanId}.jsonl`)
+    const committed = readFileSync(file).length
+    // two of the three records of one append reached the disk, whole lines; the third did not
+    const batch = [2, 3].map(
+      (seq) =>
+        `${JSON.stringify({ seq, to: 4, event: { type: "update-posted", at: "2026-11-28T10:0${seq}:00.000Z", progress: `step ${seq}`, status: "investigating", nextSteps: "more", by: "alice" } })}\n`,
+    )
+    appendFileSync(file, batch.join(""))
+    const reopened = await run(openFileJournal({ dir }))
+    const record = await run(reopened.read(incident.humanId))
+    expect(record.sequence).toBe(1)
+    expect(record.events).toHaveLength(1)
+    expect(record.torn).toEqual({ file, offset: committed, length: batch.join("").length })
+    // the next append keeps the cut-short bytes aside and goes on from the last committed event
+    const appended = await run(reopened.append(incident.humanId, [update("10:09:00", "next")]))
+    expect(appended.sequence).toBe(2)
+    expect(readFileSync(`${file}.torn-${committed}`, "utf8")).toBe(batch.join(""))
+    await run(reopened.close)
+  })
+
+  it("refuses a multi-event append that runs out of space, and none of it counts", async () => {
+    const disk = await tmpfs("256k")
+    try {
+      const dir = join(disk.at, "journal")
+      const journal = await run(openFileJournal({ dir }))
+      const { incident } = await run(journal.open(downInput()))
+      // three events of 100 KB: the file system has room for two
+      const big = (n: number) => update(`10:0${n}:00`, `${n}`.repeat(100_000))
+      const result = await attempt(journal.append(incident.humanId, [big(1), big(2), big(3)]))
+      expect(Either.isLeft(result) && result.left.message).toMatch(/ENOSPC|no space/i)
+      await run(journal.close)
+      const reopened = await run(openFileJournal({ dir }))
+      const record = await run(reopened.read(incident.humanId))
+      expect(record.sequence).toBe(1)
+      expect(record.events.map((event) => event.type)).toEqual(["opened"])
+      await run(reopened.close)
+    } finally {
+      disk.unmount()
+    }
+  })
+})
+
+describe("a read-only file system", () => {
+  it("still lets the journal be read, and says why it cannot be written", async () => {
+    const disk = await tmpfs("1m")
+    try {
+      const dir = join(disk.at, "journal")
+      const journal = await run(openFileJournal({ dir }))
+      const { incident } = await run(journal.open(downInput()))
+      await run(journal.close)
+      expect(disk.remount("ro")).toBe(0)
+      const readOnly = await run(openFileJournal({ dir }))
+      expect((await run(readOnly.list())).map((summary) => summary.humanId)).toEqual([
+        incident.humanId,
+      ])
+      expect((await run(readOnly.read(incident.humanId))).sequence).toBe(1)
+      const refused = await attempt(readOnly.open(downInput({ dedupKey: "another" })))
+      expect(Either.isLeft(refused) && refused.left.message).toContain("read-only")
+      await run(readOnly.close)
+    } finally {
+      disk.remount("rw")
+      disk.unmount()
+    }
+  })
+})
+
+describe("the lock", () => {
+  it("is never removed by a holder whose lock was taken over meanwhile", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const lockPath = join(dir, "journal.lock")
+    const otherHolder = JSON.stringify({ pid: 4242, host: "elsewhere", token: "other", since: "" })
+    // While this process works under the lock, it is judged stale and another holder takes it.
+    await run(
+      journal.open({
+        ...downInput(),
+        get title() {
+          rmSync(lockPath)
+          writeFileSync(lockPath, otherHolder)
+          return "System completely down"
+        },
+      }),
+    )
+    expect(readFileSync(lockPath, "utf8")).toBe(otherHolder)
+    expect(readdirSync(dir).filter((name) => name.startsWith("journal.lock."))).toEqual([])
+    await run(journal.close)
+  })
+})
 
 describe("file journal on disk", () => {
   it("defaults to the XDG state directory", () => {

@@ -328,5 +328,65 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       )
       expect(new Set(progress).size).toBe(40)
     })
+
+    it("lets one holder at a time send for an incident, across journals, and tells a waiter it is busy", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location) // as another process would
+      const { incident } = await run(journal.open(downInput()))
+      const second = await run(journal.open(downInput({ title: "Disk almost full" })))
+      const order: Array<string> = []
+      let release: () => void = () => undefined
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const holding = Effect.runPromise(
+        journal.withDispatchLock(
+          incident.humanId,
+          Effect.promise(async () => {
+            order.push("first holds")
+            await released
+            order.push("first releases")
+          }),
+        ),
+      )
+      // wait until the first holds it
+      while (order.length === 0) await new Promise((resolve) => setImmediate(resolve))
+      // another incident's lock is free meanwhile
+      expect(
+        await run(
+          other.withDispatchLock(second.incident.humanId, Effect.succeed("other incident")),
+        ),
+      ).toBe("other incident")
+      // a short wait for the same incident fails as busy
+      const busy = await attempt(
+        other.withDispatchLock(incident.humanId, Effect.succeed("never"), { waitMs: 150 }),
+      )
+      expect(Either.isLeft(busy) && busy.left).toMatchObject({
+        _tag: "JournalUnavailable",
+        reason: "busy",
+      })
+      // a patient one gets it once the first lets go
+      const waiting = Effect.runPromise(
+        other.withDispatchLock(
+          incident.humanId,
+          Effect.sync(() => order.push("second holds")),
+          { waitMs: 10_000 },
+        ),
+      )
+      release()
+      await holding
+      await waiting
+      expect(order).toEqual(["first holds", "first releases", "second holds"])
+      // and the work's own failure comes through, with the lock released
+      const failed = await attempt(
+        other.withDispatchLock(incident.humanId, Effect.fail("send failed" as const)),
+      )
+      expect(Either.isLeft(failed) && failed.left).toBe("send failed")
+      expect(
+        await run(
+          journal.withDispatchLock(incident.humanId, Effect.succeed("free again"), { waitMs: 500 }),
+        ),
+      ).toBe("free again")
+    })
   })
 }

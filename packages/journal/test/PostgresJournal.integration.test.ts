@@ -70,6 +70,47 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("isolates an incident whose event row does not decode, and names it", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    try {
+      const first = (await run(journal.open(downInput()))).incident
+      const second = (await run(journal.open({ ...downInput(), dedupKey: "group-2" }))).incident
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(
+        `UPDATE ${schema}.incident_events SET body = '{"type":"opened","severity":"P9"}'
+         WHERE incident_id = $1`,
+        [first.id],
+      )
+      await client.end()
+      // a second process, which has cached nothing
+      const other = await run(openPostgresJournal({ url, schema }))
+      try {
+        expect((await run(other.list())).map((summary) => summary.humanId).sort()).toEqual(
+          [first.humanId, second.humanId].sort(),
+        )
+        expect((await run(other.read(second.humanId))).humanId).toBe(second.humanId)
+        const read = await attempt(other.read(first.humanId))
+        expect(Either.isLeft(read) && read.left.message).toContain(`${first.humanId}, event 1`)
+        expect(await run(other.damaged)).toEqual([
+          {
+            incidentId: first.humanId,
+            location: expect.stringContaining(`(${first.humanId}, event 1)`),
+            problem: expect.any(String),
+          },
+        ])
+        const third = await run(other.open({ ...downInput(), dedupKey: "group-3" }))
+        expect(third.created).toBe(true)
+      } finally {
+        await run(other.close)
+      }
+    } finally {
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
   it("stores each event keyed by (incident, sequence) with its type, time and JSON body", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
@@ -135,7 +176,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         expect(Either.isLeft(result) && result.left).toMatchObject({
           _tag: "JournalUnavailable",
           reason: "unreachable",
-          location: `postgres://postgres@127.0.0.1:${port}/postgres`,
+          location: `postgres://postgres:***@127.0.0.1:${port}/postgres`,
         })
         expect(Either.isLeft(result) && result.left.message).not.toContain("pw-123")
         await run(journal.close)
@@ -157,10 +198,10 @@ it("names the database without its password when nothing listens there", async (
   expect(Either.isLeft(result) && result.left).toMatchObject({
     _tag: "JournalUnavailable",
     reason: "unreachable",
-    location: `postgres://ir@127.0.0.1:${port}/ir`,
+    location: `postgres://ir:***@127.0.0.1:${port}/ir`,
   })
   const message = Either.isLeft(result) ? result.left.message : ""
-  expect(message).toContain(`postgres://ir@127.0.0.1:${port}/ir`)
+  expect(message).toContain(`postgres://ir:***@127.0.0.1:${port}/ir`)
   expect(message).toContain("ECONNREFUSED")
   expect(message).not.toContain("s3cret-pw")
   expect(message).not.toMatch(/\n\s+at /)
@@ -181,7 +222,7 @@ it("gives up on a server that accepts but never answers, within the connect time
     expect(Either.isLeft(result) && result.left).toMatchObject({
       _tag: "JournalUnavailable",
       reason: "unreachable",
-      location: `postgres://ir@127.0.0.1:${port}/ir`,
+      location: `postgres://ir:***@127.0.0.1:${port}/ir`,
     })
     expect(Either.isLeft(result) && result.left.message).toMatch(/timeout/i)
   } finally {

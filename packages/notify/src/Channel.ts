@@ -19,7 +19,7 @@
  * Channel.target(slack) // "https://hooks.slack.com/services/***"
  * ```
  */
-import { SeverityLevel } from "@ir/core"
+import { Redaction, SeverityLevel } from "@ir/core"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -137,6 +137,7 @@ const collectSecrets = (input: unknown): Array<string> => {
   const found: Array<string> = []
   const visit = (value: unknown) => {
     if (typeof value === "string") found.push(value)
+    else if (typeof value === "number" || typeof value === "bigint") found.push(String(value))
     else if (value !== null && typeof value === "object") Object.values(value).forEach(visit)
   }
   for (const [field, value] of Object.entries(input)) if (secretFields.has(field)) visit(value)
@@ -160,8 +161,7 @@ export const decodeChannel = (input: unknown): Channel => {
   const result = Schema.decodeUnknownEither(Channel)(input)
   if (Either.isRight(result)) return result.right
   const secrets = collectSecrets(input)
-  const hide = (text: string) =>
-    secrets.reduce((redacted, secret) => redacted.split(secret).join("***"), text)
+  const hide = Redaction.makeScrubber(secrets)
   const id =
     input !== null &&
     typeof input === "object" &&
@@ -172,7 +172,10 @@ export const decodeChannel = (input: unknown): Channel => {
     reason: "invalid",
     issues: ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => ({
       path: issue.path.join("."),
-      message: hide(issue.message),
+      // Of a secret field only what was expected is said, never the value that was given.
+      message: secretFields.has(String(issue.path[0]))
+        ? hide(issue.message).replace(/,?\s*actual\b[\s\S]*$/i, "")
+        : hide(issue.message),
     })),
     ...(id === undefined ? {} : { channel: id }),
   })

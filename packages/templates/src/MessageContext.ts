@@ -62,7 +62,9 @@ export interface TriageAssessment {
     readonly confidence: number
     readonly symptoms?: ReadonlyArray<{ readonly text: string; readonly outcome: string }>
   }>
-  readonly nextSteps: ReadonlyArray<{ readonly step: { readonly text: string } }>
+  readonly nextSteps: ReadonlyArray<{
+    readonly step: { readonly text: string; readonly details?: ReadonlyArray<string> | undefined }
+  }>
 }
 
 /** An escalation to announce, when it is not (yet) an `escalated` event of the incident. */
@@ -401,8 +403,6 @@ const isoOrNull = (date: Date | undefined): string | null => (date === undefined
 const nonEmpty = (text: string | undefined, fallback: string): string =>
   text === undefined || text.trim() === "" ? fallback : text
 
-const minute = 60_000
-
 /**
  * When the next status update is due (`Deadline.nextUpdateDue`: the last update, or the opening,
  * plus the severity's cadence), never in the past: a message going out late promises the next
@@ -415,13 +415,8 @@ const nextUpdate = (
   timeZone: string,
 ): NextUpdateView => {
   if (incident.status === "resolved") return { at: null, text: "None (resolved)" }
-  const due = Deadline.nextUpdateDue(runbook, incident)
-  const every = findSeverity(runbook.severities, incident.severity)?.updateEveryMinutes
-  if (due === undefined || every === undefined) {
-    return { at: null, text: `None scheduled for ${incident.severity}` }
-  }
-  const next = due.getTime() > now.getTime() ? due.getTime() : now.getTime() + every * minute
-  const at = new Date(Math.ceil(next / minute) * minute)
+  const at = Deadline.nextUpdatePromised(runbook, incident, now)
+  if (at === undefined) return { at: null, text: `None scheduled for ${incident.severity}` }
   return { at: iso(at), text: formatTime(at, timeZone) }
 }
 
@@ -452,7 +447,10 @@ const readAssessment = (
           .map((symptom) => symptom.text),
       }
     }),
-    nextSteps: assessment.nextSteps.map((next) => next.step.text),
+    // A step's sub-items ("If restart fails, check for:" what) stay with it, one a line.
+    nextSteps: assessment.nextSteps.map((next) =>
+      [next.step.text, ...(next.step.details ?? []).map((detail) => `- ${detail}`)].join("\n"),
+    ),
   }
 }
 

@@ -1,3 +1,4 @@
+import { maxAlertsPerNotification } from "@ir/http"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { stringify } from "yaml"
@@ -21,11 +22,6 @@ const wildcard = new Set(["0.0.0.0", "::", "[::]", ""])
 export const routeConfig = (options: {
   readonly url: string
   readonly receiver: string
-  /**
-   * Alerts per notification: enough to stay under the receiver's body cap (a notification over
-   * it is refused with a 413, which Alertmanager does not retry, and the storm is lost).
-   */
-  readonly maxAlerts: number
   /** Where Alertmanager reads the bearer token; absent when `ir serve` takes alerts without one. */
   readonly credentialsFile?: string
 }) => ({
@@ -51,7 +47,8 @@ export const routeConfig = (options: {
         {
           url: options.url,
           send_resolved: true,
-          max_alerts: options.maxAlerts,
+          // At most what fits the receiver's body limit: Alertmanager does not retry a 413.
+          max_alerts: maxAlertsPerNotification,
           ...(options.credentialsFile === undefined
             ? {}
             : {
@@ -99,12 +96,9 @@ export const route = (args: RouteArgs, context: CommandContext) =>
       )
     }
     const authenticated = serve.token !== undefined || !serve.allowUnauthenticated
-    const http = yield* Effect.promise(() => import("@ir/http"))
-    const maxAlerts = http.fitMaxAlerts(http.defaultMaxBodyBytes)
     const document = routeConfig({
       url,
       receiver: args.receiver,
-      maxAlerts,
       ...(authenticated ? { credentialsFile: args.credentialsFile } : {}),
     })
     const text =
@@ -120,9 +114,6 @@ export const route = (args: RouteArgs, context: CommandContext) =>
                   `# Write ir serve's token (serve.token, or $IR_ALERTS_TOKEN) into ${args.credentialsFile}.`,
                 ]
               : []),
-            `# max_alerts: ${maxAlerts} keeps a notification under ir serve's ${http.defaultMaxBodyBytes / 1024 / 1024} MiB body limit with alerts of up to`,
-            `# ${http.alertBudgetBytes / 1024} KiB each (a bigger one is refused, and Alertmanager does not retry it); the alerts left`,
-            "# out of a bigger group are counted in truncatedAlerts and the group still opens its incident.",
             "# Check it with: amtool check-config FILE",
             stringify(document, { lineWidth: 0 }).trimEnd(),
           ].join("\n")

@@ -1,9 +1,9 @@
-import { runProbes } from "@ir/diagnostics"
+import { probesFor, runProbes } from "@ir/diagnostics"
 import * as Effect from "effect/Effect"
 import * as CheckReport from "../CheckReport.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
-import { selectProbes } from "./ProbeSelection.js"
+import { configuredSelection, selectProbes } from "./ProbeSelection.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 import { resolveTargets } from "./TargetsLoader.js"
 
@@ -20,17 +20,30 @@ export const run = (args: CheckArgs, context: CommandContext) =>
     const config = yield* loadConfig(context)
     const { runbook } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
-    const probeRun = yield* Effect.promise(() =>
-      runProbes(targets, {
-        runbook,
-        ...(selection.ids === undefined ? {} : { probes: selection.ids }),
-      }),
+    output.debug(
+      config.source.kind === "file"
+        ? `configuration: ${config.source.file}`
+        : `configuration: embedded defaults (no ir.config.yaml found from ${config.baseDir} upward; relative paths taken from there)`,
     )
+    const { ids, notConfigured } = configuredSelection(
+      args.probes,
+      selection.ids,
+      probesFor(targets),
+    )
+    const probeRun = yield* Effect.promise(() => runProbes(targets, { runbook, probes: ids }))
     if (output.format === "json") {
-      output.json(CheckReport.toJson(probeRun.results, probeRun.startedAt, probeRun.durationMs))
+      output.json(
+        CheckReport.toJson(
+          probeRun.results,
+          probeRun.startedAt,
+          probeRun.durationMs,
+          notConfigured,
+        ),
+      )
     } else {
       for (const line of CheckReport.lines(probeRun.results)) output.print(line)
     }
+    for (const skipped of notConfigured) output.debug(`not run: ${skipped.id} is ${skipped.reason}`)
     output.debug(`${probeRun.results.length} checks in ${Math.round(probeRun.durationMs)} ms`)
     return CheckReport.exitCode(probeRun.results)
   })

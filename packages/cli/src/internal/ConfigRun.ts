@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { probesFor } from "@ir/diagnostics"
+import { Channel } from "@ir/notify"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -68,6 +69,51 @@ const printable = (value: unknown, key = ""): unknown => {
   return value
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+
+/**
+ * A channel as written, redacted by its schema: every field the channel schema decodes to a
+ * `Redacted` value (a Slack webhook URL whatever its host, a webhook's URL, secret and header
+ * values, a routing key, an SMTP password) is masked whole; the rest loses what free-text
+ * redaction finds. A channel that does not decode (a variable unset, a typo) shows only its id
+ * and kind: nothing says which of its values are secret.
+ */
+const shownChannel = (raw: unknown): unknown => {
+  if (!isRecord(raw)) return redacted
+  const bySchema = (written: unknown, decoded: unknown): unknown => {
+    if (Redacted.isRedacted(decoded)) return redacted
+    if (isRecord(written) && isRecord(decoded))
+      return Object.fromEntries(
+        Object.entries(written).map(([key, value]) => [key, bySchema(value, decoded[key])]),
+      )
+    if (typeof written === "string") return redactText(written)
+    return written
+  }
+  try {
+    return bySchema(raw, Channel.decodeChannel(raw))
+  } catch {
+    return Object.fromEntries(
+      Object.entries(raw).map(([key, value]) => [
+        key,
+        key === "id" || key === "kind" ? redactText(String(value)) : redacted,
+      ]),
+    )
+  }
+}
+
+/** The notify section as shown: channels by their schema, the other settings by key. */
+const shownNotify = (notify: unknown, secretPaths: ReadonlySet<string>): unknown => {
+  if (!isRecord(notify)) return redactValue(notify, secretPaths, ["notify"])
+  const { channels, ...rest } = notify
+  return {
+    ...(redactValue(rest, secretPaths, ["notify"]) as Record<string, unknown>),
+    ...(channels === undefined
+      ? {}
+      : { channels: Array.isArray(channels) ? channels.map(shownChannel) : redacted }),
+  }
+}
+
 /** `ir config show`. */
 export const show = (_args: CommonArgs, context: CommandContext) =>
   Effect.gen(function* () {
@@ -101,7 +147,7 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
       })(),
       ...(document.notify === undefined || document.notify === null
         ? {}
-        : { notify: redactValue(document.notify) }),
+        : { notify: shownNotify(config.document.notify, config.secretPaths) }),
       ...(document.journal === undefined || document.journal === null
         ? {}
         : { journal: redactValue(document.journal) }),

@@ -1,4 +1,4 @@
-import { type Escalation, escalate } from "@ir/core"
+import { activeStatuses, type Escalation, escalate } from "@ir/core"
 import type { IncidentSummary } from "@ir/journal"
 import type { Dispatch } from "@ir/notify"
 import * as Effect from "effect/Effect"
@@ -12,6 +12,7 @@ import {
   fromJournal,
   type LifecycleArgs,
   pickIncident,
+  reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
 
@@ -41,10 +42,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       > = Option.isSome(args.incident)
         ? [yield* pickIncident(lifecycle, args.incident)]
         : [
-            ...(yield* Effect.mapError(
-              journal.list({ status: ["open", "acknowledged", "mitigated"] }),
-              fromJournal,
-            )),
+            ...(yield* Effect.mapError(journal.list({ status: [...activeStatuses] }), fromJournal)),
             ...(yield* Effect.mapError(
               journal.list({
                 status: "resolved",
@@ -53,10 +51,26 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
               fromJournal,
             )),
           ]
+      // A damaged incident is named, and the others are escalated all the same.
+      const damaged: Array<{ readonly incidentId: string; readonly problem: string }> =
+        Option.isSome(args.incident)
+          ? []
+          : (yield* reportDamage(lifecycle)).map((damage) => ({
+              incidentId: damage.incidentId,
+              problem: `${damage.location}: ${damage.problem}`,
+            }))
       const sending = args.notify || args.dryRun
       const results: Array<IncidentDue> = []
       for (const summary of summaries) {
-        const record = yield* Effect.mapError(journal.read(summary.humanId), fromJournal)
+        const read = yield* Effect.either(
+          Effect.mapError(journal.read(summary.humanId), fromJournal),
+        )
+        if (read._tag === "Left") {
+          output.error(`warning: ${summary.humanId} is left out: ${read.left.message}`)
+          damaged.push({ incidentId: summary.humanId, problem: read.left.message })
+          continue
+        }
+        const record = read.right
         const due = escalate(runbook, record.state, now)
         if (due.length === 0) continue
         const sent = sending
@@ -67,9 +81,14 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
       const dispatches: ReadonlyArray<Dispatch> = results.flatMap((result) =>
         result.sent?.status === "done" ? result.sent.dispatches : [],
       )
-      const unsent = sending
-        ? dispatches.some(needsAttention)
-        : results.some((result) => result.due.length > 0)
+      // One meaning per mode, the same for a report and a dry run of the same due list: 1 when
+      // something is due (a dry run sends nothing, so what is due stays due); with --notify, 1
+      // when something due could not be sent. A damaged incident needs a person too.
+      const unsent =
+        damaged.length > 0 ||
+        (args.notify && !args.dryRun
+          ? dispatches.some(needsAttention)
+          : results.some((result) => result.due.length > 0))
       if (output.format === "json") {
         output.json({
           schemaVersion: 1,
@@ -77,6 +96,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
           at: now.toISOString(),
           mode: args.dryRun ? "dry-run" : args.notify ? "notify" : "report",
           checked: summaries.length,
+          damaged,
           incidents: results.map((result) => ({
             id: result.summary.humanId,
             title: result.summary.title,
@@ -93,6 +113,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
         return unsent ? ExitCode.found : ExitCode.ok
       }
       if (results.length === 0) {
+        if (damaged.length > 0) return ExitCode.found
         output.note(
           `Nothing is due at ${now.toISOString()} (${summaries.length} incident${summaries.length === 1 ? "" : "s"} checked).`,
         )

@@ -1,4 +1,5 @@
 import {
+  activeStatuses,
   BusinessCalendar,
   Deadline,
   Duration,
@@ -36,6 +37,7 @@ import {
   type LifecycleArgs,
   pickIncident,
   record,
+  reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
 import { acknowledgePagerDuty } from "./PagerDutyAck.js"
@@ -264,6 +266,7 @@ export const update = (
           by: lifecycle.by(args.by),
         },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const sent = args.notify
         ? yield* send(lifecycle, incident.humanId, {
             first: (state) => lifecycle.messenger().manualRequest(state, "update"),
@@ -273,7 +276,11 @@ export const update = (
         lifecycle.journal.read(incident.humanId),
         () => incident,
       )
-      const next = Deadline.nextUpdateDue(lifecycle.runbook, appended.state)
+      const next = Deadline.nextUpdatePromised(
+        lifecycle.runbook,
+        appended.state,
+        lifecycle.clock.now,
+      )
       return yield* report(lifecycle, {
         command: "incident update",
         headline: `${incident.humanId}: update ${appended.state.updates.length} posted${
@@ -388,6 +395,7 @@ export const resolve = (
         },
         { type: "postmortem-scheduled", at: now, scheduledFor, by: who },
       ])
+      if (args.notify) yield* lifecycle.requireChannels
       const messenger = lifecycle.messenger()
       const notice = yield* Effect.try({
         try: () =>
@@ -427,8 +435,6 @@ export const resolve = (
     }),
   )
 
-const activeStatuses: ReadonlyArray<IncidentStatus> = ["open", "acknowledged", "mitigated"]
-
 /** `ir incident list`. */
 export const list = (
   args: LifecycleArgs & {
@@ -449,6 +455,7 @@ export const list = (
         }),
         fromJournal,
       )
+      const damaged = yield* reportDamage(lifecycle)
       if (output.format === "json") {
         output.json({
           schemaVersion: 1,
@@ -458,6 +465,7 @@ export const list = (
             location: lifecycle.journalLocation,
           },
           incidents: incidents.map(summaryJson),
+          damaged,
         })
         return ExitCode.ok
       }

@@ -39,6 +39,18 @@ export const time = (date: Date, timeZone: string): string => {
   return `${parts.hour}:${parts.minute} ${parts.timeZoneName}`
 }
 
+/**
+ * A moment as a responder reads it next to `now`: `10:30 UTC` on the same day (in the runbook's
+ * time zone), `2026-11-30 10:30 UTC` on any other, so that a deadline days away keeps its date.
+ */
+export const when = (date: Date, now: Date, timeZone: string): string => {
+  const day = (moment: Date) => {
+    const parts = partsOf(moment, timeZone)
+    return `${parts.year}-${parts.month}-${parts.day}`
+  }
+  return day(date) === day(now) ? time(date, timeZone) : dateTime(date, timeZone)
+}
+
 /** `in 12m`, `15m ago`, `now`. */
 export const relative = (at: Date, now: Date): string => {
   const seconds = Math.round((at.getTime() - now.getTime()) / 1000)
@@ -260,10 +272,10 @@ export const dueLines = (
         : ` → ${action.contact.name ?? action.contact.role} (level ${action.contact.level})`
     const late =
       action.deadline !== undefined && action.deadline.getTime() < now.getTime()
-        ? style.red(` overdue since ${time(action.deadline, timeZone)}`)
+        ? style.red(` overdue since ${when(action.deadline, now, timeZone)}`)
         : action.deadline === undefined
           ? ""
-          : ` by ${time(action.deadline, timeZone)}`
+          : ` by ${when(action.deadline, now, timeZone)}`
     return `${style.bold(dueLabel[action.kind].padEnd(18))}${action.rule.text}${who}${late} [${action.channels.join(", ") || "no channel"}]`
   })
 
@@ -303,9 +315,9 @@ export const incidentText = (
   if (incident.rootCause !== undefined) lines.push(`  Root cause: ${incident.rootCause}`)
 
   const clock = deadlines(runbook, incident)
-  const at = (iso: string) => {
-    const date = new Date(iso)
-    return `${time(date, zone)} (${relative(date, now)})`
+  const at = (moment: string | Date) => {
+    const date = new Date(moment)
+    return `${when(date, now, zone)} (${relative(date, now)})`
   }
   lines.push("", style.bold("Clock"))
   if (clock.respondBy !== undefined) {
@@ -321,20 +333,29 @@ export const incidentText = (
           : style.yellow("  acknowledged late")
     lines.push(`  Respond by      ${at(clock.respondBy)}${state}`)
   }
+  // The time the status update messages promise, rounded as they round it.
+  const promised = Deadline.nextUpdatePromised(runbook, incident, now)
   lines.push(
     `  Next update     ${
-      clock.nextUpdateDue === undefined
+      clock.nextUpdateDue === undefined || promised === undefined
         ? incident.status === "resolved"
           ? "none (resolved)"
           : `none scheduled for ${incident.severity}`
-        : `${at(clock.nextUpdateDue)}${new Date(clock.nextUpdateDue).getTime() <= now.getTime() ? style.red("  overdue") : ""}`
+        : new Date(clock.nextUpdateDue).getTime() <= now.getTime()
+          ? style.red(`overdue since ${at(clock.nextUpdateDue)}`)
+          : at(promised)
     }`,
   )
+  // An escalation already due (a flag, a deadline passed) is the next one, whatever the clock
+  // of the time-based rules says.
+  const escalationDue = due.filter((action) => action.kind === "escalate")
   lines.push(
     `  Escalation      ${
-      clock.escalateAt === undefined
-        ? "none pending"
-        : `${at(clock.escalateAt)}${clock.escalationRule === undefined ? "" : `  ${clock.escalationRule.text}`}`
+      escalationDue.length > 0
+        ? style.red(`due now  ${escalationDue.map((action) => action.rule.text).join("; ")}`)
+        : clock.escalateAt === undefined
+          ? "none pending"
+          : `${at(clock.escalateAt)}${clock.escalationRule === undefined ? "" : `  ${clock.escalationRule.text}`}`
     }`,
   )
   if (clock.postmortemScheduledFor !== undefined) {

@@ -1,4 +1,4 @@
-import { isSecretVariable } from "./Redact.js"
+import { isSecretKey, isSecretVariable } from "./Redact.js"
 
 /** A `${VAR}` with no value and no default. */
 export interface MissingVariable {
@@ -20,7 +20,9 @@ const reference = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g
 /**
  * Replaces `${VAR}` references in every string of a parsed document, after parsing, so that a
  * variable's content can never change the document's structure. Numbers and booleans written as
- * a lone reference (`port: ${PGPORT}`) are converted back to numbers/booleans.
+ * a lone reference (`port: ${PGPORT}`) are converted back to numbers/booleans, except a secret's:
+ * a value from a secret-looking variable or under a secret-looking key stays the string it was
+ * (`SMTP_PASSWORD=73914862` is a password, not a number).
  */
 export const interpolate = (
   value: unknown,
@@ -48,8 +50,11 @@ export const interpolate = (
           return current
         },
       )
+      // Under a secret key at any depth (`headers: { X-Custom-Auth: … }`), a value is a secret.
+      if (path.some((key) => typeof key === "string" && isSecretKey(key))) secret = true
       if (secret) secretPaths.add(path.join("."))
       if (replaced === node) return node
+      if (secret) return replaced
       if (whole && /^-?\d+(\.\d+)?$/.test(replaced)) return Number(replaced)
       if (whole && (replaced === "true" || replaced === "false")) return replaced === "true"
       return replaced

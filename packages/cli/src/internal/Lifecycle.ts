@@ -1,12 +1,14 @@
 // What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
 // rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
 // the configuration holds, and sending what an incident has due under its dispatch lock.
-import { escalate, type Incident, type Runbook } from "@ir/core"
+import { activeStatuses, escalate, type Incident, type Runbook } from "@ir/core"
 import {
   type IncidentRecord,
   type Journal,
   type JournalConfig,
+  type JournalDamage,
   type JournalError,
+  JournalUnavailable,
   openJournal,
 } from "@ir/journal"
 import {
@@ -26,7 +28,6 @@ import type { Config } from "../Config.js"
 import { type Io, make as makeOutput, type Output } from "../Output.js"
 import { type Clock, resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
-import { DispatchBusy, type DispatchLock, dispatchLockFor } from "./DispatchLock.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { resolveJournal } from "./JournalSection.js"
 import { type NotifySettings, resolveNotify } from "./NotifySection.js"
@@ -58,7 +59,8 @@ export interface Lifecycle {
   readonly notify: NotifySettings
   /** Created on first use (it compiles the templates). */
   readonly messenger: () => IncidentMessenger
-  readonly lock: DispatchLock
+  /** Fails when a channel is left out for an unset `${VAR}`: run before anything sends. */
+  readonly requireChannels: Effect.Effect<void, ConfigError>
   /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
   readonly by: (given?: Option.Option<string>) => string
 }
@@ -109,7 +111,7 @@ const secretStrings = (config: Config, channels: ReadonlyArray<Channel.Channel>)
   return [...found].filter((secret) => secret.length >= 6).sort((a, b) => b.length - a.length)
 }
 
-/** The command's output with every secret of the configuration replaced by `[redacted]`. */
+/** The command's output with every secret of the configuration replaced by `***`. */
 const scrubbedOutput = (
   context: CommandContext,
   config: Config,
@@ -156,10 +158,6 @@ export const withLifecycle = <A>(
         Effect.mapError(openJournal(choice.config), fromJournal),
         (opened) => opened.close,
       )
-      const lock = yield* Effect.acquireRelease(
-        Effect.sync(() => dispatchLockFor(choice.config)),
-        (opened) => Effect.promise(() => opened.close()),
-      )
       let messenger: IncidentMessenger | undefined
       const user = io.env.IR_USER ?? io.env.USER ?? io.env.LOGNAME
       return yield* use({
@@ -189,7 +187,8 @@ export const withLifecycle = <A>(
           })
           return messenger
         },
-        lock,
+        requireChannels:
+          notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
         by: (given) =>
           Option.getOrElse(given ?? Option.none(), () =>
             user === undefined || user === "" ? "unknown" : user,
@@ -198,9 +197,22 @@ export const withLifecycle = <A>(
     }),
   )
 
-const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
+/**
+ * The incidents the journal cannot read, each reported on stderr (also under `--quiet`: a damaged
+ * incident needs a person). The journal leaves them as they are and goes on with the others.
+ */
+export const reportDamage = (
+  lifecycle: Lifecycle,
+): Effect.Effect<ReadonlyArray<JournalDamage>, UsageError> =>
+  Effect.map(Effect.mapError(lifecycle.journal.damaged, fromJournal), (damaged) => {
+    for (const damage of damaged)
+      lifecycle.output.error(
+        `warning: ${damage.incidentId} cannot be read and is left as it is: ${damage.location}: ${damage.problem}`,
+      )
+    return damaged
+  })
 
-const active = ["open", "acknowledged", "mitigated"] as const
+const normaliseId = (id: string): string => (/^inc-/i.test(id) ? id.toUpperCase() : id)
 
 /**
  * The incident a command names, or the only unresolved one when it names none (an error when
@@ -219,7 +231,7 @@ export const pickIncident = (
     if (Option.isSome(id)) {
       return yield* Effect.mapError(journal.read(normaliseId(id.value)), fromJournal)
     }
-    const open = yield* Effect.mapError(journal.list({ status: [...active] }), fromJournal)
+    const open = yield* Effect.mapError(journal.list({ status: [...activeStatuses] }), fromJournal)
     const [only] = open
     if (only === undefined && options.latestIfNoneOpen === true) {
       const [latest] = yield* Effect.mapError(journal.list({ limit: 1 }), fromJournal)
@@ -292,55 +304,66 @@ export const dispatchDue = (
     /** The triage assessment to show in the initial alert and the page. */
     readonly assessment?: MessageRequest["assessment"]
   } = {},
-): Effect.Effect<DispatchRun, UsageError> => {
+): Effect.Effect<DispatchRun, UsageError | ConfigError> => {
   const { journal, runbook } = lifecycle
-  return Effect.tryPromise({
-    try: () =>
-      lifecycle.lock.withLock(incidentId, async (): Promise<DispatchRun> => {
-        // Read under the lock: the time and the incident as they are when it is our turn.
-        const now = lifecycle.now()
-        const messenger = lifecycle.messenger()
-        let state = (await run(journal.read(incidentId))).state
-        const requests: Array<MessageRequest> = []
-        if (options.first !== undefined) requests.push(options.first(state))
-        if (options.firstOnly !== true) {
-          for (const action of escalate(runbook, state, now)) {
-            requests.push(messenger.requestFor(state, action))
-          }
-        }
-        const dispatches: Array<Dispatch> = []
-        for (const plain of requests) {
-          const request =
-            options.assessment !== undefined &&
-            (plain.message === "initial" || plain.message === "page")
-              ? { ...plain, assessment: options.assessment }
-              : plain
-          const dispatch = await messenger.send(state, request, {
-            now,
-            ...(options.dryRun === true ? { dryRun: true } : {}),
-            ...(options.only === undefined ? {} : { only: options.only }),
-          })
-          dispatches.push(dispatch)
-          if (dispatch.events.length > 0) {
-            state = (await run(journal.append(incidentId, dispatch.events))).state
-          }
-        }
-        return { status: "done", incident: state, dispatches }
-      }),
-    catch: (error) => error,
-  }).pipe(
-    Effect.catchAll((error) => {
-      if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
-      if (error instanceof DispatchBusy) {
-        return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
-      }
-      return Effect.fail(
-        new UsageError({
-          reason: "journal-unavailable",
-          detail: `could not take the dispatch lock of ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
-          cause: error,
+  const ready = options.dryRun === true ? Effect.void : lifecycle.requireChannels
+  return Effect.zipRight(
+    ready,
+    journal
+      .withDispatchLock(
+        incidentId,
+        Effect.tryPromise({
+          try: async (): Promise<DispatchRun> => {
+            // Read under the lock: the time and the incident as they are when it is our turn.
+            const now = lifecycle.now()
+            const messenger = lifecycle.messenger()
+            let state = (await run(journal.read(incidentId))).state
+            const requests: Array<MessageRequest> = []
+            if (options.first !== undefined) requests.push(options.first(state))
+            if (options.firstOnly !== true) {
+              for (const action of escalate(runbook, state, now)) {
+                requests.push(messenger.requestFor(state, action))
+              }
+            }
+            const dispatches: Array<Dispatch> = []
+            for (const plain of requests) {
+              const request =
+                options.assessment !== undefined &&
+                (plain.message === "initial" || plain.message === "page")
+                  ? { ...plain, assessment: options.assessment }
+                  : plain
+              const dispatch = await messenger.send(state, request, {
+                now,
+                ...(options.dryRun === true ? { dryRun: true } : {}),
+                ...(options.only === undefined ? {} : { only: options.only }),
+              })
+              dispatches.push(dispatch)
+              if (dispatch.events.length > 0) {
+                state = (await run(journal.append(incidentId, dispatch.events))).state
+              }
+            }
+            return { status: "done", incident: state, dispatches }
+          },
+          catch: (error) => error,
         }),
+        // Another ir process (or ir serve) sends for this incident now; it sends what is due.
+        { waitMs: 60_000 },
       )
-    }),
+      .pipe(
+        Effect.catchAll((error) => {
+          if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
+          if (error instanceof JournalUnavailable && error.reason === "busy") {
+            return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
+          }
+          if (error instanceof JournalUnavailable) return Effect.fail(fromJournal(error))
+          return Effect.fail(
+            new UsageError({
+              reason: "journal-unavailable",
+              detail: `could not send for ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
+              cause: error,
+            }),
+          )
+        }),
+      ),
   )
 }

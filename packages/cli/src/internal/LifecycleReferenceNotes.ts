@@ -100,12 +100,19 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
   "ir escalate": {
     exitCodes: [
       ["0", "nothing is due; with --notify, everything due was sent"],
-      ["1", "something is due; with --notify, something could not be sent"],
+      [
+        "1",
+        "something is due (the same with --dry-run, which sends nothing); with --notify, something could not be sent; or an incident cannot be read (named on stderr and in `damaged`)",
+      ],
       usageError,
     ],
     json: [
       ["at", "the moment escalated at"],
       ["mode", "`report`, `notify` or `dry-run`"],
+      [
+        "damaged",
+        "incidents the journal cannot read: `[{ incidentId, problem }]` (left as they are)",
+      ],
       [
         "checked",
         "how many incidents were looked at (the unresolved ones, and those resolved in the last 30 days)",
@@ -122,7 +129,11 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     ],
   },
   "ir notify initial": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [
       ["notification", "as in `ir escalate --json`"],
       ["rendered", "`{ summary, text, markdown, slack }`"],
@@ -130,12 +141,20 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     examples: ["ir notify initial --incident INC-2026-0001 --dry-run"],
   },
   "ir notify update": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [["notification, rendered", "as for `ir notify initial`"]],
     examples: ["ir notify update --channel incidents"],
   },
   "ir notify resolved": {
-    exitCodes: [["0", "sent (or rendered, with --dry-run)"], ["1", "not sent"], usageError],
+    exitCodes: [
+      ["0", "sent; with --dry-run, rendered (even when no channel would take it)"],
+      ["1", "not sent"],
+      usageError,
+    ],
     json: [["notification, rendered", "as for `ir notify initial`"]],
     examples: ["ir notify resolved --incident INC-2026-0001"],
   },
@@ -156,8 +175,14 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
   "ir action restart": {
     exitCodes: [
       ["0", "planned (dry run) or restarted and back"],
-      ["1", "not found, not restarted, or not back in time (recorded as failed)"],
-      usageError,
+      [
+        "1",
+        "not found, not restarted, or not back in time, or the Docker Engine did not answer (recorded as failed, a dry run too)",
+      ],
+      [
+        "2",
+        "a usage or configuration error: no incident to record it on, or no Docker Engine configured (nothing is done or recorded)",
+      ],
     ],
     json: [
       ["incident", "the incident the action was recorded on"],

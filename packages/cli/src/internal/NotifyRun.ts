@@ -63,6 +63,7 @@ export const run = (args: NotifyArgs, context: CommandContext) =>
           }),
         )
       }
+      if (!args.dryRun) yield* lifecycle.requireChannels
       const messenger = lifecycle.messenger()
       const planned = messenger.manualRequest(incident, message)
       const request = args.channel.length > 0 ? { ...planned, channels: args.channel } : planned
@@ -124,6 +125,8 @@ export const run = (args: NotifyArgs, context: CommandContext) =>
         }
         output.print(dispatchLines([dispatch], output.style).join("\n"))
       }
+      // A dry run is done once the message is rendered: where it would not go is information.
+      if (args.dryRun && dispatch.rendered !== undefined) return ExitCode.ok
       return needsAttention(dispatch) ? ExitCode.found : ExitCode.ok
     }),
   )

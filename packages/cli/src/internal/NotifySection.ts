@@ -13,6 +13,11 @@ export interface NotifySettings {
   readonly templates?: Templates
   readonly timeoutMs: number
   readonly retries: number
+  /**
+   * Channels left out because a `${VAR}` of theirs is unset, each with the error a command that
+   * sends reports (`requireChannels`); commands that only read the journal do without them.
+   */
+  readonly unavailable: ReadonlyArray<ConfigError>
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
@@ -66,7 +71,19 @@ export const resolveNotify = (
       return fail(["channels"], `expected a list of channels, got ${describeValue(list)}`)
     }
     const channels: Array<Channel.Channel> = []
+    const unavailable: Array<ConfigError> = []
     for (const [index, entry] of list.entries()) {
+      const unset = config.unsetChannelVariables?.find((missing) => missing.path[2] === index)
+      if (unset !== undefined) {
+        unavailable.push(
+          new ConfigError({
+            reason: "missing-variable",
+            ...problemAt(config, unset.path, cwd),
+            expected: `the environment variable ${unset.variable} is not set (write \${${unset.variable}:-default} to give a default); a command that sends needs it`,
+          }),
+        )
+        continue
+      }
       try {
         const channel = Channel.decodeChannel(entry)
         if (channels.some((other) => other.id === channel.id)) {
@@ -118,5 +135,6 @@ export const resolveNotify = (
       ...(templates === undefined ? {} : { templates }),
       timeoutMs: Duration.toMillis(timeout),
       retries,
+      unavailable,
     })
   })

@@ -16,7 +16,14 @@ const done = ["0", "done"] as const
 
 export const notes: Readonly<Record<string, Notes>> = {
   "ir triage": {
-    exitCodes: [["0", "no playbook matched"], ["1", "a playbook matched"], usageError],
+    exitCodes: [
+      ["0", "no playbook matched"],
+      ["1", "a playbook matched"],
+      [
+        "2",
+        "a usage or configuration error, or `--open` without `--yes` when there is no configuration file (the report is printed; nothing is opened or sent)",
+      ],
+    ],
     json: [
       ["matched", "`true` when a playbook matched (exit code 1)"],
       ["severity", "`P0`…`P3`, or `null` when nothing matched"],
@@ -42,10 +49,13 @@ export const notes: Readonly<Record<string, Notes>> = {
         "`{ kind: immediate|investigation|resolution, playbook, text, details?, command?, reference? }`",
       ],
       ["suggestedFlags", "facts a responder could `--assert` to sharpen the assessment"],
-      ["notices", "sentences to read before acting"],
+      [
+        "notices",
+        "sentences to read before acting; the first says so when the configuration is the embedded defaults (no configuration file) and names the directory their relative paths were taken from",
+      ],
       [
         "incident",
-        "with `--open`: the incident opened (`created: true`) or joined, as `ir incident show --json` prints it, with `notifications` sent by `--notify`; `{ created: false, reason }` when no playbook matched",
+        "with `--open`: the incident opened (`created: true`) or joined, as `ir incident show --json` prints it, with `notifications` sent by `--notify`; `{ created: false, reason }` when no playbook matched or the embedded defaults were refused",
       ],
       ["assessment", "the complete `Assessment` of `@ir/core`'s `triage`"],
       ["results", "every `ProbeResult` of `@ir/diagnostics`, with observations and signals"],
@@ -68,13 +78,17 @@ export const notes: Readonly<Record<string, Notes>> = {
       ["2", "CRITICAL: a check is CRITICAL"],
       [
         "3",
-        "UNKNOWN: a check could not tell (no answer within its timeout, not configured), or a usage or configuration error",
+        "UNKNOWN: a check could not tell (no answer within its timeout), a probe named alone is not configured, or a usage or configuration error. A probe that is not configured is not run and does not count when it comes with a family (`host`) or with every probe",
       ],
     ],
     json: [
       ["status", "the worst status: `ok`, `warn`, `critical` or `unknown`"],
       ["exitCode", "the Nagios exit code of `status`"],
       ["checks", "every `ProbeResult` plus its Nagios `line`"],
+      [
+        "notConfigured",
+        "`{ id, reason }` of each probe not run because nothing is configured for it (also on stderr with `-v`)",
+      ],
       ["startedAt, durationMs", "when and how long"],
     ],
     examples: [

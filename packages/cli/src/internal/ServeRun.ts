@@ -27,6 +27,8 @@ export const run = (args: ServeArgs, context: CommandContext) =>
     (lifecycle) =>
       Effect.gen(function* () {
         const { output, io, runbook, journal, config } = lifecycle
+        // The responder sends: every channel's secrets must be there before it starts.
+        yield* lifecycle.requireChannels
         const settings = yield* resolveServe(config, io)
         const targets = yield* resolveTargets(config, io)
         const port = Option.getOrElse(args.port, () => settings.port)

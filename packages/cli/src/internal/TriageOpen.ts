@@ -1,7 +1,7 @@
 // `ir triage --open`: the assessment becomes an incident in the journal (once: a second triage
 // of the same outage joins the open incident), and with `--notify` the page and the initial
 // alert, with the assessment's evidence, go out.
-import { type Assessment, escalate, findSeverity } from "@ir/core"
+import { type Assessment, escalate, findSeverity, hasFlag } from "@ir/core"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type { TriageReport } from "../TriageReport.js"
@@ -72,6 +72,23 @@ export const openFromTriage = (
         fromJournal,
       )
       const id = opened.incident.humanId
+      // Asserted planned maintenance: the incident is recorded and flagged, so that nobody is
+      // paged for it, now or by a later `ir escalate`/`ir serve`; its messages still go out.
+      const maintenance =
+        assessment.plannedMaintenance && !hasFlag(opened.incident.state, "planned-maintenance")
+      if (maintenance)
+        yield* Effect.mapError(
+          journal.append(id, [
+            {
+              type: "flag-raised",
+              at: clock.now,
+              flag: "planned-maintenance",
+              note: "asserted with ir triage --assert planned-maintenance",
+              by: lifecycle.by(args.by),
+            },
+          ]),
+          fromJournal,
+        )
       const sent = args.notify ? yield* dispatchDue(lifecycle, id, { assessment }) : undefined
       const record = yield* Effect.mapError(journal.read(id), fromJournal)
       const due = escalate(runbook, record.state, clock.now)
@@ -81,6 +98,13 @@ export const openFromTriage = (
         opened.created
           ? `Opened ${style.bold(id)} (${record.state.severity} ${severity?.name ?? ""}): ${record.state.title}`
           : `Already open as ${style.bold(id)} (${record.state.severity}, ${record.state.status}): ${record.state.title}`,
+        ...(assessment.plannedMaintenance
+          ? [
+              style.yellow(
+                "Not paged: planned maintenance was asserted, so the incident is flagged planned-maintenance and nobody is paged for it (messages still go out).",
+              ),
+            ]
+          : []),
         ...dispatchLines(dispatches, style),
         ...(sent?.status === "busy" ? [sent.detail] : []),
         ...(due.length === 0
@@ -101,6 +125,12 @@ export const openFromTriage = (
           created: opened.created,
           ...incidentJson(record, runbook, clock.now, due),
           notifications: dispatches.map(dispatchView),
+          ...(assessment.plannedMaintenance
+            ? {
+                notPaged:
+                  "planned maintenance asserted: the incident is flagged planned-maintenance",
+              }
+            : {}),
         },
         lines,
         failed: dispatches.some(needsAttention),

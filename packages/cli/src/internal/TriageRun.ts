@@ -9,7 +9,7 @@ import { resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { statusWord } from "./Describe.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
-import { selectProbes } from "./ProbeSelection.js"
+import { configuredSelection, selectProbes } from "./ProbeSelection.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 import { resolveTargets } from "./TargetsLoader.js"
 
@@ -21,6 +21,8 @@ export interface TriageArgs extends CommonArgs {
   readonly notify: boolean
   readonly at: Option.Option<string>
   readonly by: Option.Option<string>
+  /** `--open` on the embedded defaults opens (and with `--notify` pages) only with `--yes`. */
+  readonly yes: boolean
 }
 
 const flagPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -48,16 +50,23 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
     if (config.source.kind === "file") output.debug(`configuration: ${config.source.file}`)
-    else output.debug("configuration: embedded defaults (no ir.config.yaml found)")
+    else
+      output.debug(
+        `configuration: embedded defaults (no ir.config.yaml found from ${config.baseDir} upward; relative paths taken from there)`,
+      )
 
-    const available = probesFor(targets)
-    const total = selection.ids?.length ?? available.configured.length
+    const { ids, notConfigured } = configuredSelection(
+      args.probe,
+      selection.ids,
+      probesFor(targets),
+    )
+    const total = ids.length
     const progress = output.progress()
     let done = 0
     const probeRun = yield* Effect.promise(() =>
       runProbes(targets, {
         runbook,
-        ...(selection.ids === undefined ? {} : { probes: selection.ids }),
+        probes: ids,
         onProgress: (event) => {
           if (event.type !== "finished") return
           done += 1
@@ -84,18 +93,40 @@ export const run = (args: TriageArgs, context: CommandContext) =>
       origin,
       configFile: config.source.kind === "file" ? config.source.file : null,
       run: probeRun,
-      skipped: selection.ids === undefined ? available.skipped : [],
+      skipped: notConfigured,
       assessment,
       finishedAt,
       ...(clock.source === "system" ? {} : { respondFrom: clock.now }),
+      ...(config.source.kind === "defaults" ? { defaultsFrom: config.baseDir } : {}),
     })
     if (args.notify && !args.open) output.note("--notify sends the initial alert with --open only")
-    const opened = args.open
-      ? yield* Effect.flatMap(
-          Effect.promise(() => import("./TriageOpen.js")),
-          ({ openFromTriage }) => openFromTriage(args, context, report, assessment),
-        )
-      : undefined
+    // No configuration file: the embedded defaults describe nobody's system, so a failure may
+    // only mean nothing listens where they look. Nobody is paged for that unless asked to.
+    const refused = args.open && config.source.kind === "defaults" && !args.yes
+    if (refused)
+      output.error(
+        `no ir.config.yaml was found from ${config.baseDir} upward: nothing was opened or sent on the embedded defaults (localhost targets). Write one with \`ir config init\`, or pass --yes to page all the same`,
+      )
+    const opened = refused
+      ? {
+          json: {
+            created: false,
+            reason:
+              "the configuration is the embedded defaults (no ir.config.yaml): --open needs --yes to record or page on them",
+          },
+          lines: [
+            output.style.yellow(
+              "Not opened: no ir.config.yaml was found, and an incident found on the embedded defaults may only mean they do not describe this system.",
+            ),
+          ],
+          failed: false,
+        }
+      : args.open
+        ? yield* Effect.flatMap(
+            Effect.promise(() => import("./TriageOpen.js")),
+            ({ openFromTriage }) => openFromTriage(args, context, report, assessment),
+          )
+        : undefined
     switch (output.format) {
       case "json":
         output.json({
@@ -118,5 +149,6 @@ export const run = (args: TriageArgs, context: CommandContext) =>
     }
     if (opened !== undefined && output.format !== "json")
       output.print(`\n${opened.lines.join("\n")}`)
+    if (refused) return ExitCode.usage
     return report.matched ? ExitCode.found : ExitCode.ok
   })

@@ -1,8 +1,8 @@
 import type Dockerode from "dockerode"
 import * as Effect from "effect/Effect"
 import type { ContainerSelector, DockerSection } from "../DiagnosticsConfig.js"
-import { redactUrl } from "../Redaction.js"
 import { failureOf, ProbeFailure } from "./ProbeFailure.js"
+import { redactUrl } from "./Redaction.js"
 
 type DockerodeClass = typeof Dockerode
 

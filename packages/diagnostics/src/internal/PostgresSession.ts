@@ -1,8 +1,8 @@
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Pg from "pg"
-import { redactUrl } from "../Redaction.js"
 import { failureOf, ProbeFailure } from "./ProbeFailure.js"
+import { redactUrl } from "./Redaction.js"
 
 type PgModule = typeof Pg
 

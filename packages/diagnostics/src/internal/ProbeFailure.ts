@@ -1,7 +1,7 @@
 import * as Data from "effect/Data"
 import type { CauseReason } from "../ProbeResult.js"
-import { redactText } from "../Redaction.js"
 import type { SignalEntry } from "./ProbeKit.js"
+import { redactText } from "./Redaction.js"
 
 /**
  * Why a probe could not finish. Caught at the probe boundary and turned into an `unknown` result

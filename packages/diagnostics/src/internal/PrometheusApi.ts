@@ -1,10 +1,10 @@
 import type * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type { PrometheusSection } from "../DiagnosticsConfig.js"
-import { redactText, redactUrl } from "../Redaction.js"
 import { type Cancellation, promised } from "./Cancellation.js"
 import type { HttpClient } from "./HttpClient.js"
 import { failureOf, ProbeFailure } from "./ProbeFailure.js"
+import { redactText, redactUrl } from "./Redaction.js"
 
 /** One series of an instant vector or a range matrix. */
 export interface Series {

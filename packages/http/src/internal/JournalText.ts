@@ -1,17 +1,31 @@
 import { TerminalText } from "@ir/core"
 
 /**
- * Text from an alert as the journal stores it: without control characters, escape sequences and
- * bidirectional overrides (`TerminalText.strip`: whoever reads the journal on a terminal sees the
- * text as it is, and PostgreSQL text and jsonb, which refuse NUL, can store it; a payload
- * Alertmanager would retry for ever must not be one the journal cannot store), on one line unless
- * `multiline`, and clipped to a length a timeline can show.
+ * Text from an alert as the journal stores it: without control characters, terminal escapes and
+ * bidirectional controls (`TerminalText.strip`; NUL among them, which PostgreSQL text and jsonb
+ * refuse: a payload Alertmanager would retry for ever must not be one the journal cannot store)
+ * and clipped to a length a timeline can show.
  */
-export const journalText = (
-  text: string,
-  maxLength: number,
-  options: { readonly multiline?: boolean } = {},
-): string => {
-  const clean = TerminalText.strip(text, { multiline: options.multiline === true })
+export const journalText = (text: string, maxLength: number): string => {
+  const clean = TerminalText.strip(text)
   return clean.length <= maxLength ? clean : `${clean.slice(0, maxLength - 1)}…`
+}
+
+/**
+ * The decoded payload with every string passed through `TerminalText.strip`: labels,
+ * annotations, URLs and keys as the receiver, the journal, the callback and the answer see them.
+ */
+export const cleanStrings = <A>(value: A): A => {
+  if (typeof value === "string") return TerminalText.strip(value) as A
+  if (Array.isArray(value)) return value.map(cleanStrings) as A
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [TerminalText.strip(key), cleanStrings(inner)]),
+    ) as A
+  }
+  return value
 }

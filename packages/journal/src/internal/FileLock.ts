@@ -3,13 +3,15 @@
 // Each lock holder first writes an owner file (`.owner.<pid>.<token>`, JSON with pid, host and
 // token) once, and takes the lock by hard-linking it to `journal.lock`: link(2) fails with EEXIST
 // when the lock exists, so taking it is atomic, and the lock's content is complete from the first
-// instant (no empty lock file for a crash to leave behind). Releasing is unlink(2).
+// instant (no empty lock file for a crash to leave behind). Releasing renames the lock aside,
+// checks that it was ours, and unlinks it.
 //
 // A lock whose holder is dead (same host, pid gone or a zombie, or our own pid with a token no
 // journal in this process holds) is stale and broken. Breaking goes through a second lock,
 // `journal.lock.break` (created with O_EXCL, held for microseconds, considered abandoned after
-// 5 s), and only removes the lock if it is still the same inode that was judged stale, so two
-// processes breaking the same stale lock cannot remove a lock a live process just took.
+// 5 s), and only removes the lock if it is still the same file that was judged stale (device,
+// inode, change time and content), so two processes breaking the same stale lock cannot remove a
+// lock a live process just took. On a read-only file system there is no lock: nothing can write.
 // A holder on another host (a container whose hostname changed after a crash, say) cannot be
 // asked whether it lives; its lock is taken as stale once it is older than `foreignStaleMs`, far
 // longer than any operation holds the lock (milliseconds). Until then we wait, and past the
@@ -21,7 +23,7 @@
 // metadata work on a local disk, where a trip through libuv's thread pool would cost more than the
 // call itself on a busy machine. The slow calls, write and fsync, stay asynchronous.
 import { randomBytes } from "node:crypto"
-import { linkSync, readFileSync, statSync, unlinkSync } from "node:fs"
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -85,8 +87,18 @@ const isStale = (holder: Holder, heldForMs: number, foreignStaleMs: number): boo
     ? !isProcessAlive(holder.pid) || (holder.pid === process.pid && !liveTokens.has(holder.token))
     : heldForMs > foreignStaleMs
 
+/** What makes a lock file the one that was judged stale. */
+interface LockIdentity {
+  readonly dev: number
+  readonly ino: number
+  readonly ctimeMs: number
+  readonly text: string
+}
+
 export interface FileLockOptions {
   readonly dir: string
+  /** The lock file's name in `dir` (default `journal.lock`). */
+  readonly lockName?: string
   readonly timeoutMs: number
   readonly foreignStaleMs: number
 }
@@ -102,13 +114,28 @@ export class FileLock {
     private readonly ownerPath: string,
     private readonly ownerIno: number,
     private readonly token: string,
+    /** On a read-only file system: no lock file, no writes. */
+    readonly readOnly = false,
   ) {
-    this.path = join(options.dir, LOCK_FILE)
+    this.path = join(options.dir, options.lockName ?? LOCK_FILE)
     this.breakerPath = `${this.path}.break`
   }
 
-  /** Writes this holder's owner file; fails when the directory cannot be written. */
+  /**
+   * Writes this holder's owner file; fails when the directory cannot be written, except on a
+   * read-only file system, where nothing can write the journal and so reads need no lock: the
+   * lock is then read-only (`readOnly`), and the journal refuses to write with a clear error.
+   */
   static async create(options: FileLockOptions): Promise<FileLock> {
+    try {
+      return await FileLock.createWritable(options)
+    } catch (error) {
+      if (errnoOf(error) !== "EROFS") throw error
+      return new FileLock(options, "", -1, "", true)
+    }
+  }
+
+  private static async createWritable(options: FileLockOptions): Promise<FileLock> {
     const token = randomBytes(8).toString("hex")
     const ownerPath = join(options.dir, `.owner.${process.pid}.${token}`)
     const holder: Holder = {
@@ -125,6 +152,21 @@ export class FileLock {
     return lock
   }
 
+  /**
+   * Takes the file lock (waiting up to `timeoutMs`) and returns what releases it: for a lock held
+   * across work that is not a promise of this module (a dispatch, an Effect).
+   */
+  async hold(): Promise<() => Promise<void>> {
+    if (this.readOnly)
+      throw new JournalUnavailable({
+        reason: "unwritable",
+        location: this.options.dir,
+        cause: new Error("the file system is read-only: no lock can be taken"),
+      })
+    await this.acquire()
+    return () => this.release()
+  }
+
   /** Runs `body` holding the lock: first this process's queue, then the file lock. */
   withLock<A>(body: () => Promise<A>): Promise<A> {
     const run = this.queue.then(async () => {
@@ -134,6 +176,7 @@ export class FileLock {
           location: this.options.dir,
           cause: new Error("this journal was closed; open it again to use it"),
         })
+      if (this.readOnly) return body()
       await this.acquire()
       try {
         return await body()
@@ -145,15 +188,30 @@ export class FileLock {
     return run
   }
 
-  /** Removes the lock if it is still ours (a lock judged stale and retaken is someone else's). */
+  /**
+   * Removes the lock if it is still ours. It is first renamed aside (atomic), then judged by the
+   * inode it had: a stat-then-unlink could remove a lock that another process took in between
+   * (after judging ours stale). One that turns out not to be ours is linked back.
+   */
   private async release(): Promise<void> {
-    const lock = statSync(this.path, { throwIfNoEntry: false })
-    if (lock !== undefined && lock.ino === this.ownerIno) {
+    const aside = `${this.path}.release.${this.token}`
+    try {
+      renameSync(this.path, aside)
+    } catch {
+      return // already gone
+    }
+    const moved = statSync(aside, { throwIfNoEntry: false })
+    if (moved !== undefined && moved.ino !== this.ownerIno) {
       try {
-        unlinkSync(this.path)
+        linkSync(aside, this.path)
       } catch {
-        // already gone
+        // a new holder took the free lock meanwhile: the other one was broken as stale anyway
       }
+    }
+    try {
+      unlinkSync(aside)
+    } catch {
+      // gone
     }
   }
 
@@ -161,6 +219,7 @@ export class FileLock {
     if (this.closed) return
     await this.queue
     this.closed = true
+    if (this.readOnly) return
     liveTokens.delete(this.token)
     await fs.unlink(this.ownerPath).catch(() => undefined)
   }
@@ -199,14 +258,14 @@ export class FileLock {
 
   /** The current holder, "gone" when the lock vanished or was broken as stale. */
   private async inspect(): Promise<Holder | "gone" | undefined> {
-    let ino: number
+    let identity: LockIdentity
     let text: string
     let ctimeMs: number
     try {
       const stat = await fs.stat(this.path)
-      ino = stat.ino
       ctimeMs = stat.ctimeMs
       text = await fs.readFile(this.path, "utf8")
+      identity = { dev: stat.dev, ino: stat.ino, ctimeMs: stat.ctimeMs, text }
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return "gone"
       throw error
@@ -217,11 +276,15 @@ export class FileLock {
         ? Date.now() - ctimeMs > BREAKER_ABANDONED_MS
         : isStale(holder, Date.now() - ctimeMs, this.options.foreignStaleMs)
     if (!stale) return holder
-    return (await this.breakStale(ino)) ? "gone" : holder
+    return (await this.breakStale(identity)) ? "gone" : holder
   }
 
-  /** Removes the lock if it is still the inode judged stale; false if another breaker is at it. */
-  private async breakStale(staleIno: number): Promise<boolean> {
+  /**
+   * Removes the lock if it is still the one judged stale: the same device, inode, change time and
+   * content (an inode number alone can be reused by a new holder's owner file once the stale one
+   * is freed). False if another breaker is at it.
+   */
+  private async breakStale(stale: LockIdentity): Promise<boolean> {
     try {
       await fs.writeFile(this.breakerPath, String(process.pid), { flag: "wx" })
     } catch (error) {
@@ -233,7 +296,15 @@ export class FileLock {
     }
     try {
       const stat = await fs.stat(this.path).catch(() => undefined)
-      if (stat !== undefined && stat.ino === staleIno) await fs.unlink(this.path)
+      const text = await fs.readFile(this.path, "utf8").catch(() => undefined)
+      if (
+        stat !== undefined &&
+        stat.dev === stale.dev &&
+        stat.ino === stale.ino &&
+        stat.ctimeMs === stale.ctimeMs &&
+        text === stale.text
+      )
+        await fs.unlink(this.path)
       return true
     } finally {
       await fs.unlink(this.breakerPath).catch(() => undefined)

@@ -3,11 +3,19 @@
 // anything after the last newline (or a last line that does not parse) is a torn write from a
 // crash, never an acknowledged event. A line that does not parse with complete lines after it
 // is corruption, reported with its byte offset.
+//
+// An append of several events is all or nothing: each of its records carries `to`, the sequence
+// of its last record. Complete records of a batch whose last record is missing (ENOSPC or a crash
+// cut the write short, and it was never acknowledged) belong to the torn tail, not to the
+// incident. Records without `to` (single-event appends, and files written before batches were
+// marked) stand alone.
 
 export interface StoredRecord {
   readonly seq: number
   readonly event: unknown
   readonly incident?: unknown
+  /** In a multi-event append: the sequence of the append's last record. */
+  readonly to?: number
   /** Absolute byte offset of the record's first byte. */
   readonly offset: number
 }
@@ -34,6 +42,7 @@ const parseRecord = (line: string, offset: number): StoredRecord | undefined => 
       seq: value.seq as number,
       event: value.event,
       ...(value.incident === undefined ? {} : { incident: value.incident }),
+      ...(Number.isInteger(value.to) ? { to: value.to as number } : {}),
       offset,
     }
   } catch {
@@ -43,6 +52,26 @@ const parseRecord = (line: string, offset: number): StoredRecord | undefined => 
 
 /** Parses `bytes`, which start at absolute offset `base` of the file. */
 export const parseChunk = (bytes: Uint8Array, base: number): ParseOutcome => {
+  const outcome = parseLines(bytes, base)
+  if (outcome._tag === "corrupt") return outcome
+  const { records } = outcome.chunk
+  const last = records[records.length - 1]
+  if (last?.to === undefined || last.seq >= last.to) return outcome
+  // An unfinished batch: from its first record on, the tail is torn.
+  let first = records.length - 1
+  while (first > 0 && records[first - 1]?.to === last.to) first -= 1
+  const offset = (records[first] as StoredRecord).offset
+  return {
+    _tag: "parsed",
+    chunk: {
+      records: records.slice(0, first),
+      end: offset,
+      torn: { offset, length: base + bytes.byteLength - offset },
+    },
+  }
+}
+
+const parseLines = (bytes: Uint8Array, base: number): ParseOutcome => {
   const records: Array<StoredRecord> = []
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let position = 0

@@ -1,10 +1,10 @@
 // Scrubbing of secrets from any text that leaves the package: error bodies, library errors, logs.
+// The literal secrets of the channels and what free-text redaction finds: `Redaction` of @ir/core.
+import { Redaction } from "@ir/core"
 import type { CauseSummary } from "../DeliveryError.js"
 
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
-  [...secrets]
-    .sort((a, b) => b.length - a.length)
-    .reduce((redacted, secret) => redacted.split(secret).join("***"), text)
+  Redaction.makeScrubber(secrets)(text)
 
 export const summarizeCause = (error: unknown, secrets: ReadonlyArray<string>): CauseSummary => {
   if (error instanceof Error) {

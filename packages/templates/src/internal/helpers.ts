@@ -92,12 +92,21 @@ const list = (items: unknown, options: Options): string | Handlebars.SafeString 
     const tag = style === "numbered" ? "ol" : "ul"
     const listStyle = style === "checkbox" ? ' style="list-style:none;padding-left:0"' : ""
     const entries = strings
-      .map((item, index) => `<li>${marker(index)}${Handlebars.escapeExpression(item)}</li>`)
+      .map(
+        (item, index) =>
+          `<li>${marker(index)}${Handlebars.escapeExpression(item).replace(/\n/g, "<br>")}</li>`,
+      )
       .join("")
     return new Handlebars.SafeString(`<${tag}${listStyle}>${entries}</${tag}>`)
   }
   if (strings.length === 0) return empty
-  return strings.map((item, index) => `${marker(index)}${item.replace(/\n/g, "\n  ")}`).join("\n")
+  // Continuation lines (a step's sub-items) line up under the item's text.
+  return strings
+    .map((item, index) => {
+      const mark = marker(index)
+      return `${mark}${item.replace(/\n/g, `\n${" ".repeat(mark.length)}`)}`
+    })
+    .join("\n")
 }
 
 /** Registers the helpers on an isolated Handlebars environment. */

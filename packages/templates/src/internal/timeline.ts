@@ -6,6 +6,7 @@ export const flagText: Record<string, string> = {
   "security-suspected": "Security incident suspected",
   "customer-impact-increasing": "Customer impact increasing",
   "multiple-systems-affected": "Multiple systems affected",
+  "planned-maintenance": "Planned maintenance declared (no page)",
 }
 
 const suffix = (text: string | undefined, separator = ": "): string =>

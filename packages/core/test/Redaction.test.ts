@@ -88,3 +88,43 @@ describe("deepMapStrings", () => {
     })
   })
 })
+
+describe("secrets that looked like something else", () => {
+  it("hides a password with an unencoded / that makes the URL unparseable or misparsed", () => {
+    for (const url of [
+      "postgres://u:Sup3r/S3cret@h/db",
+      "postgres://u:123/S3cret@h:5432/db",
+      "postgres://u:a@b:c/S3cret@h/db?sslmode=require",
+      "postgres://u:#aS3cret@h/db",
+      "postgres://u:a?b=S3cret@h/db",
+    ]) {
+      const shown = redactUrl(url)
+      expect(shown, url).not.toContain("S3cret")
+      expect(shown).toMatch(/^postgres:\/\/u:\*\*\*@h/)
+      expect(redactText(`connect ${url} failed`)).not.toContain("S3cret")
+      expect(secretsOfUrl(url).join(" ")).toContain("S3cret")
+    }
+    // without a user, an @ in the query is no user info
+    expect(redactUrl("http://h/x?email=a@b")).toBe("http://h/x?email=a%40b")
+  })
+
+  it("hides PGPASSWORD=…, lowercase bearer tokens and routing keys in free text", () => {
+    expect(redactText("env PGPASSWORD=hunter2hunter ran")).toBe("env PGPASSWORD=*** ran")
+    expect(redactText("SMTP_PASSWORD=73914862")).toBe("SMTP_PASSWORD=***")
+    expect(redactText("authorization: bearer abcdef0123456789")).not.toContain("abcdef0123456789")
+    expect(redactText("routing_key=R0UT1NGKEY0123456789")).toBe("routing_key=***")
+    expect(redactText('{"routingKey":"R0UT1NGKEY0123456789"}')).not.toContain("R0UT1NG")
+  })
+})
+
+describe("what is not a secret", () => {
+  it("leaves configuration errors and placeholders about secret settings readable", () => {
+    for (const text of [
+      "serve.token: expected a token of at least 16 characters",
+      "healthToken: (none: /health gives its status only)",
+      "password: *** (from $SMTP_PASSWORD)",
+      "authorization:\n  type: Bearer\n  credentials_file: /etc/alertmanager/ir-token",
+    ])
+      expect(redactText(text)).toBe(text)
+  })
+})

@@ -1,28 +1,47 @@
 /**
- * Keeping secrets out of everything a probe returns: passwords in URLs, tokens in query strings,
- * `password=…` in log lines, bearer tokens, SQL `PASSWORD '…'` literals, and any literal secret the
- * configuration holds.
+ * Keeping secrets out of everything ir shows, in one place for every package: passwords in URLs
+ * (also unencoded ones with `/`, `:` or `@` in them), tokens in query strings, `password=…` and
+ * `PGPASSWORD=…` in log lines, bearer tokens, SQL `PASSWORD '…'` literals, and any literal secret
+ * the configuration holds. One mask, `***`, stands for every secret removed.
  *
  * @example
  * ```ts
- * import { redactUrl, redactText } from "@ir/diagnostics"
+ * import { redactUrl, redactText } from "@ir/core"
  * redactUrl("postgres://app:s3cret@db:5432/anomaly_db") // "postgres://app:***@db:5432/anomaly_db"
  * redactText("connect failed password=hunter2") // "connect failed password=***"
  * ```
  */
+
+/** The parts of a WHATWG URL that redaction reads. */
+interface ParsedUrl {
+  readonly protocol: string
+  readonly username: string
+  readonly password: string
+  readonly host: string
+  readonly pathname: string
+  readonly hash: string
+  readonly searchParams: Iterable<[string, string]> & {
+    readonly entries: () => IterableIterator<[string, string]>
+  }
+}
+
+// The WHATWG URL parser every JavaScript runtime has; core declares only what it reads of it,
+// as it declares no runtime's types.
+const WhatwgUrl = (globalThis as unknown as { readonly URL: new (input: string) => ParsedUrl }).URL
 
 /**
  * What replaces a secret.
  *
  * @example
  * ```ts
+ * import { mask, redactUrl } from "@ir/core"
  * redactUrl("postgres://u:pw@h/db").includes(mask) // true
  * ```
  */
 export const mask = "***"
 
 const secretParameter =
-  /^(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|key|sig|signature|auth|authorization|client[_-]?secret|sslpassword|private[_-]?key)$/i
+  /^(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api[_-]?key|apikey|key|sig|signature|auth|authorization|client[_-]?secret|sslpassword|sslkey|private[_-]?key|routing[_-]?key|integration[_-]?key)$/i
 
 /**
  * URLs without a secret, as shown: every run shows and scrubs the same configured targets, which
@@ -37,7 +56,7 @@ const plainUrls = new Map<string, string>()
  *
  * @example
  * ```ts
- * import { redactUrl } from "@ir/diagnostics"
+ * import { redactUrl } from "@ir/core"
  * redactUrl("postgres://user:pw@host:5432/db?sslmode=require") // "postgres://user:***@host:5432/db?sslmode=require"
  * redactUrl("http://localhost:9090/api?token=abc") // "http://localhost:9090/api?token=***"
  * ```
@@ -53,10 +72,38 @@ export const redactUrl = (url: string): string => {
   return redacted
 }
 
+/**
+ * The user info of a URL as written: everything between `://` and the last `@`. A password with an
+ * unencoded `/`, `:`, `?`, `#` or `@` (`postgres://u:Sup3r/S3cret@h/db`) makes the URL parse wrongly
+ * or not at all, so the written text decides what is secret, not the parser. An `@` in a query
+ * string after a `user:` also counts: better a URL shown with too little than a password shown.
+ */
+const writtenUserInfo = (
+  url: string,
+): { readonly scheme: string; readonly user: string; readonly rest: string } | undefined => {
+  const start = url.indexOf("://")
+  if (start < 0) return undefined
+  const at = url.lastIndexOf("@")
+  if (at <= start) return undefined
+  const userinfo = url.slice(start + 3, at)
+  const colon = userinfo.indexOf(":")
+  if (colon < 0) return undefined
+  return {
+    scheme: url.slice(0, start + 3),
+    user: userinfo.slice(0, colon),
+    rest: url.slice(at + 1),
+  }
+}
+
 const redactUrlOnce = (url: string): string => {
-  let parsed: URL
+  const written = writtenUserInfo(url)
+  if (written !== undefined) {
+    const rest = redactUrlOnce(`${written.scheme}${written.rest}`).slice(written.scheme.length)
+    return `${written.scheme}${written.user}:${mask}@${rest}`
+  }
+  let parsed: ParsedUrl
   try {
-    parsed = new URL(url)
+    parsed = new WhatwgUrl(url)
   } catch {
     return redactText(url)
   }
@@ -89,22 +136,32 @@ const textRules: ReadonlyArray<{
   readonly replacement: string
 }> = [
   {
-    // scheme://user:password@host
+    // scheme://user:password@host, the password running to the last @ of the URL (it may hold
+    // an unencoded / : or @)
     needs: (text) => text.includes("://") && text.includes("@"),
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi,
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"]*):[^\s'"]*@(?=[^\s@'"]*(?:[\s'"]|$))/gi,
     replacement: `$1$2:${mask}@`,
   },
   {
-    // Authorization: Bearer xxx / Basic xxx / Token xxx
-    needs: (text) => text.includes("Bearer") || text.includes("Basic") || text.includes("Token"),
-    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g,
+    // webhook URLs that are their own secret (Slack, Discord, Teams incoming webhooks)
+    needs: (text) => /hooks\.slack\.com|discord(?:app)?\.com|outlook\.office\.com/i.test(text),
+    pattern:
+      /\b(https?:\/\/(?:hooks\.slack\.com|discord(?:app)?\.com|outlook\.office\.com))\/[^\s'"]*/gi,
+    replacement: `$1/${mask}`,
+  },
+  {
+    // Authorization: Bearer xxx / Basic xxx / Token xxx, in any case
+    needs: (text) => /bearer|basic|token/i.test(text),
+    // (on the same line: `type: Bearer` followed by the next YAML key is not a token)
+    pattern: /\b(Bearer|Basic|Token)[ \t]+[A-Za-z0-9._~+/=-]{8,}(?![A-Za-z0-9._~+/=-]*:)/gi,
     replacement: `$1 ${mask}`,
   },
   {
     // key=value and key: value for secret-looking keys (also in query strings and JSON)
+    // (PGPASSWORD=…, SMTP_PASSWORD=…, routing_key=…, "integrationKey": "…")
     needs: (text) => /pass|pwd|secret|token|key/i.test(text),
     pattern:
-      /\b((?:[a-z_-]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth[_-]?token))("?\s*[=:]\s*"?)([^\s"',;&}]+)/gi,
+      /\b([a-z_-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|client[_-]?secret|private[_-]?key|auth[_-]?token|routing[_-]?key|integration[_-]?key))("?\s*[=:]\s*"?)(?!(?:expected|must|should|is|not|required|missing|unset|none)\b|[([*<])([^\s"',;&}]+)/gi,
     replacement: `$1$2${mask}`,
   },
   {
@@ -137,7 +194,7 @@ const mayHoldSecret = /:\/\/|pass|pwd|secret|token|key|bearer|basic|eyJ|AKIA|ASI
  *
  * @example
  * ```ts
- * import { redactText } from "@ir/diagnostics"
+ * import { redactText } from "@ir/core"
  * redactText('db error: connect postgres://app:pw@db/x (token="abc123")')
  * // 'db error: connect postgres://app:***@db/x (token="***")'
  * ```
@@ -156,7 +213,7 @@ export const redactText = (text: string): string => {
  *
  * @example
  * ```ts
- * import { makeScrubber } from "@ir/diagnostics"
+ * import { makeScrubber } from "@ir/core"
  * const scrub = makeScrubber(["hunter22"])
  * scrub("login failed for hunter22") // "login failed for ***"
  * ```
@@ -181,15 +238,30 @@ export const makeScrubber = (secrets: Iterable<string>): ((text: string) => stri
  *
  * @example
  * ```ts
- * import { secretsOfUrl } from "@ir/diagnostics"
+ * import { secretsOfUrl } from "@ir/core"
  * secretsOfUrl("postgres://u:pw1234@h/db") // ["pw1234"]
  * ```
  */
 export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
   // A URL shown before without a secret is not parsed again.
   if (plainUrls.has(url)) return []
+  const written = writtenUserInfo(url)
+  if (written !== undefined) {
+    const userinfo = url.slice(written.scheme.length, url.length - written.rest.length - 1)
+    const password = userinfo.slice(written.user.length + 1)
+    const decoded = (() => {
+      try {
+        return decodeURIComponent(password)
+      } catch {
+        return password
+      }
+    })()
+    return [decoded, ...secretsOfUrl(`${written.scheme}${written.rest}`)].filter(
+      (secret) => secret !== "",
+    )
+  }
   try {
-    const parsed = new URL(url)
+    const parsed = new WhatwgUrl(url)
     const secrets: Array<string> = []
     if (parsed.password !== "") secrets.push(decodeURIComponent(parsed.password))
     for (const [name, value] of parsed.searchParams)
@@ -207,7 +279,7 @@ export const secretsOfUrl = (url: string): ReadonlyArray<string> => {
  *
  * @example
  * ```ts
- * import { deepMapStrings, redactText } from "@ir/diagnostics"
+ * import { deepMapStrings, redactText } from "@ir/core"
  * deepMapStrings({ line: "password=x1" }, redactText) // { line: "password=***" }
  * ```
  */

@@ -1,0 +1,93 @@
+// The Journal service over a backend's promise methods: one definition of how each operation
+// becomes an Effect, for the file and the PostgreSQL backends alike. A backend says only how an
+// unexpected failure of its own reads (`unwritable` directory, `unreachable` database).
+import { IncidentTransitionError } from "@ir/core"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type {
+  AppendOptions,
+  AppendResult,
+  IncidentRecord,
+  IncidentSummary,
+  Journal,
+  JournalDamage,
+  JournalError,
+  ListFilter,
+  OpenInput,
+  OpenResult,
+} from "../Journal.js"
+import {
+  JournalConflict,
+  JournalInvalidEvent,
+  JournalNotFound,
+  JournalUnavailable,
+} from "../JournalError.js"
+
+/** What a backend implements, as promises that reject with journal errors. */
+export interface JournalBackend {
+  readonly open: (input: OpenInput) => Promise<OpenResult>
+  readonly append: (
+    incidentId: string,
+    events: Parameters<Journal["append"]>[1],
+    options: AppendOptions,
+  ) => Promise<AppendResult>
+  readonly read: (incidentId: string) => Promise<IncidentRecord>
+  readonly list: (filter: ListFilter) => Promise<ReadonlyArray<IncidentSummary>>
+  readonly findByDedupKey: (key: string) => Promise<IncidentSummary | undefined>
+  readonly damaged: () => Promise<ReadonlyArray<JournalDamage>>
+  /** Takes the incident's dispatch lock; resolves to what releases it. */
+  readonly holdDispatch: (incidentId: string, waitMs: number) => Promise<() => Promise<void>>
+  readonly close: () => Promise<void>
+}
+
+/** Whether a rejection is one of the journal's own errors (else it is unexpected). */
+export const isJournalError = (error: unknown): error is JournalError =>
+  error instanceof JournalConflict ||
+  error instanceof JournalUnavailable ||
+  error instanceof JournalNotFound ||
+  error instanceof JournalInvalidEvent ||
+  error instanceof IncidentTransitionError
+
+/** The Journal service of a backend. */
+export const journalService = (
+  backend: Journal["backend"],
+  location: string,
+  impl: JournalBackend,
+  /** What an unexpected failure (not a journal error) becomes. */
+  unexpected: (error: unknown) => JournalUnavailable,
+): Journal => {
+  const attempt = <A, E extends JournalError>(
+    operation: () => Promise<A>,
+  ): Effect.Effect<A, E | JournalUnavailable> =>
+    Effect.tryPromise({
+      try: operation,
+      catch: (error) => (isJournalError(error) ? (error as E) : unexpected(error)),
+    })
+  let closed: Promise<void> | undefined
+  return {
+    backend,
+    location,
+    open: (input) => attempt(() => impl.open(input)),
+    append: (incidentId, events, options = {}) =>
+      attempt(() => impl.append(incidentId, events, options)),
+    read: (incidentId) => attempt(() => impl.read(incidentId)),
+    list: (filter = {}) => attempt(() => impl.list(filter)),
+    findByDedupKey: (key) =>
+      attempt<IncidentSummary | undefined, JournalUnavailable>(() => impl.findByDedupKey(key)).pipe(
+        Effect.map(Option.fromNullable),
+      ),
+    damaged: attempt(() => impl.damaged()),
+    withDispatchLock: (incidentId, work, options) =>
+      Effect.acquireUseRelease(
+        attempt<() => Promise<void>, JournalUnavailable>(() =>
+          impl.holdDispatch(incidentId, options?.waitMs ?? 60_000),
+        ),
+        () => work,
+        (release) => Effect.promise(release),
+      ),
+    close: Effect.promise(() => {
+      closed ??= impl.close().catch(() => undefined)
+      return closed
+    }),
+  }
+}
