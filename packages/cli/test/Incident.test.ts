@@ -3,6 +3,8 @@
 // and recorded, and that no secret is ever shown.
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { openJournal } from "@ir/journal"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
 import { type CliRun, ir, json, tempDir } from "./harness.js"
@@ -312,6 +314,79 @@ describe("ir notify and ir escalate", () => {
     const cron = await run(["escalate", "--notify", "--quiet"])
     expectCode(cron, 1)
     expect(cron.stdout).toMatch(/failed\s+initial .*could not be reached/)
+  })
+})
+
+describe("text from outside on the terminal", () => {
+  const ESC = "\u001b"
+  // As a record another tool (or an older receiver) wrote: escapes that clear the screen, set the
+  // title, write the clipboard, link elsewhere, hide text, and reorder it with bidi overrides.
+  const title = `Disk${ESC}]0;owned${ESC}\\ full${ESC}[8m hidden${ESC}[2J\u202e4202\u202c`
+  const summary = `${ESC}]52;c;ZXZpbA==\u0007All clear\rfake line ${ESC}]8;;https://evil.example${ESC}\\link${ESC}]8;;${ESC}\\\u009b2J`
+
+  const withHostileIncident = async () => {
+    const context = project()
+    const journal = await Effect.runPromise(
+      openJournal({ backend: "file", dir: join(context.dir, "journal") }),
+    )
+    await Effect.runPromise(
+      journal.open({
+        at: new Date("2026-11-28T10:00:00Z"),
+        title,
+        severity: "P2",
+        playbooks: [],
+        summary,
+        by: `mallory${ESC}[31m`,
+      }),
+    )
+    await Effect.runPromise(journal.close)
+    return context
+  }
+
+  // Everything a terminal would act on rather than show, but the CLI's own colour styles.
+  const unsafe = new RegExp(
+    `${ESC}(?!\\[(?:\\d+;)*\\d*m)|[\\u0000-\\u0008\\u000b-\\u001a\\u001c-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]`,
+  )
+
+  it("ir incident list and show print it without escapes, control or bidi characters", async () => {
+    const { run } = await withHostileIncident()
+    for (const argv of [
+      ["incident", "list"],
+      ["incident", "show", "INC-2026-0001"],
+      ["incident", "timeline", "INC-2026-0001"],
+    ]) {
+      const result = await run(argv)
+      expectCode(result, 0)
+      expect(result.stdout).toContain("Disk full hidden4202")
+      expect(result.stdout).not.toMatch(unsafe)
+      expect(result.stdout).not.toContain(ESC)
+      expect(result.stderr).not.toContain(ESC)
+    }
+    const shown = await run(["incident", "show", "INC-2026-0001"])
+    expect(shown.stdout).toContain("All clearfake line link")
+  })
+
+  it("keeps the CLI's colours on a terminal, and nothing else", async () => {
+    const { dir } = await withHostileIncident()
+    const result = await ir(["incident", "show", "INC-2026-0001"], {
+      cwd: dir,
+      env: { SLACK_WEBHOOK_URL: "http://127.0.0.1:9/x", TERM: "xterm" },
+      tty: true,
+    })
+    expectCode(result, 0)
+    expect(result.stdout).toContain(`${ESC}[`)
+    expect(result.stdout).not.toMatch(unsafe)
+    expect(result.stdout).not.toMatch(new RegExp(`${ESC}\\[[\\d;]*[^\\d;m]`))
+    expect(result.stdout).not.toContain(`${ESC}[8m`)
+  })
+
+  it("--json prints nothing a terminal acts on, and stays JSON", async () => {
+    const { run } = await withHostileIncident()
+    const result = await run(["incident", "show", "INC-2026-0001", "--json"])
+    expectCode(result, 0)
+    expect(result.stdout).not.toMatch(unsafe)
+    const shown = json<{ incident: { title: string } }>(result).incident
+    expect(shown.title).toContain("Disk")
   })
 })
 

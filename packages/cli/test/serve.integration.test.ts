@@ -321,6 +321,41 @@ describe("ir serve", () => {
     90_000,
   )
 
+  it("logs and journals an alert's text without terminal escapes or bidi overrides", async () => {
+    const ESC = "\u001b"
+    // Words no playbook shares, so that the alert's name is the incident's title.
+    const hostile = `Qwxz${ESC}]0;owned${ESC}\\ ${ESC}[2Jvvkq\u202e4202`
+    const body = notification('{}:{alertname="Hostile"}', hostile)
+    const alert = body.alerts[0]!
+    const labels = { alertname: hostile, severity: "P3" }
+    const annotations = { summary: `${ESC}[1Azzyq` }
+    const created = await post(
+      {
+        ...body,
+        commonLabels: labels,
+        commonAnnotations: annotations,
+        alerts: [{ ...alert, labels, annotations }],
+      },
+      `Bearer ${token}`,
+    )
+    expect(created.status).toBe(201)
+    const { id } = ((await created.json()) as { incident: { id: string } }).incident
+    await waitFor(
+      "the log line of the incident",
+      async () => (serverOutput.includes(`${id} opened`) ? true : undefined),
+      15_000,
+      50,
+    )
+    expect(serverOutput).toContain(`${id} opened (P3): Qwxz vvkq4202`)
+    expect(serverOutput).not.toContain(ESC)
+    expect(serverOutput).not.toContain("\u202e")
+    const shown = await run(["incident", "show", id, "--json"])
+    expect(JSON.parse(shown.stdout).incident).toMatchObject({
+      title: "Qwxz vvkq4202",
+      summary: "zzyq",
+    })
+  }, 30_000)
+
   it("shuts down gracefully on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) =>
       server?.once("exit", (code) => resolve(code)),

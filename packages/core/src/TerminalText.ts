@@ -34,13 +34,40 @@ const suspicious = new RegExp(controls.source)
 // Select Graphic Rendition: colour and weight only, nothing that moves the cursor or talks to
 // the terminal.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence is what it matches
-const colour = /^\u001b\[[0-9;]*m$/
+const colour = /^\u001b\[([0-9;]*)m$/
+
+/**
+ * SGR parameters that only colour or weigh text, or reset that: not conceal (8), blink (5, 6),
+ * reverse (7) or strike-through (9), with which text from outside could hide what follows it,
+ * nor the extended colours (38, 48), whose sub-parameters would read as parameters here.
+ */
+const onlyColours = (parameters: string): boolean =>
+  parameters.split(";").every((parameter) => {
+    if (parameter === "") return true
+    const code = Number(parameter)
+    return (
+      code <= 4 ||
+      (code >= 21 && code <= 24) ||
+      (code >= 30 && code <= 37) ||
+      code === 39 ||
+      (code >= 40 && code <= 47) ||
+      code === 49 ||
+      (code >= 90 && code <= 97) ||
+      (code >= 100 && code <= 107)
+    )
+  })
+
+const isColour = (sequence: string): boolean => {
+  const match = colour.exec(sequence)
+  return match !== null && onlyColours(match[1] ?? "")
+}
 
 /** Options of {@link strip}. */
 export interface StripOptions {
   /**
-   * Keep colour sequences (SGR, `ESC [ … m`): for a writer that prints its own colours, where
-   * they change how text looks and nothing else.
+   * Keep colour sequences (SGR, `ESC [ … m`, with colour, bold, dim, italic and underline
+   * parameters only): for a writer that prints its own colours, where they change how text looks
+   * and hide nothing.
    */
   readonly keepColour?: boolean
 }
@@ -59,7 +86,7 @@ export const strip = (text: string, options?: StripOptions): string => {
   if (!suspicious.test(text)) return text
   const keepColour = options?.keepColour === true
   return text
-    .replace(escapeSequences, (sequence) => (keepColour && colour.test(sequence) ? sequence : ""))
+    .replace(escapeSequences, (sequence) => (keepColour && isColour(sequence) ? sequence : ""))
     .replace(controls, (character) => (keepColour && character === "\u001b" ? character : ""))
 }
 

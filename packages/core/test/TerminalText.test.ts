@@ -34,4 +34,13 @@ describe("TerminalText.strip", () => {
       TerminalText.strip("\u001b[31mred\u001b[0m\u001b]0;t\u0007\u001b[2J", { keepColour: true }),
     ).toBe("\u001b[31mred\u001b[0m")
   })
+
+  it("keeps no style that hides text: conceal, blink, reverse, strike-through", () => {
+    const hidden =
+      "\u001b[8mhidden\u001b[5mblink\u001b[7mreverse\u001b[1;9mstruck\u001b[38;5;8mgrey"
+    expect(TerminalText.strip(hidden, { keepColour: true })).toBe("hiddenblinkreversestruckgrey")
+    expect(TerminalText.strip("\u001b[1;33mwarn\u001b[22;39m", { keepColour: true })).toBe(
+      "\u001b[1;33mwarn\u001b[22;39m",
+    )
+  })
 })

@@ -112,6 +112,13 @@ const healthChecks = (body: Record<string, unknown>): ReadonlyArray<HealthCheck>
 /** How deep an answer may nest: health documents nest four levels (checks, key, entry, value). */
 const maxJsonDepth = 32
 
+/**
+ * Checks kept in the details, and failing checks named in the summary (the others are counted):
+ * a health document of thousands of checks makes a summary line and details no one can read.
+ */
+const maxChecksKept = 100
+const maxChecksNamed = 5
+
 const parseJson = (
   body: Buffer,
 ):
@@ -275,11 +282,20 @@ export const healthProbe: ProbeImplementation = endpointProbe({
             status,
             ...(typeof body.version === "string" ? { version: body.version } : {}),
             ...(typeof body.output === "string" ? { output: redactText(body.output) } : {}),
-            checks,
+            checks: checks.slice(0, maxChecksKept),
+            ...(checks.length > maxChecksKept
+              ? { checksLeftOut: checks.length - maxChecksKept }
+              : {}),
           }
+          const named = failing
+            .slice(0, maxChecksNamed)
+            .map((check) => `${check.key} ${check.status ?? "?"}`)
+            .join(", ")
+          const more =
+            failing.length > maxChecksNamed ? ` and ${failing.length - maxChecksNamed} more` : ""
           health = `, status ${status}${
             failing.length > 0
-              ? ` (${failing.map((check) => `${check.key} ${check.status ?? "?"}`).join(", ")})`
+              ? ` (${named}${more})`
               : checks.length > 0
                 ? ` (${checks.length} checks pass)`
                 : ""

@@ -53,6 +53,16 @@ beforeAll(async () => {
       response.end(
         `{"status":"pass","checks":{"x:y":[{"observedValue":${"[".repeat(50_000)}${"]".repeat(50_000)}}]}}`,
       )
+    } else if (url === "/health-many") {
+      // Twenty thousand failing checks (about 1 MB): the summary names a few and counts the rest.
+      const checks = Object.fromEntries(
+        Array.from({ length: 20_000 }, (_, index) => [
+          `disk:sd${index}`,
+          [{ status: "fail", output: "full" }],
+        ]),
+      )
+      response.writeHead(503, { "content-type": "application/health+json" })
+      response.end(JSON.stringify({ status: "fail", checks }))
     } else if (url === "/plain-500") {
       response.writeHead(500, { "content-type": "text/plain" })
       response.end("Internal Server Error")
@@ -120,6 +130,19 @@ describe("http.health", () => {
     expect(signalValue(result, "http.health.status")).toBe("fail")
     expect(signalValue(result, "http.health.status_code")).toBe(503)
     expect(JSON.stringify(result)).not.toContain("dbpass99")
+  })
+
+  it("names a few of many failing checks and counts the others", async () => {
+    const result = only(
+      await runProbes(health(`${app.url}/health-many`, "5s"), { probes: ["http.health"] }),
+    )
+    expect(result.status).toBe("critical")
+    expect(result.summary).toMatch(
+      /status fail \(disk:sd0 fail, disk:sd1 fail, disk:sd2 fail, disk:sd3 fail, disk:sd4 fail and 19995 more\)$/,
+    )
+    const details = result.details?.health as { checks: Array<unknown>; checksLeftOut: number }
+    expect(details.checks).toHaveLength(100)
+    expect(details.checksLeftOut).toBe(19_900)
   })
 
   it("reports a plain 500 as critical", async () => {

@@ -180,6 +180,8 @@ export interface AlertOutcome {
   readonly alerts: ReadonlyArray<AlertSummary>
   /** Event types this notification appended to the journal, in order. */
   readonly recorded: ReadonlyArray<string>
+  /** Why nothing was recorded where something might have been expected. */
+  readonly note?: string
   /** The investigation probes run for a new incident (with `diagnostics` only). */
   readonly enrichment?: {
     readonly deadlineMs: number
@@ -668,6 +670,20 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     const mapped = payload.alerts.map((alert) => ({ alert, match: mapAlert(alert) }))
     const firing = mapped.filter(({ alert }) => alert.status === "firing")
     const alerts = mapped.map(({ alert, match }) => summarise(alert, match))
+    if (firing.length === 0 && (payload.truncatedAlerts ?? 0) > 0) {
+      // Alertmanager keeps the first `max_alerts` alerts of the group, in label order, and
+      // derives the status from those alone: alerts it left out may well still fire.
+      return json(
+        {
+          groupKey: payload.groupKey,
+          status: "resolved",
+          alerts,
+          recorded: [],
+          note: `the notification lists ${payload.alerts.length} resolved alerts and leaves ${payload.truncatedAlerts} out (max_alerts), which may still fire: the incident is not marked mitigated`,
+        } satisfies AlertOutcome,
+        200,
+      )
+    }
     if (firing.length === 0) {
       const resolved = await Effect.runPromise(
         Effect.either(journalWork(resolveGroup(payload, alerts))),

@@ -152,6 +152,27 @@ describe("opening incidents", () => {
     expect(record.events.map((event) => event.type)).toEqual(["opened", "mitigated"])
   })
 
+  it("does not mark the incident mitigated when the resolved alerts shown leave firing ones out", async () => {
+    const receiver = receiverOf()
+    const opened = await outcomeOf(receiver.handle(post(payload(), auth)))
+    // max_alerts kept the first alerts (in label order), all resolved; 40 more were left out.
+    const truncated = payload({
+      alerts: [alert({ status: "resolved" })],
+      status: "resolved",
+      truncatedAlerts: 40,
+    })
+    const response = await receiver.handle(post(truncated, auth))
+    expect(response.status).toBe(200)
+    const outcome = await outcomeOf(response)
+    expect(outcome.recorded).toEqual([])
+    expect(outcome.note).toMatch(/leaves 40 out/)
+    const record = await Effect.runPromise(journal.read(opened.incident!.id))
+    expect(record.state.status).toBe("open")
+    // Once Alertmanager shows the whole group resolved, it is mitigated.
+    const whole = await outcomeOf(receiver.handle(post({ ...truncated, truncatedAlerts: 0 }, auth)))
+    expect(whole.recorded).toEqual(["mitigated"])
+  })
+
   it("records nothing for a resolved group it never saw", async () => {
     const resolved = payload({ alerts: [alert({ status: "resolved" })] })
     const outcome = await outcomeOf(receiverOf().handle(post(resolved, auth)))
