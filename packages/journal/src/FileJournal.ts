@@ -28,7 +28,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
-import { journalService } from "./internal/JournalService.js"
+import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
 import {
   byNewest,
@@ -154,6 +154,8 @@ const MAX_OPEN_FILES = 32
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
+  /** Leases held (closed with the journal: a closed journal leads nothing). */
+  private readonly leases = new Set<() => Promise<void>>()
   private readonly humanIdByUuid = new Map<string, string>()
   /** Open incident files, least recently used first; only touched under the lock. */
   private readonly handles = new Map<string, fs.FileHandle>()
@@ -316,6 +318,7 @@ class FileJournalImpl {
   }
 
   async close(): Promise<void> {
+    for (const giveUp of [...this.leases]) await giveUp()
     await this.lock.close()
     for (const file of [...this.handles.keys()]) await this.dropHandle(file)
   }
@@ -401,6 +404,36 @@ class FileJournalImpl {
       }
     }
     return all
+  }
+
+  /**
+   * Takes the lease of `role` when free: `leases/<role>.lock`, the journal's own lock file (a dead
+   * holder's lock is broken; a holder on another host is taken as gone after 10 minutes).
+   */
+  async tryLease(role: string): Promise<BackendLease | undefined> {
+    const dir = join(this.dir, "leases")
+    await fs.mkdir(dir, { recursive: true })
+    const lock = await FileLock.create({
+      dir,
+      lockName: `${role.replace(/[^A-Za-z0-9._-]/g, "_")}.lock`,
+      timeoutMs: 0,
+      foreignStaleMs: 10 * 60_000,
+    })
+    const release = await lock.tryHold().catch(async (error) => {
+      await lock.close()
+      throw error
+    })
+    if (release === undefined) {
+      await lock.close()
+      return undefined
+    }
+    const giveUp = async () => {
+      if (!this.leases.delete(giveUp)) return
+      await release()
+      await lock.close()
+    }
+    this.leases.add(giveUp)
+    return { held: async () => this.leases.has(giveUp) && lock.holds(), release: giveUp }
   }
 
   /**

@@ -224,6 +224,26 @@ export interface JournalDamage {
 }
 
 /**
+ * A lease taken with `tryLease`: held until released, or until its holder dies (file journal: the
+ * process is gone; PostgreSQL: its connection drops). `held` asks whether it still is, so that a
+ * holder that lost it (a dropped connection, a lock file removed by hand) stops acting at once.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import type { JournalLease } from "@ir/journal"
+ * const stillLeader = (lease: JournalLease) => Effect.runPromise(lease.held)
+ * ```
+ */
+export interface JournalLease {
+  readonly role: string
+  /** Whether the lease is still this holder's. */
+  readonly held: Effect.Effect<boolean>
+  /** Gives the lease up (idempotent). */
+  readonly release: Effect.Effect<void>
+}
+
+/**
  * The journal service. Wherever an incident id is expected, the human id (`INC-2026-0042`) and
  * the internal UUID are both accepted.
  *
@@ -291,7 +311,17 @@ export interface Journal {
     work: Effect.Effect<A, E>,
     options?: { readonly waitMs?: number },
   ) => Effect.Effect<A, E | JournalUnavailable>
-  /** Releases the lock files or the connection pool. Idempotent. */
+  /**
+   * Takes the lease of `role` (the responder's clock: one leader among the processes sharing the
+   * journal) when no live holder has it, without waiting: `None` while another process holds it.
+   * File journal: a lock file `leases/<role>.lock` (a dead holder's is broken); PostgreSQL: an
+   * advisory lock on a connection of the pool kept for the lease (the database frees it the
+   * moment the holder's connection drops, a killed process included).
+   */
+  readonly tryLease: (
+    role: string,
+  ) => Effect.Effect<Option.Option<JournalLease>, JournalUnavailable>
+  /** Releases the lock files, the leases and the connection pool. Idempotent. */
   readonly close: Effect.Effect<void>
 }
 

@@ -25,7 +25,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
-import { journalService } from "./internal/JournalService.js"
+import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
 import {
   dedupKeyOf,
@@ -135,6 +135,8 @@ const INCIDENT_COLUMNS =
 
 class PostgresJournalImpl {
   private readonly cache = new Map<string, CachedIncident>()
+  /** Leases held (given up when the journal closes, before the pool ends). */
+  private readonly leases = new Set<() => Promise<void>>()
 
   constructor(
     private readonly pool: pg.Pool,
@@ -359,6 +361,54 @@ class PostgresJournalImpl {
   }
 
   /**
+   * Takes the lease of `role` when free: a session advisory lock on a connection of the pool kept
+   * for as long as the lease (PostgreSQL frees it when that connection drops: a killed holder's
+   * lease is free at once). `held` asks the database on that connection.
+   */
+  async tryLease(role: string): Promise<BackendLease | undefined> {
+    const key = `ir-lease:${this.s}:${role}`
+    const client = await this.pool.connect()
+    let locked = false
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+        [key],
+      )
+      locked = rows[0]?.locked === true
+    } finally {
+      if (!locked) client.release()
+    }
+    if (!locked) return undefined
+    let lost = false
+    const giveUp = async () => {
+      if (!this.leases.delete(giveUp)) return
+      try {
+        if (lost) throw new Error("connection lost")
+        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key])
+        client.release()
+      } catch (error) {
+        client.release(error instanceof Error ? error : true)
+      }
+    }
+    this.leases.add(giveUp)
+    return {
+      held: async () => {
+        if (lost || !this.leases.has(giveUp)) return false
+        // A session's advisory lock lasts as long as the session: the connection answering is
+        // the lease being held.
+        try {
+          await client.query("SELECT 1")
+          return true
+        } catch {
+          lost = true
+          return false
+        }
+      },
+      release: giveUp,
+    }
+  }
+
+  /**
    * Takes the incident's dispatch lock: a session advisory lock on one connection of the pool,
    * tried until `waitMs` (a dropped connection releases it). Resolves to what releases it.
    */
@@ -466,8 +516,9 @@ class PostgresJournalImpl {
     return rows[0] === undefined ? undefined : summaryOfRow(rows[0])
   }
 
-  close(): Promise<void> {
-    return this.pool.end()
+  async close(): Promise<void> {
+    for (const giveUp of [...this.leases]) await giveUp()
+    await this.pool.end()
   }
 
   private async activeByDedupKey(key: string): Promise<IncidentSummary | undefined> {

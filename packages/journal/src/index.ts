@@ -28,6 +28,7 @@ export {
   type JournalConfig,
   type JournalDamage,
   type JournalError,
+  type JournalLease,
   type ListFilter,
   layer,
   type OpenInput,

@@ -388,5 +388,32 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
         ),
       ).toBe("free again")
     })
+
+    it("gives a role's lease to one holder at a time, across journals, until it is released or its journal closes", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location) // as another process would
+      const lease = await run(journal.tryLease("responder-clock"))
+      expect(Option.isSome(lease)).toBe(true)
+      if (Option.isNone(lease)) return
+      expect(await run(lease.value.held)).toBe(true)
+      // held: nobody else gets it, not even the same journal twice
+      expect(Option.isNone(await run(other.tryLease("responder-clock")))).toBe(true)
+      expect(Option.isNone(await run(journal.tryLease("responder-clock")))).toBe(true)
+      // another role is free
+      const reminders = await run(other.tryLease("reminders"))
+      expect(Option.isSome(reminders)).toBe(true)
+      // released: the other one takes it, and the first one knows it no longer holds it
+      await run(lease.value.release)
+      await run(lease.value.release) // idempotent
+      expect(await run(lease.value.held)).toBe(false)
+      const taken = await run(other.tryLease("responder-clock"))
+      expect(Option.isSome(taken)).toBe(true)
+      expect(Option.isNone(await run(journal.tryLease("responder-clock")))).toBe(true)
+      // closing the holder's journal gives its leases up
+      await run(other.close)
+      if (Option.isSome(taken)) expect(await run(taken.value.held)).toBe(false)
+      const again = await run(journal.tryLease("responder-clock"))
+      expect(Option.isSome(again)).toBe(true)
+    })
   })
 }

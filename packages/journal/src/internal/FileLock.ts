@@ -167,6 +167,29 @@ export class FileLock {
     return () => this.release()
   }
 
+  /**
+   * Takes the file lock if it is free (or its holder is dead) right now, without waiting: for a
+   * lease held as long as this process lives (the responder's clock). False when a live process
+   * holds it.
+   */
+  async tryHold(): Promise<(() => Promise<void>) | undefined> {
+    if (this.readOnly) return undefined
+    try {
+      await this.acquire(0)
+    } catch (error) {
+      if (error instanceof JournalUnavailable && error.reason === "busy") return undefined
+      throw error
+    }
+    return () => this.release()
+  }
+
+  /** Whether the lock file is still this holder's (a hard link of its owner file). */
+  holds(): boolean {
+    if (this.readOnly) return false
+    const stat = statSync(this.path, { throwIfNoEntry: false })
+    return stat !== undefined && stat.ino === this.ownerIno
+  }
+
   /** Runs `body` holding the lock: first this process's queue, then the file lock. */
   withLock<A>(body: () => Promise<A>): Promise<A> {
     const run = this.queue.then(async () => {
@@ -224,8 +247,8 @@ export class FileLock {
     await fs.unlink(this.ownerPath).catch(() => undefined)
   }
 
-  private async acquire(): Promise<void> {
-    const deadline = Date.now() + this.options.timeoutMs
+  private async acquire(timeoutMs = this.options.timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs
     let waitMs = 1
     let holder: Holder | undefined
     for (;;) {
@@ -251,7 +274,7 @@ export class FileLock {
       location: this.path,
       detail: `held by ${who}`,
       cause: new Error(
-        `still locked after ${this.options.timeoutMs} ms; if that process is gone, delete ${this.path}`,
+        `still locked after ${timeoutMs} ms; if that process is gone, delete ${this.path}`,
       ),
     })
   }

@@ -35,9 +35,17 @@ export interface JournalBackend {
   readonly list: (filter: ListFilter) => Promise<ReadonlyArray<IncidentSummary>>
   readonly findByDedupKey: (key: string) => Promise<IncidentSummary | undefined>
   readonly damaged: () => Promise<ReadonlyArray<JournalDamage>>
+  /** Takes a role's lease if free; resolves to its check and release, or undefined when held. */
+  readonly tryLease: (role: string) => Promise<BackendLease | undefined>
   /** Takes the incident's dispatch lock; resolves to what releases it. */
   readonly holdDispatch: (incidentId: string, waitMs: number) => Promise<() => Promise<void>>
   readonly close: () => Promise<void>
+}
+
+/** A lease as a backend holds it. */
+export interface BackendLease {
+  readonly held: () => Promise<boolean>
+  readonly release: () => Promise<void>
 }
 
 /** Whether a rejection is one of the journal's own errors (else it is unexpected). */
@@ -84,6 +92,23 @@ export const journalService = (
         ),
         () => work,
         (release) => Effect.promise(release),
+      ),
+    tryLease: (role) =>
+      attempt<BackendLease | undefined, JournalUnavailable>(() => impl.tryLease(role)).pipe(
+        Effect.map((lease) => {
+          if (lease === undefined) return Option.none()
+          let released: Promise<void> | undefined
+          return Option.some({
+            role,
+            held: Effect.promise(() =>
+              released === undefined ? lease.held().catch(() => false) : Promise.resolve(false),
+            ),
+            release: Effect.promise(() => {
+              released ??= lease.release().catch(() => undefined)
+              return released
+            }),
+          })
+        }),
       ),
     close: Effect.promise(() => {
       closed ??= impl.close().catch(() => undefined)
