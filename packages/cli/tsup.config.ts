@@ -4,12 +4,16 @@ import { defineConfig, type Options } from "tsup"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
-// The CLI inlines Effect and the libraries every command runs on (core, diagnostics, journal,
-// http): one bundled copy of Effect loads far faster than the hundreds of modules of
-// node_modules/effect. Templates (which finds its .hbs files beside its own module) and notify stay
+// The program (main.cjs) inlines Effect and the libraries every command runs on (core,
+// diagnostics, journal, responder, http) and pg: one bundled copy of Effect loads far faster than
+// the hundreds of modules of node_modules/effect, and pg is then no runtime dependency of the CLI. Templates (which finds its .hbs files beside its own module) and notify stay
 // external and load only for the commands that send messages; Docker's, the host's and the HTTP
 // clients stay external and load only in the probes that use them.
-const inlined = [/^effect(\/|$)/, /^@effect\//, /^@ir\/(core|diagnostics|journal|http)(\/node)?$/]
+const inlined = [
+  /^effect(\/|$)/,
+  /^@effect\//,
+  /^@ir\/(core|diagnostics|journal|responder|http)(\/node)?$/,
+]
 const external = [
   /^@ir\/(templates|notify)$/,
   "prom-client",
@@ -33,14 +37,12 @@ const shared: Options = {
 }
 
 export default defineConfig([
-  // The library (`@ir/cli`: runCli, the command tree).
+  // The library (`@ir/cli`: runCli, the command tree), over its dependencies as installed.
   {
     ...shared,
     entry: ["src/index.ts"],
     format: ["esm"],
     splitting: true,
-    noExternal: inlined,
-    external: [...external, "pg", "yaml"],
   },
   // The launcher (bin.cjs, Node built-ins only, run by the committed `ir` executable bin/ir.cjs)
   // and the program it runs (main.cjs): CommonJS, one file each, so that V8 can cache the

@@ -143,7 +143,7 @@ const walk = async (space: Awaited<ReturnType<typeof workspace>>, concurrently: 
   // is due, so nothing else is sent.
   const acked = await run(["incident", "ack", id, "--by", "alice", "--notify", "--at", at(4)])
   expectCode(acked, 0)
-  expect(acked.stdout).toContain("PagerDuty on-call: acknowledged")
+  expect(acked.stdout).toMatch(/sent +acknowledgement \(INC-2026-\d{4}:page-acknowledge\) → on-call/)
   expect(pagesSince()).toMatchObject([
     { event_action: "trigger", dedup_key: id },
     { event_action: "acknowledge", dedup_key: id },
@@ -175,6 +175,8 @@ const walk = async (space: Awaited<ReturnType<typeof workspace>>, concurrently: 
   expect(shown.incident.notifications.map((sent) => sent.key)).toEqual([
     `${id}:page:P0`,
     `${id}:notify-initial`,
+    // recorded, so that no later run acknowledges again
+    `${id}:page-acknowledge`,
     `${id}:escalate:p0-not-restored:0`,
     `${id}:post-update:1:1`,
   ])

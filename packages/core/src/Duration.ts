@@ -1,5 +1,6 @@
 /**
- * Durations as runbook authors write them: `"30s"`, `"5m"`, `"2h"`, `"1d"`.
+ * Durations as runbook authors write them: `"30s"`, `"5m"`, `"2h"`, `"1d"` (and `"500ms"` for the
+ * short waits of a server's settings).
  *
  * @example
  * ```ts
@@ -9,11 +10,11 @@
  */
 import * as Schema from "effect/Schema"
 
-const pattern = /^(\d+(?:\.\d+)?)(s|m|h|d)$/
+const pattern = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
 
-const unitSeconds = { s: 1, m: 60, h: 3600, d: 86_400 } as const
+const unitSeconds = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 } as const
 
-/** A duration written as a number and a unit: `s`, `m`, `h` or `d` (for example `"5m"`). */
+/** A duration written as a number and a unit: `ms`, `s`, `m`, `h` or `d` (for example `"5m"`). */
 export const DurationString = Schema.String.pipe(
   Schema.pattern(pattern, {
     message: () => 'expected a duration such as "30s", "5m", "2h" or "1d"',
@@ -33,7 +34,16 @@ export const toSeconds = (duration: string): number => {
 }
 
 /** The number of milliseconds a {@link DurationString} stands for. */
-export const toMillis = (duration: string): number => toSeconds(duration) * 1000
+export const toMillis = (duration: string): number => Math.round(toSeconds(duration) * 1000)
+
+/**
+ * The milliseconds of a duration written by a person (surrounding spaces allowed), or `undefined`
+ * when it is not one: for settings read from a file or a command line.
+ */
+export const parseMillis = (text: string): number | undefined => {
+  const trimmed = text.trim()
+  return pattern.test(trimmed) ? toMillis(trimmed) : undefined
+}
 
 /**
  * A short human form of a number of seconds: `"45s"`, `"5m"`, `"1h 25m"`, `"2d 3h"`.

@@ -145,6 +145,8 @@ export const NotificationMessage = Schema.Literal(
   "escalation",
   "page",
   "postmortem",
+  // PagerDuty's acknowledge of a page the responder took (the resolve is a "resolution")
+  "acknowledgement",
 )
 export type NotificationMessage = typeof NotificationMessage.Type
 

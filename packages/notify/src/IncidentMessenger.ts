@@ -87,6 +87,11 @@ export interface MessageRequest {
   readonly reason: string
   /** The triage assessment the initial alert (and a page) shows, when the incident came from one. */
   readonly assessment?: ContextInput["assessment"]
+  /**
+   * A PagerDuty follow-up (`pageFollowUps`): the event action sent to the channels that paged,
+   * with no message rendered (PagerDuty reads only the dedup key of an acknowledge or resolve).
+   */
+  readonly pagerDutyAction?: "acknowledge" | "resolve"
   /** For an escalation: the contact and the rule. */
   readonly escalation?: {
     readonly level: number
@@ -251,6 +256,13 @@ export interface IncidentMessenger {
    * is one (`<id>:notify-initial`, `<id>:notify-resolution`), else `<id>:<message>:<n>`.
    */
   readonly manualRequest: (incident: Incident, message: NotificationMessage) => MessageRequest
+  /**
+   * PagerDuty follows the incident: for the `pagerduty` channels that paged it, an `acknowledge`
+   * once it is acknowledged and a `resolve` once it is resolved, each until recorded (keys
+   * `<id>:page-acknowledge` and `<id>:page-resolve`), so that PagerDuty stops escalating a page a
+   * responder took and closes the alert when the incident ends.
+   */
+  readonly pageFollowUps: (incident: Incident) => ReadonlyArray<MessageRequest>
   /** Renders the request's message and routes it. Throws {@link IncidentMessageError}. */
   readonly prepare: (incident: Incident, request: MessageRequest, now: Date) => PreparedMessage
   /** Renders, routes and delivers a request. Never throws. */
@@ -274,6 +286,8 @@ const templateOf: Record<NotificationMessage, MessageKind.MessageKind> = {
   escalation: "escalation",
   resolution: "resolution",
   postmortem: "postmortem",
+  // not rendered from a template: see `pageFollowUps`
+  acknowledgement: "update",
 }
 
 const unique = (values: Iterable<string>): ReadonlyArray<string> => [...new Set(values)]
@@ -431,6 +445,14 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     const everyone = messageChannels(runbook, incident)
     const count = incident.notifications.filter((sent) => sent.message === message).length + 1
     switch (message) {
+      case "acknowledgement":
+        return {
+          key: `${incident.id}:page-acknowledge`,
+          message,
+          channels: pagedChannels(incident),
+          reason: "sent by a responder",
+          pagerDutyAction: "acknowledge",
+        }
       case "initial":
         return {
           key: `${incident.id}:notify-initial`,
@@ -486,7 +508,80 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     }
   }
 
+  const pageFollowUps = (incident: Incident): ReadonlyArray<MessageRequest> => {
+    const pagerDuty = new Set(
+      channels.filter((channel) => channel.kind === "pagerduty").map((channel) => channel.id),
+    )
+    const reached = (message: NotificationMessage) =>
+      new Set(
+        incident.notifications
+          .filter((sent) => sent.message === message)
+          .flatMap((sent) => sent.channels),
+      )
+    const paged = [...reached("page")].filter((id) => pagerDuty.has(id))
+    if (paged.length === 0) return []
+    const requests: Array<MessageRequest> = []
+    if (incident.acknowledgedAt !== undefined && incident.status !== "resolved") {
+      const acknowledged = reached("acknowledgement")
+      const waiting = paged.filter((id) => !acknowledged.has(id))
+      if (waiting.length > 0)
+        requests.push({
+          key: `${incident.id}:page-acknowledge`,
+          message: "acknowledgement",
+          channels: waiting,
+          reason: `acknowledged by ${incident.acknowledgedBy ?? "a responder"}: PagerDuty stops escalating the page`,
+          pagerDutyAction: "acknowledge",
+        })
+    }
+    if (incident.status === "resolved") {
+      // The resolution notice resolves PagerDuty's alert where it went (see `requestFor`).
+      const resolved = reached("resolution")
+      const waiting = paged.filter((id) => !resolved.has(id))
+      if (waiting.length > 0)
+        requests.push({
+          key: `${incident.id}:page-resolve`,
+          message: "resolution",
+          channels: waiting,
+          reason: "resolved: PagerDuty resolves the alert it raised",
+          pagerDutyAction: "resolve",
+        })
+    }
+    return requests
+  }
+
+  /** A PagerDuty follow-up's message: the action and a line; the dedup key is the incident id. */
+  const followUpMessage = (
+    incident: Incident,
+    request: MessageRequest,
+    action: "acknowledge" | "resolve",
+    now: Date,
+  ): RenderedMessage & Message => {
+    const text = `${incident.id} ${action === "acknowledge" ? "acknowledged" : "resolved"}: ${incident.title}`
+    const message: Message = {
+      kind: request.message,
+      incidentId: incident.id,
+      severity: incident.severity,
+      summary: text,
+      at: now.toISOString(),
+      text,
+      pagerDutyAction: action,
+    }
+    return {
+      ...message,
+      kind: request.message as RenderedMessage["kind"],
+      markdown: text,
+      slack: { text, blocks: [] },
+      email: {
+        subject: text,
+        html: `<p>${text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+        text,
+      },
+    }
+  }
+
   const render = (incident: Incident, request: MessageRequest, now: Date) => {
+    if (request.pagerDutyAction !== undefined)
+      return followUpMessage(incident, request, request.pagerDutyAction, now)
     const kind = templateOf[request.message]
     const subject = kind === "update" ? forUpdate(incident, now, timeZone) : incident
     try {
@@ -628,6 +723,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     channels,
     requestFor,
     manualRequest,
+    pageFollowUps,
     prepare,
     send,
     dispatch: (incident, action, sendOptions) =>

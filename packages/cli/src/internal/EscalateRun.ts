@@ -1,4 +1,4 @@
-import { activeStatuses, type Escalation, escalate } from "@ir/core"
+import { type Escalation, escalate } from "@ir/core"
 import type { IncidentSummary } from "@ir/journal"
 import type { Dispatch } from "@ir/notify"
 import * as Effect from "effect/Effect"
@@ -22,9 +22,6 @@ export interface EscalateArgs extends LifecycleArgs {
   readonly incident: Option.Option<string>
 }
 
-/** Resolved incidents stay in view this long, for their resolution notice and post-mortem. */
-const resolvedWindowMs = 30 * 86_400_000
-
 interface IncidentDue {
   readonly summary: Pick<IncidentSummary, "humanId" | "title" | "severity" | "status">
   readonly due: ReadonlyArray<Escalation.DueAction>
@@ -41,16 +38,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
         Pick<IncidentSummary, "humanId" | "title" | "severity" | "status">
       > = Option.isSome(args.incident)
         ? [yield* pickIncident(lifecycle, args.incident)]
-        : [
-            ...(yield* Effect.mapError(journal.list({ status: [...activeStatuses] }), fromJournal)),
-            ...(yield* Effect.mapError(
-              journal.list({
-                status: "resolved",
-                openedAfter: new Date(now.getTime() - resolvedWindowMs),
-              }),
-              fromJournal,
-            )),
-          ]
+        : yield* Effect.mapError(lifecycle.responder().inView(), fromJournal)
       // A damaged incident is named, and the others are escalated all the same.
       const damaged: Array<{ readonly incidentId: string; readonly problem: string }> =
         Option.isSome(args.incident)

@@ -40,7 +40,6 @@ import {
   reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
-import { acknowledgePagerDuty } from "./PagerDutyAck.js"
 
 interface ChangeArgs extends LifecycleArgs {
   readonly by: Option.Option<string>
@@ -207,37 +206,20 @@ export const ack = (args: ChangeArgs & WithId, context: CommandContext) =>
         respondBy !== undefined && now.getTime() > respondBy.getTime()
           ? ` (${Duration.formatSeconds((now.getTime() - respondBy.getTime()) / 1000)} after the respond-by deadline)`
           : ""
+      // With --notify, what is due goes out, and PagerDuty acknowledges the page it raised, so
+      // that it stops escalating the page the responder has taken (the responder's follow-up).
       const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
       const updated = yield* Effect.orElseSucceed(
         lifecycle.journal.read(incident.humanId),
         () => incident,
       )
-      // With --notify, PagerDuty stops escalating the page the responder has taken.
-      const pagerDuty = args.notify
-        ? yield* acknowledgePagerDuty(lifecycle, updated.state, who, now)
-        : []
-      const code = yield* report(lifecycle, {
+      return yield* report(lifecycle, {
         command: "incident ack",
         headline: `${incident.humanId} acknowledged by ${who}${late}`,
         record: updated,
         recorded: ["acknowledged"],
         sent,
-        ...(args.notify ? { extra: { pagerDuty } } : {}),
-        ...(pagerDuty.length === 0
-          ? {}
-          : {
-              body: pagerDuty
-                .map((ack) =>
-                  ack.ok
-                    ? `PagerDuty ${ack.channel}: acknowledged (${ack.detail})`
-                    : lifecycle.output.style.red(
-                        `PagerDuty ${ack.channel}: not acknowledged: ${ack.detail}`,
-                      ),
-                )
-                .join("\n"),
-            }),
       })
-      return pagerDuty.some((ack) => !ack.ok) ? ExitCode.found : code
     }),
   )
 

@@ -1,26 +1,29 @@
 // What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
 // rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
 // the configuration holds, and sending what an incident has due under its dispatch lock.
-import { activeStatuses, escalate, type Incident, type Runbook } from "@ir/core"
+import { activeStatuses, type Runbook } from "@ir/core"
 import {
   type IncidentRecord,
   type Journal,
   type JournalConfig,
   type JournalDamage,
   type JournalError,
-  JournalUnavailable,
   openJournal,
 } from "@ir/journal"
 import {
   Channel,
   createIncidentMessenger,
-  type Dispatch,
   type IncidentMessenger,
-  type MessageRequest,
   withConfiguredChannels,
 } from "@ir/notify"
+import {
+  createResponder,
+  type DispatchOptions,
+  type DispatchRun,
+  journalMessage,
+  type Responder,
+} from "@ir/responder"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { type ConfigError, UsageError } from "../CliError.js"
@@ -59,6 +62,8 @@ export interface Lifecycle {
   readonly notify: NotifySettings
   /** Created on first use (it compiles the templates). */
   readonly messenger: () => IncidentMessenger
+  /** The incident workflow over this journal, runbook and messenger (created on first use). */
+  readonly responder: () => Responder
   /** Fails when a channel is left out for an unset `${VAR}`: run before anything sends. */
   readonly requireChannels: Effect.Effect<void, ConfigError>
   /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
@@ -67,21 +72,8 @@ export interface Lifecycle {
 
 /** A journal failure as the one-line message a user can act on. */
 export const fromJournal = (error: JournalError): UsageError => {
-  switch (error._tag) {
-    case "JournalNotFound":
-      return new UsageError({
-        reason: "unknown-incident",
-        detail: `${error.message} (\`ir incident list --all\` lists them)`,
-        cause: error,
-      })
-    case "JournalUnavailable":
-      return new UsageError({ reason: "journal-unavailable", detail: error.message, cause: error })
-    case "JournalInvalidEvent":
-      return new UsageError({ reason: "bad-value", detail: error.message, cause: error })
-    case "JournalConflict":
-    case "IncidentTransitionError":
-      return new UsageError({ reason: "incident-state", detail: error.message, cause: error })
-  }
+  const { kind, detail } = journalMessage(error)
+  return new UsageError({ reason: kind, detail, cause: error })
 }
 
 const secretStrings = (config: Config, channels: ReadonlyArray<Channel.Channel>) => {
@@ -159,7 +151,25 @@ export const withLifecycle = <A>(
         (opened) => opened.close,
       )
       let messenger: IncidentMessenger | undefined
+      let responder: Responder | undefined
       const user = io.env.IR_USER ?? io.env.USER ?? io.env.LOGNAME
+      const now = () => (clock.source === "system" ? new Date() : clock.now)
+      const messengerOf = () => {
+        messenger ??= createIncidentMessenger({
+          runbook,
+          channels: notify.channels,
+          ...(notify.templates === undefined ? {} : { templates: notify.templates }),
+          delivery: {
+            timeoutMs: notify.timeoutMs,
+            retries: notify.retries,
+            log: (entry) => {
+              if (entry.event === "retry" || entry.event === "failed")
+                output.debug(`${entry.channel}: ${entry.message}`)
+            },
+          },
+        })
+        return messenger
+      }
       return yield* use({
         io,
         output,
@@ -169,23 +179,12 @@ export const withLifecycle = <A>(
         journalConfig: choice.config,
         journalLocation: choice.location,
         clock,
-        now: () => (clock.source === "system" ? new Date() : clock.now),
+        now,
         notify,
-        messenger: () => {
-          messenger ??= createIncidentMessenger({
-            runbook,
-            channels: notify.channels,
-            ...(notify.templates === undefined ? {} : { templates: notify.templates }),
-            delivery: {
-              timeoutMs: notify.timeoutMs,
-              retries: notify.retries,
-              log: (entry) => {
-                if (entry.event === "retry" || entry.event === "failed")
-                  output.debug(`${entry.channel}: ${entry.message}`)
-              },
-            },
-          })
-          return messenger
+        messenger: messengerOf,
+        responder: () => {
+          responder ??= createResponder({ journal, runbook, messenger: messengerOf(), now })
+          return responder
         },
         requireChannels:
           notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
@@ -268,102 +267,28 @@ export const record = (
   events: Parameters<Journal["append"]>[1],
 ) => Effect.mapError(lifecycle.journal.append(incidentId, events), fromJournal)
 
-class JournalFailure {
-  constructor(readonly error: JournalError) {}
-}
-
-const run = async <A>(effect: Effect.Effect<A, JournalError>): Promise<A> => {
-  const result = await Effect.runPromise(Effect.either(effect))
-  if (Either.isLeft(result)) throw new JournalFailure(result.left)
-  return result.right
-}
-
-/** What sending an incident's due messages came to. */
-export type DispatchRun =
-  | {
-      readonly status: "done"
-      readonly incident: Incident
-      readonly dispatches: ReadonlyArray<Dispatch>
-    }
-  | { readonly status: "busy"; readonly detail: string }
-
 /**
- * Sends what the incident has due now (and `first`, a responder's message, before it), holding
- * the incident's dispatch lock from reading it to recording what went out, so that two `ir`
- * processes never send the same message. `dryRun` renders and routes without sending.
+ * Sends what the incident has due now (and `first`, a responder's message, before it) through the
+ * responder: under the incident's dispatch lock, so that no two processes (`ir serve`, cron, a
+ * person) send the same message. `dryRun` renders and routes without sending.
  */
 export const dispatchDue = (
   lifecycle: Lifecycle,
   incidentId: string,
-  options: {
-    readonly dryRun?: boolean
-    readonly first?: (incident: Incident) => MessageRequest
-    readonly only?: ReadonlyArray<string>
-    /** Send only `first`, not what else is due. */
-    readonly firstOnly?: boolean
-    /** The triage assessment to show in the initial alert and the page. */
-    readonly assessment?: MessageRequest["assessment"]
-  } = {},
-): Effect.Effect<DispatchRun, UsageError | ConfigError> => {
-  const { journal, runbook } = lifecycle
-  const ready = options.dryRun === true ? Effect.void : lifecycle.requireChannels
-  return Effect.zipRight(
-    ready,
-    journal
-      .withDispatchLock(
-        incidentId,
-        Effect.tryPromise({
-          try: async (): Promise<DispatchRun> => {
-            // Read under the lock: the time and the incident as they are when it is our turn.
-            const now = lifecycle.now()
-            const messenger = lifecycle.messenger()
-            let state = (await run(journal.read(incidentId))).state
-            const requests: Array<MessageRequest> = []
-            if (options.first !== undefined) requests.push(options.first(state))
-            if (options.firstOnly !== true) {
-              for (const action of escalate(runbook, state, now)) {
-                requests.push(messenger.requestFor(state, action))
-              }
-            }
-            const dispatches: Array<Dispatch> = []
-            for (const plain of requests) {
-              const request =
-                options.assessment !== undefined &&
-                (plain.message === "initial" || plain.message === "page")
-                  ? { ...plain, assessment: options.assessment }
-                  : plain
-              const dispatch = await messenger.send(state, request, {
-                now,
-                ...(options.dryRun === true ? { dryRun: true } : {}),
-                ...(options.only === undefined ? {} : { only: options.only }),
-              })
-              dispatches.push(dispatch)
-              if (dispatch.events.length > 0) {
-                state = (await run(journal.append(incidentId, dispatch.events))).state
-              }
-            }
-            return { status: "done", incident: state, dispatches }
-          },
-          catch: (error) => error,
-        }),
-        // Another ir process (or ir serve) sends for this incident now; it sends what is due.
-        { waitMs: 60_000 },
-      )
+  options: DispatchOptions = {},
+): Effect.Effect<DispatchRun, UsageError | ConfigError> =>
+  Effect.zipRight(
+    options.dryRun === true ? Effect.void : lifecycle.requireChannels,
+    lifecycle
+      .responder()
+      .dispatch(incidentId, options)
       .pipe(
-        Effect.catchAll((error) => {
-          if (error instanceof JournalFailure) return Effect.fail(fromJournal(error.error))
-          if (error instanceof JournalUnavailable && error.reason === "busy") {
-            return Effect.succeed<DispatchRun>({ status: "busy", detail: error.message })
-          }
-          if (error instanceof JournalUnavailable) return Effect.fail(fromJournal(error))
-          return Effect.fail(
-            new UsageError({
-              reason: "journal-unavailable",
-              detail: `could not send for ${incidentId}: ${error instanceof Error ? error.message : String(error)}`,
-              cause: error,
-            }),
-          )
-        }),
+        Effect.mapError((error) =>
+          error._tag === "DispatchFailed"
+            ? new UsageError({ reason: "journal-unavailable", detail: error.message, cause: error })
+            : fromJournal(error),
+        ),
       ),
   )
-}
+
+export type { DispatchRun }

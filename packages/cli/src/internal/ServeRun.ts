@@ -1,3 +1,5 @@
+import { Duration } from "@ir/core"
+import { createResponder, type ResponderEvent, runResponder } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -6,8 +8,8 @@ import * as ExitCode from "../ExitCode.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import type { CommandContext } from "./Handler.js"
 import { dispatchLines } from "./IncidentText.js"
-import { dispatchDue, withLifecycle } from "./Lifecycle.js"
-import { parseShortDuration, resolveServe } from "./ServeSection.js"
+import { withLifecycle } from "./Lifecycle.js"
+import { resolveServe } from "./ServeSection.js"
 import { resolveTargets } from "./TargetsLoader.js"
 
 export interface ServeArgs extends CommonArgs {
@@ -40,7 +42,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
         const host = Option.getOrElse(args.host, () => settings.host)
         const delayMs = Option.match(args.shutdownDelay, {
           onNone: () => settings.shutdownDelayMs,
-          onSome: parseShortDuration,
+          onSome: Duration.parseMillis,
         })
         if (delayMs === undefined) {
           return yield* Effect.fail(
@@ -68,6 +70,19 @@ export const run = (args: ServeArgs, context: CommandContext) =>
           )
         }
         const log = (line: string) => output.note(`${new Date().toISOString()} ${line}`)
+        // The responder: the receiver opens incidents through it and the clock sends what falls
+        // due, each message under its incident's dispatch lock, so a cron `ir escalate` never
+        // sends again what this process sent.
+        const responder = createResponder({
+          journal,
+          runbook,
+          messenger: lifecycle.messenger(),
+          now: lifecycle.now,
+          log: (event) => {
+            const line = describeEvent(event, output.errStyle)
+            if (line !== undefined) log(line)
+          },
+        })
         const alerts = receiving
           ? http.createAlertReceiver({
               journal,
@@ -81,14 +96,9 @@ export const run = (args: ServeArgs, context: CommandContext) =>
               onIncidentOpened: async ({ incident }) => {
                 log(`${incident.id} opened (${incident.severity}): ${incident.title}`)
                 const result = await Effect.runPromise(
-                  Effect.either(dispatchDue(lifecycle, incident.id)),
+                  Effect.either(responder.dispatch(incident.id)),
                 )
                 if (result._tag === "Left") log(`${incident.id}: ${result.left.message}`)
-                else if (result.right.status === "busy")
-                  log(`${incident.id}: ${result.right.detail}`)
-                else
-                  for (const line of dispatchLines(result.right.dispatches, output.errStyle))
-                    log(`${incident.id}: ${line}`)
                 return undefined
               },
               onBackgroundError: (error) =>
@@ -131,8 +141,10 @@ export const run = (args: ServeArgs, context: CommandContext) =>
             }),
         )
         output.print(
-          `ir serve: listening on ${running.url} (${handler.routes.join(", ")}); journal ${lifecycle.journalConfig.backend} ${lifecycle.journalLocation}`,
+          `ir serve: listening on ${running.url} (${handler.routes.join(", ")}); journal ${lifecycle.journalConfig.backend} ${lifecycle.journalLocation}; responder clock every ${Duration.formatSeconds(settings.tickMs / 1000)}`,
         )
+        // The clock: runs until the scope closes (SIGTERM), giving its lease up then.
+        yield* Effect.forkScoped(runResponder(responder, { tickMs: settings.tickMs }))
         if (!loopback(host)) output.note(`listening on ${host}: reachable from the network`)
         const signal = yield* Effect.async<string>((resume) => {
           const onSignal = () => resume(Effect.succeed("SIGTERM"))
@@ -145,3 +157,30 @@ export const run = (args: ServeArgs, context: CommandContext) =>
         return ExitCode.ok
       }),
   )
+
+/** One log line for what the responder did (nothing for a dry run). */
+const describeEvent = (
+  event: ResponderEvent,
+  style: Parameters<typeof dispatchLines>[1],
+): string | undefined => {
+  switch (event.event) {
+    case "dispatched":
+      return dispatchLines([event.dispatch], style)
+        .map((line) => `${event.incidentId}: ${line}`)
+        .join("\n")
+    case "busy":
+      return `${event.incidentId}: another process is sending for it (${event.detail})`
+    case "failed":
+      return `${event.incidentId}: ${event.detail}`
+    case "damaged":
+      return `warning: ${event.damage.incidentId} cannot be read and is left as it is: ${event.damage.location}: ${event.damage.problem}`
+    case "leading":
+      return "responder clock: this process runs it (it holds the journal's lease)"
+    case "standing-by":
+      return "responder clock: another process runs it; this one stands by and takes over if it stops"
+    case "lost-lead":
+      return "responder clock: the journal's lease was lost; trying to take it again"
+    case "tick-failed":
+      return `responder clock: ${event.detail}`
+  }
+}

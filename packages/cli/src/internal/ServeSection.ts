@@ -1,3 +1,4 @@
+import { Duration } from "@ir/core"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
 import { type Config, describeValue, problemAt } from "../Config.js"
@@ -17,19 +18,15 @@ export interface ServeSettings {
   readonly allowUnauthenticated: boolean
   /** How long readiness fails before the server stops on SIGTERM, in ms. */
   readonly shutdownDelayMs: number
+  /** How often the responder clock sends what is due, in ms. */
+  readonly tickMs: number
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value)
 
-const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m)$/
-const unitMs = { ms: 1, s: 1000, m: 60_000 } as const
-
-/** Parses `5s`, `500ms`, `1m`. */
-export const parseShortDuration = (text: string): number | undefined => {
-  const match = durationPattern.exec(text.trim())
-  return match === null ? undefined : Number(match[1]) * unitMs[match[2] as keyof typeof unitMs]
-}
+/** The responder clock's default tick: what is due is sent within this long of being due. */
+export const defaultTick = "15s"
 
 /**
  * The `serve:` section of `ir serve` (and `ir alerts route`):
@@ -41,6 +38,7 @@ export const parseShortDuration = (text: string): number | undefined => {
  *   token: "${IR_ALERTS_TOKEN}"      # Alertmanager's bearer token
  *   healthToken: "${IR_HEALTH_TOKEN}" # unlocks the detailed /health
  *   shutdownDelay: 5s                # readiness fails this long before the server stops
+ *   tick: 15s                        # the responder clock: how often what is due is sent
  * ```
  */
 export const resolveServe = (
@@ -60,10 +58,18 @@ export const resolveServe = (
     if (!isMapping(section)) {
       return fail(
         [],
-        `expected a mapping (host, port, token, healthToken, shutdownDelay), got ${describeValue(section)}`,
+        `expected a mapping (host, port, token, healthToken, shutdownDelay, tick), got ${describeValue(section)}`,
       )
     }
-    const known = ["host", "port", "token", "healthToken", "allowUnauthenticated", "shutdownDelay"]
+    const known = [
+      "host",
+      "port",
+      "token",
+      "healthToken",
+      "allowUnauthenticated",
+      "shutdownDelay",
+      "tick",
+    ]
     const unknown = Object.keys(section).find((key) => !known.includes(key))
     if (unknown !== undefined) {
       return fail([unknown], `unknown setting "${unknown}": expected one of ${known.join(", ")}`)
@@ -100,11 +106,19 @@ export const resolveServe = (
       return fail(["allowUnauthenticated"], `expected true or false, got ${describeValue(allow)}`)
     }
     const delay = section.shutdownDelay ?? "5s"
-    const delayMs = typeof delay === "string" ? parseShortDuration(delay) : undefined
+    const delayMs = typeof delay === "string" ? Duration.parseMillis(delay) : undefined
     if (delayMs === undefined) {
       return fail(
         ["shutdownDelay"],
         `expected a duration such as "5s" or "500ms", got ${describeValue(delay)}`,
+      )
+    }
+    const tick = section.tick ?? defaultTick
+    const tickMs = typeof tick === "string" ? Duration.parseMillis(tick) : undefined
+    if (tickMs === undefined || tickMs < 100 || tickMs > 3_600_000) {
+      return fail(
+        ["tick"],
+        `expected a duration from 100ms to 1h such as "15s", got ${describeValue(tick)}`,
       )
     }
     return Effect.succeed({
@@ -114,5 +128,6 @@ export const resolveServe = (
       ...(typeof healthToken === "string" ? { healthToken } : {}),
       allowUnauthenticated: allow,
       shutdownDelayMs: delayMs,
+      tickMs,
     })
   })

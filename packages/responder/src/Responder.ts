@@ -1,0 +1,373 @@
+/**
+ * The incident workflow between the libraries and the adapters. A responder holds a journal, a
+ * runbook and a messenger, and does for one incident, or for every incident in view, what the
+ * runbook says is due:
+ *
+ * - `dispatch(id)`: under the incident's dispatch lock (`journal.withDispatchLock`), reads the
+ *   incident, asks core's `escalate` what is due now, renders and delivers each message through
+ *   the messenger, records each delivery (`notification-sent`, keyed), then PagerDuty's
+ *   follow-ups (acknowledge, resolve). Exactly once per key across every process sharing the
+ *   journal: a key recorded is never due again, and the lock makes reading and recording one step.
+ * - `tick()`: `dispatch` for every incident in view (active, and resolved within 30 days for the
+ *   resolution notice and the post-mortem), going on past a damaged or failing incident.
+ * - `open(input)`: records a new incident (from a person or a triage) and dispatches what it has
+ *   due at once, the page of a P0 first.
+ *
+ * The clock that calls `tick` (`runResponder`) and the alert intake (`receiveAlertGroup`) are
+ * built on it.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook } from "@ir/core"
+ * import { openJournal } from "@ir/journal"
+ * import { Channel, createIncidentMessenger, withConfiguredChannels } from "@ir/notify"
+ * import { createResponder } from "@ir/responder"
+ * import * as Effect from "effect/Effect"
+ * const channels = Channel.decodeChannels([{ id: "incidents", kind: "webhook", url: "http://127.0.0.1:9000/hook" }])
+ * const runbook = withConfiguredChannels(defaultRunbook, channels)
+ * const journal = await Effect.runPromise(openJournal({ backend: "file", dir: "/var/lib/ir" }))
+ * const responder = createResponder({ journal, runbook, messenger: createIncidentMessenger({ runbook, channels }) })
+ * const report = await Effect.runPromise(responder.tick())
+ * console.log(report.dispatched.length, "incident(s) had something due")
+ * ```
+ */
+import { activeStatuses, escalate, type Incident, type Runbook } from "@ir/core"
+import type {
+  IncidentRecord,
+  IncidentSummary,
+  Journal,
+  JournalDamage,
+  JournalError,
+  OpenInput,
+} from "@ir/journal"
+import { JournalUnavailable } from "@ir/journal"
+import type { Dispatch, IncidentMessenger, MessageRequest } from "@ir/notify"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+
+/**
+ * What the responder reports as it works (for a log): each dispatch, each incident it could not
+ * work on, and the clock's leadership.
+ *
+ * @example
+ * ```ts
+ * import type { ResponderEvent } from "@ir/responder"
+ * const log = (event: ResponderEvent) => console.error(event.event, "incidentId" in event ? event.incidentId : "")
+ * ```
+ */
+export type ResponderEvent =
+  | { readonly event: "dispatched"; readonly incidentId: string; readonly dispatch: Dispatch }
+  | { readonly event: "busy"; readonly incidentId: string; readonly detail: string }
+  | { readonly event: "failed"; readonly incidentId: string; readonly detail: string }
+  | { readonly event: "damaged"; readonly damage: JournalDamage }
+  | { readonly event: "leading"; readonly role: string }
+  | { readonly event: "standing-by"; readonly role: string }
+  | { readonly event: "lost-lead"; readonly role: string }
+  | { readonly event: "tick-failed"; readonly detail: string }
+
+/**
+ * Options of {@link createResponder}.
+ *
+ * @example
+ * ```ts
+ * import type { ResponderOptions } from "@ir/responder"
+ * const options = (base: ResponderOptions): ResponderOptions => ({ ...base, dispatchWaitMs: 30_000 })
+ * ```
+ */
+export interface ResponderOptions {
+  readonly journal: Journal
+  /** The runbook, with the configured channels in it (`withConfiguredChannels`). */
+  readonly runbook: Runbook
+  /** Renders and delivers; its channels decide where each message goes. */
+  readonly messenger: IncidentMessenger
+  /** The time (default the system clock, read afresh for every decision). */
+  readonly now?: () => Date
+  /** How long `dispatch` waits for another process sending for the same incident (default 60 s). */
+  readonly dispatchWaitMs?: number
+  /** Told what the responder does (default: nothing). Never throws into the responder. */
+  readonly log?: (event: ResponderEvent) => void
+}
+
+/**
+ * What `dispatch` came to: `done` with each message sent (or not) and the incident after it, or
+ * `busy` when another process held the incident's dispatch lock for longer than the wait (it
+ * sends what is due: nothing is lost).
+ *
+ * @example
+ * ```ts
+ * import type { DispatchRun } from "@ir/responder"
+ * const sent = (run: DispatchRun) => (run.status === "done" ? run.dispatches.length : 0)
+ * ```
+ */
+export type DispatchRun =
+  | {
+      readonly status: "done"
+      readonly incident: Incident
+      readonly dispatches: ReadonlyArray<Dispatch>
+    }
+  | { readonly status: "busy"; readonly detail: string }
+
+/**
+ * Options of `dispatch`.
+ *
+ * @example
+ * ```ts
+ * import type { DispatchOptions } from "@ir/responder"
+ * const rehearsal: DispatchOptions = { dryRun: true }
+ * ```
+ */
+export interface DispatchOptions {
+  /** Render and route, send and record nothing. */
+  readonly dryRun?: boolean
+  /** A responder's own message, sent before what is due (`ir notify update`). */
+  readonly first?: (incident: Incident) => MessageRequest
+  /** Send only `first`, not what else is due. */
+  readonly firstOnly?: boolean
+  /** Deliver only to these channel ids. */
+  readonly only?: ReadonlyArray<string>
+  /** The triage assessment shown in the initial alert and the page. */
+  readonly assessment?: MessageRequest["assessment"]
+}
+
+/**
+ * Sending failed for a reason that is not the journal's: a bug, or a messenger that threw.
+ *
+ * @example
+ * ```ts
+ * import { DispatchFailed } from "@ir/responder"
+ * new DispatchFailed({ incidentId: "INC-2026-0001", detail: "template error" }).message
+ * ```
+ */
+export class DispatchFailed extends Data.TaggedError("DispatchFailed")<{
+  readonly incidentId: string
+  readonly detail: string
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    return `could not send for ${this.incidentId}: ${this.detail}`
+  }
+}
+
+/**
+ * What one `tick` did: the incidents it sent something for, those another process was busy with,
+ * those it could not work on, and the damaged incidents the journal named.
+ *
+ * @example
+ * ```ts
+ * import type { TickReport } from "@ir/responder"
+ * const quiet = (report: TickReport) => report.dispatched.length === 0 && report.failed.length === 0
+ * ```
+ */
+export interface TickReport {
+  readonly at: Date
+  /** Incidents looked at. */
+  readonly incidents: number
+  readonly dispatched: ReadonlyArray<{
+    readonly incidentId: string
+    readonly dispatches: ReadonlyArray<Dispatch>
+  }>
+  readonly busy: ReadonlyArray<string>
+  readonly failed: ReadonlyArray<{ readonly incidentId: string; readonly detail: string }>
+  readonly damaged: ReadonlyArray<JournalDamage>
+}
+
+/**
+ * The responder.
+ *
+ * @example
+ * ```ts
+ * import type { Responder } from "@ir/responder"
+ * import * as Effect from "effect/Effect"
+ * const sendDue = (responder: Responder, id: string) => Effect.runPromise(responder.dispatch(id))
+ * ```
+ */
+export interface Responder {
+  readonly journal: Journal
+  readonly runbook: Runbook
+  readonly messenger: IncidentMessenger
+  readonly now: () => Date
+  /** Tells the options' `log` (the clock and the alert intake report through it too). */
+  readonly log: (event: ResponderEvent) => void
+  /** Sends what the incident has due now, under its dispatch lock; see the module documentation. */
+  readonly dispatch: (
+    incidentId: string,
+    options?: DispatchOptions,
+  ) => Effect.Effect<DispatchRun, JournalError | DispatchFailed>
+  /** `dispatch` for every incident in view; failures of one incident are reported, not thrown. */
+  readonly tick: () => Effect.Effect<TickReport, JournalError>
+  /** Records a new incident and dispatches what it has due (unless `notify: false`). */
+  readonly open: (
+    input: OpenInput,
+    options?: { readonly notify?: boolean; readonly assessment?: MessageRequest["assessment"] },
+  ) => Effect.Effect<
+    { readonly incident: IncidentRecord; readonly created: boolean; readonly sent?: DispatchRun },
+    JournalError | DispatchFailed
+  >
+  /** The incidents `tick` looks at: active ones, and those resolved within 30 days. */
+  readonly inView: () => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalError>
+}
+
+/** Resolved incidents stay in view this long, for their resolution notice and post-mortem. */
+export const resolvedWindowMs = 30 * 86_400_000
+
+class JournalFailure {
+  constructor(readonly error: JournalError) {}
+}
+
+const run = async <A>(effect: Effect.Effect<A, JournalError>): Promise<A> => {
+  const result = await Effect.runPromise(Effect.either(effect))
+  if (Either.isLeft(result)) throw new JournalFailure(result.left)
+  return result.right
+}
+
+/**
+ * Creates a responder.
+ *
+ * @example
+ * ```ts
+ * import { createResponder, type ResponderOptions } from "@ir/responder"
+ * const make = (options: ResponderOptions) => createResponder(options)
+ * ```
+ */
+export const createResponder = (options: ResponderOptions): Responder => {
+  const { journal, runbook, messenger } = options
+  const now = options.now ?? (() => new Date())
+  const waitMs = options.dispatchWaitMs ?? 60_000
+  const log = (event: ResponderEvent) => {
+    try {
+      options.log?.(event)
+    } catch {
+      // a log that fails must not stop the responder
+    }
+  }
+
+  const dispatch = (
+    incidentId: string,
+    dispatchOptions: DispatchOptions = {},
+  ): Effect.Effect<DispatchRun, JournalError | DispatchFailed> =>
+    journal
+      .withDispatchLock(
+        incidentId,
+        Effect.tryPromise({
+          try: async (): Promise<DispatchRun> => {
+            // Read under the lock: the time and the incident as they are when it is our turn.
+            const at = now()
+            let state = (await run(journal.read(incidentId))).state
+            const requests: Array<MessageRequest> = []
+            if (dispatchOptions.first !== undefined) requests.push(dispatchOptions.first(state))
+            if (dispatchOptions.firstOnly !== true) {
+              for (const action of escalate(runbook, state, at))
+                requests.push(messenger.requestFor(state, action))
+            }
+            const dispatches: Array<Dispatch> = []
+            const sendAll = async (batch: ReadonlyArray<MessageRequest>) => {
+              for (const plain of batch) {
+                const request =
+                  dispatchOptions.assessment !== undefined &&
+                  (plain.message === "initial" || plain.message === "page")
+                    ? { ...plain, assessment: dispatchOptions.assessment }
+                    : plain
+                const sent = await messenger.send(state, request, {
+                  now: at,
+                  ...(dispatchOptions.dryRun === true ? { dryRun: true } : {}),
+                  ...(dispatchOptions.only === undefined ? {} : { only: dispatchOptions.only }),
+                })
+                dispatches.push(sent)
+                if (sent.events.length > 0) {
+                  state = (await run(journal.append(state.id, sent.events))).state
+                }
+                if (dispatchOptions.dryRun !== true)
+                  log({ event: "dispatched", incidentId: state.id, dispatch: sent })
+              }
+            }
+            await sendAll(requests)
+            // PagerDuty follows what the incident became (also what this dispatch recorded).
+            if (dispatchOptions.firstOnly !== true) await sendAll(messenger.pageFollowUps(state))
+            return { status: "done", incident: state, dispatches }
+          },
+          catch: (error) => error,
+        }),
+        { waitMs },
+      )
+      .pipe(
+        Effect.catchAll((error): Effect.Effect<DispatchRun, JournalError | DispatchFailed> => {
+          if (error instanceof JournalFailure) return Effect.fail(error.error)
+          if (error instanceof JournalUnavailable && error.reason === "busy") {
+            log({ event: "busy", incidentId, detail: error.message })
+            return Effect.succeed({ status: "busy", detail: error.message })
+          }
+          if (error instanceof JournalUnavailable) return Effect.fail(error)
+          return Effect.fail(
+            new DispatchFailed({
+              incidentId,
+              detail: error instanceof Error ? error.message : String(error),
+              cause: error,
+            }),
+          )
+        }),
+      )
+
+  const inView = () =>
+    Effect.gen(function* () {
+      const at = now()
+      const active = yield* journal.list({ status: [...activeStatuses] })
+      const resolved = yield* journal.list({
+        status: "resolved",
+        openedAfter: new Date(at.getTime() - resolvedWindowMs),
+      })
+      return [...active, ...resolved]
+    })
+
+  const tick = () =>
+    Effect.gen(function* () {
+      const at = now()
+      const incidents = yield* inView()
+      const damaged = yield* journal.damaged
+      const dispatched: Array<TickReport["dispatched"][number]> = []
+      const busy: Array<string> = []
+      const failed: Array<TickReport["failed"][number]> = []
+      for (const incident of incidents) {
+        // Cheap first look without the lock: most incidents have nothing due most ticks.
+        const record = yield* Effect.either(journal.read(incident.humanId))
+        if (Either.isRight(record)) {
+          const state = record.right.state
+          if (
+            escalate(runbook, state, at).length === 0 &&
+            messenger.pageFollowUps(state).length === 0
+          )
+            continue
+        }
+        const result = yield* Effect.either(dispatch(incident.humanId))
+        if (Either.isLeft(result)) {
+          const detail = result.left.message
+          failed.push({ incidentId: incident.humanId, detail })
+          log({ event: "failed", incidentId: incident.humanId, detail })
+        } else if (result.right.status === "busy") busy.push(incident.humanId)
+        else if (result.right.dispatches.length > 0)
+          dispatched.push({ incidentId: incident.humanId, dispatches: result.right.dispatches })
+      }
+      return { at, incidents: incidents.length, dispatched, busy, failed, damaged }
+    })
+
+  const open: Responder["open"] = (input, openOptions = {}) =>
+    Effect.gen(function* () {
+      const opened = yield* journal.open(input)
+      if (openOptions.notify === false || !opened.created)
+        return { incident: opened.incident, created: opened.created }
+      const sent = yield* dispatch(
+        opened.incident.humanId,
+        openOptions.assessment === undefined ? {} : { assessment: openOptions.assessment },
+      )
+      const incident =
+        sent.status === "done"
+          ? yield* Effect.orElseSucceed(
+              journal.read(opened.incident.humanId),
+              () => opened.incident,
+            )
+          : opened.incident
+      return { incident, created: true, sent }
+    })
+
+  return { journal, runbook, messenger, now, log, dispatch, tick, open, inView }
+}
