@@ -606,7 +606,6 @@ class FileJournalImpl {
   }
 }
 
-/** Runs an operation; fs failures become `JournalUnavailable` naming the directory. */
 /**
  * Creates the journal directory and its `incidents/` (like `mkdir -p`) and fsyncs each new
  * directory's parent, so that a journal acknowledged once is still there after a power cut. On a
@@ -623,7 +622,13 @@ const createDurably = async (dir: string): Promise<void> => {
     missing.unshift(path)
   }
   for (const path of missing) {
-    await fs.mkdir(path)
+    try {
+      await fs.mkdir(path)
+    } catch (error) {
+      // another process opening the same new journal made it first: it syncs its parent too
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
+      continue
+    }
     await syncDir(dirname(path))
   }
 }

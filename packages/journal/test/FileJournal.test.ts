@@ -29,6 +29,16 @@ journalContract("file", async () => {
 
 const freshDir = () => mkdtemp(join(base, "file-"))
 
+describe("a new journal directory", () => {
+  it("opens in several processes at once (whichever creates it first)", async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), "ir-journal-race-")), "new", "journal")
+    const journals = await Promise.all([1, 2, 3, 4, 5].map(() => run(openFileJournal({ dir }))))
+    const { incident } = await run(journals[0]!.open(downInput()))
+    expect((await run(journals[4]!.read(incident.humanId))).title).toBe("System completely down")
+    for (const journal of journals) await run(journal.close)
+  })
+})
+
 describe("a damaged incident file", () => {
   it("is reported with its offset, never rewritten, and stops nothing else", async () => {
     const dir = await freshDir()

@@ -1,0 +1,133 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { headlines, p0, pages, run, runbookWith, type World, world } from "./fixtures.js"
+
+const t0 = new Date("2026-11-28T10:00:00Z")
+const minutes = (n: number) => new Date(t0.getTime() + n * 60_000)
+
+describe("createResponder", () => {
+  let current: World | undefined
+  afterEach(async () => {
+    await current?.close()
+    current = undefined
+  })
+
+  it("sends a new P0's page and initial alert once, however many processes dispatch at once", async () => {
+    const w = (current = await world())
+    const responders = await Promise.all([1, 2, 3].map(() => w.responder({ now: () => t0 })))
+    const first = responders[0]!
+    const { incident } = await run(first.journal.open(p0(t0)))
+    const runs = await Promise.all(
+      [...responders, ...responders].map((responder) => run(responder.dispatch(incident.humanId))),
+    )
+    expect(runs.every((result) => result.status === "done")).toBe(true)
+    expect(pages(w.pagerduty)).toEqual([{ action: "trigger", dedupKey: incident.humanId }])
+    expect(headlines(w.slack)).toHaveLength(1)
+    expect(headlines(w.slack)[0]).toContain("INCIDENT ALERT - P0")
+    const record = await run(first.journal.read(incident.humanId))
+    expect(record.state.notifications.map((sent) => sent.key)).toEqual([
+      `${incident.humanId}:page:P0`,
+      `${incident.humanId}:notify-initial`,
+    ])
+  })
+
+  it("opens and sends at once; a tick later sends only what fell due since, once", async () => {
+    let now = t0
+    const w = (current = await world())
+    const responder = await w.responder({ now: () => now })
+    const opened = await run(responder.open(p0(t0)))
+    expect(opened.created).toBe(true)
+    expect(opened.sent?.status).toBe("done")
+    expect(pages(w.pagerduty)).toHaveLength(1)
+    expect(headlines(w.slack)).toHaveLength(1)
+
+    now = minutes(10)
+    const quiet = await run(responder.tick())
+    expect(quiet.incidents).toBe(1)
+    expect(quiet.dispatched).toEqual([])
+    expect(headlines(w.slack)).toHaveLength(1)
+
+    // 10:30: the P0 is not restored (escalation) and a status update is due
+    now = minutes(30)
+    const report = await run(responder.tick())
+    expect(report.dispatched.map((entry) => entry.incidentId)).toEqual([opened.incident.humanId])
+    expect(headlines(w.slack).slice(1).sort()).toEqual(
+      ["INCIDENT ESCALATION - P0", "INCIDENT UPDATE - P0"]
+        .map((text) => expect.stringContaining(text))
+        .reverse(),
+    )
+    await run(responder.tick())
+    await run(responder.tick())
+    expect(headlines(w.slack)).toHaveLength(3)
+  })
+
+  it("follows PagerDuty: acknowledges the page once acknowledged, resolves it once resolved", async () => {
+    let now = t0
+    const w = (current = await world())
+    const responder = await w.responder({ now: () => now })
+    const { incident } = await run(responder.open(p0(t0)))
+    const id = incident.humanId
+    now = minutes(4)
+    await run(responder.journal.append(id, [{ type: "acknowledged", at: now, by: "alice" }]))
+    await run(responder.tick())
+    await run(responder.tick())
+    expect(pages(w.pagerduty)).toEqual([
+      { action: "trigger", dedupKey: id },
+      { action: "acknowledge", dedupKey: id },
+    ])
+    now = minutes(20)
+    await run(
+      responder.journal.append(id, [
+        { type: "resolved", at: now, resolution: "Restarted the app", by: "alice" },
+      ]),
+    )
+    await run(responder.tick())
+    await run(responder.tick())
+    // The resolution notice goes to the channel that paged: PagerDuty resolves, once.
+    expect(pages(w.pagerduty)).toEqual([
+      { action: "trigger", dedupKey: id },
+      { action: "acknowledge", dedupKey: id },
+      { action: "resolve", dedupKey: id },
+    ])
+    expect(
+      headlines(w.slack).filter((line) => line.includes("INCIDENT RESOLVED - P0")),
+    ).toHaveLength(1)
+  })
+
+  it("goes on past a damaged incident, and the tick names it", async () => {
+    let now = t0
+    const w = (current = await world())
+    const responder = await w.responder({ now: () => now })
+    const damagedOne = await run(responder.open(p0(t0)))
+    // damage the first incident's file: flip a byte in its first line
+    const dir = join(w.dir, "incidents")
+    const file = join(
+      dir,
+      readdirSync(dir).find((name) => name.startsWith(damagedOne.incident.humanId))!,
+    )
+    const bytes = readFileSync(file)
+    bytes[10] = bytes[10]! ^ 0x55
+    writeFileSync(file, bytes)
+    const fresh = await w.responder({ now: () => now })
+    const other = await run(fresh.journal.open({ ...p0(minutes(1)), title: "Disk full" }))
+    now = minutes(2)
+    const report = await run(fresh.tick())
+    expect(report.damaged.map((damage) => damage.incidentId)).toEqual([damagedOne.incident.humanId])
+    expect(report.dispatched.map((entry) => entry.incidentId)).toEqual([other.incident.humanId])
+  })
+
+  it("a rule of a few seconds escalates by the clock of the runbook", async () => {
+    let now = t0
+    const w = (current = await world(runbookWith("3s")))
+    const responder = await w.responder({ now: () => now })
+    await run(responder.open(p0(t0)))
+    now = new Date(t0.getTime() + 2_000)
+    await run(responder.tick())
+    expect(headlines(w.slack)).toHaveLength(1)
+    now = new Date(t0.getTime() + 3_000)
+    await run(responder.tick())
+    expect(headlines(w.slack)).toHaveLength(2)
+    expect(headlines(w.slack)[1]).toContain("INCIDENT ESCALATION - P0")
+  })
+})
