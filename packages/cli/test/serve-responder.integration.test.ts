@@ -1,0 +1,414 @@
+// `ir serve` as the always-on responder (the BUILT CLI, real processes): the clock sends what falls
+// due with nobody running a command; three replicas on one PostgreSQL journal behind one real
+// Alertmanager route send each message once, and when the clock's leader is killed another takes
+// over on time; a crash between delivering a page and recording it re-sends it with the same
+// PagerDuty dedup key.
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { defaultRunbook } from "@ir/core"
+import { afterAll, afterEach, describe, expect, it } from "vitest"
+import { stringify } from "yaml"
+import { type Peer, pagerDutyPeer, webhookPeer } from "./peers.js"
+import { requireService } from "./requireService.js"
+import { binPath, freePort, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
+
+const pgUrl = requireService("IR_TEST_PG_URL")
+requireService("IR_TEST_ALERTMANAGER_URL") // the binary comes with the test services
+
+const token = "responder-token-0123456789abcdef"
+const root = mkdtempSync(join(tmpdir(), "ir-serve-responder-"))
+const routingKey = "0123456789abcdef0123456789abcdef"
+
+/** The seed's rules, with "P0 not restored" after `after` instead of 30 minutes. */
+const rulesWithP0After = (after: string) =>
+  defaultRunbook.escalation.rules.map((rule) =>
+    rule.id === "p0-not-restored" ? { ...rule, trigger: { unresolvedFor: after } } : rule,
+  )
+
+interface Served {
+  readonly process: ChildProcess
+  readonly url: string
+  readonly output: () => string
+}
+
+const started: Array<ChildProcess> = []
+const peers: Array<Peer> = []
+
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")
+})
+afterAll(async () => {
+  for (const peer of peers.splice(0)) await peer.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+const workspace = (name: string, config: Record<string, unknown>) => {
+  const dir = join(root, name)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, "ir.config.yaml"), stringify(config))
+  return dir
+}
+
+const serve = async (dir: string): Promise<Served> => {
+  const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  started.push(child)
+  let output = ""
+  child.stdout?.on("data", (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on("data", (chunk) => {
+    output += chunk
+  })
+  const url = await waitFor(
+    "ir serve to listen",
+    async () => {
+      if (child.exitCode !== null) throw new Error(`ir serve exited: ${output}`)
+      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+    },
+    30_000,
+    50,
+  )
+  return { process: child, url, output: () => output }
+}
+
+/** An Alertmanager notification (payload version 4) for one firing P0 alert. */
+const p0Notification = (groupKey: string) => ({
+  version: "4",
+  groupKey,
+  truncatedAlerts: 0,
+  status: "firing",
+  receiver: "ir",
+  groupLabels: { alertname: "ServiceDown" },
+  commonLabels: { alertname: "ServiceDown", playbook: "system-down", severity: "P0" },
+  commonAnnotations: { summary: "Health check endpoint unreachable" },
+  externalURL: "http://alertmanager.example:9093",
+  alerts: [
+    {
+      status: "firing",
+      labels: { alertname: "ServiceDown", playbook: "system-down", severity: "P0" },
+      annotations: { summary: "Health check endpoint unreachable" },
+      startsAt: new Date().toISOString(),
+      endsAt: "0001-01-01T00:00:00Z",
+      generatorURL: "http://prometheus.example:9090/graph",
+      fingerprint: "fp-service-down",
+    },
+  ],
+})
+
+const postAlert = (url: string, body: unknown) =>
+  fetch(`${url}/alerts/alertmanager`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  })
+
+/** The webhook messages received: kind and idempotency key, in order, with when they came. */
+const received = (peer: Peer, times: Map<unknown, number>) =>
+  peer.received.map((request) => {
+    if (!times.has(request)) times.set(request, Date.now())
+    return {
+      kind: String(request.json.kind),
+      key: String(request.json.id),
+      at: times.get(request) ?? 0,
+    }
+  })
+
+const incidentJson = async (dir: string, id?: string) => {
+  const result = await irProcess(
+    ["incident", "show", ...(id === undefined ? [] : [id]), "--json"],
+    {
+      cwd: dir,
+      timeoutMs: 60_000,
+    },
+  )
+  expect(result.code, result.stderr).toBe(0)
+  return JSON.parse(result.stdout) as {
+    incident: {
+      id: string
+      openedAt: string
+      notifications: ReadonlyArray<{ key: string; channels: ReadonlyArray<string> }>
+    }
+  }
+}
+
+describe("ir serve runs the responder clock", () => {
+  it("sends the initial alert and then the escalation by itself, each once, within a tick and a second of being due", async () => {
+    requireBuiltCli()
+    const hook = await webhookPeer()
+    peers.push(hook)
+    const dir = workspace("file", {
+      runbook: { escalation: { rules: rulesWithP0After("3s") } },
+      targets: { http: false, prometheus: false, postgres: false, docker: false, files: false },
+      journal: { dir: "journal" },
+      notify: {
+        channels: [
+          {
+            id: "incidents",
+            kind: "webhook",
+            url: `${hook.url}/ir`,
+            secret: "webhook-secret-0123456789",
+          },
+        ],
+      },
+      serve: { port: 0, tick: "1s" },
+    })
+    const server = await serve(dir)
+    const times = new Map<unknown, number>()
+    const watch = setInterval(() => received(hook, times), 10)
+    try {
+      const answer = await postAlert(server.url, p0Notification('{}:{alertname="ServiceDown"}'))
+      expect(answer.status).toBe(201)
+      await waitFor(
+        "the escalation",
+        async () => received(hook, times).find((message) => message.kind === "escalation"),
+        20_000,
+        50,
+      )
+      // nothing more is due for the next ticks: nothing more is sent
+      await new Promise((resolve) => setTimeout(resolve, 2500))
+      const messages = received(hook, times)
+      expect(
+        messages.map((message) => message.kind),
+        server.output(),
+      ).toEqual(["initial", "escalation"])
+      const shown = await incidentJson(dir)
+      const openedAt = Date.parse(shown.incident.openedAt)
+      const id = shown.incident.id
+      const escalation = messages[1]!
+      // the idempotency key: the recorded key and the channel
+      expect(escalation.key).toBe(`${id}:escalate:p0-not-restored:0:incidents`)
+      // due 3 s after opening; the clock ticks every second
+      expect(escalation.at - (openedAt + 3000)).toBeLessThan(1000 + 1000)
+      expect(escalation.at).toBeGreaterThanOrEqual(openedAt + 3000)
+      expect(shown.incident.notifications.map((sent) => sent.key)).toEqual([
+        `${id}:notify-initial`,
+        `${id}:escalate:p0-not-restored:0`,
+      ])
+      expect(server.output()).toMatch(/responder clock: this process runs it/)
+      expect(server.output()).toMatch(new RegExp(`${id}: sent +escalation`))
+    } finally {
+      clearInterval(watch)
+    }
+  }, 60_000)
+
+  it("with three replicas on one PostgreSQL journal behind one Alertmanager route, sends each message once, and the next leader escalates on time after the leader is killed", async () => {
+    if (pgUrl === undefined) return
+    requireBuiltCli()
+    const hook = await webhookPeer()
+    const pagerduty = await pagerDutyPeer()
+    peers.push(hook, pagerduty)
+    const schema = `ir_replicas_${process.pid}`
+    const config = {
+      runbook: { escalation: { rules: rulesWithP0After("8s") } },
+      targets: { http: false, prometheus: false, postgres: false, docker: false, files: false },
+      journal: { backend: "postgres", url: pgUrl, schema },
+      notify: {
+        channels: [
+          {
+            id: "incidents",
+            kind: "webhook",
+            url: `${hook.url}/ir`,
+            secret: "webhook-secret-0123456789",
+          },
+          { id: "on-call", kind: "pagerduty", routingKey, url: `${pagerduty.url}/v2/enqueue` },
+        ],
+      },
+      serve: { port: 0, tick: "1s" },
+    }
+    const replicas = await Promise.all(
+      [1, 2, 3].map((n) => serve(workspace(`replica-${n}`, config))),
+    )
+    // One Alertmanager, one route, a webhook to each replica.
+    const amDir = join(root, "alertmanager")
+    mkdirSync(amDir, { recursive: true })
+    writeFileSync(
+      join(amDir, "alertmanager.yml"),
+      stringify({
+        route: {
+          receiver: "ir",
+          group_by: ["alertname"],
+          group_wait: "1s",
+          group_interval: "5m",
+          repeat_interval: "4h",
+        },
+        receivers: [
+          {
+            name: "ir",
+            webhook_configs: replicas.map((replica) => ({
+              url: `${replica.url}/alerts/alertmanager`,
+              send_resolved: true,
+              http_config: { authorization: { type: "Bearer", credentials: token } },
+            })),
+          },
+        ],
+      }),
+    )
+    const amPort = await freePort()
+    const alertmanager = spawn(
+      "prometheus-alertmanager",
+      [
+        `--config.file=${join(amDir, "alertmanager.yml")}`,
+        `--storage.path=${amDir}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        "--cluster.listen-address=",
+      ],
+      { stdio: "ignore" },
+    )
+    started.push(alertmanager)
+    await waitFor(
+      "Alertmanager to be ready",
+      async () => ((await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined),
+      30_000,
+      100,
+    )
+    const times = new Map<unknown, number>()
+    const watch = setInterval(() => received(hook, times), 10)
+    try {
+      const posted = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([
+          {
+            labels: { alertname: "ServiceDown", playbook: "system-down", severity: "P0" },
+            annotations: { summary: "Health check endpoint unreachable" },
+          },
+        ]),
+      })
+      expect(posted.status).toBe(200)
+      await waitFor(
+        "the initial alert",
+        async () => received(hook, times).find((message) => message.kind === "initial"),
+        30_000,
+        50,
+      )
+      await waitFor(
+        "the page",
+        async () => (pagerduty.received.length > 0 ? true : undefined),
+        10_000,
+        50,
+      )
+      const leaders = replicas.filter((replica) =>
+        /responder clock: this process runs it/.test(replica.output()),
+      )
+      expect(leaders, replicas.map((replica) => replica.output()).join("\n---\n")).toHaveLength(1)
+      const leader = leaders[0]!
+      leader.process.kill("SIGKILL")
+      const shown = await incidentJson(join(root, "replica-1"))
+      const dueAt = Date.parse(shown.incident.openedAt) + 8000
+      const escalation = await waitFor(
+        "the escalation",
+        async () => received(hook, times).find((message) => message.kind === "escalation"),
+        30_000,
+        50,
+      )
+      // on time: within two ticks (and a second of work) of being due
+      expect(escalation.at).toBeGreaterThanOrEqual(dueAt)
+      expect(escalation.at - dueAt).toBeLessThan(2 * 1000 + 1000)
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      const messages = received(hook, times)
+      expect(messages.map((message) => message.kind)).toEqual(["initial", "escalation"])
+      expect(new Set(messages.map((message) => message.key)).size).toBe(messages.length)
+      expect(
+        pagerduty.received.map((request) => [request.json.event_action, request.json.dedup_key]),
+      ).toEqual([["trigger", shown.incident.id]])
+      const survivors = replicas.filter((replica) => replica !== leader)
+      expect(
+        survivors.filter((replica) =>
+          /responder clock: this process runs it/.test(replica.output()),
+        ),
+      ).toHaveLength(1)
+    } finally {
+      clearInterval(watch)
+    }
+  }, 120_000)
+
+  it("a crash between delivering the page and recording it: the page is sent again with the same dedup key", async () => {
+    requireBuiltCli()
+    const hook = await webhookPeer()
+    peers.push(hook)
+    let victim: ChildProcess | undefined
+    // PagerDuty that takes the first page, and the process that sent it dies (SIGKILL) before
+    // the answer comes, so before it can record the page; later pages are answered as usual.
+    const pages: Array<{ action: unknown; dedupKey: unknown }> = []
+    const pagerduty = createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        const event = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>
+        pages.push({ action: event.event_action, dedupKey: event.dedup_key })
+        const answer = () => {
+          response.writeHead(202, { "content-type": "application/json" })
+          response.end(JSON.stringify({ status: "success", dedup_key: event.dedup_key }))
+        }
+        if (pages.length === 1 && victim !== undefined) {
+          victim.once("exit", answer)
+          victim.kill("SIGKILL")
+        } else answer()
+      })
+    })
+    await new Promise<void>((resolve) => pagerduty.listen(0, "127.0.0.1", resolve))
+    const pagerDutyUrl = `http://127.0.0.1:${(pagerduty.address() as AddressInfo).port}`
+    const dir = workspace("crash", {
+      targets: { http: false, prometheus: false, postgres: false, docker: false, files: false },
+      journal: { dir: "journal" },
+      notify: {
+        channels: [
+          {
+            id: "incidents",
+            kind: "webhook",
+            url: `${hook.url}/ir`,
+            secret: "webhook-secret-0123456789",
+          },
+          { id: "on-call", kind: "pagerduty", routingKey, url: `${pagerDutyUrl}/v2/enqueue` },
+        ],
+      },
+      serve: { port: 0, tick: "1s" },
+    })
+    try {
+      const first = await serve(dir)
+      victim = first.process
+      await postAlert(first.url, p0Notification('{}:{alertname="Crash"}')).catch(() => undefined)
+      await waitFor(
+        "the crash",
+        async () => (victim?.exitCode !== null || victim?.signalCode !== null ? true : undefined),
+        20_000,
+        20,
+      )
+      const before = await incidentJson(dir)
+      const id = before.incident.id
+      // the page went out, but the journal does not know
+      expect(before.incident.notifications.map((sent) => sent.key)).not.toContain(`${id}:page:P0`)
+      const second = await serve(dir)
+      await waitFor(
+        "the page again and the initial alert",
+        async () => (pages.length >= 2 && hook.received.length >= 1 ? true : undefined),
+        20_000,
+        50,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 2500))
+      // PagerDuty deduplicates by the dedup key: the second trigger joins the first alert.
+      expect(pages).toEqual([
+        { action: "trigger", dedupKey: id },
+        { action: "trigger", dedupKey: id },
+      ])
+      expect(hook.received.map((request) => request.json.kind)).toEqual(["initial"])
+      const after = await incidentJson(dir)
+      expect(after.incident.notifications.map((sent) => sent.key)).toEqual([
+        `${id}:page:P0`,
+        `${id}:notify-initial`,
+      ])
+      expect(second.output()).toMatch(/responder clock: this process runs it/)
+    } finally {
+      pagerduty.closeAllConnections()
+      pagerduty.close()
+    }
+  }, 90_000)
+})
