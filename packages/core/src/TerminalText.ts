@@ -100,3 +100,18 @@ export const strip = (text: string, options?: StripOptions): string => {
  * ```
  */
 export const isClean = (text: string): boolean => !suspicious.test(text)
+
+/**
+ * Outside text as a journal stores it: {@link strip}ped (NUL among the characters removed, which
+ * PostgreSQL text refuses) and clipped to `maxLength` characters, an ellipsis marking the cut.
+ *
+ * @example
+ * ```ts
+ * import { TerminalText } from "@ir/core"
+ * TerminalText.forJournal("Disk \u001b[31mfull\u001b[0m on db-1", 10) // "Disk full…"
+ * ```
+ */
+export const forJournal = (text: string, maxLength: number): string => {
+  const clean = strip(text)
+  return clean.length <= maxLength ? clean : `${clean.slice(0, maxLength - 1)}…`
+}

@@ -11,6 +11,7 @@
  * ```
  */
 export * as Action from "./Action.js"
+export * as AlertGroup from "./AlertGroup.js"
 export * as AlertRules from "./AlertRules.js"
 export { alertRules } from "./AlertRules.js"
 export * as BusinessCalendar from "./BusinessCalendar.js"
@@ -40,6 +41,14 @@ export {
   PlaybookId,
   SeverityRule,
 } from "./Playbook.js"
+export {
+  type AlertLabels,
+  type AlertPlaybook,
+  createPlaybookMapper,
+  type MatchedBy,
+  type PlaybookMapperOptions,
+  playbookForAlert,
+} from "./PlaybookMapping.js"
 export * as Probe from "./Probe.js"
 export * as Redaction from "./Redaction.js"
 export {

@@ -47,16 +47,18 @@
  * ```
  */
 import {
+  AlertGroup,
+  type AlertPlaybook,
+  createPlaybookMapper,
   defaultRunbook,
   Escalation,
   type Incident,
   type IncidentEvent,
   JsonDepth,
-  maxSeverity,
+  type MatchedBy,
   type Playbook,
   type Runbook,
   type SeverityLevel,
-  severityRank,
 } from "@ir/core"
 import {
   type DiagnosticsConfig,
@@ -66,10 +68,10 @@ import {
   runProbesEffect,
 } from "@ir/diagnostics"
 import type { IncidentRecord, Journal, JournalError } from "@ir/journal"
+import { openAlertGroup, type Responder, resolveAlertGroup } from "@ir/responder"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { type AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
@@ -83,7 +85,6 @@ import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
 import { cleanStrings, journalText } from "./internal/JournalText.js"
 import { problem } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
-import { type AlertPlaybook, createPlaybookMapper, type MatchedBy } from "./PlaybookMapping.js"
 
 /**
  * How the receiver authenticates Alertmanager. Give one or both; a request passes with either.
@@ -256,7 +257,14 @@ export interface NotificationReport {
  * ```
  */
 export interface AlertReceiverOptions {
-  readonly journal: Journal
+  /**
+   * The responder: the receiver records through its journal and, for an incident it created,
+   * sends what is due at once with `responder.dispatch` (under the incident's dispatch lock, like
+   * every other sender), so that no `onIncidentOpened` is needed.
+   */
+  readonly responder?: Responder
+  /** The journal (default: the responder's); one of `journal` and `responder` is required. */
+  readonly journal?: Journal
   /** Default: the seed runbook. */
   readonly runbook?: Runbook
   /** Required unless `allowUnauthenticated`. */
@@ -267,7 +275,10 @@ export interface AlertReceiverOptions {
   readonly diagnostics?: DiagnosticsConfig
   /** Bound on the enrichment run (default 5000 ms). */
   readonly enrichmentDeadlineMs?: number
-  /** Called once for each incident this receiver created. */
+  /**
+   * Called once for each incident this receiver created, to send what is due yourself (without a
+   * `responder`); what it reports sent is recorded.
+   */
   readonly onIncidentOpened?: (
     opened: IncidentOpened,
     // biome-ignore lint/suspicious/noConfusingVoidType: an async callback that returns nothing is Promise<void>
@@ -303,11 +314,6 @@ export interface AlertReceiver {
   readonly handle: (request: Request) => Promise<Response>
   readonly journal: Journal
   readonly runbook: Runbook
-}
-
-const severityFromLabel = (alert: AlertmanagerAlert): SeverityLevel | undefined => {
-  const label = alert.labels.severity?.trim().toUpperCase()
-  return label === "P0" || label === "P1" || label === "P2" || label === "P3" ? label : undefined
 }
 
 const json = (body: unknown, status: number): Response =>
@@ -386,8 +392,20 @@ class JournalRefused {
  */
 export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceiver => {
   const now = options.now ?? (() => new Date())
-  const runbook = options.runbook ?? defaultRunbook
-  const journal = options.journal
+  const runbook = options.runbook ?? options.responder?.runbook ?? defaultRunbook
+  const journal = options.journal ?? options.responder?.journal
+  if (journal === undefined) {
+    throw new HttpConfigError({
+      reason: "missing-auth",
+      option: "journal",
+      expected: "a journal, or a responder (whose journal the receiver records in)",
+    })
+  }
+  const intake = {
+    journal,
+    now,
+    ...(options.responder === undefined ? {} : { log: options.responder.log }),
+  }
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)
   const hmacSecret = reveal(options.auth?.hmacSecret)
@@ -454,7 +472,7 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     )
 
   const summarise = (alert: AlertmanagerAlert, match: AlertPlaybook | undefined): AlertSummary => {
-    const severity = severityFromLabel(alert) ?? match?.severity
+    const severity = AlertGroup.severityLabel(alert.labels) ?? match?.severity
     return {
       fingerprint: alert.fingerprint,
       ...(alert.labels.alertname === undefined ? {} : { alertname: alert.labels.alertname }),
@@ -476,119 +494,51 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     playbooks: record.state.playbooks,
   })
 
+  const by = (payload: AlertmanagerPayload) => `alertmanager:${payload.receiver}`
+
   const resolveGroup = (payload: AlertmanagerPayload, alerts: ReadonlyArray<AlertSummary>) =>
-    Effect.gen(function* () {
-      const base = { groupKey: payload.groupKey, status: "resolved" as const, alerts }
-      const found = yield* journal.findByDedupKey(journalText(payload.groupKey, 4096))
-      if (Option.isNone(found) || found.value.status === "resolved") {
-        return { ...base, recorded: [] } satisfies AlertOutcome
-      }
-      const record = yield* journal.read(found.value.humanId)
-      if (record.state.mitigatedAt !== undefined || record.state.status === "resolved") {
-        return { ...base, incident: incidentOf(record, false), recorded: [] } satisfies AlertOutcome
-      }
-      const names = alerts.map((alert) => alert.alertname ?? alert.fingerprint)
-      const appended = yield* journal.append(
-        record.humanId,
-        [
-          {
-            type: "mitigated",
-            at: now(),
-            summary: journalText(
-              `Alertmanager reports every alert of the group resolved: ${[...new Set(names)].join(", ")}`,
-              2000,
-            ),
-            by: journalText(`alertmanager:${payload.receiver}`, 200),
-          },
-        ],
-        { expectedSequence: record.sequence },
-      )
-      return {
-        ...base,
-        incident: { ...incidentOf(record, false), status: appended.state.status },
-        recorded: ["mitigated"],
-      } satisfies AlertOutcome
-    })
+    Effect.map(
+      resolveAlertGroup(intake, {
+        groupKey: payload.groupKey,
+        by: by(payload),
+        alertnames: alerts.map((alert) => alert.alertname ?? alert.fingerprint),
+      }),
+      ({ record, recorded }): AlertOutcome => ({
+        groupKey: payload.groupKey,
+        status: "resolved",
+        alerts,
+        ...(record === undefined ? {} : { incident: incidentOf(record, false) }),
+        recorded,
+      }),
+    )
 
   const openGroup = (
     payload: AlertmanagerPayload,
     firing: ReadonlyArray<{ alert: AlertmanagerAlert; match: AlertPlaybook | undefined }>,
     alerts: ReadonlyArray<AlertSummary>,
   ) =>
-    Effect.gen(function* () {
-      const severities = firing.map(
-        ({ alert, match }) => severityFromLabel(alert) ?? match?.severity ?? defaultSeverity,
-      )
-      const severity = severities.reduce((a, b) => maxSeverity(a, b))
-      const lead = firing[severities.indexOf(severity)] ?? firing[0]!
-      const playbooks = [
-        ...new Set(firing.flatMap(({ match }) => (match === undefined ? [] : [match.playbook.id]))),
-      ]
-      const alertnames = [
-        ...new Set(firing.map(({ alert }) => alert.labels.alertname ?? alert.fingerprint)),
-      ]
-      const title =
-        lead.match?.playbook.title ??
-        lead.alert.labels.alertname ??
-        payload.commonLabels.alertname ??
-        "Alertmanager alert"
-      const summary =
-        lead.alert.annotations.summary ??
-        payload.commonAnnotations.summary ??
-        `Firing: ${alertnames.join(", ")}`
-      const impact = lead.alert.annotations.description ?? payload.commonAnnotations.description
-      const groupKey = journalText(payload.groupKey, 4096)
-      const opened = yield* journal.open({
-        at: now(),
-        title: journalText(title, 200) || "Alertmanager alert",
-        severity,
-        playbooks,
-        summary: journalText(summary, 2000) || `Firing: ${alertnames.join(", ")}`,
-        ...(impact === undefined ? {} : { impact: journalText(impact, 2000) }),
-        source: { kind: "alert", key: groupKey },
-        dedupKey: groupKey,
-        by: journalText(`alertmanager:${payload.receiver}`, 200),
-      })
-      let record = opened.incident
-      const recorded: Array<string> = opened.created ? ["opened"] : []
-      if (!opened.created && severityRank(severity) < severityRank(record.state.severity)) {
-        // Re-read on every attempt: a conflict means another replica appended in between.
-        const raised = yield* Effect.gen(function* () {
-          const current = yield* journal.read(record.humanId)
-          if (severityRank(severity) >= severityRank(current.state.severity)) return current
-          const joining = firing
-            .filter((_, index) => severities[index] === severity)
-            .map(({ alert }) => alert.labels.alertname ?? alert.fingerprint)
-          yield* journal.append(
-            current.humanId,
-            [
-              {
-                type: "severity-changed",
-                at: now(),
-                severity,
-                reason: journalText(`a ${severity} alert joined the group: ${joining[0]}`, 500),
-                by: journalText(`alertmanager:${payload.receiver}`, 200),
-              },
-            ],
-            { expectedSequence: current.sequence },
-          )
-          recorded.push("severity-changed")
-          return yield* journal.read(current.humanId)
-        }).pipe(Effect.retry({ times: 3, while: isConflict }))
-        record = raised
-      }
-      return {
-        created: opened.created,
+    Effect.map(
+      openAlertGroup(intake, {
+        groupKey: payload.groupKey,
+        by: by(payload),
+        plan: AlertGroup.plan(
+          firing,
+          { labels: payload.commonLabels, annotations: payload.commonAnnotations },
+          defaultSeverity,
+        ),
+      }),
+      ({ record, created, recorded }) => ({
+        created,
         record,
         outcome: {
           groupKey: payload.groupKey,
           status: "firing" as const,
-          incident: incidentOf(record, opened.created),
+          incident: incidentOf(record, created),
           alerts,
           recorded,
         } satisfies AlertOutcome,
-      }
-    })
+      }),
+    )
 
   const enrich = (playbooks: ReadonlyArray<Playbook>) =>
     Effect.gen(function* () {
@@ -622,7 +572,22 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     opened: IncidentOpened,
     humanId: string,
   ): Promise<AlertOutcome["notification"]> => {
-    const callback = options.onIncidentOpened
+    const responder = options.responder
+    const callback =
+      responder === undefined
+        ? options.onIncidentOpened
+        : async () => {
+            // sent and recorded by the responder, under the incident's dispatch lock
+            const result = await Effect.runPromise(responder.dispatch(humanId))
+            delivered =
+              result.status === "done"
+                ? result.dispatches
+                    .filter((dispatch) => dispatch.delivered.length > 0)
+                    .map((dispatch) => dispatch.key)
+                : []
+            return undefined
+          }
+    let delivered: ReadonlyArray<string> | undefined
     if (callback === undefined) return undefined
     const record = async (report: unknown) => {
       const sent = (report as NotificationReport | undefined)?.sent ?? []
@@ -647,7 +612,10 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
       if (Either.isLeft(result)) throw new Error(result.left.detail)
       return sent.map((message) => message.key)
     }
-    const delivery = (async () => record(await callback(opened)))()
+    const delivery = (async () => {
+      const recorded = await record(await callback(opened))
+      return delivered ?? recorded
+    })()
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), notifyTimeoutMs)

@@ -10,6 +10,15 @@
  * })
  * ```
  */
+
+export {
+  type AlertLabels,
+  type AlertPlaybook,
+  createPlaybookMapper,
+  type MatchedBy,
+  type PlaybookMapperOptions,
+  playbookForAlert,
+} from "@ir/core"
 export { AlertmanagerAlert, AlertmanagerPayload } from "./AlertmanagerPayload.js"
 export {
   type AlertAuth,
@@ -57,11 +66,3 @@ export {
   type IrMetrics,
   type MetricsOptions,
 } from "./Metrics.js"
-export {
-  type AlertLabels,
-  type AlertPlaybook,
-  createPlaybookMapper,
-  type MatchedBy,
-  type PlaybookMapperOptions,
-  playbookForAlert,
-} from "./PlaybookMapping.js"

@@ -57,6 +57,12 @@ import * as Either from "effect/Either"
  * ```
  */
 export type ResponderEvent =
+  | {
+      readonly event: "opened"
+      readonly incidentId: string
+      readonly severity: Incident["severity"]
+      readonly title: string
+    }
   | { readonly event: "dispatched"; readonly incidentId: string; readonly dispatch: Dispatch }
   | { readonly event: "busy"; readonly incidentId: string; readonly detail: string }
   | { readonly event: "failed"; readonly incidentId: string; readonly detail: string }

@@ -13,6 +13,12 @@
  * Effect.runFork(runResponder(responder, { tickMs: 15_000 }))
  * ```
  */
+export {
+  type AlertIntakeResult,
+  type Intake,
+  openAlertGroup,
+  resolveAlertGroup,
+} from "./AlertIntake.js"
 export { type JournalMessage, type JournalProblem, journalMessage } from "./JournalMessage.js"
 export {
   createResponder,

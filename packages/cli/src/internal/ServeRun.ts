@@ -91,16 +91,9 @@ export const run = (args: ServeArgs, context: CommandContext) =>
                 ? { allowUnauthenticated: true }
                 : { auth: { bearer: Redacted.make(settings.token) } }),
               diagnostics: targets,
-              // The page and the initial alert go out (and are recorded) under the incident's
-              // dispatch lock, like `ir escalate --notify`, so a cron run never sends them again.
-              onIncidentOpened: async ({ incident }) => {
-                log(`${incident.id} opened (${incident.severity}): ${incident.title}`)
-                const result = await Effect.runPromise(
-                  Effect.either(responder.dispatch(incident.id)),
-                )
-                if (result._tag === "Left") log(`${incident.id}: ${result.left.message}`)
-                return undefined
-              },
+              // The page and the initial alert go out (and are recorded) through the responder,
+              // under the incident's dispatch lock, so a cron run never sends them again.
+              responder,
               onBackgroundError: (error) =>
                 output.error(
                   `alert receiver: ${error instanceof Error ? error.message : String(error)}`,
@@ -164,6 +157,8 @@ const describeEvent = (
   style: Parameters<typeof dispatchLines>[1],
 ): string | undefined => {
   switch (event.event) {
+    case "opened":
+      return `${event.incidentId} opened (${event.severity}): ${event.title}`
     case "dispatched":
       return dispatchLines([event.dispatch], style)
         .map((line) => `${event.incidentId}: ${line}`)

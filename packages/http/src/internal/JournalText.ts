@@ -1,15 +1,7 @@
 import { TerminalText } from "@ir/core"
 
-/**
- * Text from an alert as the journal stores it: without control characters, terminal escapes and
- * bidirectional controls (`TerminalText.strip`; NUL among them, which PostgreSQL text and jsonb
- * refuse: a payload Alertmanager would retry for ever must not be one the journal cannot store)
- * and clipped to a length a timeline can show.
- */
-export const journalText = (text: string, maxLength: number): string => {
-  const clean = TerminalText.strip(text)
-  return clean.length <= maxLength ? clean : `${clean.slice(0, maxLength - 1)}…`
-}
+/** Text from an alert as the journal stores it (`TerminalText.forJournal`). */
+export const journalText = TerminalText.forJournal
 
 /**
  * The decoded payload with every string passed through `TerminalText.strip`: labels,

@@ -1,6 +1,5 @@
-import { AlertRules, defaultRunbook } from "@ir/core"
 import { describe, expect, it } from "vitest"
-import { createPlaybookMapper, playbookForAlert } from "../src/PlaybookMapping.js"
+import { AlertRules, createPlaybookMapper, defaultRunbook, playbookForAlert } from "../src/index.js"
 
 const map = createPlaybookMapper(defaultRunbook, { now: () => new Date("2026-11-28T10:00:00Z") })
 
@@ -68,10 +67,11 @@ describe("playbook mapping", () => {
   it("gives no playbook when nothing points to one", () => {
     expect(map({ labels: { alertname: "Watchdog" }, annotations: {} })).toBeUndefined()
     expect(
-      playbookForAlert(defaultRunbook, {
-        labels: { playbook: "no-such-playbook" },
-        annotations: {},
-      }),
+      playbookForAlert(
+        defaultRunbook,
+        { labels: { playbook: "no-such-playbook" }, annotations: {} },
+        new Date("2026-11-28T10:00:00Z"),
+      ),
     ).toBeUndefined()
   })
 })

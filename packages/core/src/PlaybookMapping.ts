@@ -19,29 +19,27 @@
  * @example
  * ```ts
  * import { defaultRunbook } from "@ir/core"
- * import { playbookForAlert } from "@ir/http"
+ * import { playbookForAlert } from "@ir/core"
  * playbookForAlert(defaultRunbook, {
  *   labels: { alertname: "ApiErrors", signal: "api.error_ratio" },
  *   annotations: { value: "0.3" },
- * })?.playbook.id // "high-api-error-rate"
+ * }, new Date())?.playbook.id // "high-api-error-rate"
  * ```
  */
-import {
-  AlertRules,
-  type Observation,
-  type Playbook,
-  type Runbook,
-  type SeverityLevel,
-  Signal,
-  triage,
-} from "@ir/core"
+import * as AlertRules from "./AlertRules.js"
+import type * as Observation from "./Observation.js"
+import type { Playbook } from "./Playbook.js"
+import type { Runbook } from "./Runbook.js"
+import type { SeverityLevel } from "./Severity.js"
+import * as Signal from "./Signal.js"
+import { triage } from "./Triage.js"
 
 /**
  * How an alert was mapped (see the module documentation for the order).
  *
  * @example
  * ```ts
- * import type { MatchedBy } from "@ir/http"
+ * import type { MatchedBy } from "@ir/core"
  * const how: MatchedBy = "playbook-label"
  * ```
  */
@@ -52,7 +50,7 @@ export type MatchedBy = "playbook-label" | "alert-rule" | "symptom-label" | "sig
  *
  * @example
  * ```ts
- * import type { AlertLabels } from "@ir/http"
+ * import type { AlertLabels } from "@ir/core"
  * const alert: AlertLabels = { labels: { playbook: "system-down" }, annotations: {} }
  * ```
  */
@@ -66,7 +64,7 @@ export interface AlertLabels {
  *
  * @example
  * ```ts
- * import type { AlertPlaybook } from "@ir/http"
+ * import type { AlertPlaybook } from "@ir/core"
  * const describe = (match: AlertPlaybook) => `${match.playbook.id} (${match.matchedBy}): ${match.reason}`
  * ```
  */
@@ -134,13 +132,13 @@ const signalValue = (key: string, raw: string): Signal.SignalValue | undefined =
  *
  * @example
  * ```ts
- * import type { PlaybookMapperOptions } from "@ir/http"
+ * import type { PlaybookMapperOptions } from "@ir/core"
  * const options: PlaybookMapperOptions = { now: () => new Date("2026-11-28T10:00:00Z") }
  * ```
  */
 export interface PlaybookMapperOptions {
-  /** The time of the observation a `signal` alert gives `triage` (default: now). */
-  readonly now?: () => Date
+  /** The time of the observation a `signal` alert gives `triage` (core reads no clock). */
+  readonly now: () => Date
 }
 
 /**
@@ -149,16 +147,16 @@ export interface PlaybookMapperOptions {
  * @example
  * ```ts
  * import { defaultRunbook } from "@ir/core"
- * import { createPlaybookMapper } from "@ir/http"
- * const map = createPlaybookMapper(defaultRunbook)
+ * import { createPlaybookMapper } from "@ir/core"
+ * const map = createPlaybookMapper(defaultRunbook, { now: () => new Date() })
  * map({ labels: { alertname: "SystemDown_AllEndpoints5xx" }, annotations: {} })?.matchedBy // "alert-rule"
  * ```
  */
 export const createPlaybookMapper = (
   runbook: Runbook,
-  options: PlaybookMapperOptions = {},
+  options: PlaybookMapperOptions,
 ): ((alert: AlertLabels) => AlertPlaybook | undefined) => {
-  const now = options.now ?? (() => new Date())
+  const { now } = options
   const byId = new Map(runbook.playbooks.map((playbook) => [playbook.id, playbook]))
   const byRule = new Map<string, Playbook>()
   for (const group of AlertRules.alertRules(runbook, { runbookUrl: "" }).groups) {
@@ -254,10 +252,14 @@ export const createPlaybookMapper = (
  * @example
  * ```ts
  * import { defaultRunbook } from "@ir/core"
- * import { playbookForAlert } from "@ir/http"
- * playbookForAlert(defaultRunbook, { labels: { playbook: "system-down" }, annotations: {} })
+ * import { playbookForAlert } from "@ir/core"
+ * playbookForAlert(defaultRunbook, { labels: { playbook: "system-down" }, annotations: {} }, new Date())
  *   ?.severity // "P0"
  * ```
  */
-export const playbookForAlert = (runbook: Runbook, alert: AlertLabels): AlertPlaybook | undefined =>
-  createPlaybookMapper(runbook)(alert)
+export const playbookForAlert = (
+  runbook: Runbook,
+  alert: AlertLabels,
+  /** When the alert is observed (the time of a `signal` alert's observation). */
+  at: Date,
+): AlertPlaybook | undefined => createPlaybookMapper(runbook, { now: () => at })(alert)
