@@ -143,7 +143,9 @@ const walk = async (space: Awaited<ReturnType<typeof workspace>>, concurrently: 
   // is due, so nothing else is sent.
   const acked = await run(["incident", "ack", id, "--by", "alice", "--notify", "--at", at(4)])
   expectCode(acked, 0)
-  expect(acked.stdout).toMatch(/sent +acknowledgement \(INC-2026-\d{4}:page-acknowledge\) → on-call/)
+  expect(acked.stdout).toMatch(
+    /sent +acknowledgement \(INC-2026-\d{4}:page-acknowledge\) → on-call/,
+  )
   expect(pagesSince()).toMatchObject([
     { event_action: "trigger", dedup_key: id },
     { event_action: "acknowledge", dedup_key: id },

@@ -13,7 +13,10 @@ describe("AlertGroup.plan", () => {
     const plan = AlertGroup.plan(
       [
         firing({ alertname: "DiskFilling", severity: "p2" }, { summary: "disk at 85%" }),
-        firing({ alertname: "ServiceDown", playbook: "system-down" }, { summary: "health failing" }),
+        firing(
+          { alertname: "ServiceDown", playbook: "system-down" },
+          { summary: "health failing" },
+        ),
       ],
       none,
       "P3",

@@ -14,7 +14,8 @@ describe("createResponder", () => {
   })
 
   it("sends a new P0's page and initial alert once, however many processes dispatch at once", async () => {
-    const w = (current = await world())
+    const w = await world()
+    current = w
     const responders = await Promise.all([1, 2, 3].map(() => w.responder({ now: () => t0 })))
     const first = responders[0]!
     const { incident } = await run(first.journal.open(p0(t0)))
@@ -34,7 +35,8 @@ describe("createResponder", () => {
 
   it("opens and sends at once; a tick later sends only what fell due since, once", async () => {
     let now = t0
-    const w = (current = await world())
+    const w = await world()
+    current = w
     const responder = await w.responder({ now: () => now })
     const opened = await run(responder.open(p0(t0)))
     expect(opened.created).toBe(true)
@@ -64,7 +66,8 @@ describe("createResponder", () => {
 
   it("follows PagerDuty: acknowledges the page once acknowledged, resolves it once resolved", async () => {
     let now = t0
-    const w = (current = await world())
+    const w = await world()
+    current = w
     const responder = await w.responder({ now: () => now })
     const { incident } = await run(responder.open(p0(t0)))
     const id = incident.humanId
@@ -97,7 +100,8 @@ describe("createResponder", () => {
 
   it("goes on past a damaged incident, and the tick names it", async () => {
     let now = t0
-    const w = (current = await world())
+    const w = await world()
+    current = w
     const responder = await w.responder({ now: () => now })
     const damagedOne = await run(responder.open(p0(t0)))
     // damage the first incident's file: flip a byte in its first line
@@ -119,7 +123,8 @@ describe("createResponder", () => {
 
   it("a rule of a few seconds escalates by the clock of the runbook", async () => {
     let now = t0
-    const w = (current = await world(runbookWith("3s")))
+    const w = await world(runbookWith("3s"))
+    current = w
     const responder = await w.responder({ now: () => now })
     await run(responder.open(p0(t0)))
     now = new Date(t0.getTime() + 2_000)

@@ -20,7 +20,8 @@ describe("runResponder", () => {
   })
 
   it("sends what falls due with nobody running a command, once, by one clock among several", async () => {
-    const w = (current = await world(runbookWith("2s")))
+    const w = await world(runbookWith("2s"))
+    current = w
     const responders = await Promise.all([1, 2, 3].map(() => w.responder()))
     const fibers = responders.map((responder) =>
       Effect.runFork(runResponder(responder, { tickMs: 200 })),
@@ -50,7 +51,8 @@ describe("runResponder", () => {
   })
 
   it("hands the clock over when its leader stops, within two ticks", async () => {
-    const w = (current = await world())
+    const w = await world()
+    current = w
     const [first, second] = [await w.responder(), await w.responder()]
     const leader = Effect.runFork(runResponder(first!, { tickMs: 200 }))
     await until("a leader", () => w.events.some((event) => event.event === "leading"))
