@@ -54,7 +54,7 @@ import {
   severityOf,
   severitySince,
 } from "./Deadline.js"
-import { DurationString } from "./Duration.js"
+import { DurationString, toMillis } from "./Duration.js"
 import { hasFlag, type Incident, recordedKeys } from "./Incident.js"
 import { IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
@@ -94,10 +94,37 @@ export const Contact = Schema.Struct({
 })
 export type Contact = typeof Contact.Type
 
+/**
+ * The post-mortem, as the runbook's policy: the meeting's deadline after the resolution (the
+ * seed's "Short-term (within 1 week): Conduct post-mortem meeting"), when `ir incident resolve`
+ * schedules it unless told, and the post-incident checklist group that holds it.
+ */
+export const PostmortemPolicy = Schema.Struct({
+  /** The runbook's words for it. */
+  text: Schema.String,
+  /** How long after the resolution the meeting must be held. */
+  within: DurationString,
+  /** The default meeting time: this many business days after the next business hour. */
+  scheduleAfterBusinessDays: Schema.Int.pipe(Schema.between(0, 30)),
+  /** The `postIncident` group whose checklist the meeting belongs to. */
+  checklist: Schema.optional(Schema.String),
+})
+export type PostmortemPolicy = typeof PostmortemPolicy.Type
+
+/** The seed runbook's post-mortem policy. */
+export const defaultPostmortemPolicy: PostmortemPolicy = {
+  text: "Conduct post-mortem meeting",
+  within: "7d" as PostmortemPolicy["within"],
+  scheduleAfterBusinessDays: 2,
+  checklist: "short-term",
+}
+
 export const EscalationPolicy = Schema.Struct({
   rules: Schema.Array(EscalationRule),
   /** The contact chain, first contact first. */
   contacts: Schema.Array(Contact),
+  /** The post-mortem's deadline and default schedule (default: the seed's). */
+  postmortem: Schema.optionalWith(PostmortemPolicy, { default: () => defaultPostmortemPolicy }),
 })
 export type EscalationPolicy = typeof EscalationPolicy.Type
 
@@ -253,21 +280,14 @@ const templateRule = (
 const postmortemRule = (
   runbook: EscalateRunbook,
 ): { readonly rule: DueRule; readonly within: number } => {
-  for (const group of runbook.postIncident) {
-    const step = group.steps.find((candidate) => /post-?mortem/i.test(candidate.text))
-    if (step !== undefined) {
-      return {
-        rule: {
-          id: "post-mortem",
-          text: group.within === undefined ? step.text : `${step.text} (${group.within})`,
-        },
-        within: withinMillis(group.within, 7 * 1440 * MINUTE),
-      }
-    }
-  }
+  const policy = runbook.escalation.postmortem
+  const group = runbook.postIncident.find((candidate) => candidate.id === policy.checklist)
   return {
-    rule: { id: "post-mortem", text: "Conduct post-mortem meeting" },
-    within: 7 * 1440 * MINUTE,
+    rule: {
+      id: "post-mortem",
+      text: group?.within === undefined ? policy.text : `${policy.text} (${group.within})`,
+    },
+    within: toMillis(policy.within),
   }
 }
 

@@ -49,6 +49,7 @@ export {
   type PlaybookMapperOptions,
   playbookForAlert,
 } from "./PlaybookMapping.js"
+export * as Postmortem from "./Postmortem.js"
 export * as Probe from "./Probe.js"
 export * as Redaction from "./Redaction.js"
 export {

@@ -9,6 +9,7 @@ import {
   foldIncident,
   type Incident,
   type IncidentEvent,
+  Postmortem,
   type Runbook,
   recordedKeys,
   type SeverityLevel,
@@ -342,6 +343,42 @@ describe("escalate: pages and messages", () => {
       { type: "postmortem-scheduled", at: at(53), scheduledFor: at(3 * 24 * 60) },
     ])
     expect(escalate(defaultRunbook, scheduled, at(600))).toEqual([])
+  })
+
+  it("reads the post-mortem's deadline and wording from the runbook's policy, not the checklist's text", () => {
+    const policy = {
+      ...defaultRunbook.escalation.postmortem,
+      text: "Hold the blameless review",
+      within: "3d" as typeof defaultRunbook.escalation.postmortem.within,
+      checklist: undefined,
+    }
+    const runbook = {
+      ...defaultRunbook,
+      escalation: { ...defaultRunbook.escalation, postmortem: policy },
+    }
+    const resolved = fold([opened("P1"), { type: "resolved", at: at(10), resolution: "fixed" }])
+    const review = escalate(runbook, resolved, at(10)).find(
+      (action) => action.kind === "schedule-postmortem",
+    )
+    expect(review?.rule.text).toBe("Hold the blameless review")
+    expect(review?.deadline).toEqual(at(10 + 3 * 24 * 60))
+    expect(Postmortem.deadline(runbook, at(10))).toEqual(at(10 + 3 * 24 * 60))
+  })
+
+  it("schedules the meeting the policy's business days after the next business hour", () => {
+    // Friday 2026-11-27 18:00 UTC, after hours: the next business hour is Monday 09:00, and two
+    // business days from it end on Tuesday at 17:00 (the seed's calendar).
+    const friday = new Date("2026-11-27T18:00:00Z")
+    const meeting = Postmortem.meetingAt(defaultRunbook, friday)
+    expect(meeting.toISOString()).toBe("2026-12-01T17:00:00.000Z")
+    const sooner = {
+      ...defaultRunbook,
+      escalation: {
+        ...defaultRunbook.escalation,
+        postmortem: { ...defaultRunbook.escalation.postmortem, scheduleAfterBusinessDays: 0 },
+      },
+    }
+    expect(Postmortem.meetingAt(sooner, friday).toISOString()).toBe("2026-11-30T09:00:00.000Z")
   })
 
   it("falls back to the seed's wording when the runbook has no templates or checklist", () => {

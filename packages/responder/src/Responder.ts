@@ -31,8 +31,9 @@
  * console.log(report.dispatched.length, "incident(s) had something due")
  * ```
  */
-import { activeStatuses, escalate, type Incident, type Runbook } from "@ir/core"
+import { activeStatuses, escalate, type Incident, type IncidentEvent, type Runbook } from "@ir/core"
 import type {
+  AppendResult,
   IncidentRecord,
   IncidentSummary,
   Journal,
@@ -179,6 +180,22 @@ export interface TickReport {
 }
 
 /**
+ * What `act` did: the incident right after the events (`appended`), what was sent (with
+ * `notify`), and the incident as it is now (`incident`, after what was sent was recorded).
+ *
+ * @example
+ * ```ts
+ * import type { ActResult } from "@ir/responder"
+ * const status = (result: ActResult) => result.incident.state.status
+ * ```
+ */
+export interface ActResult {
+  readonly appended: AppendResult
+  readonly sent?: DispatchRun
+  readonly incident: IncidentRecord
+}
+
+/**
  * The responder.
  *
  * @example
@@ -200,6 +217,17 @@ export interface Responder {
     incidentId: string,
     options?: DispatchOptions,
   ) => Effect.Effect<DispatchRun, JournalError | DispatchFailed>
+  /**
+   * What a responder does to an incident (acknowledge, post an update, flag, mitigate, resolve):
+   * appends the events, checked against the incident's state, then, with `notify`, sends what is
+   * now due (and `first` before it), and reads the incident back. One path for the CLI, the board
+   * and any embedding tool.
+   */
+  readonly act: (
+    incidentId: string,
+    events: ReadonlyArray<IncidentEvent.IncidentEvent>,
+    options?: { readonly notify?: boolean } & Pick<DispatchOptions, "first">,
+  ) => Effect.Effect<ActResult, JournalError | DispatchFailed>
   /** `dispatch` for every incident in view; failures of one incident are reported, not thrown. */
   readonly tick: () => Effect.Effect<TickReport, JournalError>
   /** Records a new incident and dispatches what it has due (unless `notify: false`). */
@@ -314,6 +342,20 @@ export const createResponder = (options: ResponderOptions): Responder => {
         }),
       )
 
+  const act: Responder["act"] = (incidentId, events, actOptions = {}) =>
+    Effect.gen(function* () {
+      const appended = yield* journal.append(incidentId, events)
+      const sent =
+        actOptions.notify === true
+          ? yield* dispatch(
+              appended.humanId,
+              actOptions.first === undefined ? {} : { first: actOptions.first },
+            )
+          : undefined
+      const incident = yield* journal.read(appended.humanId)
+      return { appended, incident, ...(sent === undefined ? {} : { sent }) }
+    })
+
   const inView = () =>
     Effect.gen(function* () {
       const at = now()
@@ -375,5 +417,5 @@ export const createResponder = (options: ResponderOptions): Responder => {
       return { incident, created: true, sent }
     })
 
-  return { journal, runbook, messenger, now, log, dispatch, tick, open, inView }
+  return { journal, runbook, messenger, now, log, dispatch, act, tick, open, inView }
 }

@@ -21,6 +21,7 @@ export {
 } from "./AlertIntake.js"
 export { type JournalMessage, type JournalProblem, journalMessage } from "./JournalMessage.js"
 export {
+  type ActResult,
   createResponder,
   DispatchFailed,
   type DispatchOptions,

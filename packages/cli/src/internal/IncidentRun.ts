@@ -1,6 +1,5 @@
 import {
   activeStatuses,
-  BusinessCalendar,
   Deadline,
   Duration,
   escalate,
@@ -8,9 +7,11 @@ import {
   findSeverity,
   type IncidentEvent,
   type IncidentStatus,
+  Postmortem,
   type SeverityLevel,
 } from "@ir/core"
 import { type IncidentRecord, timelineJson, timelineMarkdown } from "@ir/journal"
+import type { DispatchOptions } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
@@ -31,12 +32,11 @@ import {
 } from "./IncidentText.js"
 import {
   type DispatchRun,
-  dispatchDue,
   fromJournal,
+  fromResponder,
   type Lifecycle,
   type LifecycleArgs,
   pickIncident,
-  record,
   reportDamage,
   withLifecycle,
 } from "./Lifecycle.js"
@@ -125,12 +125,6 @@ const report = (
     return dispatches.some(needsAttention) ? ExitCode.found : ExitCode.ok
   })
 
-const send = (
-  lifecycle: Lifecycle,
-  humanId: string,
-  options: Parameters<typeof dispatchDue>[2] = {},
-) => dispatchDue(lifecycle, humanId, options)
-
 /** `ir incident open`. */
 export const open = (
   args: ChangeArgs & {
@@ -145,7 +139,7 @@ export const open = (
 ) =>
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
-      const { runbook, clock, journal } = lifecycle
+      const { runbook, clock } = lifecycle
       for (const id of args.playbook) {
         if (findPlaybook(runbook.playbooks, id) === undefined) {
           return yield* Effect.fail(
@@ -162,25 +156,28 @@ export const open = (
           new UsageError({ reason: "bad-value", detail: "--title: give the incident a title" }),
         )
       }
+      if (args.notify) yield* lifecycle.requireChannels
       const opened = yield* Effect.mapError(
-        journal.open({
-          at: clock.now,
-          title,
-          severity: args.severity,
-          playbooks: [...new Set(args.playbook)],
-          summary: Option.getOrElse(args.summary, () => title),
-          ...Option.match(args.impact, { onNone: () => ({}), onSome: (impact) => ({ impact }) }),
-          ...Option.match(args.commander, {
-            onNone: () => ({}),
-            onSome: (commander) => ({ commander }),
-          }),
-          source: { kind: "manual" },
-          by: lifecycle.by(args.by),
-        }),
-        fromJournal,
+        lifecycle.responder().open(
+          {
+            at: clock.now,
+            title,
+            severity: args.severity,
+            playbooks: [...new Set(args.playbook)],
+            summary: Option.getOrElse(args.summary, () => title),
+            ...Option.match(args.impact, { onNone: () => ({}), onSome: (impact) => ({ impact }) }),
+            ...Option.match(args.commander, {
+              onNone: () => ({}),
+              onSome: (commander) => ({ commander }),
+            }),
+            source: { kind: "manual" },
+            by: lifecycle.by(args.by),
+          },
+          { notify: args.notify },
+        ),
+        fromResponder,
       )
-      const incident = opened.incident
-      const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
+      const { incident, sent } = opened
       const severity = findSeverity(runbook.severities, incident.severity)
       return yield* report(lifecycle, {
         command: "incident open",
@@ -193,6 +190,27 @@ export const open = (
     }),
   )
 
+/**
+ * Records a responder's events and, with `--notify`, sends what is then due (and `first` before
+ * it): the responder's one path for every change to an incident.
+ */
+const act = (
+  lifecycle: Lifecycle,
+  incidentId: string,
+  events: ReadonlyArray<IncidentEvent.IncidentEvent>,
+  options: { readonly notify: boolean; readonly first?: DispatchOptions["first"] },
+) =>
+  Effect.gen(function* () {
+    if (options.notify) yield* lifecycle.requireChannels
+    return yield* Effect.mapError(
+      lifecycle.responder().act(incidentId, events, {
+        notify: options.notify,
+        ...(options.first === undefined ? {} : { first: options.first }),
+      }),
+      fromResponder,
+    )
+  })
+
 /** `ir incident ack`. */
 export const ack = (args: ChangeArgs & WithId, context: CommandContext) =>
   withLifecycle(context, args, (lifecycle) =>
@@ -200,25 +218,27 @@ export const ack = (args: ChangeArgs & WithId, context: CommandContext) =>
       const incident = yield* pickIncident(lifecycle, args.id)
       const who = lifecycle.by(args.by)
       const now = lifecycle.clock.now
-      yield* record(lifecycle, incident.humanId, [{ type: "acknowledged", at: now, by: who }])
+      // With --notify, what is due goes out, and PagerDuty acknowledges the page it raised, so
+      // that it stops escalating the page the responder has taken (the responder's follow-up).
+      const done = yield* act(
+        lifecycle,
+        incident.humanId,
+        [{ type: "acknowledged", at: now, by: who }],
+        {
+          notify: args.notify,
+        },
+      )
       const respondBy = Deadline.respondBy(lifecycle.runbook, incident.state)
       const late =
         respondBy !== undefined && now.getTime() > respondBy.getTime()
           ? ` (${Duration.formatSeconds((now.getTime() - respondBy.getTime()) / 1000)} after the respond-by deadline)`
           : ""
-      // With --notify, what is due goes out, and PagerDuty acknowledges the page it raised, so
-      // that it stops escalating the page the responder has taken (the responder's follow-up).
-      const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
-      const updated = yield* Effect.orElseSucceed(
-        lifecycle.journal.read(incident.humanId),
-        () => incident,
-      )
       return yield* report(lifecycle, {
         command: "incident ack",
         headline: `${incident.humanId} acknowledged by ${who}${late}`,
-        record: updated,
+        record: done.incident,
         recorded: ["acknowledged"],
-        sent,
+        sent: done.sent,
       })
     }),
   )
@@ -237,42 +257,40 @@ export const update = (
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
       const incident = yield* pickIncident(lifecycle, args.id)
-      const appended = yield* record(lifecycle, incident.humanId, [
+      const done = yield* act(
+        lifecycle,
+        incident.humanId,
+        [
+          {
+            type: "update-posted",
+            at: lifecycle.clock.now,
+            progress: args.progress,
+            status: args.status,
+            nextSteps: args.next,
+            ...Option.match(args.eta, { onNone: () => ({}), onSome: (eta) => ({ eta }) }),
+            by: lifecycle.by(args.by),
+          },
+        ],
         {
-          type: "update-posted",
-          at: lifecycle.clock.now,
-          progress: args.progress,
-          status: args.status,
-          nextSteps: args.next,
-          ...Option.match(args.eta, { onNone: () => ({}), onSome: (eta) => ({ eta }) }),
-          by: lifecycle.by(args.by),
+          notify: args.notify,
+          first: (state) => lifecycle.messenger().manualRequest(state, "update"),
         },
-      ])
-      if (args.notify) yield* lifecycle.requireChannels
-      const sent = args.notify
-        ? yield* send(lifecycle, incident.humanId, {
-            first: (state) => lifecycle.messenger().manualRequest(state, "update"),
-          })
-        : undefined
-      const updated = yield* Effect.orElseSucceed(
-        lifecycle.journal.read(incident.humanId),
-        () => incident,
       )
       const next = Deadline.nextUpdatePromised(
         lifecycle.runbook,
-        appended.state,
+        done.appended.state,
         lifecycle.clock.now,
       )
       return yield* report(lifecycle, {
         command: "incident update",
-        headline: `${incident.humanId}: update ${appended.state.updates.length} posted${
+        headline: `${incident.humanId}: update ${done.appended.state.updates.length} posted${
           next === undefined
             ? ""
             : `; the next one is due ${time(next, lifecycle.runbook.calendar.timeZone)}`
         }`,
-        record: updated,
+        record: done.incident,
         recorded: ["update-posted"],
-        sent,
+        sent: done.sent,
       })
     }),
   )
@@ -286,26 +304,26 @@ export const flag = (
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
       const incident = yield* pickIncident(lifecycle, args.id)
-      yield* record(lifecycle, incident.humanId, [
-        {
-          type: "flag-raised",
-          at: lifecycle.clock.now,
-          flag: args.flag,
-          ...Option.match(args.note, { onNone: () => ({}), onSome: (note) => ({ note }) }),
-          by: lifecycle.by(args.by),
-        },
-      ])
-      const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
-      const updated = yield* Effect.orElseSucceed(
-        lifecycle.journal.read(incident.humanId),
-        () => incident,
+      const done = yield* act(
+        lifecycle,
+        incident.humanId,
+        [
+          {
+            type: "flag-raised",
+            at: lifecycle.clock.now,
+            flag: args.flag,
+            ...Option.match(args.note, { onNone: () => ({}), onSome: (note) => ({ note }) }),
+            by: lifecycle.by(args.by),
+          },
+        ],
+        { notify: args.notify },
       )
       return yield* report(lifecycle, {
         command: "incident flag",
         headline: `${incident.humanId}: flag ${args.flag} raised`,
-        record: updated,
+        record: done.incident,
         recorded: ["flag-raised"],
-        sent,
+        sent: done.sent,
       })
     }),
   )
@@ -318,25 +336,25 @@ export const mitigate = (
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
       const incident = yield* pickIncident(lifecycle, args.id)
-      yield* record(lifecycle, incident.humanId, [
-        {
-          type: "mitigated",
-          at: lifecycle.clock.now,
-          summary: args.summary,
-          by: lifecycle.by(args.by),
-        },
-      ])
-      const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
-      const updated = yield* Effect.orElseSucceed(
-        lifecycle.journal.read(incident.humanId),
-        () => incident,
+      const done = yield* act(
+        lifecycle,
+        incident.humanId,
+        [
+          {
+            type: "mitigated",
+            at: lifecycle.clock.now,
+            summary: args.summary,
+            by: lifecycle.by(args.by),
+          },
+        ],
+        { notify: args.notify },
       )
       return yield* report(lifecycle, {
         command: "incident mitigate",
-        headline: `${incident.humanId}: mitigated after ${Duration.formatSeconds(Deadline.duration(updated.state, lifecycle.clock.now) / 1000)}; resolve it with \`ir incident resolve\` once the cause is fixed`,
-        record: updated,
+        headline: `${incident.humanId}: mitigated after ${Duration.formatSeconds(Deadline.duration(done.incident.state, lifecycle.clock.now) / 1000)}; resolve it with \`ir incident resolve\` once the cause is fixed`,
+        record: done.incident,
         recorded: ["mitigated"],
-        sent,
+        sent: done.sent,
       })
     }),
   )
@@ -358,34 +376,31 @@ export const resolve = (
       const now = clock.now
       const scheduledFor = Option.isSome(args.postmortemAt)
         ? yield* parseTime(args.postmortemAt.value, "--postmortem-at")
-        : BusinessCalendar.addBusinessDays(
-            runbook.calendar,
-            BusinessCalendar.nextBusinessTime(runbook.calendar, now),
-            2,
-          )
+        : Postmortem.meetingAt(runbook, now)
       const who = lifecycle.by(args.by)
-      const appended = yield* record(lifecycle, incident.humanId, [
-        {
-          type: "resolved",
-          at: now,
-          resolution: args.resolution,
-          ...Option.match(args.rootCause, {
-            onNone: () => ({}),
-            onSome: (rootCause) => ({ rootCause }),
-          }),
-          by: who,
-        },
-        { type: "postmortem-scheduled", at: now, scheduledFor, by: who },
-      ])
-      if (args.notify) yield* lifecycle.requireChannels
+      const done = yield* act(
+        lifecycle,
+        incident.humanId,
+        [
+          {
+            type: "resolved",
+            at: now,
+            resolution: args.resolution,
+            ...Option.match(args.rootCause, {
+              onNone: () => ({}),
+              onSome: (rootCause) => ({ rootCause }),
+            }),
+            by: who,
+          },
+          { type: "postmortem-scheduled", at: now, scheduledFor, by: who },
+        ],
+        { notify: args.notify },
+      )
       const messenger = lifecycle.messenger()
+      const resolved = done.appended.state
       const notice = yield* Effect.try({
         try: () =>
-          messenger.prepare(
-            appended.state,
-            messenger.manualRequest(appended.state, "resolution"),
-            now,
-          ).message,
+          messenger.prepare(resolved, messenger.manualRequest(resolved, "resolution"), now).message,
         catch: (error) =>
           new UsageError({
             reason: "incident-state",
@@ -393,19 +408,14 @@ export const resolve = (
             cause: error,
           }),
       })
-      const sent = args.notify ? yield* send(lifecycle, incident.humanId) : undefined
-      const updated = yield* Effect.orElseSucceed(
-        lifecycle.journal.read(incident.humanId),
-        () => incident,
-      )
-      const duration = Deadline.duration(appended.state, now) / 1000
+      const duration = Deadline.duration(resolved, now) / 1000
       const zone = runbook.calendar.timeZone
       return yield* report(lifecycle, {
         command: "incident resolve",
         headline: `${incident.humanId} resolved after ${Duration.formatSeconds(duration)}; post-mortem ${dateTime(scheduledFor, zone)}`,
-        record: updated,
+        record: done.incident,
         recorded: ["resolved", "postmortem-scheduled"],
-        sent,
+        sent: done.sent,
         body: `\n${notice.text.trimEnd()}\n`,
         extra: {
           durationSeconds: duration,

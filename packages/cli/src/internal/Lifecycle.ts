@@ -18,6 +18,7 @@ import {
 } from "@ir/notify"
 import {
   createResponder,
+  type DispatchFailed,
   type DispatchOptions,
   type DispatchRun,
   journalMessage,
@@ -279,16 +280,13 @@ export const dispatchDue = (
 ): Effect.Effect<DispatchRun, UsageError | ConfigError> =>
   Effect.zipRight(
     options.dryRun === true ? Effect.void : lifecycle.requireChannels,
-    lifecycle
-      .responder()
-      .dispatch(incidentId, options)
-      .pipe(
-        Effect.mapError((error) =>
-          error._tag === "DispatchFailed"
-            ? new UsageError({ reason: "journal-unavailable", detail: error.message, cause: error })
-            : fromJournal(error),
-        ),
-      ),
+    Effect.mapError(lifecycle.responder().dispatch(incidentId, options), fromResponder),
   )
+
+/** A responder's failure as the CLI reports it: the journal's, or a dispatch that was not run. */
+export const fromResponder = (error: JournalError | DispatchFailed): UsageError =>
+  error._tag === "DispatchFailed"
+    ? new UsageError({ reason: "journal-unavailable", detail: error.message, cause: error })
+    : fromJournal(error)
 
 export type { DispatchRun }

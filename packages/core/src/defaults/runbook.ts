@@ -67,6 +67,13 @@ export const defaultRunbookDocument: typeof Runbook.Encoded = {
       { role: "SRE Manager", phone: "+1-555-0102", channels: [] },
       { role: "VP Engineering", phone: "+1-555-0103", channels: [] },
     ],
+    // "Short-term (within 1 week): Conduct post-mortem meeting"
+    postmortem: {
+      text: "Conduct post-mortem meeting",
+      within: "7d",
+      scheduleAfterBusinessDays: 2,
+      checklist: "short-term",
+    },
   },
   channels: [
     {
