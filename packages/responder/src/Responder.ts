@@ -13,7 +13,7 @@
  * - `open(input)`: records a new incident (from a person or a triage) and dispatches what it has
  *   due at once, the page of a P0 first.
  *
- * The clock that calls `tick` (`runResponder`) and the alert intake (`receiveAlertGroup`) are
+ * The clock that calls `tick` (`runResponder`) and the alert intake (`openAlertGroup`) are
  * built on it.
  *
  * @example
