@@ -55,8 +55,18 @@ const resolvePaths = (config: DiagnosticsConfig, baseDir: string): DiagnosticsCo
   const files = config.files
   const models = files?.models
   const data = files?.data
+  const backups = files?.backups
+  const postgresBackups = config.postgres?.backups
   return {
     ...config,
+    ...(config.postgres === undefined || postgresBackups?.dir === undefined
+      ? {}
+      : {
+          postgres: {
+            ...config.postgres,
+            backups: { ...postgresBackups, dir: at(postgresBackups.dir) },
+          },
+        }),
     ...(files === undefined
       ? {}
       : {
@@ -68,6 +78,16 @@ const resolvePaths = (config: DiagnosticsConfig, baseDir: string): DiagnosticsCo
               : {
                   data: Object.fromEntries(
                     Object.entries(data).map(([name, dir]) => [name, at(dir)]),
+                  ),
+                }),
+            ...(backups === undefined
+              ? {}
+              : {
+                  backups: Object.fromEntries(
+                    Object.entries(backups).map(([name, entry]) => [
+                      name,
+                      typeof entry === "string" ? at(entry) : { ...entry, dir: at(entry.dir) },
+                    ]),
                   ),
                 }),
           },
