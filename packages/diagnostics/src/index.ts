@@ -67,6 +67,14 @@ export {
   restartContainerEffect,
 } from "./RestartContainer.js"
 export {
+  type RestoreCheckOptions,
+  RestoreCheckResult,
+  RestoredBackup,
+  restoreCheck,
+  restoreCheckEffect,
+  TableCheck,
+} from "./RestoreCheck.js"
+export {
   defaultTimeout,
   type ProbeSelection,
   type ProgressEvent,

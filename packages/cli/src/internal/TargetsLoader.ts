@@ -57,14 +57,22 @@ const resolvePaths = (config: DiagnosticsConfig, baseDir: string): DiagnosticsCo
   const data = files?.data
   const backups = files?.backups
   const postgresBackups = config.postgres?.backups
+  const pgRestore = postgresBackups?.restoreCheck?.pgRestore
   return {
     ...config,
-    ...(config.postgres === undefined || postgresBackups?.dir === undefined
+    ...(config.postgres === undefined || postgresBackups === undefined
       ? {}
       : {
           postgres: {
             ...config.postgres,
-            backups: { ...postgresBackups, dir: at(postgresBackups.dir) },
+            backups: {
+              ...postgresBackups,
+              ...(postgresBackups.dir === undefined ? {} : { dir: at(postgresBackups.dir) }),
+              ...(pgRestore === undefined || !pgRestore.includes("/")
+                ? {}
+                : // A bare program name is looked up on PATH; a path is relative to the file.
+                  { restoreCheck: { ...postgresBackups.restoreCheck, pgRestore: at(pgRestore) } }),
+            },
           },
         }),
     ...(files === undefined
