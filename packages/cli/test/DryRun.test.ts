@@ -101,7 +101,9 @@ describe("ir action restore-check", () => {
     const check = await run(["action", "restore-check"])
     expect(check.code).toBe(1)
     expect(check.stdout).toMatch(/Recorded on INC-2026-0001 as failed/)
-    expect(check.stdout).toMatch(/PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/anomaly_db: connection refused/)
+    expect(check.stdout).toMatch(
+      /PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/anomaly_db: connection refused/,
+    )
     expect(check.stdout).not.toContain("pw-not-shown")
     const recorded = (await events(run)).filter((event) => event.type === "action-taken")
     expect(recorded).toHaveLength(1)

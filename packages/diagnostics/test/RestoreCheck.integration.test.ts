@@ -230,6 +230,38 @@ describe.skipIf(pgUrl === undefined || pgBin === undefined)(
       expect(await scratchDatabases()).toEqual([])
     }, 30_000)
 
+    it("works for a role with CREATEDB only, and refuses (in the dry run) a role without it", async () => {
+      const role = `ir_restorer_${process.pid}`
+      const plain = `ir_reader_${process.pid}`
+      await sql("postgres", `CREATE ROLE ${role} LOGIN CREATEDB PASSWORD 'restorer-pw'`)
+      await sql("postgres", `CREATE ROLE ${plain} LOGIN PASSWORD 'reader-pw'`)
+      const as = (name: string, secret: string): DiagnosticsConfig => {
+        const base = config({ tables: [{ table: "sensor_readings", newest: "recorded_at" }] })
+        return {
+          ...base,
+          postgres: {
+            ...base.postgres!,
+            url: Redacted.make(
+              pgUrl!.replace("postgres://postgres@", `postgres://${name}:${secret}@`),
+            ),
+          },
+        }
+      }
+      try {
+        const restored = await restoreCheck(as(role, "restorer-pw"), { confirm: true })
+        expect(restored.outcome, restored.summary).toBe("restored")
+        expect(restored.tables[0]).toMatchObject({ table: "sensor_readings", rows: 1440, ok: true })
+        expect(restored.dropped).toBe(true)
+        const refused = await restoreCheck(as(plain, "reader-pw"), { confirm: false })
+        expect(refused.outcome).toBe("failed")
+        expect(refused.summary).toContain("the role may not create databases (it needs CREATEDB)")
+        expect(await scratchDatabases()).toEqual([])
+      } finally {
+        await sql("postgres", `DROP ROLE IF EXISTS ${role}`)
+        await sql("postgres", `DROP ROLE IF EXISTS ${plain}`)
+      }
+    }, 60_000)
+
     it("says so when pg_restore is not there, or there is no custom-format dump", async () => {
       const missing = await restoreCheck(config({ pgRestore: join(root, "no-pg_restore") }), {
         confirm: true,
