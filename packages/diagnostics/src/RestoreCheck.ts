@@ -418,7 +418,10 @@ export const restoreCheckEffect = (
     // The newest custom-format dump: base backups, plain SQL and other files are not pg_restore's.
     let chosen: Backup | undefined
     for (const backup of listing.backups) {
-      if (backup.kind === "file" && (yield* Effect.promise(() => isCustomFormat(backup.path)))) {
+      const custom =
+        backup.kind === "file" &&
+        (yield* Effect.promise(() => isCustomFormat(backup.path).catch(() => false)))
+      if (custom) {
         chosen = backup
         break
       }
