@@ -1,4 +1,6 @@
 /**
+ * `ir action restart CONTAINER` and `ir action restore-check`.
+ *
  * `ir action restart CONTAINER`: the runbook's `docker-compose restart app` as an action. It
  * resolves a role (`app`, `postgres`, as `targets.docker.containers` names them) or a container
  * name, and shows what it would do; only with `--yes` does it restart the container and wait
@@ -10,11 +12,21 @@
  * Exit codes: 0 planned (dry run) or restarted, 1 the container could not be found or restarted,
  * 2 a usage or configuration error (no incident to record it on, no Docker Engine configured).
  *
+ * `ir action restore-check`: the runbook's `backup_recovery.sh`, rehearsed without risk. It
+ * restores the newest `pg_dump` custom-format backup of `targets.postgres.backups.dir` into a
+ * scratch database, runs the sanity queries, reports the restore's duration and the data's age,
+ * and drops the scratch database again (see `restoreCheck` of `@ir/diagnostics`). The same dry
+ * run, `--yes` and journal rules as `restart`. Exit codes: 0 planned or restored, 1 the restore or
+ * a sanity check failed or no backup was found, 2 a usage or configuration error (no incident, no
+ * backup directory configured).
+ *
  * @example
  * ```sh
  * ir action restart app                  # what it would do (recorded as planned)
  * ir action restart app --yes            # do it (recorded as succeeded or failed)
  * ir action restart worker-1 --incident INC-2026-0001 --yes --timeout 90s
+ * ir action restore-check                # which backup it would restore, and where
+ * ir action restore-check --yes --json   # restore it, check it, drop it, record it
  * ```
  */
 import * as Args from "@effect/cli/Args"
@@ -59,10 +71,33 @@ const restart = Command.make(
   ),
 )
 
+const yesRestore = Options.boolean("yes").pipe(
+  Options.withAlias("y"),
+  Options.withDescription(
+    "Do it. Without it no database is created: the backup, the server and pg_restore are checked, the plan is shown and recorded.",
+  ),
+)
+
+const restoreCheck = Command.make(
+  "restore-check",
+  { ...common, at, by, ...incident, yes: yesRestore },
+  (args) =>
+    handle(
+      args,
+      withIncident("incident", () =>
+        import("./internal/ActionRun.js").then((module) => module.restoreCheck),
+      ),
+    ),
+).pipe(
+  Command.withDescription(
+    "Prove the newest backup restores: restore the newest pg_dump custom-format file of targets.postgres.backups.dir into a scratch database (with the pg_restore program), run the sanity queries of targets.postgres.backups.restoreCheck.tables (row counts, newest row), report the restore's duration and the data's age, and drop the scratch database, also when something failed. Shows what it would do unless --yes; what it did or would do is recorded in the incident's journal. With no backup directory configured, nothing is done or recorded (exit 2).",
+  ),
+)
+
 /** `ir action`. */
 export const command = Command.make("action").pipe(
   Command.withDescription(
     "Actions that change something, dry runs unless confirmed, each recorded in the incident's journal.",
   ),
-  Command.withSubcommands([restart]),
+  Command.withSubcommands([restart, restoreCheck]),
 )

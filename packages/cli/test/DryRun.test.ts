@@ -69,3 +69,44 @@ describe("ir action restart", () => {
     expect(recorded[0]?.description).toMatch(/^Action docker.restart on app \(dry run\) failed/)
   })
 })
+
+describe("ir action restore-check", () => {
+  it("with no backup directory configured does nothing, records nothing, exit 2", async () => {
+    const help = await ir(["action", "restore-check", "--help"])
+    expect(help.stdout).toMatch(/With no backup directory configured, nothing is done or recorded/)
+    const run = await project({
+      targets: { postgres: { url: "postgres://app:pw-x@127.0.0.1:1/anomaly_db" } },
+    })
+    const check = await run(["action", "restore-check", "--yes"])
+    expect(check.code).toBe(2)
+    expect(check.stderr).toMatch(
+      /no backup directory is configured: set targets.postgres.backups.dir/,
+    )
+    expect((await events(run)).map((event) => event.type)).not.toContain("action-taken")
+  })
+
+  it("records a dry run PostgreSQL did not answer as failed, without the password", async () => {
+    const backups = tempDir("ir-cli-dry-run-backups-")
+    dirs.push(backups)
+    writeFileSync(join(backups.path, "anomaly_db.dump"), "PGDMP")
+    const run = await project({
+      targets: {
+        postgres: {
+          url: "postgres://app:pw-not-shown@127.0.0.1:1/anomaly_db",
+          // `true` stands in for pg_restore: only its --version is asked in a dry run.
+          backups: { dir: backups.path, restoreCheck: { pgRestore: "true" } },
+        },
+      },
+    })
+    const check = await run(["action", "restore-check"])
+    expect(check.code).toBe(1)
+    expect(check.stdout).toMatch(/Recorded on INC-2026-0001 as failed/)
+    expect(check.stdout).toMatch(
+      /PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/anomaly_db: connection refused/,
+    )
+    expect(check.stdout).not.toContain("pw-not-shown")
+    const recorded = (await events(run)).filter((event) => event.type === "action-taken")
+    expect(recorded).toHaveLength(1)
+    expect(recorded[0]?.description).toMatch(/postgres.restore-check \(dry run\) failed/)
+  })
+})

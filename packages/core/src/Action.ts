@@ -1,5 +1,6 @@
 /**
- * Actions: the runbook's changing steps (restart a container, prune Docker). ir is read-only by
+ * Actions: the runbook's changing steps (restart a container, prune Docker, restore the newest
+ * backup into a scratch database). ir is read-only by
  * default: an action is a dry run unless a responder confirms it, and every action is journaled.
  *
  * @example
@@ -17,6 +18,7 @@ export const ActionId = Schema.Literal(
   "compose.scale",
   "deploy.rollback",
   "resources.increase-limits",
+  "postgres.restore-check",
 )
 export type ActionId = typeof ActionId.Type
 
@@ -34,7 +36,12 @@ export const ActionRef = Schema.Union(
     }),
   }),
   Schema.Struct({
-    action: Schema.Literal("docker.prune", "deploy.rollback", "resources.increase-limits"),
+    action: Schema.Literal(
+      "docker.prune",
+      "deploy.rollback",
+      "resources.increase-limits",
+      "postgres.restore-check",
+    ),
   }),
 )
 export type ActionRef = typeof ActionRef.Type

@@ -28,6 +28,7 @@ export const ProbeId = Schema.Literal(
   "postgres.locks",
   "postgres.long-queries",
   "postgres.size",
+  "postgres.backup",
   "docker.engine",
   "docker.containers",
   "docker.stats",
@@ -38,6 +39,7 @@ export const ProbeId = Schema.Literal(
   "host.process",
   "files.models",
   "files.data",
+  "files.backups",
 )
 export type ProbeId = typeof ProbeId.Type
 

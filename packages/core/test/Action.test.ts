@@ -13,10 +13,10 @@ describe("Action catalogue", () => {
     expect(Action.find("docker.rm")).toBeUndefined()
   })
 
-  it("automates only the container restart; everything else is guidance for a person", () => {
+  it("automates the container restart and the restore check; the rest is guidance for a person", () => {
     expect(
       Action.catalogue.filter((action) => action.automated).map((action) => action.id),
-    ).toEqual(["docker.restart"])
+    ).toEqual(["docker.restart", "postgres.restore-check"])
     expect(Action.find("docker.prune")?.seedCommand).toBe("docker system prune -f")
   })
 

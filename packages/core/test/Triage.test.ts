@@ -56,6 +56,7 @@ const outages: Readonly<Record<string, ReadonlyArray<Obs>>> = {
     "logs.app.connection_lines": 12,
     "postgres.locks.waiting": 7,
     "postgres.latency_seconds": 2.5,
+    "postgres.backup.newest_age_seconds": 200_000,
   }),
   "resource-exhaustion": observe({
     "host.memory.used_ratio": 0.9,
@@ -67,6 +68,7 @@ const outages: Readonly<Record<string, ReadonlyArray<Obs>>> = {
     "data.processed.newest_age_seconds": 3600,
     "logs.app.data_lines": 4,
     "data.raw.exists": false,
+    "backups.stale_count": 1,
   }),
 }
 
@@ -96,6 +98,13 @@ const singleSymptoms: ReadonlyArray<readonly [string, string, ReadonlyArray<Obs>
   ["resource-exhaustion", "disk-full", observe({ "host.disk.max_used_ratio": 0.85 })],
   ["data-pipeline-failures", "no-new-data", observe({ "data.processed.newest_age_seconds": 3600 })],
   ["data-pipeline-failures", "missing-files", observe({ "data.raw.exists": false })],
+  ["data-pipeline-failures", "backup-stale", observe({ "backups.stale_count": 2 })],
+  [
+    "data-pipeline-failures",
+    "backup-stale",
+    observe({ "postgres.backup.newest_age_seconds": 30 * 3600 }),
+  ],
+  ["data-pipeline-failures", "backup-stale", observe({ "postgres.wal_archive.failing": true })],
 ]
 
 describe("triage: each default playbook is recognised by its own symptoms", () => {
@@ -135,6 +144,24 @@ describe("triage: each default playbook is recognised by its own symptoms", () =
       expect(top?.symptoms.find((s) => s.id === symptom)?.outcome).toBe("matched")
     })
   }
+
+  it("takes a stale backup for the data playbook (P2), not for a database outage (P1)", () => {
+    const assessment = triage(
+      defaultRunbook,
+      observe({
+        "postgres.backup.newest_age_seconds": 60 * 3600,
+        "postgres.backup.count": 3,
+        "postgres.wal_archive.failing": false,
+      }),
+    )
+    expect(assessment.matches.map((match) => match.playbook)).toEqual(["data-pipeline-failures"])
+    expect(assessment.severity).toBe("P2")
+    const fresh = triage(
+      defaultRunbook,
+      observe({ "postgres.backup.newest_age_seconds": 3600, "backups.stale_count": 0 }),
+    )
+    expect(fresh.matches).toEqual([])
+  })
 
   it("ranks system-down above high-api-error-rate when the whole system is down", () => {
     const assessment = triage(defaultRunbook, [

@@ -159,6 +159,67 @@ export const PrometheusSection = Schema.Struct({
 export type PrometheusSection = typeof PrometheusSection.Type
 
 /**
+ * A table the restore check looks at in the restored copy: its row count, and with `newest` the
+ * time of its newest row (the restored data's age).
+ *
+ * @example
+ * ```ts
+ * const table: RestoreCheckTable = { table: "public.sensor_readings", newest: "recorded_at", minRows: 1 }
+ * ```
+ */
+export const RestoreCheckTable = Schema.Struct({
+  /** The table, optionally schema-qualified (`public.sensor_readings`). */
+  table: Schema.String.pipe(Schema.minLength(1)),
+  /** A timestamp column: the newest value is the time of the newest row restored. */
+  newest: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** Fewer rows than this after the restore fails the check. Default 0. */
+  minRows: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.nonNegative())),
+})
+export type RestoreCheckTable = typeof RestoreCheckTable.Type
+
+/**
+ * How `ir action restore-check` restores the newest custom-format dump and what it checks.
+ *
+ * @example
+ * ```ts
+ * const restoreCheck: RestoreCheckSection = {
+ *   pgRestore: "/usr/lib/postgresql/15/bin/pg_restore",
+ *   timeout: "30m",
+ *   tables: [{ table: "sensor_readings", newest: "recorded_at" }],
+ * }
+ * ```
+ */
+export const RestoreCheckSection = Schema.Struct({
+  /** The `pg_restore` program (its major version at least the dump's). Default `pg_restore` on `PATH`. */
+  pgRestore: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** How long the restore and the sanity queries may take together. Default `30m`. */
+  timeout: Schema.optional(DurationString),
+  /** The sanity queries; without them every restored table's rows are counted. */
+  tables: Schema.optional(Schema.Array(RestoreCheckTable)),
+})
+export type RestoreCheckSection = typeof RestoreCheckSection.Type
+
+/**
+ * Where the team keeps PostgreSQL's backups, for `postgres.backup` (which also reads WAL
+ * archiving from `pg_stat_archiver`) and `ir action restore-check`.
+ *
+ * @example
+ * ```ts
+ * const backups: PostgresBackups = { dir: "/var/backups/postgres", match: "*.dump", walArchiving: true }
+ * ```
+ */
+export const PostgresBackups = Schema.Struct({
+  /** The directory of `pg_dump` files or base backups (one file or directory each). */
+  dir: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** Only entries whose names match this shell pattern are backups (`*.dump`). Default: all. */
+  match: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** Whether WAL archiving must be on: when it is off, `postgres.backup` is critical. Default false. */
+  walArchiving: Schema.optional(Schema.Boolean),
+  restoreCheck: Schema.optional(RestoreCheckSection),
+})
+export type PostgresBackups = typeof PostgresBackups.Type
+
+/**
  * The PostgreSQL the probes read (read-only), by URL; its password stays redacted.
  *
  * @example
@@ -174,6 +235,8 @@ export const PostgresSection = Schema.Struct({
   applicationName: Schema.optional(Schema.String),
   /** Queries running at least this long are listed by `postgres.long-queries`. Default `5s`. */
   longQueryMin: Schema.optional(DurationString),
+  /** Backups and WAL archiving: `postgres.backup` runs when this is given. */
+  backups: Schema.optional(PostgresBackups),
 })
 export type PostgresSection = typeof PostgresSection.Type
 
@@ -280,7 +343,26 @@ export const ModelFiles = Schema.Struct({
 export type ModelFiles = typeof ModelFiles.Type
 
 /**
- * The model directory and the data directories.
+ * A directory of dated backups, by path or with a shell pattern that picks the backups out of it.
+ *
+ * @example
+ * ```ts
+ * const nightly: BackupDirectory = "/var/backups/exports"
+ * const models: BackupDirectory = { dir: "/var/backups/models", match: "models-*.tar.gz" }
+ * ```
+ */
+export const BackupDirectory = Schema.Union(
+  Schema.String.pipe(Schema.minLength(1)),
+  Schema.Struct({
+    dir: Schema.String.pipe(Schema.minLength(1)),
+    /** Only entries whose names match this shell pattern are backups. Default: all. */
+    match: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  }),
+)
+export type BackupDirectory = typeof BackupDirectory.Type
+
+/**
+ * The model directory, the data directories and the backup directories.
  *
  * @example
  * ```ts
@@ -291,6 +373,8 @@ export const FilesSection = Schema.Struct({
   models: Schema.optional(ModelFiles),
   /** Data directories by name (`raw`, `processed`, …). */
   data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** Backup directories by name (`exports`, `models`); `files.backups` runs when one is given. */
+  backups: Schema.optional(Schema.Record({ key: Schema.String, value: BackupDirectory })),
 })
 export type FilesSection = typeof FilesSection.Type
 

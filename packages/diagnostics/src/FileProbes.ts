@@ -14,12 +14,13 @@
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
-import { lstat, readdir, readFile, stat } from "node:fs/promises"
+import { readFile, stat } from "node:fs/promises"
 import { isAbsolute, join, relative, sep } from "node:path"
 import { pipeline } from "node:stream/promises"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { type Cancellation, promised } from "./internal/Cancellation.js"
+import { promised } from "./internal/Cancellation.js"
+import { type FileEntry, walk } from "./internal/DirectoryWalk.js"
 import { failureOf, type ProbeFailure } from "./internal/ProbeFailure.js"
 import {
   formatBytes,
@@ -33,69 +34,6 @@ import {
   signal,
 } from "./internal/ProbeKit.js"
 import { type Measurement, type ProbeStatus, worstStatus } from "./ProbeResult.js"
-
-/** Directory walks stop here, so a huge tree cannot hold a probe past its timeout. */
-const maxEntries = 50_000
-const maxDepth = 6
-
-interface FileEntry {
-  /** Relative to the directory walked, with `/` separators. */
-  readonly path: string
-  readonly size: number
-  readonly modifiedMs: number
-}
-
-interface Walk {
-  readonly files: ReadonlyArray<FileEntry>
-  readonly truncated: boolean
-}
-
-const walk = async (root: string, cancellation: Cancellation): Promise<Walk> => {
-  const files: Array<FileEntry> = []
-  let seen = 0
-  let truncated = false
-  /** `prefix`: the directory's path relative to the root, with `/` separators (empty for the root). */
-  const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
-    if (cancellation.cancelled || truncated) return
-    // Only the root must be readable: a subdirectory that vanished or is closed is skipped.
-    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
-      if (depth === 0) throw error
-      return []
-    })
-    const subdirectories: Array<{ path: string; prefix: string }> = []
-    const candidates: Array<{ path: string; relative: string; link: boolean }> = []
-    for (const entry of entries) {
-      seen += 1
-      if (seen > maxEntries) {
-        truncated = true
-        break
-      }
-      const path = join(dir, entry.name)
-      const relative = `${prefix}${entry.name}`
-      if (entry.isDirectory()) {
-        if (depth < maxDepth) subdirectories.push({ path, prefix: `${relative}/` })
-        else truncated = true
-      } else candidates.push({ path, relative, link: entry.isSymbolicLink() })
-    }
-    // Symbolic links are followed for files (a model may be a link to a versioned file).
-    const stats = await Promise.all(
-      candidates.map(({ path, link }) => (link ? stat(path) : lstat(path)).catch(() => undefined)),
-    )
-    for (let index = 0; index < candidates.length; index += 1) {
-      const entry = stats[index]
-      if (entry?.isFile())
-        files.push({
-          path: candidates[index]!.relative,
-          size: entry.size,
-          modifiedMs: entry.mtimeMs,
-        })
-    }
-    for (const subdirectory of subdirectories)
-      await visit(subdirectory.path, subdirectory.prefix, depth + 1)
-  }
-  await visit(root, "", 0)
-  return { files, truncated }
-}
 
 /**
  * Parses a sha256 manifest: `sha256sum` lines (`<hex>  <file>`, `<hex> *<file>`) or JSON `{ file: hex }`.

@@ -13,6 +13,7 @@
  * ```
  */
 export {
+  BackupDirectory,
   ContainerSelector,
   configSecrets,
   type DefaultsInput,
@@ -30,6 +31,7 @@ export {
   ModelFiles,
   mergeDiagnosticsConfig,
   NamedPromQuery,
+  PostgresBackups,
   PostgresSection,
   PredictEndpoint,
   PredictExpectation,
@@ -37,6 +39,8 @@ export {
   PrometheusMetrics,
   PrometheusSection,
   postgresUrlFromEnv,
+  RestoreCheckSection,
+  RestoreCheckTable,
   seedPredictSample,
   TimeoutsSection,
 } from "./DiagnosticsConfig.js"
@@ -62,6 +66,14 @@ export {
   restartContainer,
   restartContainerEffect,
 } from "./RestartContainer.js"
+export {
+  type RestoreCheckOptions,
+  RestoreCheckResult,
+  RestoredBackup,
+  restoreCheck,
+  restoreCheckEffect,
+  TableCheck,
+} from "./RestoreCheck.js"
 export {
   defaultTimeout,
   type ProbeSelection,

@@ -38,11 +38,15 @@ targets:
     # job: app                                           # the application's scrape job
   # postgres:                                            # default: $DATABASE_URL or PG* variables
   #   url: "postgres://app:\${PGPASSWORD}@localhost:5432/anomaly_db"
+  #   backups:                                           # postgres.backup, ir action restore-check
+  #     dir: /var/backups/postgres                       # pg_dump -Fc files or base backups
+  #     restoreCheck: { tables: [{ table: sensor_readings, newest: recorded_at }] }
   # docker:                                              # default: $DOCKER_HOST or /var/run/docker.sock
   #   containers: { app: app, postgres: postgres }       # role: container name or { label: key=value }
   files:
     models: { dir: saved_models }                        # add manifest: SHA256SUMS to detect corruption
     data: { raw: data/raw, processed: data/processed }
+    # backups: { exports: /var/backups/exports }         # any directory of dated backups, by name
   timeouts:
     default: 5s
     # probes: { postgres.connectivity: 2s }

@@ -197,6 +197,34 @@ export const lifecycleNotes: Readonly<Record<string, Notes>> = {
     ],
     examples: ["ir action restart app", "ir action restart app --yes"],
   },
+  "ir action restore-check": {
+    exitCodes: [
+      [
+        "0",
+        "planned (dry run), or restored with every sanity check passing and the scratch database dropped",
+      ],
+      [
+        "1",
+        "no custom-format backup, the restore or a sanity check failed, the scratch database could not be dropped, or PostgreSQL or pg_restore could not be used (recorded as failed, a dry run too)",
+      ],
+      [
+        "2",
+        "a usage or configuration error: no incident to record it on, or no PostgreSQL or backup directory configured (nothing is done or recorded)",
+      ],
+    ],
+    json: [
+      ["incident", "the incident the action was recorded on"],
+      [
+        "recorded",
+        "the `action-taken` event: `{ action: postgres.restore-check, target: the backup's file name, dryRun, outcome: planned|succeeded|failed, detail, by }`",
+      ],
+      [
+        "result",
+        "`@ir/diagnostics`' `RestoreCheckResult`: `{ outcome: dry-run|restored|failed|no-backup, summary, backup: { name, path, bytes, modified, ageSeconds }, pgRestore: { program, version }, scratchDatabase, restoreSeconds, restoreErrors?, tables: [{ table, rows, newest?, newestAgeSeconds?, ok, problem? }], dataAgeSeconds?, dropped, durationMs, cause? }`",
+      ],
+    ],
+    examples: ["ir action restore-check", "ir action restore-check --yes --json"],
+  },
   "ir alerts route": {
     exitCodes: [["0", "printed"], usageError],
     json: [["route, receivers", "the Alertmanager configuration, as JSON"]],

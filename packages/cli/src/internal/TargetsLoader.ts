@@ -55,8 +55,26 @@ const resolvePaths = (config: DiagnosticsConfig, baseDir: string): DiagnosticsCo
   const files = config.files
   const models = files?.models
   const data = files?.data
+  const backups = files?.backups
+  const postgresBackups = config.postgres?.backups
+  const pgRestore = postgresBackups?.restoreCheck?.pgRestore
   return {
     ...config,
+    ...(config.postgres === undefined || postgresBackups === undefined
+      ? {}
+      : {
+          postgres: {
+            ...config.postgres,
+            backups: {
+              ...postgresBackups,
+              ...(postgresBackups.dir === undefined ? {} : { dir: at(postgresBackups.dir) }),
+              ...(pgRestore === undefined || !pgRestore.includes("/")
+                ? {}
+                : // A bare program name is looked up on PATH; a path is relative to the file.
+                  { restoreCheck: { ...postgresBackups.restoreCheck, pgRestore: at(pgRestore) } }),
+            },
+          },
+        }),
     ...(files === undefined
       ? {}
       : {
@@ -68,6 +86,16 @@ const resolvePaths = (config: DiagnosticsConfig, baseDir: string): DiagnosticsCo
               : {
                   data: Object.fromEntries(
                     Object.entries(data).map(([name, dir]) => [name, at(dir)]),
+                  ),
+                }),
+            ...(backups === undefined
+              ? {}
+              : {
+                  backups: Object.fromEntries(
+                    Object.entries(backups).map(([name, entry]) => [
+                      name,
+                      typeof entry === "string" ? at(entry) : { ...entry, dir: at(entry.dir) },
+                    ]),
                   ),
                 }),
           },

@@ -38,4 +38,12 @@ export const actionCatalogue: ReadonlyArray<ActionDefinition> = [
     description: "Raise the memory and CPU limits of the affected services.",
     automated: false,
   },
+  {
+    id: "postgres.restore-check",
+    title: "Check that the newest backup restores",
+    description:
+      "Restores the newest `pg_dump` custom-format backup into a scratch database, runs the sanity queries (row counts, newest row per table), reports how long the restore took and how old the data is, and drops the scratch database.",
+    seedCommand: "scripts/recovery/backup_recovery.sh",
+    automated: true,
+  },
 ]

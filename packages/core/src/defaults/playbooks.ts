@@ -311,6 +311,25 @@ export const databaseConnectivity: Playbook = {
       primary: false,
       origin: "symptom",
     },
+    {
+      // Secondary: a missed nightly backup alone is not a database outage (it would make this P1
+      // playbook the incident); next to one, it says whether the data can still be recovered.
+      id: "backup-stale",
+      text: "Backup stale or WAL archiving failing",
+      when: {
+        any: [
+          {
+            signal: "postgres.backup.newest_age_seconds",
+            op: ">=",
+            value: warn("postgres.backup.age_seconds"),
+          },
+          { signal: "postgres.backup.count", op: "==", value: 0 },
+          { signal: "postgres.wal_archive.failing", op: "==", value: true },
+        ],
+      },
+      primary: false,
+      origin: "investigation",
+    },
   ],
   immediateActions: [],
   investigation: [
@@ -344,6 +363,15 @@ export const databaseConnectivity: Playbook = {
     },
     { text: "Verify database disk space", probe: { probe: "postgres.size" } },
     { text: "Check for connection pool issues", probe: { probe: "postgres.connections" } },
+    {
+      text: "Before any recovery that may lose data, check the backups and WAL archiving",
+      probe: { probe: "postgres.backup" },
+    },
+    {
+      text: "Prove the newest backup restores (into a scratch database, dropped afterwards)",
+      command: "scripts/recovery/backup_recovery.sh",
+      action: { action: "postgres.restore-check" },
+    },
   ],
   commonCauses: [],
   postResolution: [],
@@ -507,6 +535,24 @@ export const dataPipelineFailures: Playbook = {
       primary: true,
       origin: "symptom",
     },
+    {
+      id: "backup-stale",
+      text: "Backup stale or WAL archiving failing",
+      when: {
+        any: [
+          { signal: "backups.stale_count", op: ">", value: 0 },
+          {
+            signal: "postgres.backup.newest_age_seconds",
+            op: ">=",
+            value: warn("postgres.backup.age_seconds"),
+          },
+          { signal: "postgres.backup.count", op: "==", value: 0 },
+          { signal: "postgres.wal_archive.failing", op: "==", value: true },
+        ],
+      },
+      primary: true,
+      origin: "investigation",
+    },
   ],
   immediateActions: [],
   investigation: [
@@ -533,7 +579,19 @@ export const dataPipelineFailures: Playbook = {
       text: "Restart data processing service",
       action: { action: "docker.restart", params: { role: "app" } },
     },
-    { text: "Manual data recovery if needed" },
+    {
+      text: "Manual data recovery if needed",
+      details: [
+        "Find the newest good backup: `ir check files.backups postgres.backup`",
+        "Prove it restores before relying on it: `ir action restore-check --yes`",
+      ],
+      probe: { probe: "files.backups" },
+    },
+    { text: "Check PostgreSQL backups and WAL archiving", probe: { probe: "postgres.backup" } },
+    {
+      text: "Prove the newest database backup restores",
+      action: { action: "postgres.restore-check" },
+    },
   ],
   commonCauses: [],
   postResolution: [],

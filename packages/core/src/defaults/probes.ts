@@ -110,6 +110,22 @@ export const probeCatalogue: ReadonlyArray<ProbeDefinition> = [
     signals: ["postgres.database.size_bytes"],
   },
   {
+    id: "postgres.backup",
+    title: "PostgreSQL backups",
+    description:
+      "Age, size and count of the backups in the configured backup directory (`pg_dump` files, base backups), and PostgreSQL's WAL archiving from `pg_stat_archiver`: last archived and last failed WAL and time, failures.",
+    seedCommand: "scripts/recovery/backup_recovery.sh",
+    signals: [
+      "postgres.backup.count",
+      "postgres.backup.newest_age_seconds",
+      "postgres.backup.newest_bytes",
+      "postgres.wal_archive.enabled",
+      "postgres.wal_archive.failing",
+      "postgres.wal_archive.failed_count",
+      "postgres.wal_archive.last_archived_age_seconds",
+    ],
+  },
+  {
     id: "docker.engine",
     title: "Docker Engine",
     description: "Whether the Docker Engine API answers.",
@@ -207,5 +223,18 @@ export const probeCatalogue: ReadonlyArray<ProbeDefinition> = [
     description: "`data/raw` and `data/processed`: file count and age of the newest file.",
     seedCommand: "ls -la data/raw/ data/processed/",
     signals: ["data.<dir>.exists", "data.<dir>.file_count", "data.<dir>.newest_age_seconds"],
+  },
+  {
+    id: "files.backups",
+    title: "Backup directories",
+    description:
+      "Any directory of dated backups: how many, how old and how large the newest; an empty or missing directory is a finding.",
+    signals: [
+      "backups.<name>.exists",
+      "backups.<name>.count",
+      "backups.<name>.newest_age_seconds",
+      "backups.<name>.newest_bytes",
+      "backups.stale_count",
+    ],
   },
 ]

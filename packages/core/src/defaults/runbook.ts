@@ -302,6 +302,8 @@ export const defaultRunbookDocument: typeof Runbook.Encoded = {
     {
       text: "backup_recovery.sh - Data recovery procedures",
       command: "scripts/recovery/backup_recovery.sh",
+      probe: { probe: "postgres.backup" },
+      action: { action: "postgres.restore-check" },
     },
   ],
 }

@@ -190,6 +190,53 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     description: "Size of the current database.",
     producedBy: ["postgres.size"],
   },
+  // PostgreSQL backups
+  {
+    key: "postgres.backup.count",
+    type: "count",
+    description: "Backups (files, or base-backup directories) in the PostgreSQL backup directory.",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.backup.newest_age_seconds",
+    type: "seconds",
+    unit: "s",
+    description: "Age of the newest PostgreSQL backup (its modification time).",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.backup.newest_bytes",
+    type: "bytes",
+    unit: "B",
+    description: "Size of the newest PostgreSQL backup.",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.wal_archive.enabled",
+    type: "boolean",
+    description: "PostgreSQL archives WAL (`archive_mode` is `on` or `always`).",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.wal_archive.failing",
+    type: "boolean",
+    description:
+      "WAL archiving is failing: `pg_stat_archiver` shows a failure newer than the last success.",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.wal_archive.failed_count",
+    type: "count",
+    description: "Failed WAL archiving attempts since the statistics were reset.",
+    producedBy: ["postgres.backup"],
+  },
+  {
+    key: "postgres.wal_archive.last_archived_age_seconds",
+    type: "seconds",
+    unit: "s",
+    description: "Time since the last WAL file was archived successfully.",
+    producedBy: ["postgres.backup"],
+  },
   // Docker
   {
     key: "docker.reachable",
@@ -405,6 +452,40 @@ export const signalVocabulary: ReadonlyArray<SignalDefinition> = [
     unit: "s",
     description: "Age of the newest file in a data directory.",
     producedBy: ["files.data"],
+  },
+  // Backup directories
+  {
+    key: "backups.<name>.exists",
+    type: "boolean",
+    description: "A backup directory (named in the configuration) exists and is readable.",
+    producedBy: ["files.backups"],
+  },
+  {
+    key: "backups.<name>.count",
+    type: "count",
+    description: "Backups (files, or directories of one backup each) in a backup directory.",
+    producedBy: ["files.backups"],
+  },
+  {
+    key: "backups.<name>.newest_age_seconds",
+    type: "seconds",
+    unit: "s",
+    description: "Age of the newest backup in a backup directory.",
+    producedBy: ["files.backups"],
+  },
+  {
+    key: "backups.<name>.newest_bytes",
+    type: "bytes",
+    unit: "B",
+    description: "Size of the newest backup in a backup directory.",
+    producedBy: ["files.backups"],
+  },
+  {
+    key: "backups.stale_count",
+    type: "count",
+    description:
+      "Backup directories that are missing, empty, or whose newest backup is at least as old as their warning age.",
+    producedBy: ["files.backups"],
   },
   // Asserted by a responder
   {

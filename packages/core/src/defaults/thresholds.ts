@@ -119,4 +119,19 @@ export const thresholds: Thresholds = {
     warn: 1800,
     critical: 7200,
   },
+  "postgres.backup.age_seconds": {
+    description: "Age of the newest PostgreSQL backup (a nightly backup that missed a night)",
+    unit: "s",
+    direction: "above",
+    warn: 93600,
+    critical: 180000,
+  },
+  "backups.age_seconds": {
+    description:
+      "Age of the newest backup in a backup directory (`backups.<name>.age_seconds` sets one directory's)",
+    unit: "s",
+    direction: "above",
+    warn: 93600,
+    critical: 180000,
+  },
 }

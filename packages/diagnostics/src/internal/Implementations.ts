@@ -1,4 +1,5 @@
 import type { Probe } from "@ir/core"
+import * as BackupProbes from "../BackupProbes.js"
 import * as DockerProbes from "../DockerProbes.js"
 import * as FileProbes from "../FileProbes.js"
 import * as HostProbes from "../HostProbes.js"
@@ -22,6 +23,7 @@ export const implementations: Readonly<Record<Probe.ProbeId, ProbeImplementation
   "postgres.locks": PostgresProbes.locksProbe,
   "postgres.long-queries": PostgresProbes.longQueriesProbe,
   "postgres.size": PostgresProbes.sizeProbe,
+  "postgres.backup": BackupProbes.postgresBackupProbe,
   "docker.engine": DockerProbes.engineProbe,
   "docker.containers": DockerProbes.containersProbe,
   "docker.stats": DockerProbes.statsProbe,
@@ -32,4 +34,5 @@ export const implementations: Readonly<Record<Probe.ProbeId, ProbeImplementation
   "host.process": HostProbes.processProbe,
   "files.models": FileProbes.modelsProbe,
   "files.data": FileProbes.dataProbe,
+  "files.backups": BackupProbes.backupDirectoriesProbe,
 }
