@@ -215,7 +215,11 @@ describe("ir drill", () => {
       JSON.stringify({
         ...defaultRunbook,
         channels: [],
-        escalation: { ...defaultRunbook.escalation, contacts: [] },
+        escalation: {
+          ...defaultRunbook.escalation,
+          contacts: [],
+          rules: defaultRunbook.escalation.rules.map(({ notify: _, ...rule }) => rule),
+        },
       }),
     )
     writeFileSync(join(dir.path, "ir.config.yaml"), "runbook: { file: runbook.json }\n")

@@ -56,9 +56,9 @@ import {
 } from "./Deadline.js"
 import { DurationString, toMillis } from "./Duration.js"
 import { hasFlag, type Incident, recordedKeys } from "./Incident.js"
-import { IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
+import { type IncidentEvent, IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
-import { type RaiseMethod, SeverityLevel } from "./Severity.js"
+import { type RaiseMethod, rank, SeverityLevel } from "./Severity.js"
 
 /** What makes an escalation rule fire. */
 export const EscalationTrigger = Schema.Union(
@@ -80,6 +80,13 @@ export const EscalationRule = Schema.Struct({
   /** The runbook's grouping: immediate escalation, or escalation after the initial response. */
   phase: Schema.Literal("immediate", "after-initial-response"),
   trigger: EscalationTrigger,
+  /**
+   * The severity the incident is raised to when the rule's flag is raised (the seed lists data
+   * loss and a security breach among P0's examples). Never lowers it.
+   */
+  raiseTo: Schema.optional(SeverityLevel),
+  /** Channel ids the rule's escalation goes to besides the contact's and the internal ones. */
+  notify: Schema.optional(Schema.Array(Schema.String)),
 })
 export type EscalationRule = typeof EscalationRule.Type
 
@@ -309,6 +316,82 @@ const escalationCount = (incident: Incident): number => {
 }
 
 /**
+ * The channels a message to everyone goes to: the internal ones and those whose kind is one of
+ * the severity's raise methods (a P1's Slack and e-mail; a page goes to `pagerduty` channels
+ * only). `direct` channels get only what names them.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, Escalation } from "@ir/core"
+ * Escalation.messageChannels(defaultRunbook, "P1") // ["incidents"]
+ * ```
+ */
+export const messageChannels = (
+  runbook: Pick<Runbook, "severities" | "channels">,
+  level: SeverityLevel,
+): ReadonlyArray<string> => {
+  const severity = runbook.severities.find((candidate) => candidate.level === level)
+  const raiseKinds = (severity?.raise ?? [])
+    .filter((method) => method !== "page")
+    .map((method) => channelKind[method])
+  return unique(
+    runbook.channels
+      .filter(
+        (channel) =>
+          channel.audience === "internal" ||
+          (channel.audience !== "direct" && raiseKinds.includes(channel.kind)),
+      )
+      .map((channel) => channel.id),
+  )
+}
+
+/**
+ * The severity changes that raising flags calls for: for each `flag-raised` among `events` whose
+ * escalation rule has `raiseTo` above the incident's severity at that point, a `severity-changed`
+ * event right after it, with the rule as its reason. A responder appends them with the flag, so
+ * the new severity's deadlines, cadence and page apply at once.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, foldIncident, severityRaises } from "@ir/core"
+ * const at = new Date("2026-11-28T10:00:00Z")
+ * const incident = foldIncident([
+ *   { type: "opened", incidentId: "INC-1", at, title: "Slow reports", severity: "P3", playbooks: [],
+ *     summary: "Reports take minutes", source: { kind: "manual" } },
+ * ])
+ * severityRaises(defaultRunbook, incident, [{ type: "flag-raised", at, flag: "data-loss", by: "alice" }])
+ * // [flag-raised, severity-changed to P0 "Data loss confirmed (flag data-loss)"]
+ * ```
+ */
+export const severityRaises = (
+  runbook: Pick<Runbook, "escalation">,
+  incident: Pick<Incident, "severity">,
+  events: ReadonlyArray<IncidentEvent>,
+): ReadonlyArray<IncidentEvent> => {
+  let current = incident.severity
+  return events.flatMap((event): ReadonlyArray<IncidentEvent> => {
+    if (event.type === "severity-changed") current = event.severity
+    if (event.type !== "flag-raised") return [event]
+    const raise = runbook.escalation.rules.find(
+      (rule) =>
+        "flag" in rule.trigger && rule.trigger.flag === event.flag && rule.raiseTo !== undefined,
+    )
+    if (raise?.raiseTo === undefined || rank(raise.raiseTo) >= rank(current)) return [event]
+    current = raise.raiseTo
+    return [
+      event,
+      {
+        type: "severity-changed" as const,
+        at: event.at,
+        severity: raise.raiseTo,
+        reason: `${raise.text} (flag ${event.flag})`,
+        ...(event.by === undefined ? {} : { by: event.by }),
+      },
+    ]
+  })
+}
+
+/**
  * The actions due on the incident at `now`, earliest first (at the same moment: pages, then
  * escalations, the initial message, status updates, the resolution notice, the post-mortem). Actions whose key the incident
  * already recorded are left out, so running it again after recording them returns nothing new.
@@ -337,16 +420,10 @@ export const escalate = (
   const severity = severityOf(runbook, incident)
   const id = incident.id
   const common = { incidentId: id, severity: incident.severity } as const
-  const internal = runbook.channels.filter((channel) => channel.audience === "internal")
-  const raiseKinds = (severity?.raise ?? [])
-    .filter((method) => method !== "page")
-    .map((method) => channelKind[method])
-  const messageChannels = unique(
-    runbook.channels
-      .filter((channel) => channel.audience === "internal" || raiseKinds.includes(channel.kind))
-      .map((channel) => channel.id),
-  )
-  const internalChannels = internal.map((channel) => channel.id)
+  const internalChannels = runbook.channels
+    .filter((channel) => channel.audience === "internal")
+    .map((channel) => channel.id)
+  const everyone = messageChannels(runbook, incident.severity)
   const candidates: Array<DueAction> = []
 
   if (incident.status !== "resolved") {
@@ -384,7 +461,7 @@ export const escalate = (
       deadline: new Date(incident.openedAt.getTime() + withinMillis(initial.when, 15 * MINUTE)),
       rule: initial.rule,
       message: "initial",
-      channels: messageChannels,
+      channels: everyone,
     })
 
     const updateDue = nextUpdateDue(runbook, incident)
@@ -405,7 +482,7 @@ export const escalate = (
           "Status Update (every 30 minutes for P0, hourly for P1)",
         ).rule,
         message: "update",
-        channels: messageChannels,
+        channels: everyone,
       })
     }
 
@@ -428,7 +505,11 @@ export const escalate = (
         dueAt: at,
         rule: { id: rule.id, text: rule.text },
         message: "escalation",
-        channels: unique([...(contact?.channels ?? []), ...internalChannels]),
+        channels: unique([
+          ...(contact?.channels ?? []),
+          ...internalChannels,
+          ...(rule.notify ?? []),
+        ]),
         ...(contact === undefined
           ? {}
           : {
@@ -456,7 +537,7 @@ export const escalate = (
         "Resolution Notice (when the incident is resolved)",
       ).rule,
       message: "resolution",
-      channels: messageChannels,
+      channels: everyone,
     })
     if (incident.postmortemScheduledFor === undefined) {
       const postmortem = postmortemRule(runbook)

@@ -20,7 +20,12 @@ import { Thresholds } from "./Threshold.js"
 /** A place messages go: the runbook's communication channels and the notification targets. */
 export const Channel = Schema.Struct({
   id: Schema.String,
-  audience: Schema.Literal("internal", "external", "customer"),
+  /**
+   * Who it reaches: `internal` gets every message, `external` (status page) and `customer`
+   * (support tickets) those of the severities whose raise methods name their kind, `direct` only
+   * what an escalation rule or a contact names it for (the security team's address).
+   */
+  audience: Schema.Literal("internal", "external", "customer", "direct"),
   kind: Schema.Literal("slack", "statuspage", "ticket", "email", "pagerduty", "webhook"),
   /** What the runbook calls it, e.g. "#incidents Slack channel". */
   text: Schema.String,

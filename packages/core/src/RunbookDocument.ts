@@ -272,14 +272,21 @@ const checkReferences = (runbook: Runbook): ReadonlyArray<FlatIssue> => {
   )
   checkUnique(runbook.escalation.rules, (r) => r.id, ["escalation", "rules"], "id", "rule id", out)
   const channelIds = runbook.channels.map((channel) => channel.id)
+  const checkChannel = (channel: string, path: ReadonlyArray<string | number>) => {
+    if (!channelIds.includes(channel))
+      out.push({
+        path,
+        message: `expected the id of a channel under channels (${channelIds.map((id) => JSON.stringify(id)).join(", ")}); got ${show(channel)}`,
+      })
+  }
   runbook.escalation.contacts.forEach((contact, c) => {
     contact.channels.forEach((channel, index) => {
-      if (!channelIds.includes(channel))
-        out.push({
-          path: ["escalation", "contacts", c, "channels", index],
-          message: `expected the id of a channel under channels (${channelIds.map((id) => JSON.stringify(id)).join(", ")}); got ${show(channel)}`,
-        })
+      checkChannel(channel, ["escalation", "contacts", c, "channels", index])
     })
+  })
+  runbook.escalation.rules.forEach((rule, r) => {
+    for (const [index, channel] of (rule.notify ?? []).entries())
+      checkChannel(channel, ["escalation", "rules", r, "notify", index])
   })
   return out
 }

@@ -20,7 +20,7 @@ export * as Drill from "./Drill.js"
 export { DrillResult, drill, synthesizeObservations } from "./Drill.js"
 export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
-export { DueAction, DueActionKind, escalate } from "./Escalation.js"
+export { DueAction, DueActionKind, escalate, severityRaises } from "./Escalation.js"
 export {
   activeStatuses,
   applyEvent,

@@ -5,6 +5,7 @@ import {
   type DueAction,
   DueAction as DueActionSchema,
   defaultRunbook,
+  Escalation,
   escalate,
   foldIncident,
   type Incident,
@@ -13,6 +14,7 @@ import {
   type Runbook,
   recordedKeys,
   type SeverityLevel,
+  severityRaises,
 } from "../src/index.js"
 import {
   at,
@@ -216,10 +218,16 @@ describe("escalate: the runbook's escalation rules", () => {
     expect(action?.contact).toBeUndefined()
   })
 
-  it("reaches the contact on its own channels and in the internal channel", () => {
+  it("reaches the contact on its own channels, the internal ones and the rule's own (security)", () => {
     const incident = fold([opened("P2"), flag(at(1), "security-suspected")])
     const [action] = escalations(escalate(pagingRunbook, incident, at(1)))
-    expect(action?.channels).toEqual(["phone-0", "incidents", "pagerduty", "oncall-email"])
+    expect(action?.channels).toEqual([
+      "phone-0",
+      "incidents",
+      "pagerduty",
+      "oncall-email",
+      "security",
+    ])
     expect(action?.contact).toEqual({
       level: 0,
       role: "Technical Lead",
@@ -227,6 +235,51 @@ describe("escalate: the runbook's escalation rules", () => {
       phone: "+1-555-0101",
       email: "contact0@example.com",
     })
+  })
+})
+
+describe("severity follows the facts", () => {
+  it("raises a P3 to P0 when data loss is flagged, with the rule as the reason, and pages", () => {
+    const incident = fold([opened("P3")])
+    const events = severityRaises(defaultRunbook, incident, [flag(at(5), "data-loss")])
+    expect(events.map((event) => event.type)).toEqual(["flag-raised", "severity-changed"])
+    expect(events[1]).toMatchObject({
+      severity: "P0",
+      at: at(5),
+      reason: "Data loss confirmed (flag data-loss)",
+    })
+    const raised = fold([...incident.events, ...events])
+    expect(raised.severity).toBe("P0")
+    const due = escalate(defaultRunbook, raised, at(5))
+    expect(due.map((action) => action.kind)).toContain("page")
+    expect(due.find((action) => action.kind === "page")?.key).toBe(`${incidentId}:page:P0`)
+  })
+
+  it("never lowers a severity, and leaves flags without a raise alone", () => {
+    const p0 = fold([opened("P0")])
+    expect(severityRaises(defaultRunbook, p0, [flag(at(1), "data-loss")])).toHaveLength(1)
+    const p2 = fold([opened("P2")])
+    expect(
+      severityRaises(defaultRunbook, p2, [flag(at(1), "customer-impact-increasing")]),
+    ).toHaveLength(1)
+    // two flags in one append: the second finds the incident already at P0
+    expect(
+      severityRaises(defaultRunbook, p2, [
+        flag(at(1), "data-loss"),
+        flag(at(1), "security-suspected"),
+      ]).map((event) => event.type),
+    ).toEqual(["flag-raised", "severity-changed", "flag-raised"])
+  })
+
+  it("tells the security contact, a direct channel that gets nothing else", () => {
+    const incident = fold([opened("P1")])
+    const events = severityRaises(defaultRunbook, incident, [flag(at(2), "security-suspected")])
+    const raised = fold([...incident.events, ...events])
+    const due = escalate(defaultRunbook, raised, at(2))
+    expect(due.find((action) => action.kind === "escalate")?.channels).toContain("security")
+    for (const action of due.filter((candidate) => candidate.kind !== "escalate"))
+      expect(action.channels).not.toContain("security")
+    expect(Escalation.messageChannels(defaultRunbook, "P1")).not.toContain("security")
   })
 })
 

@@ -236,13 +236,13 @@ describe("decodeRunbook", () => {
         message: 'expected at most 1 (the number of predicates under "of"); got 3',
       },
       {
-        path: "channels[3].id",
+        path: "channels[4].id",
         message: 'expected a unique channel id; "incidents" is also channels[0].id',
       },
       {
         path: "escalation.contacts[0].channels[1]",
         message:
-          'expected the id of a channel under channels ("incidents", "status-page", "support-tickets", "incidents"); got "pager"',
+          'expected the id of a channel under channels ("incidents", "status-page", "support-tickets", "security", "incidents"); got "pager"',
       },
     ])
   })
@@ -300,6 +300,7 @@ describe("mergeRunbook", () => {
       "incidents",
       "status-page",
       "support-tickets",
+      "security",
       "pager",
     ])
     expect(merged.channels[0]).toEqual({ ...defaultRunbook.channels[0], target: "#ops-incidents" })
@@ -412,7 +413,7 @@ describe("mergeRunbook", () => {
       },
       {
         path: "channels[0].audience",
-        message: 'is missing; expected one of "internal", "external", "customer"',
+        message: 'is missing; expected one of "internal", "external", "customer", "direct"',
       },
       { path: "channels[0].text", message: "is missing; expected a string" },
     ])

@@ -39,13 +39,7 @@
  * }
  * ```
  */
-import {
-  type Escalation,
-  findSeverity,
-  type Incident,
-  type IncidentEvent,
-  type Runbook,
-} from "@ir/core"
+import { Escalation, type Incident, type IncidentEvent, type Runbook } from "@ir/core"
 import {
   type ContextInput,
   defaultTemplates,
@@ -292,23 +286,9 @@ const templateOf: Record<NotificationMessage, MessageKind.MessageKind> = {
 
 const unique = (values: Iterable<string>): ReadonlyArray<string> => [...new Set(values)]
 
-const channelKindOfRaise = { slack: "slack", email: "email", ticket: "ticket" } as const
-
-/**
- * The channels a message to everyone goes to, as `escalate` routes them: the internal ones and
- * those of the severity's raise methods (a page goes to `pagerduty` channels only).
- */
-const messageChannels = (runbook: Runbook, incident: Incident): ReadonlyArray<string> => {
-  const raise = findSeverity(runbook.severities, incident.severity)?.raise ?? []
-  const kinds = new Set<string>(
-    raise.flatMap((method) => (method === "page" ? [] : [channelKindOfRaise[method]])),
-  )
-  return unique(
-    runbook.channels
-      .filter((channel) => channel.audience === "internal" || kinds.has(channel.kind))
-      .map((channel) => channel.id),
-  )
-}
+/** The channels a message to everyone goes to, as `escalate` routes them (one rule, core's). */
+const messageChannels = (runbook: Runbook, incident: Incident): ReadonlyArray<string> =>
+  Escalation.messageChannels(runbook, incident.severity)
 
 const pagedChannels = (incident: Incident): ReadonlyArray<string> =>
   incident.notifications.filter((sent) => sent.message === "page").flatMap((sent) => sent.channels)

@@ -31,7 +31,14 @@
  * console.log(report.dispatched.length, "incident(s) had something due")
  * ```
  */
-import { activeStatuses, escalate, type Incident, type IncidentEvent, type Runbook } from "@ir/core"
+import {
+  activeStatuses,
+  escalate,
+  type Incident,
+  type IncidentEvent,
+  type Runbook,
+  severityRaises,
+} from "@ir/core"
 import type {
   AppendResult,
   IncidentRecord,
@@ -219,7 +226,8 @@ export interface Responder {
   ) => Effect.Effect<DispatchRun, JournalError | DispatchFailed>
   /**
    * What a responder does to an incident (acknowledge, post an update, flag, mitigate, resolve):
-   * appends the events, checked against the incident's state, then, with `notify`, sends what is
+   * appends the events, checked against the incident's state (with the severity changes a flag
+   * calls for, `severityRaises` of core), then, with `notify`, sends what is
    * now due (and `first` before it), and reads the incident back. One path for the CLI, the board
    * and any embedding tool.
    */
@@ -344,7 +352,13 @@ export const createResponder = (options: ResponderOptions): Responder => {
 
   const act: Responder["act"] = (incidentId, events, actOptions = {}) =>
     Effect.gen(function* () {
-      const appended = yield* journal.append(incidentId, events)
+      // A flag the runbook treats as a severity (data loss, a security breach) raises the
+      // incident with it, in the same append: the new severity's page and deadlines apply at once.
+      const current = yield* journal.read(incidentId)
+      const appended = yield* journal.append(
+        current.humanId,
+        severityRaises(runbook, current.state, events),
+      )
       const sent =
         actOptions.notify === true
           ? yield* dispatch(

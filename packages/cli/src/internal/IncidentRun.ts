@@ -318,11 +318,16 @@ export const flag = (
         ],
         { notify: args.notify },
       )
+      const raised = done.incident.state.severity !== incident.state.severity
       return yield* report(lifecycle, {
         command: "incident flag",
-        headline: `${incident.humanId}: flag ${args.flag} raised`,
+        headline: `${incident.humanId}: flag ${args.flag} raised${
+          raised
+            ? `; severity ${incident.state.severity} → ${lifecycle.output.style.bold(done.incident.state.severity)}`
+            : ""
+        }`,
         record: done.incident,
-        recorded: ["flag-raised"],
+        recorded: raised ? ["flag-raised", "severity-changed"] : ["flag-raised"],
         sent: done.sent,
       })
     }),

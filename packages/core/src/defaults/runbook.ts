@@ -32,6 +32,8 @@ export const defaultRunbookDocument: typeof Runbook.Encoded = {
         severities: ["P0", "P1", "P2", "P3"],
         phase: "immediate",
         trigger: { flag: "data-loss" },
+        // the seed lists data loss among P0's examples
+        raiseTo: "P0",
       },
       {
         id: "security-suspected",
@@ -39,6 +41,9 @@ export const defaultRunbookDocument: typeof Runbook.Encoded = {
         severities: ["P0", "P1", "P2", "P3"],
         phase: "immediate",
         trigger: { flag: "security-suspected" },
+        // a security breach is a P0 example, and the Security Team (security@) is told
+        raiseTo: "P0",
+        notify: ["security"],
       },
       {
         id: "p1-no-progress",
@@ -85,6 +90,13 @@ export const defaultRunbookDocument: typeof Runbook.Encoded = {
     },
     { id: "status-page", audience: "external", kind: "statuspage", text: "Status page updates" },
     { id: "support-tickets", audience: "customer", kind: "ticket", text: "Support ticket updates" },
+    {
+      id: "security",
+      audience: "direct",
+      kind: "email",
+      text: "Security Team",
+      target: "security@company.com",
+    },
   ],
   communications: [
     {
