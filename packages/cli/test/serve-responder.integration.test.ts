@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
-import { type Peer, pagerDutyPeer, webhookPeer } from "./peers.js"
+import { type Peer, pagerDutyPeer, slackPeer, webhookPeer } from "./peers.js"
 import { requireService } from "./requireService.js"
 import { binPath, freePort, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
 
@@ -409,6 +409,137 @@ describe("ir serve runs the responder clock", () => {
     } finally {
       pagerduty.closeAllConnections()
       pagerduty.close()
+    }
+  }, 90_000)
+})
+
+/** A routing key per PagerDuty channel (32 characters), so the one peer tells them apart. */
+const keyOf = (id: string) => id.padEnd(32, "0").slice(0, 32)
+
+/** A runbook whose escalations climb a chain of three people, each with their own PagerDuty. */
+const climbingWorkspace = async (name: string) => {
+  const pagerduty = await pagerDutyPeer()
+  const slack = await slackPeer()
+  peers.push(pagerduty, slack)
+  const pagers = ["lead-pager", "manager-pager", "vp-pager"]
+  const dir = workspace(name, {
+    runbook: {
+      escalation: {
+        rules: rulesWithP0After("3s"),
+        repeatAfter: "4s",
+        contacts: [
+          { role: "Technical Lead", name: "Ada", channels: ["lead-pager"] },
+          { role: "SRE Manager", name: "Grace", channels: ["manager-pager"] },
+          { role: "VP Engineering", name: "Linus", channels: ["vp-pager"] },
+        ],
+      },
+      channels: pagers.map((id) => ({
+        id,
+        audience: "direct",
+        kind: "pagerduty",
+        text: `${id} (a person's PagerDuty)`,
+      })),
+    },
+    targets: { http: false, prometheus: false, postgres: false, docker: false, files: false },
+    journal: { dir: "journal" },
+    notify: {
+      channels: [
+        { id: "incidents", kind: "slack", webhookUrl: `${slack.url}/services/T0/B0/climb` },
+        ...["on-call", ...pagers].map((id) => ({
+          id,
+          kind: "pagerduty",
+          routingKey: keyOf(id),
+          url: `${pagerduty.url}/v2/enqueue`,
+        })),
+      ],
+      retries: 0,
+    },
+    serve: { port: 0, tick: "1s" },
+  })
+  const times = new Map<unknown, number>()
+  /** PagerDuty events per channel: action and when it arrived. */
+  const events = (id: string) =>
+    pagerduty.received
+      .map((request) => {
+        if (!times.has(request)) times.set(request, Date.now())
+        return { request, at: times.get(request) ?? 0 }
+      })
+      .filter(({ request }) => request.json.routing_key === keyOf(id))
+      .map(({ request, at }) => ({ action: String(request.json.event_action), at }))
+  const triggers = (id: string) => events(id).filter((event) => event.action === "trigger")
+  return { dir, pagerduty, slack, events, triggers, times }
+}
+
+describe("ir serve climbs the contact chain", () => {
+  it("pages level 1, then 2, then 3 at their delays, each once, while nobody acknowledges", async () => {
+    requireBuiltCli()
+    const { dir, slack, triggers } = await climbingWorkspace("climb")
+    const server = await serve(dir)
+    const watch = setInterval(() => triggers("on-call"), 10)
+    try {
+      expect((await postAlert(server.url, p0Notification('{}:{alertname="Climb"}'))).status).toBe(
+        201,
+      )
+      const vp = await waitFor("the VP's page", async () => triggers("vp-pager")[0], 30_000, 50)
+      // a tick or two more: nothing else is due (the VP is reminded at the P0's 30-minute cadence)
+      await new Promise((resolve) => setTimeout(resolve, 2500))
+      expect(triggers("on-call"), server.output()).toHaveLength(1)
+      const [lead, manager, again] = [
+        triggers("lead-pager"),
+        triggers("manager-pager"),
+        triggers("vp-pager"),
+      ]
+      expect(lead).toHaveLength(1)
+      expect(manager).toHaveLength(1)
+      expect(again).toHaveLength(1)
+      // 3 s after opening the rule fires (level 1); each level 4 s after the one before
+      const page = triggers("on-call")[0]!.at
+      expect(lead[0]!.at - page).toBeGreaterThanOrEqual(3000 - 200)
+      expect(manager[0]!.at - lead[0]!.at).toBeGreaterThanOrEqual(4000 - 200)
+      expect(manager[0]!.at - lead[0]!.at).toBeLessThan(4000 + 2000)
+      expect(vp.at - manager[0]!.at).toBeGreaterThanOrEqual(4000 - 200)
+      expect(vp.at - manager[0]!.at).toBeLessThan(4000 + 2000)
+      // #incidents hears each step, naming who is paged and why
+      const said = slack.received.map((request) => String(request.json.text))
+      const escalations = said.filter((text) => /Ada|Grace|Linus/.test(text))
+      expect(escalations).toHaveLength(3)
+      expect(escalations[1]).toMatch(/Grace/)
+      expect(escalations[1]).toMatch(/not acknowledged within 4s/)
+    } finally {
+      clearInterval(watch)
+    }
+  }, 90_000)
+
+  it("stops climbing when the contact at level 2 acknowledges, and PagerDuty is told", async () => {
+    requireBuiltCli()
+    const { dir, triggers, events } = await climbingWorkspace("climb-ack")
+    const server = await serve(dir)
+    const watch = setInterval(() => triggers("on-call"), 10)
+    try {
+      expect((await postAlert(server.url, p0Notification('{}:{alertname="Ack"}'))).status).toBe(201)
+      await waitFor("Grace's page", async () => triggers("manager-pager")[0], 30_000, 50)
+      const ack = await irProcess(["incident", "ack", "--by", "grace", "--json"], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      })
+      expect(ack.code, ack.stderr).toBe(0)
+      // longer than the climb's 4 s and two ticks: nobody further up is paged
+      await new Promise((resolve) => setTimeout(resolve, 7000))
+      expect(triggers("vp-pager"), server.output()).toHaveLength(0)
+      expect(triggers("lead-pager")).toHaveLength(1)
+      expect(triggers("manager-pager")).toHaveLength(1)
+      // the clock acknowledges in PagerDuty what was paged: the page and both people's
+      for (const id of ["on-call", "lead-pager", "manager-pager"])
+        expect(
+          events(id).filter((event) => event.action === "acknowledge"),
+          id,
+        ).toHaveLength(1)
+      const shown = JSON.parse(
+        (await irProcess(["incident", "show", "--json"], { cwd: dir, timeoutMs: 60_000 })).stdout,
+      )
+      expect(shown.incident.acknowledgedBy).toBe("grace")
+    } finally {
+      clearInterval(watch)
     }
   }, 90_000)
 })

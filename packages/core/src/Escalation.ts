@@ -54,8 +54,14 @@ import {
   severityOf,
   severitySince,
 } from "./Deadline.js"
-import { DurationString, toMillis } from "./Duration.js"
-import { hasFlag, type Incident, recordedKeys } from "./Incident.js"
+import { DurationString, formatSeconds, toMillis } from "./Duration.js"
+import {
+  awaitsAcknowledgement,
+  hasFlag,
+  type Incident,
+  latestEscalationAt,
+  recordedKeys,
+} from "./Incident.js"
 import { type IncidentEvent, IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
 import { type RaiseMethod, rank, SeverityLevel } from "./Severity.js"
@@ -130,6 +136,12 @@ export const EscalationPolicy = Schema.Struct({
   rules: Schema.Array(EscalationRule),
   /** The contact chain, first contact first. */
   contacts: Schema.Array(Contact),
+  /**
+   * How long an escalation waits for an acknowledgement before the next contact of the chain is
+   * escalated to. Default: the severity's update cadence (30 minutes for a P0, an hour for a P1),
+   * else an hour. The last contact, once reached, is reminded at the update cadence.
+   */
+  repeatAfter: Schema.optional(DurationString),
   /** The post-mortem's deadline and default schedule (default: the seed's). */
   postmortem: Schema.optionalWith(PostmortemPolicy, { default: () => defaultPostmortemPolicy }),
 })
@@ -315,6 +327,18 @@ const escalationCount = (incident: Incident): number => {
   return unkeyed + keys.size
 }
 
+const dueContact = (contact: Contact, level: number): DueContact => ({
+  level,
+  role: contact.role,
+  ...(contact.name === undefined ? {} : { name: contact.name }),
+  ...(contact.phone === undefined ? {} : { phone: contact.phone }),
+  ...(contact.email === undefined ? {} : { email: contact.email }),
+})
+
+/** How long an escalation waits for an acknowledgement before the climb goes on. */
+const repeatAfterMillis = (runbook: Pick<Runbook, "escalation">, cadence: number): number =>
+  runbook.escalation.repeatAfter !== undefined ? toMillis(runbook.escalation.repeatAfter) : cadence
+
 /**
  * The channels a message to everyone goes to: the internal ones and those whose kind is one of
  * the severity's raise methods (a P1's Slack and e-mail; a page goes to `pagerduty` channels
@@ -442,7 +466,7 @@ export const escalate = (
         rule: { id: "severity-raise", text: severity.raiseText },
         message: "page",
         channels: runbook.channels
-          .filter((channel) => channel.kind === channelKind.page)
+          .filter((channel) => channel.kind === channelKind.page && channel.audience !== "direct")
           .map((channel) => channel.id),
       })
     }
@@ -495,6 +519,45 @@ export const escalate = (
         return at !== undefined && at.getTime() <= now.getTime() ? [{ rule, at }] : []
       })
       .sort((a, b) => a.at.getTime() - b.at.getTime())
+    // The climb: an escalation nobody acknowledged goes one contact further after `repeatAfter`,
+    // and the last contact is reminded at that pace, until someone acknowledges or the service
+    // is restored.
+    const latestAt = latestEscalationAt(incident)
+    if (
+      firing.length === 0 &&
+      latestAt !== undefined &&
+      incident.status !== "mitigated" &&
+      awaitsAcknowledgement(incident) &&
+      !hasFlag(incident, "planned-maintenance")
+    ) {
+      // Up the chain after `repeatAfter`; the last contact, reached already, at the update cadence.
+      const cadence = (severity?.updateEveryMinutes ?? 60) * MINUTE
+      const wait = previous >= contacts.length ? cadence : repeatAfterMillis(runbook, cadence)
+      const at = new Date(latestAt.getTime() + wait)
+      if (at.getTime() <= now.getTime()) {
+        const level = Math.min(previous, Math.max(0, contacts.length - 1))
+        const contact = contacts[level]
+        const latestRule = incident.escalations[incident.escalations.length - 1]?.rule
+        const rule = runbook.escalation.rules.find((candidate) => candidate.id === latestRule)
+        candidates.push({
+          ...common,
+          kind: "escalate",
+          key: `${id}:escalate:climb:${previous}`,
+          dueAt: at,
+          rule: {
+            id: rule?.id ?? "climb",
+            text: `${rule?.text ?? "Escalation"}: not acknowledged within ${formatSeconds(wait / 1000)}`,
+          },
+          message: "escalation",
+          channels: unique([
+            ...(contact?.channels ?? []),
+            ...internalChannels,
+            ...(rule?.notify ?? []),
+          ]),
+          ...(contact === undefined ? {} : { contact: dueContact(contact, level) }),
+        })
+      }
+    }
     firing.forEach(({ rule, at }, index) => {
       const level = Math.min(previous + index, Math.max(0, contacts.length - 1))
       const contact = contacts[level]
@@ -510,17 +573,7 @@ export const escalate = (
           ...internalChannels,
           ...(rule.notify ?? []),
         ]),
-        ...(contact === undefined
-          ? {}
-          : {
-              contact: {
-                level,
-                role: contact.role,
-                ...(contact.name === undefined ? {} : { name: contact.name }),
-                ...(contact.phone === undefined ? {} : { phone: contact.phone }),
-                ...(contact.email === undefined ? {} : { email: contact.email }),
-              },
-            }),
+        ...(contact === undefined ? {} : { contact: dueContact(contact, level) }),
       })
     })
   } else if (incident.resolvedAt !== undefined) {

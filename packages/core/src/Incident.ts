@@ -71,6 +71,12 @@ export interface Incident {
   readonly openedAt: Date
   readonly acknowledgedAt?: Date
   readonly acknowledgedBy?: string
+  /**
+   * The latest acknowledgement: the incident's first, or a contact's acknowledgement of an
+   * escalation that reached them (which stops the climb up the contact chain).
+   */
+  readonly lastAcknowledgedAt?: Date
+  readonly lastAcknowledgedBy?: string
   readonly mitigatedAt?: Date
   readonly resolvedAt?: Date
   readonly resolution?: string
@@ -182,12 +188,19 @@ export const applyEvent = (
   const next = { ...state, events: [...state.events, event] }
   switch (event.type) {
     case "acknowledged":
-      if (state.acknowledgedAt !== undefined) return fail("already-acknowledged")
+      if (state.acknowledgedAt !== undefined) {
+        // Acknowledged already: only an escalation sent since the last acknowledgement (a contact
+        // further up the chain taking it) can be acknowledged again.
+        if (!awaitsAcknowledgement(state)) return fail("already-acknowledged")
+        return Either.right({ ...next, lastAcknowledgedAt: event.at, lastAcknowledgedBy: event.by })
+      }
       return Either.right({
         ...next,
         status: state.status === "open" ? "acknowledged" : state.status,
         acknowledgedAt: event.at,
         acknowledgedBy: event.by,
+        lastAcknowledgedAt: event.at,
+        lastAcknowledgedBy: event.by,
       })
     case "severity-changed":
       return Either.right({
@@ -297,6 +310,60 @@ export const foldIncident = (
     return Either.left(new IncidentTransitionError({ reason: "no-events", index: 0 }))
   }
   return Either.right(state)
+}
+
+/**
+ * Whether the latest escalation waits for an acknowledgement: one was sent, and nobody has
+ * acknowledged since. While it does, the escalation climbs the contact chain.
+ *
+ * @example
+ * ```ts
+ * import { awaitsAcknowledgement, foldIncident } from "@ir/core"
+ * const at = new Date("2026-11-28T10:00:00Z")
+ * const incident = foldIncident([
+ *   { type: "opened", incidentId: "INC-1", at, title: "Down", severity: "P0", playbooks: [],
+ *     summary: "Down", source: { kind: "manual" } },
+ *   { type: "escalated", at: new Date("2026-11-28T10:30:00Z"), level: 0, to: "Technical Lead",
+ *     rule: "p0-not-restored" },
+ * ])
+ * awaitsAcknowledgement(incident) // true
+ * ```
+ */
+export const awaitsAcknowledgement = (
+  incident: Pick<Incident, "escalations" | "notifications" | "lastAcknowledgedAt">,
+): boolean => {
+  const latest = latestEscalationAt(incident)
+  return (
+    latest !== undefined &&
+    (incident.lastAcknowledgedAt === undefined ||
+      incident.lastAcknowledgedAt.getTime() < latest.getTime())
+  )
+}
+
+/**
+ * When the incident last escalated: its latest `escalated` event or escalation message sent.
+ *
+ * @example
+ * ```ts
+ * import { foldIncident, latestEscalationAt } from "@ir/core"
+ * const at = new Date("2026-11-28T10:00:00Z")
+ * const incident = foldIncident([
+ *   { type: "opened", incidentId: "INC-1", at, title: "Down", severity: "P0", playbooks: [],
+ *     summary: "Down", source: { kind: "manual" } },
+ * ])
+ * latestEscalationAt(incident) // undefined
+ * ```
+ */
+export const latestEscalationAt = (
+  incident: Pick<Incident, "escalations" | "notifications">,
+): Date | undefined => {
+  let latest: number | undefined
+  for (const escalation of incident.escalations)
+    latest = Math.max(latest ?? escalation.at.getTime(), escalation.at.getTime())
+  for (const sent of incident.notifications)
+    if (sent.message === "escalation")
+      latest = Math.max(latest ?? sent.at.getTime(), sent.at.getTime())
+  return latest === undefined ? undefined : new Date(latest)
 }
 
 /**

@@ -24,11 +24,13 @@ export { DueAction, DueActionKind, escalate, severityRaises } from "./Escalation
 export {
   activeStatuses,
   applyEvent,
+  awaitsAcknowledgement,
   foldIncident,
   hasFlag,
   type Incident,
   type IncidentStatus,
   IncidentTransitionError,
+  latestEscalationAt,
   type RaisedFlag,
   recordedKeys,
 } from "./Incident.js"

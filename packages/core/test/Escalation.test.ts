@@ -165,7 +165,7 @@ describe("escalate: the runbook's escalation rules", () => {
     })
   })
 
-  it("fires each rule once per incident", () => {
+  it("fires each rule once per incident (and, unacknowledged, climbs the chain)", () => {
     let incident = fold([opened("P0"), acknowledged(1), flag(at(2), "data-loss")])
     const keys: Array<string> = []
     for (let minute = 2; minute <= 180; minute++) {
@@ -176,9 +176,16 @@ describe("escalate: the runbook's escalation rules", () => {
     expect(keys).toEqual([
       `${incidentId}:escalate:data-loss:0`,
       `${incidentId}:escalate:p0-not-restored:1`,
+      // nobody acknowledged the escalations: every 30 minutes (a P0's cadence) one contact
+      // further, then the last contact again
+      `${incidentId}:escalate:climb:2`,
+      `${incidentId}:escalate:climb:3`,
+      `${incidentId}:escalate:climb:4`,
+      `${incidentId}:escalate:climb:5`,
+      `${incidentId}:escalate:climb:6`,
     ])
     // A second data-loss flag does not fire the rule again.
-    incident = fold([...incident.events, flag(at(181), "data-loss")])
+    incident = fold([...incident.events, acknowledged(180), flag(at(181), "data-loss")])
     expect(escalations(escalate(defaultRunbook, incident, at(182)))).toEqual([])
   })
 
@@ -235,6 +242,65 @@ describe("escalate: the runbook's escalation rules", () => {
       phone: "+1-555-0101",
       email: "contact0@example.com",
     })
+  })
+})
+
+describe("escalate: the climb up the contact chain", () => {
+  const tenMinutes = {
+    ...defaultRunbook,
+    escalation: {
+      ...defaultRunbook.escalation,
+      repeatAfter: "10m" as NonNullable<typeof defaultRunbook.escalation.repeatAfter>,
+    },
+  }
+
+  it("goes one contact further when nobody acknowledges, until someone does", () => {
+    let incident = fold([opened("P0"), acknowledged(1)])
+    const step = (minute: number) => {
+      const due = escalations(escalate(tenMinutes, incident, at(minute)))
+      incident = fold([...incident.events, ...due.map((action) => record(action, at(minute)))])
+      return due
+    }
+    expect(step(30).map((action) => action.contact?.role)).toEqual(["Technical Lead"])
+    expect(step(39)).toEqual([])
+    const climbed = step(40)
+    expect(climbed.map((action) => [action.key, action.contact?.role, action.rule.text])).toEqual([
+      [
+        `${incidentId}:escalate:climb:1`,
+        "SRE Manager",
+        "Unable to restore service within 30 minutes: not acknowledged within 10m",
+      ],
+    ])
+    expect(climbed[0]?.dueAt).toEqual(at(40))
+    // the SRE Manager takes it: the climb stops
+    incident = fold([...incident.events, acknowledged(43)])
+    expect(incident.lastAcknowledgedAt).toEqual(at(43))
+    expect(incident.acknowledgedAt).toEqual(at(1))
+    for (const minute of [50, 60, 120]) expect(step(minute)).toEqual([])
+    // a new escalation (data loss) needs its own acknowledgement
+    incident = fold([...incident.events, flag(at(121), "data-loss")])
+    expect(step(121).map((action) => action.contact?.role)).toEqual(["VP Engineering"])
+    // the last contact is reminded at the P0's update cadence (30 minutes), not every 10
+    expect(step(131)).toEqual([])
+    expect(step(151).map((action) => [action.key, action.contact?.role])).toEqual([
+      [`${incidentId}:escalate:climb:3`, "VP Engineering"],
+    ])
+  })
+
+  it("accepts a second acknowledgement only for an escalation sent since the last", () => {
+    const incident = fold([opened("P0"), acknowledged(1)])
+    expect(Either.isLeft(foldIncident([...incident.events, acknowledged(2)]))).toBe(true)
+  })
+
+  it("stops once the service is restored (mitigated)", () => {
+    let incident = fold([opened("P0"), acknowledged(1)])
+    const due = escalations(escalate(tenMinutes, incident, at(30)))
+    incident = fold([
+      ...incident.events,
+      ...due.map((action) => record(action, at(30))),
+      { type: "mitigated", at: at(35), summary: "Restarted" },
+    ])
+    expect(escalations(escalate(tenMinutes, incident, at(90)))).toEqual([])
   })
 })
 
@@ -498,6 +564,9 @@ describe("escalate: run from cron every minute", () => {
       `${incidentId}:escalate:security-suspected:0`,
       `${incidentId}:escalate:p0-not-restored:1`,
       `${incidentId}:post-update:2:1`,
+      // the escalations were not acknowledged: the VP at 60, again at 90; resolved at 95
+      `${incidentId}:escalate:climb:2`,
+      `${incidentId}:escalate:climb:3`,
       `${incidentId}:notify-resolution`,
       `${incidentId}:schedule-postmortem`,
     ])

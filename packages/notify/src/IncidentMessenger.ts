@@ -91,6 +91,8 @@ export interface MessageRequest {
     readonly level: number
     readonly to: string
     readonly rule: string
+    /** Why, in words (the due action's rule text). */
+    readonly ruleText?: string
     readonly at: Date
   }
 }
@@ -290,8 +292,11 @@ const unique = (values: Iterable<string>): ReadonlyArray<string> => [...new Set(
 const messageChannels = (runbook: Runbook, incident: Incident): ReadonlyArray<string> =>
   Escalation.messageChannels(runbook, incident.severity)
 
+/** Where the incident raised an alert or reached a contact: the page, and escalations. */
 const pagedChannels = (incident: Incident): ReadonlyArray<string> =>
-  incident.notifications.filter((sent) => sent.message === "page").flatMap((sent) => sent.channels)
+  incident.notifications
+    .filter((sent) => sent.message === "page" || sent.message === "escalation")
+    .flatMap((sent) => sent.channels)
 
 const timeText = (date: Date, timeZone: string): string => {
   const parts: Record<string, string> = {}
@@ -411,6 +416,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
             level: action.contact?.level ?? 0,
             to: action.contact?.name ?? action.contact?.role ?? "the next contact",
             rule: action.rule.id,
+            ruleText: action.rule.text,
             at: action.dueAt,
           },
         }
@@ -459,7 +465,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
           key: `${incident.id}:page:${incident.severity}:manual:${count}`,
           message,
           channels: runbook.channels
-            .filter((channel) => channel.kind === "pagerduty")
+            .filter((channel) => channel.kind === "pagerduty" && channel.audience !== "direct")
             .map((channel) => channel.id),
           reason: "paged by a responder",
         }
@@ -498,18 +504,41 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
           .filter((sent) => sent.message === message)
           .flatMap((sent) => sent.channels),
       )
-    const paged = [...reached("page")].filter((id) => pagerDuty.has(id))
+    // What raised a PagerDuty alert: the severity's page, and escalations to a contact's own
+    // PagerDuty channel (up to `until`).
+    const pagedUntil = (until?: Date) => [
+      ...new Set(
+        incident.notifications
+          .filter(
+            (sent) =>
+              (sent.message === "page" || sent.message === "escalation") &&
+              (until === undefined || sent.at.getTime() <= until.getTime()),
+          )
+          .flatMap((sent) => sent.channels)
+          .filter((id) => pagerDuty.has(id)),
+      ),
+    ]
+    const paged = pagedUntil()
     if (paged.length === 0) return []
     const requests: Array<MessageRequest> = []
-    if (incident.acknowledgedAt !== undefined && incident.status !== "resolved") {
+    const lastAcknowledged = incident.lastAcknowledgedAt ?? incident.acknowledgedAt
+    if (lastAcknowledged !== undefined && incident.status !== "resolved") {
+      // Only what was paged before the latest acknowledgement: an escalation sent since waits
+      // for its own.
       const acknowledged = reached("acknowledgement")
-      const waiting = paged.filter((id) => !acknowledged.has(id))
+      const waiting = pagedUntil(lastAcknowledged).filter((id) => !acknowledged.has(id))
+      const round = incident.escalations.filter(
+        (escalation) => escalation.at.getTime() <= lastAcknowledged.getTime(),
+      ).length
       if (waiting.length > 0)
         requests.push({
-          key: `${incident.id}:page-acknowledge`,
+          key:
+            round === 0
+              ? `${incident.id}:page-acknowledge`
+              : `${incident.id}:page-acknowledge:${round}`,
           message: "acknowledgement",
           channels: waiting,
-          reason: `acknowledged by ${incident.acknowledgedBy ?? "a responder"}: PagerDuty stops escalating the page`,
+          reason: `acknowledged by ${incident.lastAcknowledgedBy ?? incident.acknowledgedBy ?? "a responder"}: PagerDuty stops escalating the page`,
           pagerDutyAction: "acknowledge",
         })
     }
@@ -578,6 +607,9 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
                 level: request.escalation.level,
                 to: request.escalation.to,
                 rule: request.escalation.rule,
+                ...(request.escalation.ruleText === undefined
+                  ? {}
+                  : { ruleText: request.escalation.ruleText }),
                 at: request.escalation.at,
               },
             }),

@@ -75,6 +75,8 @@ export interface EscalationInput {
   readonly to: string
   /** The escalation rule id (or its text). */
   readonly rule: string
+  /** Why, in words, when it is not the rule's text (a climb: "…: not acknowledged within 30m"). */
+  readonly ruleText?: string
   readonly at?: Date
 }
 
@@ -512,7 +514,7 @@ const escalationView = (
   const rule = input.runbook.escalation.rules.find((candidate) => candidate.id === chosen.rule)
   return {
     level: chosen.level,
-    to: contact?.name === undefined ? chosen.to : `${contact.name} (${chosen.to})`,
+    to: contact?.name === undefined ? chosen.to : `${contact.name} (${contact.role})`,
     contact: details.length === 0 ? "No contact details in the runbook" : details.join(", "),
     reason: chosen.ruleText ?? rule?.text ?? chosen.rule,
     at: iso(chosen.at ?? input.now),
