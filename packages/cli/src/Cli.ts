@@ -30,6 +30,7 @@ import * as ConfigCommand from "./ConfigCommand.js"
 import * as DrillCommand from "./DrillCommand.js"
 import * as EscalateCommand from "./EscalateCommand.js"
 import * as ExitCode from "./ExitCode.js"
+import * as FollowupCommand from "./FollowupCommand.js"
 import * as IncidentCommand from "./IncidentCommand.js"
 import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
@@ -61,6 +62,7 @@ export const command = Command.make("ir").pipe(
     EscalateCommand.command,
     NotifyCommand.command,
     PostmortemCommand.command,
+    FollowupCommand.command,
     ActionCommand.command,
     ServeCommand.command,
   ]),
@@ -73,6 +75,7 @@ const groups: ReadonlyArray<string> = [
   "alerts",
   "config",
   "incident",
+  "followup",
   "notify",
   "action",
 ]

@@ -16,6 +16,7 @@ describe("the help of every command", () => {
           "ir alerts",
           "ir config",
           "ir incident",
+          "ir followup",
           "ir notify",
           "ir action",
         ].includes(path)

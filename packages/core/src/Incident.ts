@@ -94,10 +94,26 @@ export interface Incident {
   readonly escalations: ReadonlyArray<EventOf<"escalated">>
   readonly severityChanges: ReadonlyArray<EventOf<"severity-changed">>
   readonly postmortemScheduledFor?: Date
+  /** Action items agreed after the incident, in the order they were added. */
+  readonly actionItems: ReadonlyArray<ActionItem>
+  /** Post-incident checklist steps done, as `group:step` (`immediate:0`), with when and by whom. */
+  readonly checklistDone: ReadonlyArray<EventOf<"checklist-step-done">>
   /** Messages sent (initial, updates, pages, escalations, resolution), in order. */
   readonly notifications: ReadonlyArray<EventOf<"notification-sent">>
   /** Every event, in order: the timeline. */
   readonly events: ReadonlyArray<IncidentEvent>
+}
+
+/** An action item, as its events leave it. */
+export interface ActionItem {
+  readonly item: string
+  readonly text: string
+  readonly owner?: string
+  readonly due?: Date
+  readonly link?: string
+  readonly addedAt: Date
+  readonly doneAt?: Date
+  readonly doneBy?: string
 }
 
 /** Why an event cannot apply to the incident as it stands. */
@@ -112,6 +128,9 @@ export class IncidentTransitionError extends Data.TaggedError("IncidentTransitio
     | "out-of-order"
     | "no-events"
     | "invalid-event"
+    | "unknown-action-item"
+    | "duplicate-action-item"
+    | "already-done"
   /** The offending event; absent for `no-events`. */
   readonly event?: IncidentEvent
   /** Position of the offending event in the sequence. */
@@ -131,6 +150,9 @@ export class IncidentTransitionError extends Data.TaggedError("IncidentTransitio
       "out-of-order": `${what} is dated before the event it follows`,
       "no-events": "an incident needs at least its opening event",
       "invalid-event": `${what} is not a valid incident event: it needs a known type, a known severity and valid dates`,
+      "unknown-action-item": `${what} names an action item ${subject} does not have`,
+      "duplicate-action-item": `${what} adds an action item id ${subject} already has`,
+      "already-done": `${what}: that is already done on ${subject}`,
     }
     return messages[this.reason]
   }
@@ -154,9 +176,20 @@ const openedState = (event: EventOf<"opened">): Incident => ({
   flags: [],
   escalations: [],
   severityChanges: [],
+  actionItems: [],
+  checklistDone: [],
   notifications: [],
   events: [event],
 })
+
+/** What may still happen to a resolved incident: what follows it. */
+const afterResolution: ReadonlySet<string> = new Set([
+  "postmortem-scheduled",
+  "notification-sent",
+  "action-item-added",
+  "action-item-done",
+  "checklist-step-done",
+])
 
 /**
  * Applies one event to the state (or to nothing, for the first event). `index` is only used to
@@ -183,8 +216,7 @@ export const applyEvent = (
   if (last !== undefined && event.at.getTime() < last.at.getTime()) return fail("out-of-order")
   if (event.type === "opened") return fail("already-opened")
   const resolved = state.status === "resolved"
-  if (resolved && event.type !== "postmortem-scheduled" && event.type !== "notification-sent")
-    return fail("already-resolved")
+  if (resolved && !afterResolution.has(event.type)) return fail("already-resolved")
   const next = { ...state, events: [...state.events, event] }
   switch (event.type) {
     case "acknowledged":
@@ -236,6 +268,42 @@ export const applyEvent = (
       })
     case "escalated":
       return Either.right({ ...next, escalations: [...state.escalations, event] })
+    case "action-item-added":
+      if (state.actionItems.some((item) => item.item === event.item))
+        return fail("duplicate-action-item")
+      return Either.right({
+        ...next,
+        actionItems: [
+          ...state.actionItems,
+          {
+            item: event.item,
+            text: event.text,
+            addedAt: event.at,
+            ...(event.owner === undefined ? {} : { owner: event.owner }),
+            ...(event.due === undefined ? {} : { due: event.due }),
+            ...(event.link === undefined ? {} : { link: event.link }),
+          },
+        ],
+      })
+    case "action-item-done": {
+      const found = state.actionItems.find((item) => item.item === event.item)
+      if (found === undefined) return fail("unknown-action-item")
+      if (found.doneAt !== undefined) return fail("already-done")
+      return Either.right({
+        ...next,
+        actionItems: state.actionItems.map((item) =>
+          item === found
+            ? { ...item, doneAt: event.at, ...(event.by === undefined ? {} : { doneBy: event.by }) }
+            : item,
+        ),
+      })
+    }
+    case "checklist-step-done":
+      if (
+        state.checklistDone.some((done) => done.group === event.group && done.step === event.step)
+      )
+        return fail("already-done")
+      return Either.right({ ...next, checklistDone: [...state.checklistDone, event] })
     case "mitigated":
       if (state.mitigatedAt !== undefined) return fail("already-mitigated")
       return Either.right({
@@ -276,6 +344,9 @@ const eventTypes: ReadonlySet<string> = new Set<IncidentEvent["type"]>([
   "resolved",
   "postmortem-scheduled",
   "notification-sent",
+  "action-item-added",
+  "action-item-done",
+  "checklist-step-done",
 ])
 
 /**
@@ -288,6 +359,7 @@ const isWellFormed = (event: IncidentEvent): boolean => {
   if (event.type === "opened" || event.type === "severity-changed")
     return levels.includes(event.severity)
   if (event.type === "postmortem-scheduled") return isValidDate(event.scheduledFor)
+  if (event.type === "action-item-added") return event.due === undefined || isValidDate(event.due)
   return true
 }
 

@@ -129,6 +129,52 @@ export const PostmortemScheduled = Schema.Struct({
 })
 
 /**
+ * An action item agreed after the incident (at the post-mortem, or any time): what, who, by when,
+ * and where it is tracked. `item` is its id within the incident (`A1`, `A2`, …).
+ *
+ * @example
+ * ```ts
+ * import { IncidentEvent } from "@ir/core"
+ * const added: IncidentEvent.IncidentEvent = {
+ *   type: "action-item-added", at: new Date("2026-12-01T10:00:00Z"), item: "A1",
+ *   text: "Alert on connection pool saturation", owner: "alice",
+ *   due: new Date("2026-12-08T17:00:00Z"), link: "https://tracker.example/OPS-42",
+ * }
+ * ```
+ */
+export const ActionItemAdded = Schema.Struct({
+  type: Schema.Literal("action-item-added"),
+  at,
+  item: Schema.String,
+  text: Schema.String,
+  owner: Schema.optional(Schema.String),
+  due: Schema.optional(Schema.Date),
+  link: Schema.optional(Schema.String),
+  by: Schema.optional(Schema.String),
+})
+
+/** An action item is done. */
+export const ActionItemDone = Schema.Struct({
+  type: Schema.Literal("action-item-done"),
+  at,
+  item: Schema.String,
+  note: Schema.optional(Schema.String),
+  by: Schema.optional(Schema.String),
+})
+
+/**
+ * A step of the runbook's post-incident checklists is done (`group`: the checklist's id, such as
+ * `immediate`; `step`: its index there, from 0).
+ */
+export const ChecklistStepDone = Schema.Struct({
+  type: Schema.Literal("checklist-step-done"),
+  at,
+  group: Schema.String,
+  step: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
+  by: Schema.optional(Schema.String),
+})
+
+/**
  * Which message a notification carried: the runbook's three templates, an escalation, a page, or
  * the post-mortem reminder.
  *
@@ -185,6 +231,9 @@ export const IncidentEvent = Schema.Union(
   Resolved,
   PostmortemScheduled,
   NotificationSent,
+  ActionItemAdded,
+  ActionItemDone,
+  ChecklistStepDone,
 )
 export type IncidentEvent = typeof IncidentEvent.Type
 export type IncidentEventType = IncidentEvent["type"]

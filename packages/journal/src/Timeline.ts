@@ -136,6 +136,16 @@ export const describeEvent = (event: Event): string => {
     }
     case "postmortem-scheduled":
       return `Post-mortem scheduled for ${event.scheduledFor.toISOString()}`
+    case "action-item-added": {
+      const owner = event.owner === undefined ? "" : `, owner ${event.owner}`
+      const due = event.due === undefined ? "" : `, due ${event.due.toISOString()}`
+      const link = event.link === undefined ? "" : ` (${event.link})`
+      return `Action item ${event.item} added: ${event.text}${owner}${due}${link}`
+    }
+    case "action-item-done":
+      return `Action item ${event.item} done${event.note === undefined ? "" : `: ${event.note}`}`
+    case "checklist-step-done":
+      return `Checklist ${event.group} step ${event.step + 1} done`
     default: {
       // An event type added to @ir/core after this function was written.
       const unknown = event as unknown as Record<string, unknown>

@@ -22,6 +22,7 @@
  * ```
  */
 import {
+  type ActionItem,
   Deadline,
   findPlaybook,
   findSeverity,
@@ -220,10 +221,16 @@ export interface TimelineEntry {
   readonly text: string
 }
 
+/** One line of a checklist: its text, and whether it is done (`{{list … style="checkbox"}}`). */
+export interface CheckItem {
+  readonly text: string
+  readonly done: boolean
+}
+
 export interface ChecklistView {
   readonly title: string
   readonly within: string
-  readonly items: ReadonlyArray<string>
+  readonly items: ReadonlyArray<CheckItem>
 }
 
 export interface InitialContext extends BaseContext {
@@ -248,8 +255,9 @@ export interface PostmortemContext extends BaseContext {
   readonly timeline: ReadonlyArray<TimelineEntry>
   /** Actions carried out (or dry-run) during the incident. */
   readonly actions: ReadonlyArray<TimelineEntry>
-  readonly actionItems: ReadonlyArray<string>
-  /** The runbook's post-incident checklists (immediate, short-term, long-term). */
+  /** The incident's action items (with owner, due date and link), done or not. */
+  readonly actionItems: ReadonlyArray<CheckItem>
+  /** The runbook's post-incident checklists (immediate, short-term, long-term), steps done or not. */
   readonly checklists: ReadonlyArray<ChecklistView>
   readonly postmortemAt: string | null
 }
@@ -376,8 +384,8 @@ const shapes: Record<MessageKind, Shape> = {
     resolution: resolutionShape,
     timeline: [entryShape],
     actions: [entryShape],
-    actionItems: [true],
-    checklists: [{ title: true, within: true, items: [true] }],
+    actionItems: [{ text: true, done: true }],
+    checklists: [{ title: true, within: true, items: [{ text: true, done: true }] }],
     postmortemAt: true,
   },
 }
@@ -521,6 +529,20 @@ const escalationView = (
   }
 }
 
+/** An action item as one line: `A1 What (owner alice, due …, link)`, and when it was done. */
+const actionItemText = (item: ActionItem, at: (date: Date) => string): string => {
+  const details = [
+    item.owner === undefined ? undefined : `owner ${item.owner}`,
+    item.due === undefined ? undefined : `due ${at(item.due)}`,
+    item.link,
+  ].filter((detail): detail is string => detail !== undefined)
+  const done =
+    item.doneAt === undefined
+      ? ""
+      : ` — done ${at(item.doneAt)}${item.doneBy === undefined ? "" : ` by ${item.doneBy}`}`
+  return `${item.item} ${item.text}${details.length === 0 ? "" : ` (${details.join(", ")})`}${done}`
+}
+
 /**
  * Builds the context of a message kind from the incident state. Throws
  * {@link MessageContextError} when the incident cannot have that message yet (an update before
@@ -643,11 +665,22 @@ export const messageContext = <K extends MessageKind>(
             at: iso(event.at),
             text: describeEvent(event, runbook, at),
           })),
-          actionItems: [...(input.actionItems ?? [])],
+          actionItems: [
+            ...incident.actionItems.map((item) => ({
+              text: actionItemText(item, at),
+              done: item.doneAt !== undefined,
+            })),
+            ...(input.actionItems ?? []).map((text) => ({ text, done: false })),
+          ],
           checklists: runbook.postIncident.map((group) => ({
             title: group.title,
             within: group.within ?? "",
-            items: group.steps.map((step) => step.text),
+            items: group.steps.map((step, index) => ({
+              text: step.text,
+              done: incident.checklistDone.some(
+                (done) => done.group === group.id && done.step === index,
+              ),
+            })),
           })),
           postmortemAt: isoOrNull(incident.postmortemScheduledFor),
         }

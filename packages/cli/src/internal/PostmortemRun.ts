@@ -1,12 +1,13 @@
 import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
+import { type ActionItem, FollowUp } from "@ir/core"
 import { defaultTemplates, messageContext } from "@ir/templates"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
 import * as ExitCode from "../ExitCode.js"
 import type { CommandContext } from "./Handler.js"
-import { type LifecycleArgs, pickIncident, withLifecycle } from "./Lifecycle.js"
+import { fromResponder, type LifecycleArgs, pickIncident, withLifecycle } from "./Lifecycle.js"
 
 export interface PostmortemArgs extends LifecycleArgs {
   readonly id: string
@@ -20,7 +21,26 @@ export const run = (args: PostmortemArgs, context: CommandContext) =>
   withLifecycle(context, args, (lifecycle) =>
     Effect.gen(function* () {
       const { runbook, clock, output } = lifecycle
-      const record = yield* pickIncident(lifecycle, Option.some(args.id))
+      const picked = yield* pickIncident(lifecycle, Option.some(args.id))
+      // Action items given here are recorded (once: the same text is not added twice), so the
+      // next render, `ir followup list` and the reminders have them.
+      const known = new Set(picked.state.actionItems.map((item) => item.text))
+      const texts = [...new Set(args.actionItem.map((text) => text.trim()))].filter(
+        (text) => text !== "" && !known.has(text),
+      )
+      let items: ReadonlyArray<ActionItem> = picked.state.actionItems
+      const added = texts.map((text) => {
+        const item = FollowUp.nextItemId({ actionItems: items })
+        items = [...items, { item, text, addedAt: clock.now }]
+        return { type: "action-item-added" as const, at: clock.now, item, text, by: lifecycle.by() }
+      })
+      const record =
+        added.length === 0 || picked.state.status !== "resolved"
+          ? picked
+          : (yield* Effect.mapError(
+              lifecycle.responder().act(picked.humanId, added),
+              fromResponder,
+            )).incident
       const templates = lifecycle.notify.templates ?? defaultTemplates()
       const rendered = yield* Effect.try({
         try: () => {
@@ -28,7 +48,6 @@ export const run = (args: PostmortemArgs, context: CommandContext) =>
             incident: record.state,
             runbook,
             now: clock.now,
-            actionItems: args.actionItem,
           })
           return {
             context: postmortem,

@@ -63,10 +63,35 @@ const timeZone = (options: Options): string => {
 }
 
 const bullets: Record<MessageFormat, Record<string, (index: number) => string>> = {
-  slack: { bullet: () => "• ", checkbox: () => "☐ ", numbered: (index) => `${index + 1}. ` },
-  markdown: { bullet: () => "- ", checkbox: () => "- [ ] ", numbered: (index) => `${index + 1}. ` },
-  text: { bullet: () => "- ", checkbox: () => "[ ] ", numbered: (index) => `${index + 1}. ` },
-  html: { bullet: () => "", checkbox: () => "☐ ", numbered: () => "" },
+  slack: {
+    bullet: () => "• ",
+    checkbox: () => "☐ ",
+    checked: () => "☑ ",
+    numbered: (index) => `${index + 1}. `,
+  },
+  markdown: {
+    bullet: () => "- ",
+    checkbox: () => "- [ ] ",
+    checked: () => "- [x] ",
+    numbered: (index) => `${index + 1}. `,
+  },
+  text: {
+    bullet: () => "- ",
+    checkbox: () => "[ ] ",
+    checked: () => "[x] ",
+    numbered: (index) => `${index + 1}. `,
+  },
+  html: { bullet: () => "", checkbox: () => "☐ ", checked: () => "☑ ", numbered: () => "" },
+}
+
+/** A list item: text, or a checklist line `{ text, done }` (checked in the checkbox style). */
+const itemOf = (item: unknown): { readonly text: string; readonly done: boolean } | undefined => {
+  if (typeof item === "string") return { text: item, done: false }
+  if (typeof item === "object" && item !== null) {
+    const { text, done } = item as Record<string, unknown>
+    if (typeof text === "string") return { text, done: done === true }
+  }
+  return undefined
 }
 const styles = ["bullet", "checkbox", "numbered", "inline"]
 
@@ -77,27 +102,30 @@ const list = (items: unknown, options: Options): string | Handlebars.SafeString 
   }
   if (!Array.isArray(items)) return fail("list", "a list", items, options)
   const format = options.data.format
-  const strings = items.map((item) =>
-    typeof item === "string" ? item : fail("list", "a list of text", item, options),
+  const entries = items.map(
+    (item) => itemOf(item) ?? fail("list", "a list of text (or of { text, done })", item, options),
   )
+  const strings = entries.map((entry) => entry.text)
+  const markOf = (index: number) =>
+    style === "checkbox" && entries[index]?.done === true ? "checked" : style
   const empty = typeof options.hash.empty === "string" ? options.hash.empty : "None"
   if (style === "inline") {
     if (strings.length === 0) return empty
     const joined = strings.join(", ")
     return format === "html" ? joined : joined.replace(/\\?\n/g, " ")
   }
-  const marker = bullets[format][style]!
+  const marker = (index: number) => bullets[format][markOf(index)]!(index)
   if (format === "html") {
     if (strings.length === 0) return empty
     const tag = style === "numbered" ? "ol" : "ul"
     const listStyle = style === "checkbox" ? ' style="list-style:none;padding-left:0"' : ""
-    const entries = strings
+    const html = strings
       .map(
         (item, index) =>
           `<li>${marker(index)}${Handlebars.escapeExpression(item).replace(/\n/g, "<br>")}</li>`,
       )
       .join("")
-    return new Handlebars.SafeString(`<${tag}${listStyle}>${entries}</${tag}>`)
+    return new Handlebars.SafeString(`<${tag}${listStyle}>${html}</${tag}>`)
   }
   if (strings.length === 0) return empty
   // Continuation lines (a step's sub-items) line up under the item's text.

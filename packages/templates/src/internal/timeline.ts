@@ -46,6 +46,14 @@ export const describeEvent = (
       return `Post-mortem scheduled${byline(event.by)} for ${formatDateTime(event.scheduledFor)}`
     case "notification-sent":
       return `Sent the ${event.message} message${event.channels.length === 0 ? "" : ` to ${event.channels.join(", ")}`}`
+    case "action-item-added":
+      return `Action item ${event.item} added${byline(event.by)}: ${event.text}${event.owner === undefined ? "" : ` (owner ${event.owner})`}`
+    case "action-item-done":
+      return `Action item ${event.item} done${byline(event.by)}${suffix(event.note ?? "")}`
+    case "checklist-step-done": {
+      const step = runbook.postIncident.find((group) => group.id === event.group)?.steps[event.step]
+      return `Checklist step done${byline(event.by)}: ${step?.text ?? `${event.group} ${event.step + 1}`}`
+    }
     default:
       return describeOther(event)
   }
