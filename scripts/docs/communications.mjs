@@ -108,6 +108,11 @@ const moments = {
     now: "2026-11-28T12:00:00Z",
     when: "after resolution, for the post-mortem meeting",
   },
+  reminder: {
+    count: 9,
+    now: "2026-11-29T11:26:00Z",
+    when: "after resolution, when a follow-up is due: the post-mortem meeting, a post-incident checklist at its deadline with steps left, an overdue action item (weekly)",
+  },
 }
 
 const titles = {
@@ -116,6 +121,7 @@ const titles = {
   escalation: "Escalation page",
   resolution: "Resolution notice",
   postmortem: "Post-mortem document",
+  reminder: "Follow-up reminder",
 }
 
 const contextFor = (kind) =>
@@ -126,6 +132,14 @@ const contextFor = (kind) =>
     ...(kind === "initial" ? { assessment } : {}),
     ...(kind === "postmortem"
       ? { actionItems: ["Alert on the app container's memory", "Load-test model loader releases"] }
+      : {}),
+    ...(kind === "reminder"
+      ? {
+          reminder: {
+            reason: "Immediate (within 24 hours): 2 step(s) left",
+            items: ["Document lessons learned", "Update this runbook if necessary"],
+          },
+        }
       : {}),
   })
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Peer, webhookPeer } from "./peers.js"
 import { type IrResult, irProcess, requireBuiltCli } from "./scenarios.js"
 
 const dir = mkdtempSync(join(tmpdir(), "ir-followup-"))
@@ -175,5 +176,102 @@ describe("ir followup", () => {
     expect(
       timeline.entries.filter((entry: { type: string }) => entry.type.startsWith("action-item")),
     ).toHaveLength(3)
+  }, 120_000)
+
+  it("the responder reminds: the checklist at its deadline, an overdue action item weekly, each once", async () => {
+    const hook: Peer = await webhookPeer()
+    const project = mkdtempSync(join(tmpdir(), "ir-followup-remind-"))
+    try {
+      writeFileSync(
+        join(project, "ir.config.yaml"),
+        [
+          "journal: { dir: journal }",
+          "notify:",
+          "  channels:",
+          `    - { id: incidents, kind: webhook, url: "${hook.url}/hook", secret: "\${HOOK_SECRET}" }`,
+          "",
+        ].join("\n"),
+      )
+      const run = (...argv: ReadonlyArray<string>) =>
+        irProcess(argv, {
+          cwd: project,
+          env: { USER: "alice", HOOK_SECRET: "hook-secret-0123456789" },
+          timeoutMs: 60_000,
+        })
+      ok(
+        await run(
+          "incident",
+          "open",
+          "--severity",
+          "P2",
+          "--title",
+          "Slow reports",
+          "--at",
+          "2026-11-28T10:00:00Z",
+        ),
+      )
+      ok(
+        await run(
+          "incident",
+          "resolve",
+          "--resolution",
+          "Index added",
+          "--postmortem-at",
+          "2026-12-01T14:00:00Z",
+          "--at",
+          "2026-11-28T11:00:00Z",
+        ),
+      )
+      ok(
+        await run(
+          "followup",
+          "add",
+          "--text",
+          "Alert on slow queries",
+          "--owner",
+          "bob",
+          "--due",
+          "2026-11-30T17:00:00Z",
+          "--at",
+          "2026-11-28T12:00:00Z",
+        ),
+      )
+      ok(await run("followup", "check", "--step", "immediate:1", "--at", "2026-11-28T12:00:00Z"))
+      const followups = () =>
+        hook.received
+          .map((request) => request.json)
+          .filter((body) => body.kind === "followup")
+          .map((body) => String(body.text ?? body.summary ?? ""))
+      // 29 Nov 11:00: the immediate checklist (within 24 hours) has three steps left
+      ok(await run("escalate", "--notify", "--quiet", "--at", "2026-11-29T11:00:00Z"))
+      expect(followups()).toHaveLength(1)
+      expect(followups()[0]).toContain("Immediate (within 24 hours): 3 step(s) left")
+      expect(followups()[0]).toContain("Update monitoring if needed")
+      expect(followups()[0]).not.toContain("Ensure system stability")
+      ok(await run("escalate", "--notify", "--quiet", "--at", "2026-11-29T12:00:00Z"))
+      expect(followups()).toHaveLength(1)
+      // 1 Dec 14:00: the item is overdue and the meeting is due
+      ok(await run("escalate", "--notify", "--quiet", "--at", "2026-12-01T14:00:00Z"))
+      expect(followups()).toHaveLength(3)
+      expect(followups().some((text) => text.includes("Action item A1 overdue"))).toBe(true)
+      expect(
+        followups().some((text) => text.includes("A1 Alert on slow queries (owner bob)")),
+      ).toBe(true)
+      expect(
+        followups().some((text) => text.includes("Conduct post-mortem meeting: it is time")),
+      ).toBe(true)
+      // a week after it was due, again; and the short-term checklist (within 1 week) is late
+      ok(await run("escalate", "--notify", "--quiet", "--at", "2026-12-07T17:00:00Z"))
+      expect(followups()).toHaveLength(5)
+      expect(followups().filter((text) => text.includes("Action item A1 overdue"))).toHaveLength(2)
+      expect(followups().some((text) => text.includes("Short-term (within 1 week)"))).toBe(true)
+      // done: never again
+      ok(await run("followup", "done", "--item", "A1", "--at", "2026-12-08T09:00:00Z"))
+      ok(await run("escalate", "--notify", "--quiet", "--at", "2026-12-14T17:00:00Z"))
+      expect(followups().filter((text) => text.includes("Action item A1 overdue"))).toHaveLength(2)
+    } finally {
+      await hook.close()
+      rmSync(project, { recursive: true, force: true })
+    }
   }, 120_000)
 })

@@ -163,6 +163,7 @@ export const DueActionKind = Schema.Literal(
   "escalate",
   "notify-resolution",
   "schedule-postmortem",
+  "remind",
 )
 export type DueActionKind = typeof DueActionKind.Type
 
@@ -235,6 +236,8 @@ export const DueAction = Schema.Struct({
   channels: Schema.Array(Schema.String),
   /** For escalations: who, at which level of the chain. */
   contact: Schema.optional(DueContact),
+  /** For reminders: what is still open (checklist steps, an action item). */
+  items: Schema.optional(Schema.Array(Schema.String)),
 })
 export type DueAction = typeof DueAction.Type
 
@@ -254,6 +257,7 @@ const kindOrder: ReadonlyArray<DueActionKind> = [
   "post-update",
   "notify-resolution",
   "schedule-postmortem",
+  "remind",
 ]
 
 const channelKind: Record<RaiseMethod, Runbook["channels"][number]["kind"]> = {
@@ -338,6 +342,82 @@ const dueContact = (contact: Contact, level: number): DueContact => ({
 /** How long an escalation waits for an acknowledgement before the climb goes on. */
 const repeatAfterMillis = (runbook: Pick<Runbook, "escalation">, cadence: number): number =>
   runbook.escalation.repeatAfter !== undefined ? toMillis(runbook.escalation.repeatAfter) : cadence
+
+const WEEK = 7 * 24 * 60 * MINUTE
+
+/**
+ * What follows a resolved incident and is due, once each: the post-mortem meeting when its time
+ * comes (until its checklist step is checked off), each post-incident checklist with steps left
+ * at its deadline ("within 24 hours" of the resolution), and each overdue action item once a week.
+ */
+const reminders = (
+  runbook: EscalateRunbook,
+  incident: Incident,
+  resolvedAt: Date,
+  now: Date,
+  channels: ReadonlyArray<string>,
+): ReadonlyArray<DueAction> => {
+  const id = incident.id
+  const common = {
+    incidentId: id,
+    severity: incident.severity,
+    kind: "remind" as const,
+    message: "followup" as const,
+    channels,
+  }
+  const isDone = (group: string, step: number) =>
+    incident.checklistDone.some((done) => done.group === group && done.step === step)
+  const out: Array<DueAction> = []
+  const policy = runbook.escalation.postmortem
+  const meetingGroup = runbook.postIncident.find((group) => group.id === policy.checklist)
+  const meetingStep = meetingGroup?.steps.findIndex((step) => step.text === policy.text) ?? -1
+  const scheduled = incident.postmortemScheduledFor
+  if (
+    scheduled !== undefined &&
+    scheduled.getTime() <= now.getTime() &&
+    !(meetingGroup !== undefined && meetingStep >= 0 && isDone(meetingGroup.id, meetingStep))
+  )
+    out.push({
+      ...common,
+      key: `${id}:remind:postmortem`,
+      dueAt: scheduled,
+      rule: { id: "post-mortem", text: `${policy.text}: it is time` },
+      items: [policy.text],
+    })
+  for (const group of runbook.postIncident) {
+    const within = withinMillis(group.within, Number.NaN)
+    if (!Number.isFinite(within)) continue
+    const deadline = new Date(resolvedAt.getTime() + within)
+    const open = group.steps.filter((_, index) => !isDone(group.id, index))
+    if (deadline.getTime() > now.getTime() || open.length === 0) continue
+    out.push({
+      ...common,
+      key: `${id}:remind:checklist:${group.id}`,
+      dueAt: deadline,
+      rule: {
+        id: `checklist-${group.id}`,
+        text: `${group.title} (${group.within ?? ""}): ${open.length} step(s) left`,
+      },
+      items: open.map((step) => step.text),
+    })
+  }
+  for (const item of incident.actionItems) {
+    if (item.doneAt !== undefined || item.due === undefined) continue
+    const late = now.getTime() - item.due.getTime()
+    if (late < 0) continue
+    const week = Math.floor(late / WEEK)
+    out.push({
+      ...common,
+      key: `${id}:remind:action-item:${item.item}:${week}`,
+      dueAt: new Date(item.due.getTime() + week * WEEK),
+      rule: { id: "action-item", text: `Action item ${item.item} overdue` },
+      items: [
+        `${item.item} ${item.text}${item.owner === undefined ? "" : ` (owner ${item.owner})`}`,
+      ],
+    })
+  }
+  return out
+}
 
 /**
  * The channels a message to everyone goes to: the internal ones and those whose kind is one of
@@ -605,6 +685,7 @@ export const escalate = (
         channels: internalChannels,
       })
     }
+    candidates.push(...reminders(runbook, incident, resolvedAt, now, internalChannels))
   }
 
   return candidates

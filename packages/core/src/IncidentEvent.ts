@@ -191,6 +191,8 @@ export const NotificationMessage = Schema.Literal(
   "escalation",
   "page",
   "postmortem",
+  // what follows a resolved incident and is due: the meeting, a checklist, an overdue action item
+  "followup",
   // PagerDuty's acknowledge of a page the responder took (the resolve is a "resolution")
   "acknowledgement",
 )

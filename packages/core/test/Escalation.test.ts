@@ -617,7 +617,7 @@ describe("escalate (properties)", () => {
           expect(action.severity).toBe(incident.severity as SeverityLevel)
           expect(action.key.startsWith(`${incident.id}:${action.kind}`)).toBe(true)
           if (incident.status === "resolved") {
-            expect(["notify-resolution", "schedule-postmortem"]).toContain(action.kind)
+            expect(["notify-resolution", "schedule-postmortem", "remind"]).toContain(action.kind)
           }
         }
         expect(escalate(runbook, incident, now)).toEqual(actions)

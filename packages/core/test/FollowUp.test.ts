@@ -1,6 +1,12 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { defaultRunbook, FollowUp, foldIncident, type IncidentEvent } from "../src/index.js"
+import {
+  defaultRunbook,
+  escalate,
+  FollowUp,
+  foldIncident,
+  type IncidentEvent,
+} from "../src/index.js"
 
 const t0 = Date.parse("2026-11-28T10:00:00Z")
 const at = (minutes: number) => new Date(t0 + minutes * 60_000)
@@ -113,5 +119,96 @@ describe("follow-ups in the journal", () => {
       ["INC-1", "A2", false],
       ["INC-1", "A1", false],
     ])
+  })
+})
+
+describe("reminders of what follows an incident", () => {
+  const reminders = (events: ReadonlyArray<Event>, now: Date) =>
+    escalate(defaultRunbook, Either.getOrThrow(foldIncident(events)), now).filter(
+      (action) => action.kind === "remind",
+    )
+  const sent = (key: string, when: Date): Event => ({
+    type: "notification-sent",
+    at: when,
+    message: "followup",
+    channels: ["incidents"],
+    key,
+  })
+
+  it("reminds of the post-mortem meeting when it is time, once, until it is checked off", () => {
+    const scheduled: ReadonlyArray<Event> = [
+      ...resolved,
+      { type: "postmortem-scheduled", at: at(61), scheduledFor: at(3 * 24 * 60) },
+    ]
+    expect(reminders(scheduled, at(3 * 24 * 60 - 1)).map((a) => a.key)).not.toContain(
+      "INC-2026-0001:remind:postmortem",
+    )
+    const due = reminders(scheduled, at(3 * 24 * 60))
+    const meeting = due.find((action) => action.key === "INC-2026-0001:remind:postmortem")
+    expect(meeting).toMatchObject({ message: "followup", channels: ["incidents"] })
+    expect(meeting?.items).toEqual(["Conduct post-mortem meeting"])
+    const remembered = [...scheduled, sent("INC-2026-0001:remind:postmortem", at(3 * 24 * 60))]
+    expect(reminders(remembered, at(4 * 24 * 60)).map((a) => a.key)).not.toContain(
+      "INC-2026-0001:remind:postmortem",
+    )
+  })
+
+  it("reminds of each checklist with steps left at its deadline, naming the steps left", () => {
+    const dayAfter = at(60 + 24 * 60)
+    const withStep: ReadonlyArray<Event> = [
+      ...resolved,
+      { type: "checklist-step-done", at: at(90), group: "immediate", step: 0 },
+    ]
+    expect(reminders(withStep, at(60 + 24 * 60 - 1))).toEqual([])
+    const [immediate] = reminders(withStep, dayAfter)
+    expect(immediate).toMatchObject({
+      key: "INC-2026-0001:remind:checklist:immediate",
+      dueAt: dayAfter,
+      rule: { text: "Immediate (within 24 hours): 3 step(s) left" },
+      items: [
+        "Update monitoring if needed",
+        "Document lessons learned",
+        "Update this runbook if necessary",
+      ],
+    })
+    const allDone: ReadonlyArray<Event> = [
+      ...resolved,
+      ...[0, 1, 2, 3].map(
+        (step): Event => ({ type: "checklist-step-done", at: at(90), group: "immediate", step }),
+      ),
+    ]
+    expect(reminders(allDone, dayAfter)).toEqual([])
+  })
+
+  it("reminds of an overdue action item once a week until it is done", () => {
+    const due = at(2 * 24 * 60)
+    const item: ReadonlyArray<Event> = [
+      ...resolved,
+      {
+        type: "action-item-added",
+        at: at(90),
+        item: "A1",
+        text: "Alert on pools",
+        owner: "bob",
+        due,
+      },
+    ]
+    const itemReminders = (events: ReadonlyArray<Event>, now: Date) =>
+      reminders(events, now).filter((action) => action.rule.id === "action-item")
+    expect(itemReminders(item, at(2 * 24 * 60 - 1))).toEqual([])
+    expect(itemReminders(item, due).map((a) => [a.key, a.items])).toEqual([
+      ["INC-2026-0001:remind:action-item:A1:0", ["A1 Alert on pools (owner bob)"]],
+    ])
+    const week = 7 * 24 * 60
+    const reminded = [...item, sent("INC-2026-0001:remind:action-item:A1:0", due)]
+    expect(itemReminders(reminded, at(2 * 24 * 60 + week - 1))).toEqual([])
+    expect(itemReminders(reminded, at(2 * 24 * 60 + week)).map((a) => a.key)).toEqual([
+      "INC-2026-0001:remind:action-item:A1:1",
+    ])
+    const done = [
+      ...reminded,
+      { type: "action-item-done", at: at(2 * 24 * 60 + 10), item: "A1" } as Event,
+    ]
+    expect(itemReminders(done, at(2 * 24 * 60 + week))).toEqual([])
   })
 })

@@ -95,6 +95,8 @@ export interface MessageRequest {
     readonly ruleText?: string
     readonly at: Date
   }
+  /** For a reminder: what is still open. */
+  readonly items?: ReadonlyArray<string>
 }
 
 /**
@@ -282,6 +284,7 @@ const templateOf: Record<NotificationMessage, MessageKind.MessageKind> = {
   escalation: "escalation",
   resolution: "resolution",
   postmortem: "postmortem",
+  followup: "reminder",
   // not rendered from a template: see `pageFollowUps`
   acknowledgement: "update",
 }
@@ -422,6 +425,8 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
         }
       case "notify-resolution":
         return { ...base, channels: unique([...action.channels, ...pagedChannels(incident)]) }
+      case "remind":
+        return { ...base, channels: action.channels, items: action.items ?? [] }
       default:
         return { ...base, channels: action.channels }
     }
@@ -482,6 +487,18 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
           reason: "sent by a responder",
         }
       }
+      case "followup":
+        return {
+          key: `${incident.id}:followup:manual:${count}`,
+          message,
+          channels: runbook.channels
+            .filter((channel) => channel.audience === "internal")
+            .map((channel) => channel.id),
+          reason: "Follow-ups still open",
+          items: incident.actionItems
+            .filter((item) => item.doneAt === undefined)
+            .map((item) => `${item.item} ${item.text}`),
+        }
       case "postmortem":
         return {
           key: `${incident.id}:postmortem:${count}`,
@@ -613,6 +630,9 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
                 at: request.escalation.at,
               },
             }),
+        ...(kind === "reminder"
+          ? { reminder: { reason: request.reason, items: request.items ?? [] } }
+          : {}),
       })
       const rendered = templates.renderMessage(context)
       return { ...rendered, kind: request.message } as RenderedMessage & Message

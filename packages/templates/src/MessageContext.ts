@@ -115,6 +115,8 @@ export interface ContextInput {
   readonly escalation?: EscalationInput | DueEscalation
   /** Post-mortem action items agreed so far. */
   readonly actionItems?: ReadonlyArray<string>
+  /** For a reminder: what is due (the rule's words) and the open items it is about. */
+  readonly reminder?: { readonly reason: string; readonly items: ReadonlyArray<string> }
 }
 
 /** The incident as every template sees it. */
@@ -262,6 +264,20 @@ export interface PostmortemContext extends BaseContext {
   readonly postmortemAt: string | null
 }
 
+/** What a reminder is about: why now, and what is still open. */
+export interface ReminderView {
+  /** The rule, e.g. "Short-term (within 1 week)" or "Action item A1 overdue". */
+  readonly reason: string
+  readonly items: ReadonlyArray<string>
+}
+
+export interface ReminderContext extends BaseContext {
+  readonly kind: "reminder"
+  readonly reminder: ReminderView
+  readonly resolution: ResolutionView
+  readonly postmortemAt: string | null
+}
+
 /** The context of any message. */
 export type MessageContext =
   | InitialContext
@@ -269,6 +285,7 @@ export type MessageContext =
   | ResolutionContext
   | EscalationContext
   | PostmortemContext
+  | ReminderContext
 
 /** The context of one message kind. */
 export type ContextOf<K extends MessageKind> = Extract<MessageContext, { readonly kind: K }>
@@ -386,6 +403,12 @@ const shapes: Record<MessageKind, Shape> = {
     actions: [entryShape],
     actionItems: [{ text: true, done: true }],
     checklists: [{ title: true, within: true, items: [{ text: true, done: true }] }],
+    postmortemAt: true,
+  },
+  reminder: {
+    ...baseShape,
+    reminder: { reason: true, items: [true] },
+    resolution: resolutionShape,
     postmortemAt: true,
   },
 }
@@ -621,6 +644,17 @@ export const messageContext = <K extends MessageKind>(
   const at = (date: Date) => formatDateTime(date, timeZone)
   const build = (): MessageContext => {
     switch (kind as MessageKind) {
+      case "reminder":
+        return {
+          kind: "reminder",
+          ...base,
+          reminder: {
+            reason: input.reminder?.reason ?? "Follow-up due",
+            items: [...(input.reminder?.items ?? [])],
+          },
+          resolution: resolutionView(incident, kind, timeZone),
+          postmortemAt: isoOrNull(incident.postmortemScheduledFor),
+        }
       case "initial":
         return { kind: "initial", ...base, assessment: readAssessment(input.assessment) }
       case "update": {

@@ -7,11 +7,13 @@
  * - `escalation`: the page to the next contact in the escalation chain (📟 INCIDENT ESCALATION).
  * - `postmortem`: the post-mortem document (📝 POST-MORTEM): timeline, root cause, action items
  *   and the runbook's post-incident checklists.
+ * - `reminder`: what follows a resolved incident and is due (⏰ INCIDENT FOLLOW-UP): the
+ *   post-mortem meeting, a checklist at its deadline, an overdue action item.
  *
  * @example
  * ```ts
  * import { MessageKind } from "@ir/templates"
- * MessageKind.kinds // ["initial", "update", "resolution", "escalation", "postmortem"]
+ * MessageKind.kinds // ["initial", "update", "resolution", "escalation", "postmortem", "reminder"]
  * ```
  */
 import * as Schema from "effect/Schema"
@@ -23,6 +25,7 @@ export const MessageKind = Schema.Literal(
   "resolution",
   "escalation",
   "postmortem",
+  "reminder",
 )
 export type MessageKind = typeof MessageKind.Type
 

@@ -37,6 +37,8 @@ export {
   messageContext,
   type NextUpdateView,
   type PostmortemContext,
+  type ReminderContext,
+  type ReminderView,
   type ResolutionContext,
   type ResolutionView,
   type Shape,

@@ -34,12 +34,17 @@ const moments: Record<MessageKind.MessageKind, { events: number; now: string }> 
   escalation: { events: 6, now: "2026-11-28T10:30:10Z" },
   resolution: { events: 9, now: "2026-11-28T11:26:00Z" },
   postmortem: { events: 10, now: "2026-11-28T12:00:00Z" },
+  reminder: { events: 10, now: "2026-12-05T12:00:00Z" },
 }
 
 const contextFor = (
   kind: MessageKind.MessageKind,
   events: ReadonlyArray<IncidentEvent.IncidentEvent>,
-  extra: { assessment?: AssessmentSummary; actionItems?: ReadonlyArray<string> } = {},
+  extra: {
+    assessment?: AssessmentSummary
+    actionItems?: ReadonlyArray<string>
+    reminder?: { reason: string; items: ReadonlyArray<string> }
+  } = {},
 ): MessageContext =>
   messageContext(kind, {
     incident: incidentAfter(moments[kind].events, events),
@@ -60,11 +65,22 @@ const scenarios = {
             ],
           }
         : {}),
+      ...(kind === "reminder"
+        ? {
+            reminder: {
+              reason: "Short-term (within 1 week)",
+              items: ["Conduct post-mortem meeting", "Create action items for prevention"],
+            },
+          }
+        : {}),
     }),
   hostile: (kind: MessageKind.MessageKind) =>
     contextFor(kind, hostile, {
       ...(kind === "initial" ? { assessment: hostileAssessment } : {}),
       ...(kind === "postmortem" ? { actionItems: ["<b>never</b> & *again* @channel"] } : {}),
+      ...(kind === "reminder"
+        ? { reminder: { reason: "<b>Short-term</b> @channel", items: ["*again* <script>"] } }
+        : {}),
     }),
 }
 
@@ -231,7 +247,7 @@ describe("strict rendering", () => {
   it("compiles the built-in templates once per process", () => {
     expect(defaultTemplates()).toBe(defaultTemplates())
     expect(loadTemplates()).toBe(defaultTemplates())
-    expect(defaultTemplates().sources).toHaveLength(25)
+    expect(defaultTemplates().sources).toHaveLength(30)
     expect(
       defaultTemplates().sources.every((source) => source.file.startsWith(templatesDirectory)),
     ).toBe(true)

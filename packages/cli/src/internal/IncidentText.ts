@@ -256,6 +256,7 @@ const dueLabel: Record<Escalation.DueActionKind, string> = {
   escalate: "escalate",
   "notify-resolution": "resolution notice",
   "schedule-postmortem": "post-mortem",
+  remind: "follow-up",
 }
 
 /** One line per due action. */
