@@ -39,6 +39,7 @@ import * as NotifyCommand from "./NotifyCommand.js"
 import { colorEnabled, type Io, processIo, stripAnsi, style } from "./Output.js"
 import * as PlaybookCommand from "./PlaybookCommand.js"
 import * as PostmortemCommand from "./PostmortemCommand.js"
+import * as ReportCommand from "./ReportCommand.js"
 import * as RunbookCommand from "./RunbookCommand.js"
 import * as ServeCommand from "./ServeCommand.js"
 import * as TriageCommand from "./TriageCommand.js"
@@ -63,6 +64,7 @@ export const command = Command.make("ir").pipe(
     NotifyCommand.command,
     PostmortemCommand.command,
     FollowupCommand.command,
+    ReportCommand.command,
     ActionCommand.command,
     ServeCommand.command,
   ]),

@@ -56,6 +56,7 @@ export {
 export * as Postmortem from "./Postmortem.js"
 export * as Probe from "./Probe.js"
 export * as Redaction from "./Redaction.js"
+export * as Report from "./Report.js"
 export {
   Channel,
   CommunicationTemplate,
