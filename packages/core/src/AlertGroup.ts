@@ -25,6 +25,8 @@ export interface GroupAlert {
   readonly labels: Readonly<Record<string, string>>
   readonly annotations: Readonly<Record<string, string>>
   readonly fingerprint: string
+  /** When the alert started firing (RFC 3339), as Alertmanager says. */
+  readonly startsAt?: string
 }
 
 /** What an incident for the group is opened with. */
@@ -38,6 +40,8 @@ export interface AlertGroupPlan {
   readonly alertnames: ReadonlyArray<string>
   /** The names of the alerts of the group's severity: why a joining group raises it. */
   readonly leading: ReadonlyArray<string>
+  /** The earliest `startsAt` of the firing alerts: when the failure began. */
+  readonly startedAt?: Date
 }
 
 /** Lengths the journal keeps of an alert's text. */
@@ -90,6 +94,9 @@ export const plan = (
     common.annotations.summary ??
     `Firing: ${alertnames.join(", ")}`
   const impact = lead.alert.annotations.description ?? common.annotations.description
+  const starts = firing
+    .map(({ alert }) => (alert.startsAt === undefined ? Number.NaN : Date.parse(alert.startsAt)))
+    .filter((time) => Number.isFinite(time) && time > 0)
   return {
     severity,
     playbooks,
@@ -100,5 +107,6 @@ export const plan = (
     leading: firing
       .filter((_, index) => severities[index] === severity)
       .map(({ alert }) => nameOf(alert)),
+    ...(starts.length === 0 ? {} : { startedAt: new Date(Math.min(...starts)) }),
   }
 }

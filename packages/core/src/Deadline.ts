@@ -314,3 +314,26 @@ export const duration = (incident: Incident, now: Date): number => {
   const end = incident.resolvedAt ?? now
   return Math.max(0, end.getTime() - incident.openedAt.getTime())
 }
+
+/**
+ * The downtime, in ms: from when the failure began (an alert's `startsAt`, else the opening) to
+ * the mitigation (service restored), else the resolution, else `now`.
+ *
+ * @example
+ * ```ts
+ * import { Deadline, foldIncident } from "@ir/core"
+ * import * as Either from "effect/Either"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", incidentId: "INC-1", at: new Date("2026-11-28T10:00:00Z"), title: "Down",
+ *     severity: "P0", playbooks: [], summary: "Down", source: { kind: "alert" },
+ *     startedAt: new Date("2026-11-28T09:55:00Z") },
+ *   { type: "mitigated", at: new Date("2026-11-28T10:50:00Z"), summary: "Restarted" },
+ * ]))
+ * Deadline.downtime(incident, new Date("2026-11-28T12:00:00Z")) / 60_000 // 55
+ * ```
+ */
+export const downtime = (incident: Incident, now: Date): number => {
+  const from = incident.startedAt ?? incident.openedAt
+  const to = incident.mitigatedAt ?? incident.resolvedAt ?? now
+  return Math.max(0, to.getTime() - from.getTime())
+}

@@ -69,6 +69,8 @@ export interface Incident {
   readonly playbooks: ReadonlyArray<string>
   readonly status: IncidentStatus
   readonly openedAt: Date
+  /** When the failure began, if something saw it before the opening (an alert's `startsAt`). */
+  readonly startedAt?: Date
   readonly acknowledgedAt?: Date
   readonly acknowledgedBy?: string
   /**
@@ -170,6 +172,9 @@ const openedState = (event: EventOf<"opened">): Incident => ({
   playbooks: event.playbooks,
   status: "open",
   openedAt: event.at,
+  ...(event.startedAt === undefined || event.startedAt.getTime() > event.at.getTime()
+    ? {}
+    : { startedAt: event.startedAt }),
   lastProgressAt: event.at,
   updates: [],
   actions: [],

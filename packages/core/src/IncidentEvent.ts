@@ -46,6 +46,11 @@ export const Opened = Schema.Struct({
   playbooks: Schema.Array(Schema.String),
   summary: Schema.String,
   impact: Schema.optional(Schema.String),
+  /**
+   * When the failure began, where something saw it before the incident was opened (the earliest
+   * firing alert's `startsAt`): the start of the downtime.
+   */
+  startedAt: Schema.optional(Schema.Date),
   commander: Schema.optional(Schema.String),
   eta: Schema.optional(Schema.String),
   source: Schema.optional(IncidentSource),

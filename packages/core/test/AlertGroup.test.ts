@@ -9,6 +9,20 @@ const firing = (labels: Record<string, string>, annotations: Record<string, stri
 const none = { labels: {}, annotations: {} }
 
 describe("AlertGroup.plan", () => {
+  it("dates the failure from the earliest firing alert's startsAt, ignoring what does not parse", () => {
+    const at = (startsAt: string) => ({
+      ...firing({ alertname: `A${startsAt}` }),
+      alert: { labels: { alertname: "A" }, annotations: {}, fingerprint: startsAt, startsAt },
+    })
+    const plan = AlertGroup.plan(
+      [at("2026-11-28T09:58:00Z"), at("2026-11-28T09:51:30Z"), at("not a time")],
+      none,
+      "P2",
+    )
+    expect(plan.startedAt).toEqual(new Date("2026-11-28T09:51:30Z"))
+    expect(AlertGroup.plan([firing({ alertname: "B" })], none, "P2").startedAt).toBeUndefined()
+  })
+
   it("takes the highest severity of the group and the title and summary of its most severe alert", () => {
     const plan = AlertGroup.plan(
       [

@@ -1,5 +1,6 @@
+import * as Either from "effect/Either"
 import { describe, expect, it } from "vitest"
-import { Deadline, defaultRunbook, type Runbook } from "../src/index.js"
+import { Deadline, defaultRunbook, foldIncident, type Runbook } from "../src/index.js"
 import { at, flag, fold, opened, t0, update } from "./incidentFixtures.js"
 
 const newYorkRunbook: Runbook = {
@@ -135,5 +136,48 @@ describe("duration", () => {
     expect(Deadline.duration(resolved, at(600))).toBe(85 * 60_000)
     expect(Deadline.severityOf(defaultRunbook, resolved)?.name).toBe("Critical")
     expect(iso(Deadline.severitySince(resolved))).toBe(iso(t0))
+  })
+})
+
+describe("Deadline.downtime", () => {
+  const openedWith = (startedAt?: Date) => ({
+    type: "opened" as const,
+    incidentId: "INC-1",
+    at: new Date("2026-11-28T10:00:00Z"),
+    title: "Down",
+    severity: "P0" as const,
+    playbooks: [],
+    summary: "Down",
+    source: { kind: "alert" as const },
+    ...(startedAt === undefined ? {} : { startedAt }),
+  })
+  const mitigated = {
+    type: "mitigated" as const,
+    at: new Date("2026-11-28T10:50:00Z"),
+    summary: "Restarted",
+  }
+  const resolved = {
+    type: "resolved" as const,
+    at: new Date("2026-11-28T11:30:00Z"),
+    resolution: "ok",
+  }
+  const later = new Date("2026-11-29T00:00:00Z")
+
+  it("runs from the failure's start to the mitigation, not from the opening to the resolution", () => {
+    const incident = Either.getOrThrow(
+      foldIncident([openedWith(new Date("2026-11-28T09:52:00Z")), mitigated, resolved]),
+    )
+    expect(Deadline.downtime(incident, later) / 60_000).toBe(58)
+    expect(Deadline.duration(incident, later) / 60_000).toBe(90)
+  })
+
+  it("starts at the opening without an alert's start, and ignores a start after the opening", () => {
+    expect(
+      Deadline.downtime(Either.getOrThrow(foldIncident([openedWith(), mitigated])), later) / 60_000,
+    ).toBe(50)
+    const skewed = Either.getOrThrow(
+      foldIncident([openedWith(new Date("2026-11-28T10:05:00Z")), mitigated]),
+    )
+    expect(skewed.startedAt).toBeUndefined()
   })
 })

@@ -67,6 +67,8 @@ describe("opening incidents", () => {
     expect(record.events.map((event) => event.type)).toEqual(["opened"])
     expect(record.state.source).toEqual({ kind: "alert", key: payload().groupKey })
     expect(record.state.summary).toBe("System Completely Down: Grafana showing no metrics")
+    // the downtime starts when the alert started firing
+    expect(record.state.startedAt).toEqual(new Date("2026-11-28T10:00:00.000Z"))
   })
 
   it("joins the open incident of the same group instead of opening another", async () => {

@@ -60,13 +60,19 @@ export const openAlertGroup = (
     const { plan } = input
     const groupKey = clip(input.groupKey, AlertGroup.limits.key)
     const by = clip(input.by, AlertGroup.limits.by)
+    const at = now()
     const opened = yield* journal.open({
-      at: now(),
+      at,
       title: plan.title,
       severity: plan.severity,
       playbooks: [...plan.playbooks],
       summary: plan.summary,
       ...(plan.impact === undefined ? {} : { impact: plan.impact }),
+      // the downtime starts when the alert started firing, not when it reached ir (never later
+      // than the opening: a clock ahead of ours is ignored)
+      ...(plan.startedAt === undefined || plan.startedAt.getTime() > at.getTime()
+        ? {}
+        : { startedAt: plan.startedAt }),
       source: { kind: "alert", key: groupKey },
       dedupKey: groupKey,
       by,

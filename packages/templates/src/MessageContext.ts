@@ -24,6 +24,7 @@
 import {
   type ActionItem,
   Deadline,
+  Duration,
   findPlaybook,
   findSeverity,
   type Incident,
@@ -257,6 +258,13 @@ export interface PostmortemContext extends BaseContext {
   readonly timeline: ReadonlyArray<TimelineEntry>
   /** Actions carried out (or dry-run) during the incident. */
   readonly actions: ReadonlyArray<TimelineEntry>
+  /** From the failure (an alert's start, else the opening) to the mitigation, in seconds. */
+  readonly downtimeSeconds: number
+  /**
+   * The key times, each with how long after the failure or the opening: when the failure began
+   * (when an alert said), opened (detected), acknowledged, mitigated, resolved.
+   */
+  readonly keyTimes: ReadonlyArray<string>
   /** The incident's action items (with owner, due date and link), done or not. */
   readonly actionItems: ReadonlyArray<CheckItem>
   /** The runbook's post-incident checklists (immediate, short-term, long-term), steps done or not. */
@@ -401,6 +409,8 @@ const shapes: Record<MessageKind, Shape> = {
     resolution: resolutionShape,
     timeline: [entryShape],
     actions: [entryShape],
+    downtimeSeconds: true,
+    keyTimes: [true],
     actionItems: [{ text: true, done: true }],
     checklists: [{ title: true, within: true, items: [{ text: true, done: true }] }],
     postmortemAt: true,
@@ -552,6 +562,34 @@ const escalationView = (
   }
 }
 
+/** The key times of an incident, each with how long after the start it came. */
+const keyTimes = (incident: Incident, at: (date: Date) => string): ReadonlyArray<string> => {
+  const start = incident.startedAt ?? incident.openedAt
+  const after = (date: Date, from: Date, what: string) =>
+    `${Duration.formatSeconds(Math.max(0, Math.round((date.getTime() - from.getTime()) / 1000)))} ${what}`
+  return [
+    ...(incident.startedAt === undefined
+      ? []
+      : [`Failure began: ${at(incident.startedAt)} (when the alert started firing)`]),
+    `Detected (incident opened): ${at(incident.openedAt)}${incident.startedAt === undefined ? "" : `, ${after(incident.openedAt, start, "after the failure began")}`}`,
+    ...(incident.acknowledgedAt === undefined
+      ? ["Acknowledged: never"]
+      : [
+          `Acknowledged: ${at(incident.acknowledgedAt)}${incident.acknowledgedBy === undefined ? "" : ` by ${incident.acknowledgedBy}`}, ${after(incident.acknowledgedAt, incident.openedAt, "after the opening")}`,
+        ]),
+    ...(incident.mitigatedAt === undefined
+      ? []
+      : [
+          `Mitigated: ${at(incident.mitigatedAt)}, ${after(incident.mitigatedAt, start, incident.startedAt === undefined ? "after the opening" : "after the failure began")}`,
+        ]),
+    ...(incident.resolvedAt === undefined
+      ? []
+      : [
+          `Resolved: ${at(incident.resolvedAt)}, ${after(incident.resolvedAt, incident.openedAt, "after the opening")}`,
+        ]),
+  ]
+}
+
 /** An action item as one line: `A1 What (owner alice, due …, link)`, and when it was done. */
 const actionItemText = (item: ActionItem, at: (date: Date) => string): string => {
   const details = [
@@ -699,6 +737,8 @@ export const messageContext = <K extends MessageKind>(
             at: iso(event.at),
             text: describeEvent(event, runbook, at),
           })),
+          downtimeSeconds: Deadline.downtime(incident, now) / 1000,
+          keyTimes: keyTimes(incident, at),
           actionItems: [
             ...incident.actionItems.map((item) => ({
               text: actionItemText(item, at),
