@@ -282,6 +282,7 @@ describe("messageContext", () => {
       escalation: 6,
       resolution: 9,
       postmortem: 10,
+      reminder: 10,
     }
     for (const kind of MessageKind.kinds) {
       const context = messageContext(kind, {
@@ -290,6 +291,7 @@ describe("messageContext", () => {
         now,
         assessment,
         actionItems: ["x"],
+        reminder: { reason: "r", items: ["i"] },
       })
       keysOf(context, contextShape(kind), kind)
     }
