@@ -170,6 +170,17 @@ describe("ir followup", () => {
       expect(document).toContain("- [x] Update monitoring if needed")
       expect(document).toContain("- [ ] Ensure system stability")
     }
+    const shown = JSON.parse(ok(await ir("incident", "show", "INC-2026-0001", "--json")).stdout)
+    expect(shown.incident.actionItems[0]).toMatchObject({
+      id: "A1",
+      owner: "bob",
+      due: "2026-12-01T17:00:00.000Z",
+      doneAt: "2026-12-02T09:00:00.000Z",
+      doneBy: "alice",
+    })
+    expect(shown.incident.checklistDone).toEqual([
+      { checklist: "immediate", step: 2, at: "2026-12-02T09:00:00.000Z", by: "alice" },
+    ])
     const timeline = JSON.parse(
       ok(await ir("incident", "timeline", "INC-2026-0001", "--json")).stdout,
     )

@@ -1,5 +1,6 @@
 // Incidents, due actions and sent messages as data (the `--json` documents) and as text.
 import {
+  awaitsAcknowledgement,
   Deadline,
   Duration,
   type Escalation,
@@ -227,8 +228,16 @@ export const incidentJson = (
     ...optional("commander", incident.commander),
     ...optional("source", incident.source),
     openedAt: incident.openedAt.toISOString(),
+    ...optional("startedAt", iso(incident.startedAt)),
     ...optional("acknowledgedAt", iso(incident.acknowledgedAt)),
     ...optional("acknowledgedBy", incident.acknowledgedBy),
+    ...optional(
+      "lastAcknowledgedAt",
+      incident.lastAcknowledgedAt?.getTime() === incident.acknowledgedAt?.getTime()
+        ? undefined
+        : iso(incident.lastAcknowledgedAt),
+    ),
+    awaitingAcknowledgement: awaitsAcknowledgement(incident),
     ...optional("mitigatedAt", iso(incident.mitigatedAt)),
     ...optional("resolvedAt", iso(incident.resolvedAt)),
     ...optional("resolution", incident.resolution),
@@ -244,6 +253,22 @@ export const incidentJson = (
     notifications: incident.notifications.map((event) => ({
       ...event,
       at: event.at.toISOString(),
+    })),
+    actionItems: incident.actionItems.map((item) => ({
+      id: item.item,
+      text: item.text,
+      ...optional("owner", item.owner),
+      ...optional("due", iso(item.due)),
+      ...optional("link", item.link),
+      addedAt: item.addedAt.toISOString(),
+      ...optional("doneAt", iso(item.doneAt)),
+      ...optional("doneBy", item.doneBy),
+    })),
+    checklistDone: incident.checklistDone.map((done) => ({
+      checklist: done.group,
+      step: done.step + 1,
+      at: done.at.toISOString(),
+      ...optional("by", done.by),
     })),
     sequence: record.sequence,
   }

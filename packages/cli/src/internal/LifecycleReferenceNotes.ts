@@ -17,7 +17,7 @@ const changeJson: ReadonlyArray<readonly [string, string]> = [
   ["recorded", "the event types appended to the journal"],
   [
     "incident",
-    "the incident after the change: `{ id, uuid, title, summary, impact?, severity, severityName, status, playbooks, openedAt, acknowledgedAt?, acknowledgedBy?, mitigatedAt?, resolvedAt?, resolution?, rootCause?, durationSeconds, duration, deadlines: { respondBy?, respondedInTime?, nextUpdateDue?, escalateAt?, escalationRule?, postmortemScheduledFor? }, due, flags, escalations, updates, actions, notifications, sequence }`",
+    "the incident after the change: `{ id, uuid, title, summary, impact?, severity, severityName, status, playbooks, openedAt, startedAt?, acknowledgedAt?, acknowledgedBy?, lastAcknowledgedAt?, awaitingAcknowledgement, mitigatedAt?, resolvedAt?, resolution?, rootCause?, durationSeconds, duration, deadlines: { respondBy?, respondedInTime?, nextUpdateDue?, escalateAt?, escalationRule?, postmortemScheduledFor? }, due, flags, escalations, updates, actions, notifications, actionItems: [{ id, text, owner?, due?, link?, addedAt, doneAt?, doneBy? }], checklistDone: [{ checklist, step, at, by? }], sequence }`",
   ],
   [
     "notifications",
