@@ -1,5 +1,5 @@
 // Every probe at once against the real services, one target blackholed.
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Probe } from "@ir/core"
@@ -33,6 +33,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ir-diag-run-"))
   await warmUp()
   await writeFile(join(dir, "model.h5"), "weights")
+  await mkdir(join(dir, "backups"))
+  await writeFile(join(dir, "backups", "anomaly_db-nightly.dump"), "PGDMP")
   if (socket !== undefined && image !== undefined) {
     const docker = new Docker({ socketPath: socket })
     const container = await docker.createContainer({
@@ -77,10 +79,15 @@ describe.skipIf(pgUrl === undefined || socket === undefined)("a run of every pro
         url: Redacted.make(
           pgUrl!.replace("postgres://postgres@", "postgres://postgres:pgPassw0rd@"),
         ),
+        backups: { dir: join(dir, "backups"), match: "*.dump" },
       },
       docker: { socket: socket!, containers: { app: containerName } },
       host: { processes: { self: { pid: process.pid } } },
-      files: { models: { dir }, data: { processed: dir } },
+      files: {
+        models: { dir },
+        data: { processed: dir },
+        backups: { nightly: join(dir, "backups") },
+      },
       timeouts: {
         default: "5s",
         probes: Object.fromEntries(
