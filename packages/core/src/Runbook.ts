@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import { BusinessCalendar } from "./BusinessCalendar.js"
 import { defaultRunbookDocument } from "./defaults/runbook.js"
 import { EscalationPolicy } from "./Escalation.js"
+import { empty as emptySchedule, OnCallSchedule } from "./OnCall.js"
 import { Playbook } from "./Playbook.js"
 import { Severity } from "./Severity.js"
 import { Step } from "./Step.js"
@@ -86,6 +87,11 @@ export const Runbook = Schema.Struct({
   configurationFiles: Schema.Array(ContactEntry),
   postIncident: Schema.Array(StepGroup),
   onCall: Schema.Array(ContactEntry),
+  /**
+   * Who is on call when: people and their contacts, rotations, shifts and overrides (see
+   * `OnCall`). Absent, nobody is scheduled and `onCall`'s words stand ("Check PagerDuty schedule").
+   */
+  onCallSchedule: Schema.optionalWith(OnCallSchedule, { default: () => emptySchedule }),
   vendorContacts: Schema.Array(ContactEntry),
   internalContacts: Schema.Array(ContactEntry),
   training: Schema.Array(StepGroup),

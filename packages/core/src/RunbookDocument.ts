@@ -31,6 +31,7 @@ import {
   type Segment,
   show,
 } from "./internal/issueFormatter.js"
+import { scheduleIssues } from "./OnCall.js"
 import { Playbook, PlaybookId } from "./Playbook.js"
 import { Channel, Link, Runbook } from "./Runbook.js"
 import { levels, Severity, SeverityLevel } from "./Severity.js"
@@ -288,6 +289,8 @@ const checkReferences = (runbook: Runbook): ReadonlyArray<FlatIssue> => {
     for (const [index, channel] of (rule.notify ?? []).entries())
       checkChannel(channel, ["escalation", "rules", r, "notify", index])
   })
+  for (const issue of scheduleIssues(runbook.onCallSchedule))
+    out.push({ path: ["onCallSchedule", ...issue.path], message: issue.message })
   return out
 }
 

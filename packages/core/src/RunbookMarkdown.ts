@@ -311,11 +311,26 @@ const renderPostIncident = (runbook: Runbook): ReadonlyArray<string> => [
 const contactList = (entries: Runbook["onCall"]): ReadonlyArray<string> =>
   entries.map((entry) => `- **${entry.name}**: ${entry.contact}`)
 
+// A configured schedule is listed under the runbook's own words; `ir oncall` says who is on now.
+const renderRotations = (runbook: Runbook): ReadonlyArray<string> => {
+  const { people, rotations } = runbook.onCallSchedule
+  if (rotations.length === 0) return []
+  const named = (id: string) => people.find((person) => person.id === id)?.name ?? id
+  return [
+    "",
+    ...rotations.map(
+      (rotation) =>
+        `- **${rotation.layer === "primary" ? "Primary" : "Secondary"} rotation \`${rotation.id}\`**: ${rotation.members.map(named).join(", ")}; ${rotation.length} turns, handoff ${rotation.weekday === undefined ? "" : `${rotation.weekday[0]?.toUpperCase()}${rotation.weekday.slice(1)} `}${rotation.handoff} ${rotation.timeZone}, from ${rotation.start}`,
+    ),
+  ]
+}
+
 const renderContacts = (runbook: Runbook): ReadonlyArray<string> => [
   "## Contact Information",
   "",
   "### On-Call Schedule",
   ...contactList(runbook.onCall),
+  ...renderRotations(runbook),
   "",
   "### Vendor Contacts",
   ...contactList(runbook.vendorContacts),

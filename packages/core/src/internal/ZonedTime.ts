@@ -56,7 +56,7 @@ export const isValidTimeZone = (timeZone: string): boolean => {
 }
 
 /** Milliseconds since the epoch of a wall time read as if it were UTC. */
-const wallMillis = (date: CivilDate, timeOfDay: number): number => {
+export const wallMillis = (date: CivilDate, timeOfDay: number): number => {
   // Date.UTC maps years 0–99 to the 1900s; setUTCFullYear does not.
   const value = new Date(0)
   value.setUTCFullYear(date.year, date.month - 1, date.day)
@@ -130,4 +130,29 @@ export const formatDate = (date: CivilDate): string =>
 export const clockMillis = (clock: string): number => {
   const [hours, minutes] = clock.split(":")
   return Number(hours) * 3_600_000 + Number(minutes) * MINUTE
+}
+
+/** The wall date and time of a {@link wallMillis} value: its inverse. */
+export const fromWallMillis = (wall: number): LocalTime => {
+  const timeOfDay = ((wall % DAY) + DAY) % DAY
+  const midnight = new Date(wall - timeOfDay)
+  return {
+    date: {
+      year: midnight.getUTCFullYear(),
+      month: midnight.getUTCMonth() + 1,
+      day: midnight.getUTCDate(),
+    },
+    timeOfDay,
+  }
+}
+
+/** The civil date of a `YYYY-MM-DD` text, or `undefined` when it names no day (`2026-02-30`). */
+export const parseDate = (text: string): CivilDate | undefined => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (match === null) return undefined
+  const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }
+  const back = addDays(date, 0)
+  return back.year === date.year && back.month === date.month && back.day === date.day
+    ? date
+    : undefined
 }
