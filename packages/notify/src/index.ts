@@ -37,4 +37,6 @@ export {
   withConfiguredChannels,
 } from "./IncidentMessenger.js"
 export { type Message, type PagerDutyAction, pagerDutyActionOf } from "./Message.js"
+export * as OnCallCalendar from "./OnCallCalendar.js"
+export * as PagerDutyOnCalls from "./PagerDutyOnCalls.js"
 export * as WebhookSignature from "./WebhookSignature.js"
