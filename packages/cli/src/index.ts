@@ -8,6 +8,9 @@
  * process.exitCode = await runCli(["triage", "--json"])
  * ```
  */
+
+// The drill report and the runbook lint live in @ir/core; re-exported so imports from @ir/cli keep working.
+export { DrillReport, RunbookLint } from "@ir/core"
 export * as ActionCommand from "./ActionCommand.js"
 export * as AlertsCommand from "./AlertsCommand.js"
 export * as CheckCommand from "./CheckCommand.js"
@@ -24,7 +27,6 @@ export * as CliReference from "./CliReference.js"
 export * as Config from "./Config.js"
 export * as ConfigCommand from "./ConfigCommand.js"
 export * as DrillCommand from "./DrillCommand.js"
-export * as DrillReport from "./DrillReport.js"
 export * as EscalateCommand from "./EscalateCommand.js"
 export * as ExitCode from "./ExitCode.js"
 export * as IncidentCommand from "./IncidentCommand.js"
@@ -33,7 +35,6 @@ export * as Output from "./Output.js"
 export * as PlaybookCommand from "./PlaybookCommand.js"
 export * as PostmortemCommand from "./PostmortemCommand.js"
 export * as RunbookCommand from "./RunbookCommand.js"
-export * as RunbookLint from "./RunbookLint.js"
 export * as ServeCommand from "./ServeCommand.js"
 export * as TriageCommand from "./TriageCommand.js"
 export * as TriageReport from "./TriageReport.js"

@@ -2,6 +2,7 @@
  * Drills: the runbook's monthly "simulated outage response". `synthesizeObservations` builds the
  * observations a real outage of one playbook would give the probes, and `drill` checks that
  * triage recognises it: the playbook must be the top match, at its default severity.
+ * `DrillReport` goes on from there and rehearses the whole response on a virtual clock.
  *
  * @example
  * ```ts

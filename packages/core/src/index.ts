@@ -18,6 +18,7 @@ export * as BusinessCalendar from "./BusinessCalendar.js"
 export * as Deadline from "./Deadline.js"
 export * as Drill from "./Drill.js"
 export { DrillResult, drill, synthesizeObservations } from "./Drill.js"
+export * as DrillReport from "./DrillReport.js"
 export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
 export { DueAction, DueActionKind, escalate, severityRaises } from "./Escalation.js"
@@ -80,6 +81,7 @@ export {
   type RunbookSource,
   SeverityOverride,
 } from "./RunbookDocument.js"
+export * as RunbookLint from "./RunbookLint.js"
 export { renderPredicate, renderRunbookMarkdown } from "./RunbookMarkdown.js"
 export {
   find as findSeverity,

@@ -1,7 +1,7 @@
+import { DrillReport } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
-import * as DrillReport from "../DrillReport.js"
 import * as ExitCode from "../ExitCode.js"
 import type { Style } from "../Output.js"
 import type { CommonArgs } from "./CommonOptions.js"

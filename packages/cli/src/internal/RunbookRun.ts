@@ -1,12 +1,11 @@
 import { writeFileSync } from "node:fs"
 import { resolve } from "node:path"
-import { renderRunbookMarkdown } from "@ir/core"
+import { RunbookLint, renderRunbookMarkdown } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
 import { displayPath } from "../Config.js"
 import * as ExitCode from "../ExitCode.js"
-import * as RunbookLint from "../RunbookLint.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import {

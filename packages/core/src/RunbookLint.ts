@@ -1,5 +1,5 @@
 /**
- * `ir runbook lint`: what makes a runbook usable under pressure, beyond what the schema checks.
+ * Runbook lint, as `ir runbook lint` and `ir runbook validate` report it: what makes a runbook usable under pressure, beyond what the schema checks.
  * Pure: a runbook (and optionally the probes that are configured) in, findings out.
  *
  * Rules (an `error` fails the lint, a `warning` is reported):
@@ -20,15 +20,14 @@
  *
  * @example
  * ```ts
- * import { RunbookLint } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
+ * import { defaultRunbook, RunbookLint } from "@ir/core"
  * RunbookLint.lint(defaultRunbook).filter((finding) => finding.level === "error") // []
  * ```
  */
-import { type Probe, type Runbook, Signal, Symptom } from "@ir/core"
-
-/** `Symptom.Predicate` as a type (the bundled declarations keep only its schema). */
-type Predicate = typeof Symptom.Predicate.Type
+import type { ProbeId } from "./Probe.js"
+import type { Runbook } from "./Runbook.js"
+import { lookup } from "./Signal.js"
+import { type Predicate, signalsOf } from "./Symptom.js"
 
 /** One finding. */
 export interface Finding {
@@ -60,7 +59,7 @@ const worst = (reaches: ReadonlyArray<Reach>): Reach =>
  *
  * @example
  * ```ts
- * import { RunbookLint } from "@ir/cli"
+ * import { RunbookLint } from "@ir/core"
  * RunbookLint.reachability({ signal: "postgres.reachable", op: "==", value: false }) // "probe"
  * RunbookLint.reachability({ manual: "customer-complaints" }) // "manual"
  * ```
@@ -68,7 +67,7 @@ const worst = (reaches: ReadonlyArray<Reach>): Reach =>
 export const reachability = (
   predicate: Predicate,
   producers: (signal: string) => ReadonlyArray<string> = (signal) =>
-    Signal.lookup(signal)?.producedBy ?? [],
+    lookup(signal)?.producedBy ?? [],
 ): Reach => {
   if ("signal" in predicate) {
     if (predicate.signal.startsWith("manual.")) return "manual"
@@ -90,14 +89,13 @@ export const reachability = (
  *
  * @example
  * ```ts
- * import { RunbookLint } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
+ * import { defaultRunbook, RunbookLint } from "@ir/core"
  * RunbookLint.lint(defaultRunbook, { configuredProbes: new Set(["host.memory", "host.disk"]) })
  * ```
  */
 export const lint = (
   runbook: Runbook,
-  options: { readonly configuredProbes?: ReadonlySet<Probe.ProbeId | string> } = {},
+  options: { readonly configuredProbes?: ReadonlySet<ProbeId | string> } = {},
 ): ReadonlyArray<Finding> => {
   const findings: Array<Finding> = []
   for (const playbook of runbook.playbooks) {
@@ -124,7 +122,7 @@ export const lint = (
       const here = best(
         primaries.map((symptom) =>
           reachability(symptom.when, (signal) =>
-            (Signal.lookup(signal)?.producedBy ?? []).filter((probe) => configured.has(probe)),
+            (lookup(signal)?.producedBy ?? []).filter((probe) => configured.has(probe)),
           ),
         ),
       )
@@ -132,9 +130,7 @@ export const lint = (
         const needed = [
           ...new Set(
             primaries.flatMap((symptom) =>
-              Symptom.signalsOf(symptom.when).flatMap(
-                (signal) => Signal.lookup(signal)?.producedBy ?? [],
-              ),
+              signalsOf(symptom.when).flatMap((signal) => lookup(signal)?.producedBy ?? []),
             ),
           ),
         ]

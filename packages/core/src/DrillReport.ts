@@ -1,8 +1,9 @@
 /**
- * `ir drill`: a simulated outage of one playbook, run on a virtual clock. Pure: the runbook, the
- * playbook id and the start time in, a {@link DrillReport} out.
+ * A drill's full rehearsal: a simulated outage of one playbook, run on a virtual clock, as
+ * `ir drill` shows it. Pure: the runbook, the playbook id and the start time in, a
+ * {@link DrillReport} out.
  *
- * 1. `Drill.drill` (from `@ir/core`) synthesises the playbook's symptoms and triages them: the
+ * 1. {@link Drill.drill} synthesises the playbook's symptoms and triages them: the
  *    playbook must be the top match at its default severity.
  * 2. An incident is opened at the start time with that severity, and `escalate` runs every
  *    simulated minute. A perfect responder does each due action the minute it is due (sends the
@@ -16,28 +17,22 @@
  *
  * @example
  * ```ts
- * import { DrillReport } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
+ * import { defaultRunbook, DrillReport } from "@ir/core"
  * const report = DrillReport.build(defaultRunbook, "system-down", new Date("2026-11-30T10:00:00Z"))
  * report.passed // true
  * report.timeline.map((entry) => `${entry.offset} ${entry.kind}`)
  * // ["+0m page", "+0m notify-initial", "+30m post-update", "+30m escalate", …]
  * ```
  */
-import {
-  BusinessCalendar,
-  Drill,
-  type DueAction,
-  Duration,
-  escalate,
-  findSeverity,
-  foldIncident,
-  type Incident,
-  type IncidentEvent as IncidentEvents,
-  type Runbook,
-  type SeverityLevel,
-} from "@ir/core"
 import * as Either from "effect/Either"
+import { addBusinessDays } from "./BusinessCalendar.js"
+import * as Drill from "./Drill.js"
+import { formatSeconds, toSeconds } from "./Duration.js"
+import { type DueAction, escalate } from "./Escalation.js"
+import { foldIncident, type Incident } from "./Incident.js"
+import type { IncidentEvent } from "./IncidentEvent.js"
+import type { Runbook } from "./Runbook.js"
+import { find as findSeverity, type SeverityLevel } from "./Severity.js"
 
 const minute = 60_000
 
@@ -98,20 +93,18 @@ export interface DrillReport {
  *
  * @example
  * ```ts
- * import { DrillReport } from "@ir/cli"
+ * import { DrillReport } from "@ir/core"
  * DrillReport.offset(new Date("2026-11-30T10:00:00Z"), new Date("2026-11-30T10:30:00Z")) // "+30m"
  * ```
  */
 export const offset = (from: Date, at: Date): string => {
   const minutes = Math.round((at.getTime() - from.getTime()) / minute)
-  return minutes <= 90
-    ? `+${minutes}m`
-    : `+${Duration.formatSeconds(minutes * 60).replace(/ /g, "")}`
+  return minutes <= 90 ? `+${minutes}m` : `+${formatSeconds(minutes * 60).replace(/ /g, "")}`
 }
 
 /** The events a responder records for an action done at `at`. */
-const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvents.IncidentEvent> => {
-  const sent: IncidentEvents.IncidentEvent = {
+const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvent> => {
+  const sent: IncidentEvent = {
     type: "notification-sent",
     at,
     message: action.message,
@@ -149,15 +142,14 @@ const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvents
   }
 }
 
-const fold = (events: ReadonlyArray<IncidentEvents.IncidentEvent>): Incident =>
+const fold = (events: ReadonlyArray<IncidentEvent>): Incident =>
   Either.getOrThrow(foldIncident(events))
 
 /** Runs the drill. Throws `Drill.DrillError` when the runbook has no such playbook.
  *
  * @example
  * ```ts
- * import { DrillReport } from "@ir/cli"
- * import { defaultRunbook } from "@ir/core"
+ * import { defaultRunbook, DrillReport } from "@ir/core"
  * const report = DrillReport.build(defaultRunbook, "database-connectivity", new Date("2026-11-30T10:00:00Z"))
  * report.checks.filter((check) => !check.passed) // []
  * ```
@@ -178,7 +170,7 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
   const cadence = severity?.updateEveryMinutes
   const unresolvedRules = runbook.escalation.rules.flatMap((rule) =>
     rule.severities.includes(level) && "unresolvedFor" in rule.trigger
-      ? [{ rule, minutes: Duration.toSeconds(rule.trigger.unresolvedFor) / 60 }]
+      ? [{ rule, minutes: toSeconds(rule.trigger.unresolvedFor) / 60 }]
       : [],
   )
   const responseEnd =
@@ -186,11 +178,7 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
       ? startedAt.getTime() + 60 * minute
       : "minutes" in severity.responseTime
         ? startedAt.getTime() + severity.responseTime.minutes * minute
-        : BusinessCalendar.addBusinessDays(
-            runbook.calendar,
-            startedAt,
-            severity.responseTime.businessDays,
-          ).getTime()
+        : addBusinessDays(runbook.calendar, startedAt, severity.responseTime.businessDays).getTime()
   const horizon = new Date(
     Math.max(
       responseEnd,
@@ -200,7 +188,7 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
   )
   const acknowledgeAt = new Date(startedAt.getTime() + 5 * minute)
 
-  let events: Array<IncidentEvents.IncidentEvent> = [
+  let events: Array<IncidentEvent> = [
     {
       type: "opened",
       at: startedAt,

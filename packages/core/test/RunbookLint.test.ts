@@ -1,6 +1,5 @@
-import { defaultRunbook } from "@ir/core"
 import { describe, expect, it } from "vitest"
-import { RunbookLint } from "../src/index.js"
+import { defaultRunbook, RunbookLint } from "../src/index.js"
 
 describe("RunbookLint", () => {
   it("finds every playbook of the seed runbook reachable by a probe", () => {
