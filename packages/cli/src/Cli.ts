@@ -36,6 +36,7 @@ import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
 import { version } from "./internal/Version.js"
 import * as NotifyCommand from "./NotifyCommand.js"
+import * as OnCallCommand from "./OnCallCommand.js"
 import { colorEnabled, type Io, processIo, stripAnsi, style } from "./Output.js"
 import * as PlaybookCommand from "./PlaybookCommand.js"
 import * as PostmortemCommand from "./PostmortemCommand.js"
@@ -65,6 +66,7 @@ export const command = Command.make("ir").pipe(
     PostmortemCommand.command,
     FollowupCommand.command,
     ReportCommand.command,
+    OnCallCommand.command,
     ActionCommand.command,
     ServeCommand.command,
   ]),
