@@ -201,6 +201,24 @@ export const parse = (
   options: ParseOptions,
 ): Effect.Effect<ReadonlyArray<OnCall.ShiftRecord>, CalendarError> =>
   Effect.suspend(() => {
+    // ical.js reports text that is not a calendar at all by its internals ("reading
+    // 'propertyGroups'"); the first line says what the file is instead.
+    const firstLine =
+      text
+        .replace(/^\uFEFF/, "")
+        .trimStart()
+        .split(/\r?\n/, 1)[0] ?? ""
+    if (!/^BEGIN:/i.test(firstLine))
+      return Effect.fail(
+        new CalendarError({
+          reason: "syntax",
+          calendar: options.name,
+          detail:
+            firstLine === ""
+              ? "it is empty; expected BEGIN:VCALENDAR"
+              : `expected it to begin with BEGIN:VCALENDAR; its first line is ${JSON.stringify(firstLine.length > 60 ? `${firstLine.slice(0, 60)}…` : firstLine)}`,
+        }),
+      )
     let root: IcalComponent
     try {
       root = new ICAL.Component(ICAL.parse(text))

@@ -42,7 +42,7 @@ export const defaultBaseUrl = "https://api.pagerduty.com"
  * const error = new PagerDutyOnCalls.PagerDutyOnCallsError({
  *   reason: "unauthorized", url: "https://api.pagerduty.com/oncalls", detail: "HTTP 401",
  * })
- * error.message // "PagerDuty (https://api.pagerduty.com/oncalls) refused the API token: HTTP 401; …"
+ * error.message // "PagerDuty (https://api.pagerduty.com/oncalls) refused the API key (HTTP 401); …"
  * ```
  */
 export class PagerDutyOnCallsError extends Data.TaggedError("PagerDutyOnCallsError")<{
@@ -65,7 +65,8 @@ export class PagerDutyOnCallsError extends Data.TaggedError("PagerDutyOnCallsErr
     const messages: Record<PagerDutyOnCallsError["reason"], string> = {
       timeout: `${subject} did not answer in time: ${this.detail}`,
       network: `${subject} could not be reached: ${this.detail}`,
-      unauthorized: `${subject} refused the API token: ${this.detail}; check that it is a REST API key with read access`,
+      // Not "token: …": a redactor takes what follows "token:" for the token and masks it.
+      unauthorized: `${subject} refused the API key (${this.detail}); check that it is a REST API key with read access`,
       rejected: `${subject} rejected the request: ${this.detail}`,
       "rate-limited": `${subject} is rate limiting: ${this.detail}; try again in a minute`,
       "server-error": `${subject} failed on its side: ${this.detail}`,

@@ -169,6 +169,15 @@ describe("OnCallCalendar.parse", () => {
 
   it("names the file and the event of what it cannot read", () => {
     expect(parseError("not a calendar").message).toMatch(/^oncall\.ics: not an iCalendar file: /)
+    expect(parseError("primary: ada\nsecondary: linus\n").message).toBe(
+      'oncall.ics: not an iCalendar file: expected it to begin with BEGIN:VCALENDAR; its first line is "primary: ada"',
+    )
+    expect(parseError("\n").message).toBe(
+      "oncall.ics: not an iCalendar file: it is empty; expected BEGIN:VCALENDAR",
+    )
+    expect(parseError("BEGIN:VEVENT\r\nEND:VEVENT\r\n").message).toBe(
+      "oncall.ics: expected a VCALENDAR; found VEVENT",
+    )
     expect(
       parseError(
         calendar(

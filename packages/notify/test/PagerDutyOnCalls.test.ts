@@ -150,7 +150,7 @@ describe("PagerDutyOnCalls.list", () => {
     expect(Either.isLeft(result)).toBe(true)
     const error = Either.isLeft(result) ? result.left : undefined
     expect(error?.reason).toBe("unauthorized")
-    expect(error?.message).toMatch(/refused the API token: HTTP 401/)
+    expect(error?.message).toMatch(/refused the API key \(HTTP 401/)
     expect(error?.message).not.toContain(token)
     expect(JSON.stringify(error)).not.toContain(token)
   })
