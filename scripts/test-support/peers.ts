@@ -1,5 +1,5 @@
-// Real HTTP peers on loopback that answer as a Slack incoming webhook and the PagerDuty Events
-// API v2 do, and remember what they received.
+// Real HTTP peers on loopback that answer as a Slack incoming webhook, the PagerDuty Events API
+// v2 and PagerDuty's REST API (GET /oncalls) do, and remember what they received.
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -18,7 +18,11 @@ export interface Peer {
 }
 
 const startPeer = async (
-  answer: (request: Received) => { readonly status: number; readonly body: string },
+  answer: (request: Received) => {
+    readonly status: number
+    readonly body: string
+    readonly contentType?: string
+  },
 ): Promise<Peer> => {
   const received: Array<Received> = []
   const server = createServer((incoming, response) => {
@@ -40,8 +44,8 @@ const startPeer = async (
         json,
       }
       received.push(request)
-      const { status, body: text } = answer(request)
-      response.writeHead(status, { "content-type": "text/plain" })
+      const { status, body: text, contentType = "text/plain" } = answer(request)
+      response.writeHead(status, { "content-type": contentType })
       response.end(text)
     })
   })
@@ -93,3 +97,67 @@ export const webhookPeer = () =>
       ? { status: 200, body: "ok" }
       : { status: 400, body: "expected a JSON body" },
   )
+
+/** One entry of PagerDuty's `GET /oncalls` with `include[]=users`, as its REST API documents it. */
+export const pagerDutyOnCall = (options: {
+  readonly schedule: string
+  readonly user: { readonly id: string; readonly name: string; readonly email: string }
+  readonly start: string
+  readonly end: string
+}) => ({
+  escalation_policy: { id: "PESC042", type: "escalation_policy_reference", summary: "Eng" },
+  escalation_level: 1,
+  schedule: {
+    id: options.schedule,
+    type: "schedule_reference",
+    summary: `Schedule ${options.schedule}`,
+    self: `https://api.pagerduty.com/schedules/${options.schedule}`,
+  },
+  user: {
+    ...options.user,
+    type: "user",
+    summary: options.user.name,
+    self: `https://api.pagerduty.com/users/${options.user.id}`,
+  },
+  start: options.start,
+  end: options.end,
+})
+
+/**
+ * PagerDuty's REST API `GET /oncalls`: 401 unless `Authorization: Token token=<token>`; the entries
+ * of the asked `schedule_ids[]` overlapping `since`..`until`, in pages (`limit`, `offset`, `more`).
+ */
+export const pagerDutyRestPeer = (
+  token: string,
+  oncalls: ReadonlyArray<ReturnType<typeof pagerDutyOnCall>>,
+) =>
+  startPeer((request) => {
+    const url = new URL(request.path, "http://localhost")
+    const json = (status: number, body: unknown) => ({
+      status,
+      body: JSON.stringify(body),
+      contentType: "application/json",
+    })
+    if (request.method !== "GET" || url.pathname !== "/oncalls")
+      return json(404, { error: { message: "Not Found", code: 2100 } })
+    if (request.headers.authorization !== `Token token=${token}`)
+      return json(401, { error: { message: "Unauthorized", code: 2006 } })
+    const schedules = url.searchParams.getAll("schedule_ids[]")
+    const since = Date.parse(url.searchParams.get("since") ?? "")
+    const until = Date.parse(url.searchParams.get("until") ?? "")
+    const offset = Number(url.searchParams.get("offset") ?? "0")
+    const limit = Number(url.searchParams.get("limit") ?? "25")
+    const matching = oncalls.filter(
+      (entry) =>
+        schedules.includes(entry.schedule.id) &&
+        Date.parse(entry.end) > since &&
+        Date.parse(entry.start) < until,
+    )
+    return json(200, {
+      oncalls: matching.slice(offset, offset + limit),
+      limit,
+      offset,
+      more: offset + limit < matching.length,
+      total: null,
+    })
+  })

@@ -17,6 +17,7 @@
  * - `journal:` where incidents are kept: `{ backend: file, dir }` (the default) or
  *   `{ backend: postgres, url }`.
  * - `serve:` `ir serve`'s host, port and tokens.
+ * - `oncall:` where `ir oncall --pagerduty-schedule` reads PagerDuty (its REST API key).
  *
  * @example
  * ```ts
@@ -41,7 +42,7 @@ import { type Position, parseYamlSource } from "./internal/YamlSource.js"
 export const fileNames = ["ir.config.yaml", "ir.config.yml", "ir.config.json"] as const
 
 /** The top-level sections a configuration file may have. */
-export const sections = ["runbook", "targets", "notify", "journal", "serve"] as const
+export const sections = ["runbook", "targets", "notify", "journal", "serve", "oncall"] as const
 export type Section = (typeof sections)[number]
 
 /** Where the configuration came from. */
@@ -64,6 +65,14 @@ export interface Config {
    * `ir incident list`.
    */
   readonly unsetChannelVariables?: ReadonlyArray<{
+    readonly variable: string
+    readonly path: ReadonlyArray<string | number>
+  }>
+  /**
+   * Unset `${VAR}`s of the `oncall:` section: only `ir oncall --pagerduty-schedule` needs the
+   * PagerDuty token, so a missing one is an error there (`resolveOnCall`), not everywhere.
+   */
+  readonly unsetOnCallVariables?: ReadonlyArray<{
     readonly variable: string
     readonly path: ReadonlyArray<string | number>
   }>
@@ -218,8 +227,12 @@ export const parse = (
     const interpolated = interpolate(raw, options.env)
     const inChannel = (path: ReadonlyArray<string | number>) =>
       path[0] === "notify" && path[1] === "channels" && typeof path[2] === "number"
-    const missing = interpolated.missing.find((entry) => !inChannel(entry.path))
+    const inOnCall = (path: ReadonlyArray<string | number>) => path[0] === "oncall"
+    const missing = interpolated.missing.find(
+      (entry) => !inChannel(entry.path) && !inOnCall(entry.path),
+    )
     const unsetChannelVariables = interpolated.missing.filter((entry) => inChannel(entry.path))
+    const unsetOnCallVariables = interpolated.missing.filter((entry) => inOnCall(entry.path))
     if (missing !== undefined) {
       return Effect.fail(
         new ConfigError({
@@ -238,6 +251,7 @@ export const parse = (
         ? {}
         : { substitutions: interpolated.substitutions }),
       ...(unsetChannelVariables.length === 0 ? {} : { unsetChannelVariables }),
+      ...(unsetOnCallVariables.length === 0 ? {} : { unsetOnCallVariables }),
       locate: source.locate,
     })
   })

@@ -151,6 +151,9 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
       ...(document.journal === undefined || document.journal === null
         ? {}
         : { journal: redactValue(document.journal) }),
+      ...(document.oncall === undefined || document.oncall === null
+        ? {}
+        : { oncall: document.oncall }),
       // What `ir serve` would use: the section with its defaults and the token variables applied.
       serve: {
         host: serve.host,

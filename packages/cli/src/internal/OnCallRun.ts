@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises"
 import { resolve } from "node:path"
 import { OnCall } from "@ir/core"
-import { OnCallCalendar } from "@ir/notify"
+import { OnCallCalendar, PagerDutyOnCalls } from "@ir/notify"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
@@ -10,12 +10,15 @@ import { resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { dateTime } from "./IncidentText.js"
+import { resolvePagerDuty } from "./OnCallSection.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 
 export interface OnCallArgs extends CommonArgs {
   readonly at: Option.Option<string>
   readonly ics: Option.Option<string>
   readonly icsSecondary: Option.Option<string>
+  readonly pagerDutySchedule: Option.Option<string>
+  readonly pagerDutySecondary: Option.Option<string>
   readonly exportIcs: boolean
   readonly days: number
   readonly output: Option.Option<string>
@@ -51,6 +54,29 @@ const shiftsOf = (source: string, layer: OnCall.Layer, at: Date, cwd: string) =>
     ),
   )
 
+/** Who PagerDuty has on call in these schedules around `at`: the week before (for `from`) to a
+ * month after (for who is next). */
+const pagerDutyShifts = (
+  schedules: ReadonlyArray<{ readonly id: string; readonly layer: OnCall.Layer }>,
+  at: Date,
+  context: CommandContext,
+  config: Parameters<typeof resolvePagerDuty>[0],
+) =>
+  Effect.gen(function* () {
+    const settings = yield* resolvePagerDuty(config, context.io)
+    return yield* PagerDutyOnCalls.list({
+      token: settings.token,
+      baseUrl: settings.baseUrl,
+      schedules,
+      since: new Date(at.getTime() - 7 * DAY),
+      until: new Date(at.getTime() + 31 * DAY),
+    }).pipe(
+      Effect.mapError(
+        (error) => new UsageError({ reason: "bad-value", detail: error.message, cause: error }),
+      ),
+    )
+  })
+
 const assignmentJson = (assignment: OnCall.Assignment | undefined) =>
   assignment === undefined
     ? null
@@ -79,16 +105,43 @@ export const run = (args: OnCallArgs, context: CommandContext) =>
     const config = yield* loadConfig(context)
     const { runbook } = yield* resolveRunbook(config, io.cwd)
     const fromCalendars = Option.isSome(args.ics) || Option.isSome(args.icsSecondary)
-    const records = [
-      ...(Option.isSome(args.ics) ? yield* shiftsOf(args.ics.value, "primary", at, io.cwd) : []),
-      ...(Option.isSome(args.icsSecondary)
-        ? yield* shiftsOf(args.icsSecondary.value, "secondary", at, io.cwd)
-        : []),
+    const pagerDutySchedules = [
+      ...Option.toArray(args.pagerDutySchedule).map((id) => ({ id, layer: "primary" as const })),
+      ...Option.toArray(args.pagerDutySecondary).map((id) => ({ id, layer: "secondary" as const })),
     ]
-    const schedule = fromCalendars
-      ? OnCall.fromShiftRecords(records, runbook.onCallSchedule.people)
-      : runbook.onCallSchedule
+    const fromPagerDuty = pagerDutySchedules.length > 0
+    if (fromCalendars && fromPagerDuty)
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "bad-value",
+          detail:
+            "--ics and --pagerduty-schedule each answer on their own: give one source (calendars or PagerDuty)",
+        }),
+      )
+    const source = fromCalendars ? "ics" : fromPagerDuty ? "pagerduty" : "runbook"
+    const records = fromPagerDuty
+      ? yield* pagerDutyShifts(pagerDutySchedules, at, context, config)
+      : [
+          ...(Option.isSome(args.ics)
+            ? yield* shiftsOf(args.ics.value, "primary", at, io.cwd)
+            : []),
+          ...(Option.isSome(args.icsSecondary)
+            ? yield* shiftsOf(args.icsSecondary.value, "secondary", at, io.cwd)
+            : []),
+        ]
+    const schedule =
+      source === "runbook"
+        ? runbook.onCallSchedule
+        : OnCall.fromShiftRecords(records, runbook.onCallSchedule.people)
+    const noSchedule =
+      source === "runbook" && schedule.people.length === 0 && schedule.rotations.length === 0
+    const howToConfigure =
+      "No on-call schedule: add `onCallSchedule` (people, rotations) to the runbook (see docs/on-call.md), or answer from a calendar with --ics FILE or from PagerDuty with --pagerduty-schedule ID."
     if (args.exportIcs) {
+      if (noSchedule)
+        return yield* Effect.fail(
+          new UsageError({ reason: "bad-value", detail: `--export-ics: ${howToConfigure}` }),
+        )
       if (args.days < 1 || args.days > 366)
         return yield* Effect.fail(
           new UsageError({ reason: "bad-value", detail: `--days ${args.days}: expected 1 to 366` }),
@@ -115,11 +168,12 @@ export const run = (args: OnCallArgs, context: CommandContext) =>
     }
     const answer = OnCall.whoIsOnCall(schedule, at)
     if (output.format === "json") {
+      if (noSchedule) output.note(howToConfigure)
       output.json({
         schemaVersion: 1,
         command: "oncall",
         at: at.toISOString(),
-        source: fromCalendars ? "ics" : "runbook",
+        source,
         primary: {
           current: assignmentJson(answer.primary.current),
           next: assignmentJson(answer.primary.next),
@@ -131,10 +185,8 @@ export const run = (args: OnCallArgs, context: CommandContext) =>
       })
       return ExitCode.ok
     }
-    if (!fromCalendars && schedule.people.length === 0 && schedule.rotations.length === 0) {
-      output.print(
-        "No on-call schedule: add `onCallSchedule` (people, rotations) to the runbook (see docs/on-call.md), or answer from a calendar with --ics FILE.",
-      )
+    if (noSchedule) {
+      output.print(howToConfigure)
       return ExitCode.ok
     }
     const zone = runbook.calendar.timeZone

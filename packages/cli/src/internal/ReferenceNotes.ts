@@ -200,7 +200,27 @@ export const notes: Readonly<Record<string, Notes>> = {
       ["runbook", "`{ origin, file?, name, playbooks, overrides? }`"],
       ["targets", "the effective probe targets, defaults filled in, secrets redacted"],
       ["probes", "`{ configured, skipped }`: which probes run, and why the others do not"],
-      ["notify, journal", "those sections as written, secrets redacted"],
+      ["notify, journal, oncall", "those sections as written, secrets redacted"],
+    ],
+  },
+  "ir oncall": {
+    exitCodes: [
+      [
+        "0",
+        "answered (also when nobody is on call, or no schedule is configured: the answer says so), or the calendar written",
+      ],
+      [
+        "2",
+        "usage or configuration error: a bad --at, a calendar that cannot be read or parsed, PagerDuty refusing the key or not answering, --export-ics with no schedule",
+      ],
+    ],
+    json: [
+      ["at", "the instant answered for (ISO 8601, UTC)"],
+      ["source", "`runbook`, `ics` or `pagerduty`: where the shifts came from"],
+      [
+        "primary, secondary",
+        "`{ current, next }`, each `null` or `{ person: { id, name?, email?, phone?, slackUserId?, pagerDuty? }, from, until, via }` (`from`/`until` ISO 8601 or `null` when open-ended; `via` what put them there: `{ kind: rotation, rotation, turn }`, `{ kind: override, index, note? }` or `{ kind: shift, index, source? }`)",
+      ],
     ],
   },
   ...lifecycleNotes,
