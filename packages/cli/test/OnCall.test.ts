@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { defaultRunbook } from "@ir/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Peer, pagerDutyOnCall, pagerDutyRestPeer } from "./peers.js"
 import { irProcess, requireBuiltCli } from "./scenarios.js"
@@ -203,6 +204,53 @@ describe("ir oncall", () => {
         next: null,
       },
     })
+  })
+
+  it("reads the schedule from a runbook file of the team's own (runbook.file)", async () => {
+    const team = mkdtempSync(join(tmpdir(), "ir-oncall-team-"))
+    try {
+      // JSON is YAML: the default runbook as a file, with the team's schedule in it.
+      const onCallSchedule = {
+        people: [{ id: "ada", name: "Ada Lovelace" }, { id: "grace" }],
+        rotations: [
+          {
+            id: "daily",
+            layer: "primary",
+            members: ["ada", "grace"],
+            timeZone: "America/New_York",
+            start: "2026-03-01",
+            handoff: "09:00",
+            length: "daily",
+          },
+        ],
+      }
+      writeFileSync(
+        join(team, "runbook.yaml"),
+        JSON.stringify({ ...defaultRunbook, name: "Team runbook", onCallSchedule }),
+      )
+      writeFileSync(join(team, "ir.config.yaml"), "runbook:\n  file: runbook.yaml\n")
+      // 09:00 in New York is 14:00 UTC before 8 March 2026 and 13:00 UTC after it.
+      const ask = async (at: string) => {
+        const result = await irProcess(["oncall", "--json", "--at", at], {
+          cwd: team,
+          timeoutMs: 60_000,
+        })
+        expect(result.code, result.stderr).toBe(0)
+        return JSON.parse(result.stdout).primary.current
+      }
+      expect(await ask("2026-03-08T12:59:59Z")).toMatchObject({
+        person: { id: "ada", name: "Ada Lovelace" },
+        from: "2026-03-07T14:00:00.000Z",
+        until: "2026-03-08T13:00:00.000Z",
+      })
+      expect(await ask("2026-03-08T13:00:00Z")).toMatchObject({
+        person: { id: "grace" },
+        from: "2026-03-08T13:00:00.000Z",
+        until: "2026-03-09T13:00:00.000Z",
+      })
+    } finally {
+      rmSync(team, { recursive: true, force: true })
+    }
   })
 
   it("without a schedule says how to configure one; --export-ics refuses (exit 2)", async () => {
