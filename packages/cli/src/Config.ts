@@ -17,6 +17,8 @@
  * - `journal:` where incidents are kept: `{ backend: file, dir }` (the default) or
  *   `{ backend: postgres, url }`.
  * - `serve:` `ir serve`'s host, port and tokens.
+ * - `maintenance:` maintenance windows planned ahead (id, start, end, playbooks and/or
+ *   components, reason): an incident they cover is recorded but pages nobody.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ import { type Position, parseYamlSource } from "./internal/YamlSource.js"
 export const fileNames = ["ir.config.yaml", "ir.config.yml", "ir.config.json"] as const
 
 /** The top-level sections a configuration file may have. */
-export const sections = ["runbook", "targets", "notify", "journal", "serve"] as const
+export const sections = ["runbook", "targets", "notify", "journal", "serve", "maintenance"] as const
 export type Section = (typeof sections)[number]
 
 /** Where the configuration came from. */

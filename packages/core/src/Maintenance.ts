@@ -19,9 +19,9 @@
  * import { Maintenance } from "@ir/core"
  * const window: Maintenance.MaintenanceWindow = {
  *   id: "db-upgrade", start: new Date("2026-12-05T10:00:00Z"), end: new Date("2026-12-05T12:00:00Z"),
- *   playbooks: ["database-issues"], components: ["postgres"], reason: "PostgreSQL 16 upgrade",
+ *   playbooks: ["database-connectivity"], components: ["postgres"], reason: "PostgreSQL 16 upgrade",
  * }
- * const covering = Maintenance.covering([window], { playbooks: ["database-issues"] }, new Date("2026-12-05T11:00:00Z"))
+ * const covering = Maintenance.covering([window], { playbooks: ["database-connectivity"] }, new Date("2026-12-05T11:00:00Z"))
  * Maintenance.notPagedNote(covering) // "Under planned maintenance db-upgrade until 2026-12-05 12:00 UTC: not paged"
  * ```
  */
