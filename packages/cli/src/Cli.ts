@@ -35,6 +35,7 @@ import * as IncidentCommand from "./IncidentCommand.js"
 import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
 import { version } from "./internal/Version.js"
+import * as MaintenanceCommand from "./MaintenanceCommand.js"
 import * as NotifyCommand from "./NotifyCommand.js"
 import * as OnCallCommand from "./OnCallCommand.js"
 import { colorEnabled, type Io, processIo, stripAnsi, style } from "./Output.js"
@@ -67,6 +68,7 @@ export const command = Command.make("ir").pipe(
     FollowupCommand.command,
     ReportCommand.command,
     OnCallCommand.command,
+    MaintenanceCommand.command,
     ActionCommand.command,
     ServeCommand.command,
   ]),
@@ -82,6 +84,7 @@ const groups: ReadonlyArray<string> = [
   "followup",
   "notify",
   "action",
+  "maintenance",
 ]
 
 const environment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)

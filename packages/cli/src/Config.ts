@@ -18,6 +18,8 @@
  *   `{ backend: postgres, url }`.
  * - `serve:` `ir serve`'s host, port and tokens.
  * - `oncall:` where `ir oncall --pagerduty-schedule` reads PagerDuty (its REST API key).
+ * - `maintenance:` maintenance windows planned ahead (id, start, end, playbooks and/or
+ *   components, reason): an incident they cover is recorded but pages nobody.
  *
  * @example
  * ```ts
@@ -42,7 +44,15 @@ import { type Position, parseYamlSource } from "./internal/YamlSource.js"
 export const fileNames = ["ir.config.yaml", "ir.config.yml", "ir.config.json"] as const
 
 /** The top-level sections a configuration file may have. */
-export const sections = ["runbook", "targets", "notify", "journal", "serve", "oncall"] as const
+export const sections = [
+  "runbook",
+  "targets",
+  "notify",
+  "journal",
+  "serve",
+  "oncall",
+  "maintenance",
+] as const
 export type Section = (typeof sections)[number]
 
 /** Where the configuration came from. */

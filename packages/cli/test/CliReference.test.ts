@@ -19,6 +19,7 @@ describe("the help of every command", () => {
           "ir followup",
           "ir notify",
           "ir action",
+          "ir maintenance",
         ].includes(path)
       )
         continue

@@ -16,6 +16,7 @@
  * plan.severity // "P0"
  * ```
  */
+import type { AlertTarget } from "./Maintenance.js"
 import type { AlertPlaybook } from "./PlaybookMapping.js"
 import { max as maxSeverity, type SeverityLevel } from "./Severity.js"
 import { forJournal } from "./TerminalText.js"
@@ -42,6 +43,11 @@ export interface AlertGroupPlan {
   readonly leading: ReadonlyArray<string>
   /** The earliest `startsAt` of the firing alerts: when the failure began. */
   readonly startedAt?: Date
+  /**
+   * Each firing alert's labels and playbook: what a maintenance window is matched against
+   * (`Maintenance.covering`).
+   */
+  readonly alerts: ReadonlyArray<AlertTarget>
 }
 
 /** Lengths the journal keeps of an alert's text. */
@@ -108,5 +114,9 @@ export const plan = (
       .filter((_, index) => severities[index] === severity)
       .map(({ alert }) => nameOf(alert)),
     ...(starts.length === 0 ? {} : { startedAt: new Date(Math.min(...starts)) }),
+    alerts: firing.map(({ alert, match }) => ({
+      labels: { ...common.labels, ...alert.labels },
+      ...(match === undefined ? {} : { playbook: match.playbook.id }),
+    })),
   }
 }

@@ -39,6 +39,7 @@ export {
 } from "./Incident.js"
 export * as IncidentEvent from "./IncidentEvent.js"
 export * as JsonDepth from "./JsonDepth.js"
+export * as Maintenance from "./Maintenance.js"
 export * as Observation from "./Observation.js"
 export * as OnCall from "./OnCall.js"
 export {

@@ -401,10 +401,13 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
       expected: "a journal, or a responder (whose journal the receiver records in)",
     })
   }
+  // The responder's maintenance windows (and the journal's) decide whether a new incident pages.
   const intake = {
     journal,
     now,
-    ...(options.responder === undefined ? {} : { log: options.responder.log }),
+    ...(options.responder === undefined
+      ? {}
+      : { log: options.responder.log, maintenance: options.responder.maintenance }),
   }
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)

@@ -23,13 +23,20 @@ import { constants as fsConstants, fstatSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join, resolve } from "node:path"
-import type { Incident, IncidentEvent } from "@ir/core"
+import type { Incident, IncidentEvent, Maintenance } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
+import {
+  decodeWindow,
+  encodeWindow,
+  endedAt,
+  foldMaintenance,
+  type MaintenanceRecord,
+} from "./internal/MaintenanceCodec.js"
 import {
   byNewest,
   dedupKeyOf,
@@ -52,9 +59,15 @@ import type {
   OpenResult,
   TornRecord,
 } from "./Journal.js"
-import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
+import {
+  JournalConflict,
+  JournalNotFound,
+  JournalUnavailable,
+  MaintenanceWindowError,
+} from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
+type MaintenanceWindow = Maintenance.MaintenanceWindow
 
 /**
  * Options of the file journal.
@@ -110,6 +123,12 @@ interface CachedIncident {
 }
 
 const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
+/** The append-only log of maintenance windows started and ended (`ir maintenance`). */
+const MAINTENANCE_FILE = "maintenance.jsonl"
+
+/** The byte offset of line `index` of a file's complete lines. */
+const offsetOfLine = (lines: ReadonlyArray<string>, index: number): number =>
+  lines.slice(0, index).reduce((offset, line) => offset + Buffer.byteLength(line) + 1, 0)
 const TMP_PREFIX = ".tmp-"
 
 const errnoOf = (error: unknown): string | undefined =>
@@ -182,7 +201,7 @@ class FileJournalImpl {
   open(input: OpenInput): Promise<OpenResult> {
     return this.lock.withLock(async () => {
       this.refuseReadOnly()
-      const { dedupKey: _, ...fields } = input
+      const { dedupKey: _, initialEvents = [], ...fields } = input
       const dedupKey = dedupKeyOf(input)
       await this.removeAbandonedTempFiles()
       const names = await this.incidentNames()
@@ -203,15 +222,27 @@ class FileJournalImpl {
       }, 0)
       const humanId = formatHumanId(year, counter + 1)
       const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-      const [stored] = Either.getOrThrow(encodeEvents([opened]))
-      const canonical = Either.getOrThrow(decodeStoredEvent(stored))
-      const state = Either.getOrThrow(applyAll(undefined, [canonical]))
+      const encoded = encodeEvents([opened, ...initialEvents])
+      if (Either.isLeft(encoded)) throw encoded.left
+      const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+      const folded = applyAll(undefined, canonical)
+      if (Either.isLeft(folded)) throw folded.left
+      const state = folded.right
       const meta: IncidentMeta = {
         id: randomUUID(),
         humanId,
         ...(dedupKey === undefined ? {} : { dedupKey }),
       }
-      const line = Buffer.from(`${JSON.stringify({ seq: 1, incident: meta, event: stored })}\n`)
+      // Several records carry `to`, their last sequence, as an append of several events does.
+      const to = encoded.right.length
+      const line = Buffer.from(
+        encoded.right
+          .map(
+            (event, index) =>
+              `${JSON.stringify({ seq: index + 1, ...(index === 0 ? { incident: meta } : {}), ...(to > 1 ? { to } : {}), event })}\n`,
+          )
+          .join(""),
+      )
       // Written whole under a temporary name, then linked into place: an incident file always
       // starts with its complete opened record, and link(2) never replaces an existing file.
       const file = join(this.incidentsDir, `${humanId}.jsonl`)
@@ -224,9 +255,9 @@ class FileJournalImpl {
         meta,
         file,
         offset: line.length,
-        sequence: 1,
+        sequence: canonical.length,
         state,
-        events: [canonical],
+        events: canonical,
         torn: undefined,
       }
       this.remember(cached)
@@ -315,6 +346,98 @@ class FileJournalImpl {
         .sort(byNewest)
       return matching.find((summary) => summary.status !== "resolved") ?? matching[0]
     })
+  }
+
+  maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
+    return this.lock.withLock(async () => (await this.readMaintenance()).windows)
+  }
+
+  startMaintenance(window: MaintenanceWindow): Promise<MaintenanceWindow> {
+    return this.lock.withLock(async () => {
+      this.refuseReadOnly()
+      const { windows, complete } = await this.readMaintenance()
+      if (windows.some((known) => known.id === window.id))
+        throw new MaintenanceWindowError({
+          reason: "duplicate-id",
+          windowId: window.id,
+          location: this.dir,
+        })
+      const stored = encodeWindow(window)
+      await this.appendMaintenance(complete, { maintenance: "started", window: stored })
+      return Either.getOrThrow(decodeWindow(stored))
+    })
+  }
+
+  endMaintenance(windowId: string, at: Date, by: string | undefined): Promise<MaintenanceWindow> {
+    return this.lock.withLock(async () => {
+      this.refuseReadOnly()
+      const { windows, complete } = await this.readMaintenance()
+      const window = windows.find((known) => known.id === windowId)
+      if (window === undefined)
+        throw new MaintenanceWindowError({
+          reason: "no-such-window",
+          windowId,
+          location: this.dir,
+        })
+      if (window.end.getTime() <= at.getTime()) return window
+      await this.appendMaintenance(complete, {
+        maintenance: "ended",
+        id: windowId,
+        at: at.toISOString(),
+        ...(by === undefined ? {} : { by }),
+      })
+      return endedAt(window, at)
+    })
+  }
+
+  /**
+   * The windows of `maintenance.jsonl`, and the length of its complete records: a last line
+   * without its newline is a write a crash cut short, never an acknowledged window.
+   */
+  private async readMaintenance(): Promise<{
+    windows: ReadonlyArray<MaintenanceWindow>
+    complete: number
+  }> {
+    const file = join(this.dir, MAINTENANCE_FILE)
+    const bytes = await fs.readFile(file).catch((error) => {
+      if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
+      throw error
+    })
+    const complete = bytes.lastIndexOf(0x0a) + 1
+    const lines = bytes.toString("utf8", 0, complete).split("\n").slice(0, -1)
+    const records: Array<unknown> = []
+    for (const [index, line] of lines.entries()) {
+      try {
+        records.push(JSON.parse(line))
+      } catch {
+        throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
+      }
+    }
+    const folded = foldMaintenance(records)
+    if (Either.isLeft(folded))
+      throw this.corrupt(file, offsetOfLine(lines, folded.left.index), folded.left.problem)
+    return { windows: folded.right, complete }
+  }
+
+  /** Appends one record to `maintenance.jsonl`, fsynced, after cutting off a torn last line. */
+  private async appendMaintenance(complete: number, record: MaintenanceRecord): Promise<void> {
+    const file = join(this.dir, MAINTENANCE_FILE)
+    const created = !(await fs.stat(file).then(
+      () => true,
+      () => false,
+    ))
+    const handle = await fs.open(file, "a", 0o644)
+    try {
+      const { size } = await handle.stat()
+      if (size > complete) {
+        await handle.truncate(complete)
+        await handle.sync()
+      }
+      await writeDurably(handle, Buffer.from(`${JSON.stringify(record)}\n`))
+    } finally {
+      await handle.close()
+    }
+    if (created) await syncDir(this.dir)
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,7 @@ import type {
   IncidentEvent,
   IncidentStatus,
   IncidentTransitionError,
+  Maintenance,
   SeverityLevel,
 } from "@ir/core"
 import * as Context from "effect/Context"
@@ -38,6 +39,7 @@ import type {
   JournalInvalidEvent,
   JournalNotFound,
   JournalUnavailable,
+  MaintenanceWindowError,
 } from "./JournalError.js"
 import { openPostgresJournal, type PostgresJournalOptions } from "./PostgresJournal.js"
 
@@ -58,6 +60,12 @@ import { openPostgresJournal, type PostgresJournalOptions } from "./PostgresJour
  */
 export type OpenInput = Omit<IncidentEvent.EventOf<"opened">, "type" | "incidentId"> & {
   readonly dedupKey?: string
+  /**
+   * Events recorded with the opened event in the same atomic write (a `planned-maintenance`
+   * flag the incident is born with), so that no reader, another replica's clock included, ever
+   * sees the incident without them. Not recorded when the dedup key finds an existing incident.
+   */
+  readonly initialEvents?: ReadonlyArray<IncidentEvent.IncidentEvent>
 }
 
 /**
@@ -321,6 +329,29 @@ export interface Journal {
   readonly tryLease: (
     role: string,
   ) => Effect.Effect<Option.Option<JournalLease>, JournalUnavailable>
+  /**
+   * Records a maintenance window (`ir maintenance start`) for every process sharing the journal.
+   * Fails with `MaintenanceWindowError` (`duplicate-id`) when a window has its id. File journal:
+   * a line appended and fsynced to `maintenance.jsonl` under the journal's lock; PostgreSQL: a
+   * row of `maintenance_windows`.
+   */
+  readonly startMaintenance: (
+    window: Maintenance.MaintenanceWindow,
+  ) => Effect.Effect<Maintenance.MaintenanceWindow, MaintenanceWindowError | JournalUnavailable>
+  /**
+   * Ends a window early: its end becomes `at` (a window already over is returned unchanged).
+   * Fails with `MaintenanceWindowError` (`no-such-window`) for an unknown id.
+   */
+  readonly endMaintenance: (
+    windowId: string,
+    at: Date,
+    by?: string,
+  ) => Effect.Effect<Maintenance.MaintenanceWindow, MaintenanceWindowError | JournalUnavailable>
+  /** Every maintenance window recorded, over or not, in the order they were started. */
+  readonly maintenanceWindows: Effect.Effect<
+    ReadonlyArray<Maintenance.MaintenanceWindow>,
+    JournalUnavailable
+  >
   /** Releases the lock files, the leases and the connection pool. Idempotent. */
   readonly close: Effect.Effect<void>
 }

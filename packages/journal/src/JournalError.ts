@@ -142,3 +142,26 @@ const causeText = (cause: unknown): string => {
   if (cause === undefined) return "unknown cause"
   return String(cause)
 }
+
+/**
+ * A maintenance window could not be started or ended as asked: its id is taken
+ * (`duplicate-id`), or no window has it (`no-such-window`).
+ *
+ * @example
+ * ```ts
+ * import { MaintenanceWindowError } from "@ir/journal"
+ * new MaintenanceWindowError({ reason: "no-such-window", windowId: "db-upgrade", location: "/var/lib/ir" }).message
+ * // "no maintenance window db-upgrade in the journal at /var/lib/ir (see `ir maintenance list`)"
+ * ```
+ */
+export class MaintenanceWindowError extends Data.TaggedError("MaintenanceWindowError")<{
+  readonly reason: "duplicate-id" | "no-such-window"
+  readonly windowId: string
+  readonly location: string
+}> {
+  override get message(): string {
+    return this.reason === "duplicate-id"
+      ? `a maintenance window ${this.windowId} already exists in the journal at ${this.location}: choose another id`
+      : `no maintenance window ${this.windowId} in the journal at ${this.location} (see \`ir maintenance list\`)`
+  }
+}

@@ -20,12 +20,13 @@
  */
 import { randomUUID } from "node:crypto"
 import { setTimeout as delay } from "node:timers/promises"
-import { type Incident, type IncidentEvent, Redaction } from "@ir/core"
+import { type Incident, type IncidentEvent, type Maintenance, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
+import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
 import {
   dedupKeyOf,
@@ -46,9 +47,15 @@ import type {
   OpenInput,
   OpenResult,
 } from "./Journal.js"
-import { JournalConflict, JournalNotFound, JournalUnavailable } from "./JournalError.js"
+import {
+  JournalConflict,
+  JournalNotFound,
+  JournalUnavailable,
+  MaintenanceWindowError,
+} from "./JournalError.js"
 
 type Event = IncidentEvent.IncidentEvent
+type MaintenanceWindow = Maintenance.MaintenanceWindow
 
 /**
  * Options of the PostgreSQL journal.
@@ -145,7 +152,7 @@ class PostgresJournalImpl {
   ) {}
 
   async open(input: OpenInput): Promise<OpenResult> {
-    const { dedupKey: _, ...fields } = input
+    const { dedupKey: _, initialEvents = [], ...fields } = input
     const dedupKey = dedupKeyOf(input)
     const draft = encodeEvents([{ ...fields, type: "opened", incidentId: "INC-0000-0000" }])
     if (Either.isLeft(draft)) throw draft.left
@@ -158,7 +165,7 @@ class PostgresJournalImpl {
           return { incident: await this.read(existing.id), created: false }
       }
       try {
-        return await this.create(fields, dedupKey)
+        return await this.create(fields, dedupKey, initialEvents)
       } catch (error) {
         if (!isUniqueViolation(error, "incidents_active_dedup_key")) throw error
       }
@@ -174,6 +181,7 @@ class PostgresJournalImpl {
   private async create(
     fields: Omit<OpenInput, "dedupKey">,
     dedupKey: string | undefined,
+    initialEvents: ReadonlyArray<Event>,
   ): Promise<OpenResult> {
     const created = await this.transaction(async (client) => {
       const year = fields.at.getUTCFullYear()
@@ -184,9 +192,13 @@ class PostgresJournalImpl {
       )
       const humanId = formatHumanId(year, counter.rows[0]?.last ?? 1)
       const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-      const [stored] = Either.getOrThrow(encodeEvents([opened]))
-      const canonical = Either.getOrThrow(decodeStoredEvent(stored))
-      const state = Either.getOrThrow(applyAll(undefined, [canonical]))
+      const encoded = encodeEvents([opened, ...initialEvents])
+      if (Either.isLeft(encoded)) throw encoded.left
+      const stored = encoded.right
+      const canonical = stored.map((event) => Either.getOrThrow(decodeStoredEvent(event)))
+      const folded = applyAll(undefined, canonical)
+      if (Either.isLeft(folded)) throw folded.left
+      const state = folded.right
       const meta: IncidentMeta = {
         id: randomUUID(),
         humanId,
@@ -195,7 +207,7 @@ class PostgresJournalImpl {
       await client.query(
         `INSERT INTO ${this.s}.incidents
            (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           meta.id,
           humanId,
@@ -205,14 +217,28 @@ class PostgresJournalImpl {
           state.severity,
           [...state.playbooks],
           state.openedAt,
+          canonical.length,
         ],
       )
       await client.query(
         `INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
-         VALUES ($1, 1, 'opened', $2, $3)`,
-        [meta.id, canonical.at, JSON.stringify(stored)],
+         SELECT $1, event.seq, event.type, event.at, event.body
+         FROM unnest($2::integer[], $3::text[], $4::timestamptz[], $5::jsonb[])
+           AS event (seq, type, at, body)`,
+        [
+          meta.id,
+          canonical.map((_, index) => index + 1),
+          canonical.map((event) => event.type),
+          canonical.map((event) => event.at),
+          stored.map((event) => JSON.stringify(event)),
+        ],
       )
-      return { meta, sequence: 1, state, events: [canonical] } satisfies CachedIncident
+      return {
+        meta,
+        sequence: canonical.length,
+        state,
+        events: canonical,
+      } satisfies CachedIncident
     })
     this.cache.set(created.meta.id, created)
     return { incident: this.record(created), created: true }
@@ -514,6 +540,72 @@ class PostgresJournalImpl {
       [key],
     )
     return rows[0] === undefined ? undefined : summaryOfRow(rows[0])
+  }
+
+  async maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
+    const { rows } = await this.pool.query<{ id: string; body: unknown; ends_at: Date }>(
+      `SELECT id, body, ends_at FROM ${this.s}.maintenance_windows ORDER BY created_at, id`,
+    )
+    return rows.map((row) => {
+      const window = decodeWindow(row.body)
+      if (Either.isLeft(window))
+        throw new JournalUnavailable({
+          reason: "corrupt",
+          location: `${this.location} (maintenance window ${row.id})`,
+          cause: new Error(window.left),
+        })
+      return endedAt(window.right, row.ends_at)
+    })
+  }
+
+  async startMaintenance(window: MaintenanceWindow): Promise<MaintenanceWindow> {
+    const stored = encodeWindow(window)
+    try {
+      await this.pool.query(
+        `INSERT INTO ${this.s}.maintenance_windows (id, body, ends_at) VALUES ($1, $2, $3)`,
+        [window.id, JSON.stringify(stored), window.end],
+      )
+    } catch (error) {
+      if (isUniqueViolation(error, "maintenance_windows_pkey"))
+        throw new MaintenanceWindowError({
+          reason: "duplicate-id",
+          windowId: window.id,
+          location: this.location,
+        })
+      throw error
+    }
+    return Either.getOrThrow(decodeWindow(stored))
+  }
+
+  async endMaintenance(
+    windowId: string,
+    at: Date,
+    by: string | undefined,
+  ): Promise<MaintenanceWindow> {
+    // Only an end still ahead moves; a window already over stays as it ended.
+    const { rows } = await this.pool.query<{ body: unknown; ends_at: Date }>(
+      `UPDATE ${this.s}.maintenance_windows
+       SET ends_at = CASE WHEN ends_at > $2 THEN $2 ELSE ends_at END,
+           ended_at = CASE WHEN ends_at > $2 THEN $2 ELSE ended_at END,
+           ended_by = CASE WHEN ends_at > $2 THEN $3 ELSE ended_by END
+       WHERE id = $1 RETURNING body, ends_at`,
+      [windowId, at, by ?? null],
+    )
+    const row = rows[0]
+    if (row === undefined)
+      throw new MaintenanceWindowError({
+        reason: "no-such-window",
+        windowId,
+        location: this.location,
+      })
+    const window = decodeWindow(row.body)
+    if (Either.isLeft(window))
+      throw new JournalUnavailable({
+        reason: "corrupt",
+        location: `${this.location} (maintenance window ${windowId})`,
+        cause: new Error(window.left),
+      })
+    return endedAt(window.right, row.ends_at)
   }
 
   async close(): Promise<void> {

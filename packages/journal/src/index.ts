@@ -42,6 +42,7 @@ export {
   JournalInvalidEvent,
   JournalNotFound,
   JournalUnavailable,
+  MaintenanceWindowError,
 } from "./JournalError.js"
 export { openPostgresJournal, type PostgresJournalOptions } from "./PostgresJournal.js"
 export {

@@ -415,5 +415,100 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       const again = await run(journal.tryLease("responder-clock"))
       expect(Option.isSome(again)).toBe(true)
     })
+
+    it("records an incident's initial events with its opening, for every reader at once", async () => {
+      const { journal, location } = await freshJournal()
+      const note = "Under planned maintenance db-upgrade until 2026-11-28 12:00 UTC: not paged"
+      const flagged = await run(
+        journal.open(
+          downInput({
+            dedupKey: "alert:db",
+            initialEvents: [
+              { type: "flag-raised", at: at("10:00:00"), flag: "planned-maintenance", note },
+            ],
+          }),
+        ),
+      )
+      expect(flagged.incident.sequence).toBe(2)
+      expect(flagged.incident.state.flags).toEqual([
+        { flag: "planned-maintenance", at: at("10:00:00"), note },
+      ])
+      const other = await journalAt(location) // another process reads it whole
+      const read = await run(other.read(flagged.incident.humanId))
+      expect(read.events.map((event) => event.type)).toEqual(["opened", "flag-raised"])
+      expect(read.state.flags[0]?.note).toBe(note)
+      // appends continue after the initial events
+      const acked = await run(
+        other.append(
+          flagged.incident.humanId,
+          [{ type: "acknowledged", at: at("10:05:00"), by: "bob" }],
+          {
+            expectedSequence: 2,
+          },
+        ),
+      )
+      expect(acked.sequence).toBe(3)
+      // the same key joins the open incident and records nothing more
+      const joined = await run(journal.open(downInput({ dedupKey: "alert:db", initialEvents: [] })))
+      expect(joined.created).toBe(false)
+      // an impossible initial event refuses the whole opening
+      const refused = await attempt(
+        journal.open(
+          downInput({
+            initialEvents: [
+              { type: "resolved", at: at("09:00:00"), resolution: "x" },
+              { type: "resolved", at: at("09:00:00"), resolution: "x" },
+            ],
+          }),
+        ),
+      )
+      expect(Either.isLeft(refused)).toBe(true)
+      expect((await run(other.list())).length).toBe(1)
+    })
+
+    it("keeps maintenance windows for every process: started, listed, ended early, ids unique", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location) // another process, e.g. an `ir serve` replica
+      expect(await run(journal.maintenanceWindows)).toEqual([])
+      const window = {
+        id: "db-upgrade",
+        start: at("10:00:00"),
+        end: at("12:00:00"),
+        playbooks: ["database-issues"],
+        components: ["postgres"],
+        reason: "PostgreSQL 16 upgrade",
+        by: "alice",
+      }
+      expect(await run(journal.startMaintenance(window))).toEqual(window)
+      const deploy = {
+        id: "api-deploy",
+        start: at("11:00:00"),
+        end: at("11:30:00"),
+        components: ["api"],
+        reason: "deploy",
+      }
+      await run(other.startMaintenance(deploy))
+      expect(await run(other.maintenanceWindows)).toEqual([window, deploy])
+      expect(await run(journal.maintenanceWindows)).toEqual([window, deploy])
+      const taken = await attempt(other.startMaintenance({ ...window, reason: "again" }))
+      expect(Either.isLeft(taken) && taken.left._tag).toBe("MaintenanceWindowError")
+      expect(Either.isLeft(taken) && taken.left.message).toMatch(/db-upgrade already exists/)
+      // ended early by one process: every process sees the new end
+      const ended = await run(other.endMaintenance("db-upgrade", at("10:45:00"), "bob"))
+      expect(ended.end).toEqual(at("10:45:00"))
+      expect((await run(journal.maintenanceWindows))[0]?.end).toEqual(at("10:45:00"))
+      // ending it again later changes nothing: it is over
+      const again = await run(journal.endMaintenance("db-upgrade", at("11:00:00")))
+      expect(again.end).toEqual(at("10:45:00"))
+      const missing = await attempt(journal.endMaintenance("nope", at("11:00:00")))
+      expect(Either.isLeft(missing) && missing.left.message).toMatch(/no maintenance window nope/)
+      // a reopened journal reads them back
+      await run(journal.close)
+      const reopened = await journalAt(location)
+      expect(await run(reopened.maintenanceWindows)).toEqual([
+        { ...window, end: at("10:45:00") },
+        deploy,
+      ])
+    })
   })
 }

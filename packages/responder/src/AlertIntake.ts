@@ -19,17 +19,22 @@
  * )
  * ```
  */
-import { AlertGroup, severityRank, TerminalText } from "@ir/core"
+import { AlertGroup, type Maintenance, severityRank, TerminalText } from "@ir/core"
 import type { IncidentRecord, Journal, JournalError } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { maintenanceCheck } from "./MaintenanceCheck.js"
 import type { ResponderEvent } from "./Responder.js"
 
-/** What intake needs of a responder: its journal, its clock and (optionally) its log. */
+/**
+ * What intake needs of a responder: its journal, its clock and (optionally) its log and its
+ * configured maintenance windows (the journal's are read too).
+ */
 export interface Intake {
   readonly journal: Journal
   readonly now: () => Date
   readonly log?: (event: ResponderEvent) => void
+  readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
 }
 
 /** What recording an alert group did. */
@@ -40,6 +45,8 @@ export interface AlertIntakeResult {
   readonly created: boolean
   /** Event types appended, in order. */
   readonly recorded: ReadonlyArray<string>
+  /** The maintenance windows that kept the incident this call opened from paging. */
+  readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
 }
 
 const isConflict = (error: JournalError): boolean => error._tag === "JournalConflict"
@@ -61,6 +68,8 @@ export const openAlertGroup = (
     const groupKey = clip(input.groupKey, AlertGroup.limits.key)
     const by = clip(input.by, AlertGroup.limits.by)
     const at = now()
+    // Every firing alert under an active window: opened flagged, in the same write; nobody paged.
+    const check = yield* maintenanceCheck(intake, plan, at)
     const opened = yield* journal.open({
       at,
       title: plan.title,
@@ -76,20 +85,36 @@ export const openAlertGroup = (
       source: { kind: "alert", key: groupKey },
       dedupKey: groupKey,
       by,
+      ...(check.flag === undefined ? {} : { initialEvents: [check.flag] }),
     })
-    const recorded: Array<string> = opened.created ? ["opened"] : []
-    if (opened.created)
+    const recorded: Array<string> = opened.created
+      ? ["opened", ...(check.flag === undefined ? [] : ["flag-raised"])]
+      : []
+    if (opened.created) {
       intake.log?.({
         event: "opened",
         incidentId: opened.incident.humanId,
         severity: opened.incident.state.severity,
         title: opened.incident.title,
       })
+      if (check.flag !== undefined)
+        intake.log?.({
+          event: "under-maintenance",
+          incidentId: opened.incident.humanId,
+          windows: check.covering.map((window) => window.id),
+          note: check.flag.note ?? "",
+        })
+    }
     if (
       opened.created ||
       severityRank(plan.severity) >= severityRank(opened.incident.state.severity)
     )
-      return { record: opened.incident, created: opened.created, recorded }
+      return {
+        record: opened.incident,
+        created: opened.created,
+        recorded,
+        ...(opened.created && check.covering.length > 0 ? { maintenance: check.covering } : {}),
+      }
     // A more severe alert joined: raise the incident. Re-read on every attempt: a conflict means
     // another replica appended in between.
     const raised = yield* Effect.gen(function* () {

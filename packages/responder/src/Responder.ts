@@ -36,6 +36,7 @@ import {
   escalate,
   type Incident,
   type IncidentEvent,
+  type Maintenance,
   type Runbook,
   severityRaises,
 } from "@ir/core"
@@ -53,6 +54,7 @@ import type { Dispatch, IncidentMessenger, MessageRequest } from "@ir/notify"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { maintenanceCheck, withMaintenanceFlag } from "./MaintenanceCheck.js"
 
 /**
  * What the responder reports as it works (for a log): each dispatch, each incident it could not
@@ -79,6 +81,13 @@ export type ResponderEvent =
   | { readonly event: "standing-by"; readonly role: string }
   | { readonly event: "lost-lead"; readonly role: string }
   | { readonly event: "tick-failed"; readonly detail: string }
+  | {
+      readonly event: "under-maintenance"
+      readonly incidentId: string
+      readonly windows: ReadonlyArray<string>
+      readonly note: string
+    }
+  | { readonly event: "maintenance-unreadable"; readonly detail: string }
 
 /**
  * Options of {@link createResponder}.
@@ -101,6 +110,11 @@ export interface ResponderOptions {
   readonly dispatchWaitMs?: number
   /** Told what the responder does (default: nothing). Never throws into the responder. */
   readonly log?: (event: ResponderEvent) => void
+  /**
+   * Maintenance windows from the configuration; those started with `ir maintenance start` are
+   * read from the journal. An incident they cover is opened flagged `planned-maintenance`.
+   */
+  readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
 }
 
 /**
@@ -217,6 +231,8 @@ export interface Responder {
   readonly runbook: Runbook
   readonly messenger: IncidentMessenger
   readonly now: () => Date
+  /** The configured maintenance windows (the journal's are read when an incident opens). */
+  readonly maintenance: ReadonlyArray<Maintenance.MaintenanceWindow>
   /** Tells the options' `log` (the clock and the alert intake report through it too). */
   readonly log: (event: ResponderEvent) => void
   /** Sends what the incident has due now, under its dispatch lock; see the module documentation. */
@@ -238,12 +254,22 @@ export interface Responder {
   ) => Effect.Effect<ActResult, JournalError | DispatchFailed>
   /** `dispatch` for every incident in view; failures of one incident are reported, not thrown. */
   readonly tick: () => Effect.Effect<TickReport, JournalError>
-  /** Records a new incident and dispatches what it has due (unless `notify: false`). */
+  /**
+   * Records a new incident and dispatches what it has due (unless `notify: false`). When active
+   * maintenance windows cover all its playbooks, it is recorded flagged `planned-maintenance`
+   * (in the same write as its opening): its messages go out, saying so, and nobody is paged.
+   */
   readonly open: (
     input: OpenInput,
     options?: { readonly notify?: boolean; readonly assessment?: MessageRequest["assessment"] },
   ) => Effect.Effect<
-    { readonly incident: IncidentRecord; readonly created: boolean; readonly sent?: DispatchRun },
+    {
+      readonly incident: IncidentRecord
+      readonly created: boolean
+      readonly sent?: DispatchRun
+      /** The maintenance windows that kept this new incident from paging (empty: none). */
+      readonly maintenance: ReadonlyArray<Maintenance.MaintenanceWindow>
+    },
     JournalError | DispatchFailed
   >
   /** The incidents `tick` looks at: active ones, and those resolved within 30 days. */
@@ -276,6 +302,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
   const { journal, runbook, messenger } = options
   const now = options.now ?? (() => new Date())
   const waitMs = options.dispatchWaitMs ?? 60_000
+  const maintenance = options.maintenance ?? []
   const log = (event: ResponderEvent) => {
     try {
       options.log?.(event)
@@ -414,9 +441,25 @@ export const createResponder = (options: ResponderOptions): Responder => {
 
   const open: Responder["open"] = (input, openOptions = {}) =>
     Effect.gen(function* () {
-      const opened = yield* journal.open(input)
+      const check = yield* maintenanceCheck(
+        { journal, maintenance, log },
+        { playbooks: input.playbooks },
+        input.at,
+      )
+      const initialEvents = withMaintenanceFlag(input.initialEvents ?? [], check)
+      const opened = yield* journal.open(
+        initialEvents.length === 0 ? input : { ...input, initialEvents },
+      )
+      const covering = opened.created ? check.covering : []
+      if (check.flag !== undefined && covering.length > 0)
+        log({
+          event: "under-maintenance",
+          incidentId: opened.incident.humanId,
+          windows: covering.map((window) => window.id),
+          note: check.flag.note ?? "",
+        })
       if (openOptions.notify === false || !opened.created)
-        return { incident: opened.incident, created: opened.created }
+        return { incident: opened.incident, created: opened.created, maintenance: covering }
       const sent = yield* dispatch(
         opened.incident.humanId,
         openOptions.assessment === undefined ? {} : { assessment: openOptions.assessment },
@@ -428,8 +471,8 @@ export const createResponder = (options: ResponderOptions): Responder => {
               () => opened.incident,
             )
           : opened.incident
-      return { incident, created: true, sent }
+      return { incident, created: true, sent, maintenance: covering }
     })
 
-  return { journal, runbook, messenger, now, log, dispatch, act, tick, open, inView }
+  return { journal, runbook, messenger, now, maintenance, log, dispatch, act, tick, open, inView }
 }

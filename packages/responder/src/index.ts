@@ -21,6 +21,13 @@ export {
 } from "./AlertIntake.js"
 export { type JournalMessage, type JournalProblem, journalMessage } from "./JournalMessage.js"
 export {
+  knownWindows,
+  type MaintenanceCheck,
+  type MaintenanceSource,
+  maintenanceCheck,
+  withMaintenanceFlag,
+} from "./MaintenanceCheck.js"
+export {
   type ActResult,
   createResponder,
   DispatchFailed,

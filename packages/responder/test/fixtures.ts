@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { defaultRunbook, type Runbook } from "@ir/core"
+import { defaultRunbook, type Maintenance, type Runbook } from "@ir/core"
 import { type Journal, openJournal } from "@ir/journal"
 import { Channel, createIncidentMessenger, withConfiguredChannels } from "@ir/notify"
 import * as Effect from "effect/Effect"
@@ -31,7 +31,10 @@ export interface World {
   /** A journal on the directory, as another process would open it. */
   readonly journal: () => Promise<Journal>
   /** A responder over its own journal (another process), logging into `events`. */
-  readonly responder: (options?: { readonly now?: () => Date }) => Promise<Responder>
+  readonly responder: (options?: {
+    readonly now?: () => Date
+    readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
+  }) => Promise<Responder>
   readonly events: Array<ResponderEvent>
   readonly close: () => Promise<void>
 }
@@ -74,6 +77,7 @@ export const world = async (runbookBase: Runbook = defaultRunbook): Promise<Worl
           delivery: { timeoutMs: 5000, retries: 0 },
         }),
         ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.maintenance === undefined ? {} : { maintenance: options.maintenance }),
         log: (event) => events.push(event),
       }),
     close: async () => {

@@ -120,6 +120,15 @@ export interface ContextInput {
   readonly reminder?: { readonly reason: string; readonly items: ReadonlyArray<string> }
 }
 
+/** The sentence saying an incident under planned maintenance pages nobody, or null. */
+const maintenanceLine = (incident: Incident): string | null => {
+  const raised = incident.flags.find((flag) => flag.flag === "planned-maintenance")
+  if (raised === undefined) return null
+  return raised.note?.startsWith("Under planned maintenance") === true
+    ? raised.note
+    : "Under planned maintenance: not paged"
+}
+
 /** The incident as every template sees it. */
 export interface IncidentView {
   readonly id: string
@@ -150,6 +159,11 @@ export interface IncidentView {
   readonly durationSeconds: number
   /** Raised flags in the runbook's words, e.g. "Data loss confirmed". */
   readonly flags: ReadonlyArray<string>
+  /**
+   * Why nobody is paged, when the incident is flagged planned-maintenance: "Under planned
+   * maintenance db-upgrade until 2026-12-05 12:00 UTC: not paged" (the window's words).
+   */
+  readonly maintenance: string | null
 }
 
 /** When the next status update goes out. */
@@ -355,6 +369,7 @@ const incidentShape: Shape = {
   resolvedAt: true,
   durationSeconds: true,
   flags: [true],
+  maintenance: true,
 }
 
 const baseShape = {
@@ -669,6 +684,7 @@ export const messageContext = <K extends MessageKind>(
     resolvedAt: isoOrNull(incident.resolvedAt),
     durationSeconds: Deadline.duration(incident, now) / 1000,
     flags: incident.flags.map((raised) => flagText[raised.flag] ?? raised.flag),
+    maintenance: maintenanceLine(incident),
   }
   const base: BaseContext = {
     incident: view,

@@ -7,6 +7,7 @@ import {
   findSeverity,
   type IncidentEvent,
   type IncidentStatus,
+  Maintenance,
   Postmortem,
   type SeverityLevel,
 } from "@ir/core"
@@ -179,13 +180,16 @@ export const open = (
       )
       const { incident, sent } = opened
       const severity = findSeverity(runbook.severities, incident.severity)
+      const notPaged =
+        opened.maintenance.length === 0 ? undefined : Maintenance.notPagedNote(opened.maintenance)
       return yield* report(lifecycle, {
         command: "incident open",
         headline: `Opened ${lifecycle.output.style.bold(incident.humanId)} (${incident.severity} ${severity?.name ?? ""}): ${incident.title}`,
         record: incident,
-        recorded: ["opened"],
+        recorded: notPaged === undefined ? ["opened"] : ["opened", "flag-raised"],
         sent,
-        extra: { created: opened.created },
+        extra: { created: opened.created, ...(notPaged === undefined ? {} : { notPaged }) },
+        ...(notPaged === undefined ? {} : { body: lifecycle.output.style.yellow(notPaged) }),
       })
     }),
   )

@@ -1,7 +1,7 @@
 // What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
 // rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
 // the configuration holds, and sending what an incident has due under its dispatch lock.
-import { activeStatuses, type Runbook } from "@ir/core"
+import { activeStatuses, type Maintenance, type Runbook } from "@ir/core"
 import {
   type IncidentRecord,
   type Journal,
@@ -34,6 +34,7 @@ import { type Clock, resolveClock } from "./Clock.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { resolveJournal } from "./JournalSection.js"
+import { resolveMaintenance } from "./MaintenanceSection.js"
 import { type NotifySettings, resolveNotify } from "./NotifySection.js"
 import { isSecretKey, redacted } from "./Redact.js"
 import { resolveRunbook } from "./RunbookLoader.js"
@@ -69,6 +70,8 @@ export interface Lifecycle {
   readonly requireChannels: Effect.Effect<void, ConfigError>
   /** Who is acting: `--by`, else `$IR_USER`, else `$USER`. */
   readonly by: (given?: Option.Option<string>) => string
+  /** The configuration's maintenance windows (the journal keeps those of `ir maintenance start`). */
+  readonly maintenance: ReadonlyArray<Maintenance.MaintenanceWindow>
 }
 
 /** A journal failure as the one-line message a user can act on. */
@@ -138,6 +141,11 @@ export const withLifecycle = <A>(
       const notify = yield* resolveNotify(config, io.cwd)
       const runbook = withConfiguredChannels(base, notify.channels)
       const choice = yield* resolveJournal(config, io)
+      const maintenance = yield* resolveMaintenance(
+        config,
+        io,
+        runbook.playbooks.map((playbook) => playbook.id),
+      )
       const output = scrubbedOutput(context, config, notify.channels)
       if (clock.source !== "system") {
         output.note(
@@ -184,11 +192,18 @@ export const withLifecycle = <A>(
         notify,
         messenger: messengerOf,
         responder: () => {
-          responder ??= createResponder({ journal, runbook, messenger: messengerOf(), now })
+          responder ??= createResponder({
+            journal,
+            runbook,
+            messenger: messengerOf(),
+            now,
+            maintenance,
+          })
           return responder
         },
         requireChannels:
           notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
+        maintenance,
         by: (given) =>
           Option.getOrElse(given ?? Option.none(), () =>
             user === undefined || user === "" ? "unknown" : user,

@@ -78,6 +78,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
           runbook,
           messenger: lifecycle.messenger(),
           now: lifecycle.now,
+          maintenance: lifecycle.maintenance,
           log: (event) => {
             const line = describeEvent(event, output.errStyle)
             if (line !== undefined) log(line)
@@ -177,5 +178,9 @@ const describeEvent = (
       return "responder clock: the journal's lease was lost; trying to take it again"
     case "tick-failed":
       return `responder clock: ${event.detail}`
+    case "under-maintenance":
+      return `${event.incidentId}: ${event.note}`
+    case "maintenance-unreadable":
+      return `warning: the journal's maintenance windows cannot be read (the configured ones still apply): ${event.detail}`
   }
 }

@@ -1,7 +1,7 @@
 // `ir triage --open`: the assessment becomes an incident in the journal (once: a second triage
 // of the same outage joins the open incident), and with `--notify` the page and the initial
 // alert, with the assessment's evidence, go out.
-import { type Assessment, escalate, findSeverity, hasFlag } from "@ir/core"
+import { type Assessment, escalate, findSeverity, hasFlag, Maintenance } from "@ir/core"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type { TriageReport } from "../TriageReport.js"
@@ -13,7 +13,7 @@ import {
   incidentJson,
   needsAttention,
 } from "./IncidentText.js"
-import { dispatchDue, fromJournal, withLifecycle } from "./Lifecycle.js"
+import { dispatchDue, fromJournal, fromResponder, withLifecycle } from "./Lifecycle.js"
 
 export interface TriageOpenArgs {
   readonly config: Option.Option<string>
@@ -57,38 +57,40 @@ export const openFromTriage = (
         .filter((symptom) => symptom.outcome === "matched")
         .map((symptom) => symptom.text)
       const dedupKey = `triage:${lead.playbook}`
+      const asserted = {
+        type: "flag-raised" as const,
+        at: clock.now,
+        flag: "planned-maintenance" as const,
+        note: "asserted with ir triage --assert planned-maintenance",
+        by: lifecycle.by(args.by),
+      }
+      // Through the responder: the maintenance windows decide here too whether it pages.
       const opened = yield* Effect.mapError(
-        journal.open({
-          at: clock.now,
-          title: lead.title,
-          severity: assessment.severity,
-          playbooks: matched.map((match) => match.playbook),
-          summary: evidence.length === 0 ? report.headline : evidence.join("; "),
-          ...(assessment.response === undefined ? {} : { impact: assessment.response.impact }),
-          source: { kind: "triage", key: dedupKey },
-          dedupKey,
-          by: lifecycle.by(args.by),
-        }),
-        fromJournal,
+        lifecycle.responder().open(
+          {
+            at: clock.now,
+            title: lead.title,
+            severity: assessment.severity,
+            playbooks: matched.map((match) => match.playbook),
+            summary: evidence.length === 0 ? report.headline : evidence.join("; "),
+            ...(assessment.response === undefined ? {} : { impact: assessment.response.impact }),
+            source: { kind: "triage", key: dedupKey },
+            dedupKey,
+            by: lifecycle.by(args.by),
+            ...(assessment.plannedMaintenance ? { initialEvents: [asserted] } : {}),
+          },
+          { notify: false },
+        ),
+        fromResponder,
       )
       const id = opened.incident.humanId
       // Asserted planned maintenance: the incident is recorded and flagged, so that nobody is
-      // paged for it, now or by a later `ir escalate`/`ir serve`; its messages still go out.
-      const maintenance =
-        assessment.plannedMaintenance && !hasFlag(opened.incident.state, "planned-maintenance")
-      if (maintenance)
-        yield* Effect.mapError(
-          journal.append(id, [
-            {
-              type: "flag-raised",
-              at: clock.now,
-              flag: "planned-maintenance",
-              note: "asserted with ir triage --assert planned-maintenance",
-              by: lifecycle.by(args.by),
-            },
-          ]),
-          fromJournal,
-        )
+      // paged for it, now or by a later `ir escalate`/`ir serve`; its messages still go out. A
+      // new incident has the flag from its opening; one it joins gets it now.
+      if (assessment.plannedMaintenance && !hasFlag(opened.incident.state, "planned-maintenance"))
+        yield* Effect.mapError(journal.append(id, [asserted]), fromJournal)
+      const window =
+        opened.maintenance.length > 0 ? Maintenance.notPagedNote(opened.maintenance) : undefined
       const sent = args.notify ? yield* dispatchDue(lifecycle, id, { assessment }) : undefined
       const record = yield* Effect.mapError(journal.read(id), fromJournal)
       const due = escalate(runbook, record.state, clock.now)
@@ -105,6 +107,7 @@ export const openFromTriage = (
               ),
             ]
           : []),
+        ...(window === undefined ? [] : [style.yellow(window)]),
         ...dispatchLines(dispatches, style),
         ...(sent?.status === "busy" ? [sent.detail] : []),
         ...(due.length === 0
@@ -130,7 +133,9 @@ export const openFromTriage = (
                 notPaged:
                   "planned maintenance asserted: the incident is flagged planned-maintenance",
               }
-            : {}),
+            : window === undefined
+              ? {}
+              : { notPaged: window }),
         },
         lines,
         failed: dispatches.some(needsAttention),

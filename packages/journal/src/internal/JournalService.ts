@@ -1,7 +1,7 @@
 // The Journal service over a backend's promise methods: one definition of how each operation
 // becomes an Effect, for the file and the PostgreSQL backends alike. A backend says only how an
 // unexpected failure of its own reads (`unwritable` directory, `unreachable` database).
-import { IncidentTransitionError } from "@ir/core"
+import { IncidentTransitionError, type Maintenance } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type {
@@ -21,6 +21,7 @@ import {
   JournalInvalidEvent,
   JournalNotFound,
   JournalUnavailable,
+  MaintenanceWindowError,
 } from "../JournalError.js"
 
 /** What a backend implements, as promises that reject with journal errors. */
@@ -39,6 +40,15 @@ export interface JournalBackend {
   readonly tryLease: (role: string) => Promise<BackendLease | undefined>
   /** Takes the incident's dispatch lock; resolves to what releases it. */
   readonly holdDispatch: (incidentId: string, waitMs: number) => Promise<() => Promise<void>>
+  readonly startMaintenance: (
+    window: Maintenance.MaintenanceWindow,
+  ) => Promise<Maintenance.MaintenanceWindow>
+  readonly endMaintenance: (
+    windowId: string,
+    at: Date,
+    by: string | undefined,
+  ) => Promise<Maintenance.MaintenanceWindow>
+  readonly maintenanceWindows: () => Promise<ReadonlyArray<Maintenance.MaintenanceWindow>>
   readonly close: () => Promise<void>
 }
 
@@ -64,12 +74,15 @@ export const journalService = (
   /** What an unexpected failure (not a journal error) becomes. */
   unexpected: (error: unknown) => JournalUnavailable,
 ): Journal => {
-  const attempt = <A, E extends JournalError>(
+  const attempt = <A, E extends JournalError | MaintenanceWindowError>(
     operation: () => Promise<A>,
   ): Effect.Effect<A, E | JournalUnavailable> =>
     Effect.tryPromise({
       try: operation,
-      catch: (error) => (isJournalError(error) ? (error as E) : unexpected(error)),
+      catch: (error) =>
+        isJournalError(error) || error instanceof MaintenanceWindowError
+          ? (error as E)
+          : unexpected(error),
     })
   let closed: Promise<void> | undefined
   return {
@@ -110,6 +123,17 @@ export const journalService = (
           })
         }),
       ),
+    startMaintenance: (window) =>
+      attempt<Maintenance.MaintenanceWindow, MaintenanceWindowError>(() =>
+        impl.startMaintenance(window),
+      ),
+    endMaintenance: (windowId, at, by) =>
+      attempt<Maintenance.MaintenanceWindow, MaintenanceWindowError>(() =>
+        impl.endMaintenance(windowId, at, by),
+      ),
+    maintenanceWindows: attempt<ReadonlyArray<Maintenance.MaintenanceWindow>, JournalUnavailable>(
+      () => impl.maintenanceWindows(),
+    ),
     close: Effect.promise(() => {
       closed ??= impl.close().catch(() => undefined)
       return closed

@@ -51,6 +51,22 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "maintenance windows",
+    // The window as core's Schema encodes it, and its end apart: ending a window early moves
+    // `ends_at` (the stored body keeps the end it was declared with).
+    sql: (s) => `
+      CREATE TABLE ${s}.maintenance_windows (
+        id text PRIMARY KEY,
+        body jsonb NOT NULL,
+        ends_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        ended_by text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ]
 
 /** An identifier quoted for SQL; schema names are also checked by the caller. */
