@@ -98,7 +98,7 @@ const backends = [
   },
 ]
 
-describe.each(backends)("maintenance windows on the $name journal", ({ journal }) => {
+describe.each(backends)("maintenance windows on the $name journal", ({ name, journal }) => {
   it("an alert for what is under maintenance opens an incident that pages nobody; the same alert after the window pages", async () => {
     const journalConfig = journal()
     if (journalConfig === undefined) return
@@ -106,7 +106,7 @@ describe.each(backends)("maintenance windows on the $name journal", ({ journal }
     const hook = await webhookPeer()
     const pagerduty = await pagerDutyPeer()
     peers.push(hook, pagerduty)
-    const dir = join(root, String(journalConfig.schema ?? "file"))
+    const dir = join(root, name)
     mkdirSync(dir, { recursive: true })
     writeFileSync(
       join(dir, "ir.config.yaml"),
