@@ -26,9 +26,10 @@
  * Rules read the current severity. "Unable to restore service" and "no progress" stop once the
  * incident is mitigated (service restored counts as restored; a mitigated incident is not
  * stalled), flag rules (data loss, security) fire until resolution, and nothing escalates after
- * resolution. Channels come from the severity's raise methods (page → `pagerduty`, slack, email,
- * ticket channels) plus every internal-audience channel; escalations go to the contact's own
- * channels plus the internal ones; pages only to `pagerduty` channels.
+ * resolution. The initial alert, updates and the resolution go to every internal channel and to
+ * the public ones (status page, support tickets) the runbook's `audiences` route the severity to
+ * (see `messageChannels`); escalations go to the contact's own channels plus the internal ones;
+ * pages only to `pagerduty` channels.
  *
  * @example
  * ```ts
@@ -46,6 +47,7 @@
  * ```
  */
 import * as Schema from "effect/Schema"
+import * as Audience from "./Audience.js"
 import {
   hasFired,
   nextUpdateDue,
@@ -64,7 +66,7 @@ import {
 } from "./Incident.js"
 import { type IncidentEvent, IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
-import { type RaiseMethod, rank, SeverityLevel } from "./Severity.js"
+import { rank, SeverityLevel } from "./Severity.js"
 
 /** What makes an escalation rule fire. */
 export const EscalationTrigger = Schema.Union(
@@ -244,7 +246,13 @@ export type DueAction = typeof DueAction.Type
 /** The parts of a runbook `escalate` reads. */
 export type EscalateRunbook = Pick<
   Runbook,
-  "severities" | "calendar" | "escalation" | "channels" | "communications" | "postIncident"
+  | "severities"
+  | "calendar"
+  | "escalation"
+  | "channels"
+  | "audiences"
+  | "communications"
+  | "postIncident"
 >
 
 const MINUTE = 60_000
@@ -259,13 +267,6 @@ const kindOrder: ReadonlyArray<DueActionKind> = [
   "schedule-postmortem",
   "remind",
 ]
-
-const channelKind: Record<RaiseMethod, Runbook["channels"][number]["kind"]> = {
-  page: "pagerduty",
-  slack: "slack",
-  email: "email",
-  ticket: "ticket",
-}
 
 const unitMillis: Record<string, number> = {
   minute: MINUTE,
@@ -420,34 +421,31 @@ const reminders = (
 }
 
 /**
- * The channels a message to everyone goes to: the internal ones and those whose kind is one of
- * the severity's raise methods (a P1's Slack and e-mail; a page goes to `pagerduty` channels
- * only). `direct` channels get only what names them.
+ * The channels a message to everyone (the initial alert, updates, the resolution) goes to: the
+ * internal ones, the public ones the runbook's `audiences` route the severity to (they get the
+ * customer-safe notice), and, given the incident, the public ones that already heard of it (they
+ * follow it to the end). `direct` channels get only what names them; pages go to `pagerduty`
+ * channels by their own rule.
  *
  * @example
  * ```ts
  * import { defaultRunbook, Escalation } from "@ir/core"
- * Escalation.messageChannels(defaultRunbook, "P1") // ["incidents"]
+ * Escalation.messageChannels(defaultRunbook, "P1") // ["incidents", "status-page", "support-tickets"]
+ * Escalation.messageChannels(defaultRunbook, "P3") // ["incidents"]
  * ```
  */
 export const messageChannels = (
-  runbook: Pick<Runbook, "severities" | "channels">,
+  runbook: Pick<Runbook, "channels" | "audiences">,
   level: SeverityLevel,
-): ReadonlyArray<string> => {
-  const severity = runbook.severities.find((candidate) => candidate.level === level)
-  const raiseKinds = (severity?.raise ?? [])
-    .filter((method) => method !== "page")
-    .map((method) => channelKind[method])
-  return unique(
-    runbook.channels
-      .filter(
-        (channel) =>
-          channel.audience === "internal" ||
-          (channel.audience !== "direct" && raiseKinds.includes(channel.kind)),
-      )
+  incident?: Pick<Incident, "notifications">,
+): ReadonlyArray<string> =>
+  unique([
+    ...runbook.channels
+      .filter((channel) => channel.audience === "internal")
       .map((channel) => channel.id),
-  )
-}
+    ...Audience.channelsFor(runbook, level),
+    ...(incident === undefined ? [] : Audience.following(runbook, incident)),
+  ])
 
 /**
  * The severity changes that raising flags calls for: for each `flag-raised` among `events` whose
@@ -527,7 +525,7 @@ export const escalate = (
   const internalChannels = runbook.channels
     .filter((channel) => channel.audience === "internal")
     .map((channel) => channel.id)
-  const everyone = messageChannels(runbook, incident.severity)
+  const everyone = messageChannels(runbook, incident.severity, incident)
   const candidates: Array<DueAction> = []
 
   if (incident.status !== "resolved") {
@@ -546,7 +544,7 @@ export const escalate = (
         rule: { id: "severity-raise", text: severity.raiseText },
         message: "page",
         channels: runbook.channels
-          .filter((channel) => channel.kind === channelKind.page && channel.audience !== "direct")
+          .filter((channel) => channel.kind === "pagerduty" && channel.audience !== "direct")
           .map((channel) => channel.id),
       })
     }

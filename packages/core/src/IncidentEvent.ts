@@ -79,6 +79,8 @@ export const UpdatePosted = Schema.Struct({
   nextSteps: Schema.String,
   eta: Schema.optional(Schema.String),
   by: Schema.optional(Schema.String),
+  /** What the status page and support tickets may read of this update (customer-safe words). */
+  publicNote: Schema.optional(Schema.String),
 })
 
 export const FlagRaised = Schema.Struct({
@@ -223,6 +225,11 @@ export const NotificationSent = Schema.Struct({
   /** Channel ids (see `Runbook.channels`) the message was delivered to. */
   channels: Schema.Array(Schema.String),
   key: Schema.String,
+  /**
+   * What a channel's peer calls the incident, by channel id, when the delivery created something
+   * there to follow up (a Statuspage incident id, a ticket number).
+   */
+  references: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
 })
 
 /** Any incident event. */

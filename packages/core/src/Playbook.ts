@@ -32,6 +32,11 @@ export const Playbook = Schema.Struct({
   id: PlaybookId,
   title: Schema.String,
   summary: Schema.optional(Schema.String),
+  /**
+   * What the status page and support tickets call an incident of this playbook, in words for
+   * customers ("Elevated error rates"). Default: the severity's impact ("Major Impact").
+   */
+  publicTitle: Schema.optional(Schema.String),
   defaultSeverity: SeverityLevel,
   severityRules: Schema.optionalWith(Schema.Array(SeverityRule), { default: () => [] }),
   symptoms: Schema.Array(Symptom).pipe(Schema.minItems(1)),

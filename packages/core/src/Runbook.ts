@@ -9,6 +9,7 @@
  * ```
  */
 import * as Schema from "effect/Schema"
+import { AudiencePolicy, defaultAudiencePolicy } from "./Audience.js"
 import { BusinessCalendar } from "./BusinessCalendar.js"
 import { defaultRunbookDocument } from "./defaults/runbook.js"
 import { EscalationPolicy } from "./Escalation.js"
@@ -23,8 +24,8 @@ export const Channel = Schema.Struct({
   id: Schema.String,
   /**
    * Who it reaches: `internal` gets every message, `external` (status page) and `customer`
-   * (support tickets) those of the severities whose raise methods name their kind, `direct` only
-   * what an escalation rule or a contact names it for (the security team's address).
+   * (support tickets) the customer-safe notices of the severities `audiences` routes to them,
+   * `direct` only what an escalation rule or a contact names it for (the security team's address).
    */
   audience: Schema.Literal("internal", "external", "customer", "direct"),
   kind: Schema.Literal("slack", "statuspage", "ticket", "email", "pagerduty", "webhook"),
@@ -80,6 +81,11 @@ export const Runbook = Schema.Struct({
   playbooks: Schema.Array(Playbook),
   escalation: EscalationPolicy,
   channels: Schema.Array(Channel),
+  /**
+   * Which severities reach the public audiences: the status page (`external`) and support
+   * tickets (`customer`). Default P0 and P1 on the status page, P0 to P2 in tickets.
+   */
+  audiences: Schema.optionalWith(AudiencePolicy, { default: () => defaultAudiencePolicy }),
   communications: Schema.Array(CommunicationTemplate),
   monitoring: Schema.Array(Link),
   logs: Schema.Array(Step),

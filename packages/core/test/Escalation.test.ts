@@ -380,14 +380,18 @@ describe("escalate: pages and messages", () => {
       deadline: at(15),
       rule: { id: "initial-response", text: "Initial Response (within 15 minutes)" },
       message: "initial",
-      channels: ["incidents"],
+      channels: ["incidents", "status-page", "support-tickets"],
     })
+    const p2 = escalate(defaultRunbook, fold([opened("P2")]), at(1))
+    expect(p2[0]?.channels).toEqual(["incidents", "support-tickets"])
     const p3 = escalate(defaultRunbook, fold([opened("P3")]), at(1))
-    expect(p3[0]?.channels).toEqual(["incidents", "support-tickets"])
+    expect(p3[0]?.channels).toEqual(["incidents"])
     expect(escalate(pagingRunbook, fold([opened("P1")]), at(1))[0]?.channels).toEqual([
       "incidents",
       "pagerduty",
       "oncall-email",
+      "status-page",
+      "support-tickets",
     ])
   })
 

@@ -8,6 +8,7 @@ const warn = (threshold: string) => ({ threshold, level: "warn" as const })
 export const systemDown: Playbook = {
   id: "system-down",
   title: "System Completely Down",
+  publicTitle: "Service unavailable",
   summary: "Every user is affected: the API answers nothing but errors, or nothing at all.",
   defaultSeverity: "P0",
   severityRules: [],
@@ -104,6 +105,7 @@ export const systemDown: Playbook = {
 export const highApiErrorRate: Playbook = {
   id: "high-api-error-rate",
   title: "High API Error Rate",
+  publicTitle: "Elevated error rates",
   summary: "A share of requests fails: the service is up but degraded.",
   defaultSeverity: "P1",
   severityRules: [],
@@ -179,6 +181,7 @@ export const highApiErrorRate: Playbook = {
 export const modelInferenceFailures: Playbook = {
   id: "model-inference-failures",
   title: "Model Inference Failures",
+  publicTitle: "Degraded anomaly detection",
   summary: "The service is up but its predictions fail or are wrong.",
   defaultSeverity: "P1",
   severityRules: [],
@@ -254,6 +257,7 @@ export const modelInferenceFailures: Playbook = {
 export const databaseConnectivity: Playbook = {
   id: "database-connectivity",
   title: "Database Connectivity Issues",
+  publicTitle: "Degraded service",
   summary: "The application cannot reach PostgreSQL, or PostgreSQL cannot keep up.",
   defaultSeverity: "P1",
   severityRules: [],
@@ -380,6 +384,7 @@ export const databaseConnectivity: Playbook = {
 export const resourceExhaustion: Playbook = {
   id: "resource-exhaustion",
   title: "Memory/Resource Exhaustion",
+  publicTitle: "Degraded performance",
   summary: "Memory, disk or CPU runs out and services slow down or restart.",
   defaultSeverity: "P2",
   severityRules: [
@@ -490,6 +495,7 @@ export const resourceExhaustion: Playbook = {
 export const dataPipelineFailures: Playbook = {
   id: "data-pipeline-failures",
   title: "Data Pipeline Failures",
+  publicTitle: "Delayed data processing",
   summary: "Data stops arriving or stops being processed.",
   defaultSeverity: "P2",
   severityRules: [
