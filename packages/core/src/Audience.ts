@@ -190,5 +190,5 @@ export const publicText = (text: string): string =>
       /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:internal|local|lan|corp|intra|svc|cluster|home|localdomain)\b(?::\d+)?/gi,
       removed,
     )
-    .replace(/\b[a-z0-9][a-z0-9.-]*:\d{2,5}\b/gi, removed)
+    .replace(/\b[a-z0-9-]*[a-z][a-z0-9.-]*:\d{2,5}\b/gi, removed)
     .replace(/\bINC-\d{4}-\d+\b/g, removed)

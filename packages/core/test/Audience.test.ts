@@ -109,7 +109,7 @@ describe("audiences: the status page and support tickets by policy", () => {
 
   it("takes out of public text what must never reach customers", () => {
     const text = Audience.publicText(
-      "Failing over db-1.prod.internal (10.0.3.7) and api:8080 for INC-2026-0042; see https://grafana.example.com/d/x or mail ops@example.com; fe80::1:2:3 too. ETA 30 minutes, version 2.1",
+      "Failing over db-1.prod.internal (10.0.3.7) and api:8080 for INC-2026-0042; see https://grafana.example.com/d/x or mail ops@example.com; fe80::1:2:3 too. ETA 30 minutes, version 2.1, back by 11:30 UTC",
     )
     for (const secret of [
       "db-1",
@@ -121,6 +121,6 @@ describe("audiences: the status page and support tickets by policy", () => {
       "fe80",
     ])
       expect(text).not.toContain(secret)
-    expect(text).toContain("ETA 30 minutes, version 2.1")
+    expect(text).toContain("ETA 30 minutes, version 2.1, back by 11:30 UTC")
   })
 })

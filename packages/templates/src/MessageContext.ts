@@ -23,6 +23,7 @@
  */
 import {
   type ActionItem,
+  Audience,
   Deadline,
   Duration,
   findPlaybook,
@@ -118,7 +119,18 @@ export interface ContextInput {
   readonly actionItems?: ReadonlyArray<string>
   /** For a reminder: what is due (the rule's words) and the open items it is about. */
   readonly reminder?: { readonly reason: string; readonly items: ReadonlyArray<string> }
+  /**
+   * For a customer-facing notice: which message it stands for, and the opaque reference public
+   * peers thread on (never the incident's id).
+   */
+  readonly notice?: {
+    readonly phase: NoticePhase
+    readonly reference: string
+  }
 }
+
+/** The message a customer-facing notice stands for. */
+export type NoticePhase = "initial" | "update" | "resolution"
 
 /** The sentence saying an incident under planned maintenance pages nobody, or null. */
 const maintenanceLine = (incident: Incident): string | null => {
@@ -300,8 +312,45 @@ export interface ReminderContext extends BaseContext {
   readonly postmortemAt: string | null
 }
 
+/**
+ * The incident as the status page and support tickets see it: customer-safe fields only, none
+ * of the internal ones (summary, probe output, hosts, ids, responders, runbook steps).
+ */
+export interface NoticeView {
+  /** The opaque public reference (`ContextInput.notice.reference`), never the incident id. */
+  readonly id: string
+  readonly severity: SeverityLevel
+  /** The playbook's public title, else the severity's impact ("Major Impact"). */
+  readonly title: string
+  /** The severity's impact, e.g. "Service Down". */
+  readonly impact: string
+  /** `investigating`, `identified`, `monitoring` or `resolved` (Statuspage's words). */
+  readonly status: Audience.PublicStatus
+  /** "Investigating", "Identified", "Monitoring", "Resolved". */
+  readonly statusText: string
+  /** What is said: a responder's public note, else the status's standard sentence. */
+  readonly body: string
+  /** "Unknown" until someone gives one; customer-safe. */
+  readonly eta: string
+  /** When the trouble started (first alert), else when the incident opened. */
+  readonly startedAt: string
+  readonly resolvedAt: string | null
+  readonly durationSeconds: number
+}
+
+/** A customer-facing notice: the initial notice, an update or the resolution. */
+export interface NoticeContext {
+  readonly kind: "notice"
+  readonly phase: NoticePhase
+  readonly incident: NoticeView
+  readonly nextUpdate: NextUpdateView
+  readonly now: string
+  readonly timeZone: string
+}
+
 /** The context of any message. */
 export type MessageContext =
+  | NoticeContext
   | InitialContext
   | UpdateContext
   | ResolutionContext
@@ -436,6 +485,80 @@ const shapes: Record<MessageKind, Shape> = {
     resolution: resolutionShape,
     postmortemAt: true,
   },
+  notice: {
+    kind: true,
+    phase: true,
+    incident: {
+      id: true,
+      severity: true,
+      title: true,
+      impact: true,
+      status: true,
+      statusText: true,
+      body: true,
+      eta: true,
+      startedAt: true,
+      resolvedAt: true,
+      durationSeconds: true,
+    },
+    nextUpdate: { at: true, text: true },
+    now: true,
+    timeZone: true,
+  },
+}
+
+const noticeStatusText: Record<Audience.PublicStatus, string> = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  resolved: "Resolved",
+}
+
+const noticeSentence: Record<Audience.PublicStatus, string> = {
+  investigating: "We are investigating this issue.",
+  identified: "The issue has been identified and a fix is being implemented.",
+  monitoring: "A fix has been implemented and we are monitoring the results.",
+  resolved: "This incident has been resolved.",
+}
+
+/** The customer-safe notice of an incident (see {@link NoticeContext}). */
+const noticeContext = (
+  input: ContextInput,
+  severity: { readonly impact: string },
+  timeZone: string,
+): NoticeContext => {
+  const { incident, runbook, now } = input
+  const phase = input.notice?.phase ?? "initial"
+  const status = Audience.publicStatus(incident)
+  const latest = incident.updates[incident.updates.length - 1]
+  const note =
+    phase === "update" && latest?.publicNote !== undefined && latest.publicNote.trim() !== ""
+      ? Audience.publicText(latest.publicNote.trim())
+      : undefined
+  const title =
+    incident.playbooks
+      .map((id) => findPlaybook(runbook.playbooks, id)?.publicTitle)
+      .find((candidate) => candidate !== undefined) ?? severity.impact
+  return {
+    kind: "notice",
+    phase,
+    incident: {
+      id: input.notice?.reference ?? "incident",
+      severity: incident.severity,
+      title,
+      impact: severity.impact,
+      status,
+      statusText: noticeStatusText[status],
+      body: note ?? noticeSentence[status],
+      eta: incident.eta === undefined ? "Unknown" : nonEmpty(Audience.publicText(incident.eta), "Unknown"),
+      startedAt: iso(incident.startedAt ?? incident.openedAt),
+      resolvedAt: isoOrNull(incident.resolvedAt),
+      durationSeconds: Deadline.duration(incident, now) / 1000,
+    },
+    nextUpdate: nextUpdate(incident, runbook, now, timeZone),
+    now: iso(now),
+    timeZone,
+  }
 }
 
 /**
@@ -698,6 +821,8 @@ export const messageContext = <K extends MessageKind>(
   const at = (date: Date) => formatDateTime(date, timeZone)
   const build = (): MessageContext => {
     switch (kind as MessageKind) {
+      case "notice":
+        return noticeContext(input, severity, timeZone)
       case "reminder":
         return {
           kind: "reminder",

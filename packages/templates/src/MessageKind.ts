@@ -9,11 +9,13 @@
  *   and the runbook's post-incident checklists.
  * - `reminder`: what follows a resolved incident and is due (⏰ INCIDENT FOLLOW-UP): the
  *   post-mortem meeting, a checklist at its deadline, an overdue action item.
+ * - `notice`: the customer-facing notice for the status page and support tickets, standing for
+ *   the initial alert, an update or the resolution: customer-safe fields only.
  *
  * @example
  * ```ts
  * import { MessageKind } from "@ir/templates"
- * MessageKind.kinds // ["initial", "update", "resolution", "escalation", "postmortem", "reminder"]
+ * MessageKind.kinds // ["initial", "update", "resolution", "escalation", "postmortem", "reminder", "notice"]
  * ```
  */
 import * as Schema from "effect/Schema"
@@ -26,6 +28,7 @@ export const MessageKind = Schema.Literal(
   "escalation",
   "postmortem",
   "reminder",
+  "notice",
 )
 export type MessageKind = typeof MessageKind.Type
 

@@ -379,7 +379,7 @@ let defaults: Templates | undefined
  * @example
  * ```ts
  * import { defaultTemplates } from "@ir/templates"
- * defaultTemplates().sources.length // 25: five messages, four formats and a subject line each
+ * defaultTemplates().sources.length // 35: seven messages, four formats and a subject line each
  * ```
  */
 export const defaultTemplates = (): Templates => {

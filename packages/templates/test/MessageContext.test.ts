@@ -283,6 +283,7 @@ describe("messageContext", () => {
       resolution: 9,
       postmortem: 10,
       reminder: 10,
+      notice: 5,
     }
     for (const kind of MessageKind.kinds) {
       const context = messageContext(kind, {

@@ -35,6 +35,7 @@ const moments: Record<MessageKind.MessageKind, { events: number; now: string }> 
   resolution: { events: 9, now: "2026-11-28T11:26:00Z" },
   postmortem: { events: 10, now: "2026-11-28T12:00:00Z" },
   reminder: { events: 10, now: "2026-12-05T12:00:00Z" },
+  notice: { events: 5, now: "2026-11-28T10:25:30Z" },
 }
 
 const contextFor = (
@@ -50,6 +51,7 @@ const contextFor = (
     incident: incidentAfter(moments[kind].events, events),
     runbook,
     now: new Date(moments[kind].now),
+    ...(kind === "notice" ? { notice: { phase: "update", reference: "ir-0123456789abcdef" } } : {}),
     ...extra,
   })
 
@@ -247,7 +249,7 @@ describe("strict rendering", () => {
   it("compiles the built-in templates once per process", () => {
     expect(defaultTemplates()).toBe(defaultTemplates())
     expect(loadTemplates()).toBe(defaultTemplates())
-    expect(defaultTemplates().sources).toHaveLength(30)
+    expect(defaultTemplates().sources).toHaveLength(35)
     expect(
       defaultTemplates().sources.every((source) => source.file.startsWith(templatesDirectory)),
     ).toBe(true)

@@ -108,7 +108,13 @@ export const hostile: ReadonlyArray<IncidentEvent.IncidentEvent> = lifecycle.map
         commander: nasty.commander,
       }
     case "update-posted":
-      return { ...event, progress: nasty.progress, status: "<i>down</i>", nextSteps: "[x](y) & z" }
+      return {
+        ...event,
+        progress: nasty.progress,
+        status: "<i>down</i>",
+        nextSteps: "[x](y) & z",
+        publicNote: "<b>Rolled back</b> db-1.prod.internal (10.0.0.1) & *more* <!here>",
+      }
     case "resolved":
       return { ...event, resolution: "Fixed <it> & *more*", rootCause: "`rm -rf` <oops>" }
     case "action-taken":
