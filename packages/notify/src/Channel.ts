@@ -111,8 +111,64 @@ export const EmailChannel = Schema.Struct({
 })
 export type EmailChannel = typeof EmailChannel.Type
 
+/** Atlassian Statuspage's REST API. */
+export const statuspageApiUrl = "https://api.statuspage.io/v1"
+
+/**
+ * An Atlassian Statuspage page: the incident is created on the first notice (with the status of
+ * the components it affects), updated by each update and resolved by the resolution notice.
+ */
+export const StatuspageChannel = Schema.Struct({
+  ...common,
+  kind: Schema.Literal("statuspage"),
+  /** The page's id (Statuspage → API info). */
+  pageId: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/)),
+  /** A Statuspage API key (`Authorization: OAuth <key>`). */
+  apiKey: Schema.Redacted(Schema.String.pipe(Schema.minLength(1))),
+  url: Schema.optionalWith(HttpUrl, { default: () => statuspageApiUrl }),
+  /**
+   * The page's components an incident affects: a component id, and the playbooks that affect it
+   * (every incident when absent). Their status follows the severity (P0 major outage, P1 partial
+   * outage, else degraded performance) and turns operational at the resolution.
+   */
+  components: Schema.optionalWith(
+    Schema.Array(
+      Schema.Struct({
+        id: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/)),
+        playbooks: Schema.optional(Schema.Array(Schema.String)),
+      }),
+    ),
+    { default: () => [] },
+  ),
+})
+export type StatuspageChannel = typeof StatuspageChannel.Type
+
+/**
+ * Zendesk support tickets: a ticket is created on the first notice, each update is a public
+ * comment, and the resolution notice solves it.
+ */
+export const ZendeskChannel = Schema.Struct({
+  ...common,
+  kind: Schema.Literal("zendesk"),
+  /** The account's URL, e.g. `https://acme.zendesk.com`. */
+  url: HttpUrl,
+  /** The agent the API token belongs to (`<email>/token:<token>`). */
+  email: Schema.String.pipe(Schema.minLength(3)),
+  apiToken: Schema.Redacted(Schema.String.pipe(Schema.minLength(1))),
+  /** Tags put on the ticket besides `ir` and the severity. */
+  tags: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+})
+export type ZendeskChannel = typeof ZendeskChannel.Type
+
 /** Any channel. */
-export const Channel = Schema.Union(SlackChannel, PagerDutyChannel, WebhookChannel, EmailChannel)
+export const Channel = Schema.Union(
+  SlackChannel,
+  PagerDutyChannel,
+  WebhookChannel,
+  EmailChannel,
+  StatuspageChannel,
+  ZendeskChannel,
+)
 export type Channel = typeof Channel.Type
 export type ChannelKind = Channel["kind"]
 
@@ -240,6 +296,10 @@ export const target = (channel: Channel): string => {
       return starred(Redacted.value(channel.url), 0)
     case "email":
       return `${channel.secure ? "smtps" : "smtp"}://${channel.host}:${channel.port} → ${channel.to.join(", ")}`
+    case "statuspage":
+      return `Statuspage ${starred(channel.url, 1)} page ${channel.pageId}`
+    case "zendesk":
+      return `Zendesk ${starred(channel.url, 0)}`
   }
 }
 
@@ -270,6 +330,17 @@ export const secretsOf = (channel: Channel): ReadonlyArray<string> => {
       break
     case "email":
       if (channel.password !== undefined) values.push(Redacted.value(channel.password))
+      break
+    case "statuspage":
+      values.push(Redacted.value(channel.apiKey))
+      break
+    case "zendesk":
+      values.push(
+        Redacted.value(channel.apiToken),
+        Buffer.from(`${channel.email}/token:${Redacted.value(channel.apiToken)}`).toString(
+          "base64",
+        ),
+      )
       break
   }
   // Slack's and webhooks' paths are secrets beyond their first segment ("/services/" is not).

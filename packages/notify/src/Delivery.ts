@@ -25,7 +25,9 @@ import { preparePagerDuty } from "./internal/pagerduty.js"
 import { scrub } from "./internal/redact.js"
 import { backoffDelay, sleep } from "./internal/retry.js"
 import { prepareSlack } from "./internal/slack.js"
+import { prepareStatuspage } from "./internal/statuspage.js"
 import { prepareWebhook } from "./internal/webhook.js"
+import { prepareZendesk } from "./internal/zendesk.js"
 import type { Message } from "./Message.js"
 
 /** One line of the delivery log; every field is free of secrets. */
@@ -66,6 +68,12 @@ export interface DeliveryOptions {
   readonly log?: (entry: DeliveryLogEntry) => void
   /** The clock, for the webhook's timestamp. */
   readonly now?: () => Date
+  /**
+   * What each channel's peer already calls the incident, by channel id (a Statuspage incident
+   * id, a Zendesk ticket number, from an earlier delivery's `reference`): the notice updates it
+   * instead of creating another.
+   */
+  readonly references?: Readonly<Record<string, string>>
 }
 
 /** The outcome for one channel. */
@@ -82,6 +90,8 @@ export interface DeliveryResult {
   readonly response?: { readonly status?: number; readonly detail?: string }
   /** Why it failed. */
   readonly cause?: DeliveryError
+  /** What the peer calls what this delivery created or updated (record it for the next one). */
+  readonly reference?: string
 }
 
 const defaults = {
@@ -106,6 +116,7 @@ const prepare = (
   idempotencyKey: string,
   secrets: ReadonlyArray<string>,
   now: Date,
+  reference: string | undefined,
 ): PreparedDelivery => {
   switch (channel.kind) {
     case "slack":
@@ -116,6 +127,10 @@ const prepare = (
       return prepareWebhook(channel, message, idempotencyKey, secrets, now)
     case "email":
       return prepareEmail(channel, message, idempotencyKey, secrets)
+    case "statuspage":
+      return prepareStatuspage(channel, message, reference, secrets)
+    case "zendesk":
+      return prepareZendesk(channel, message, reference, idempotencyKey, secrets)
   }
 }
 
@@ -156,7 +171,9 @@ export const deliver = async (
   }
   const result = (
     attempts: number,
-    outcome: { ok: true; status?: number; detail?: string } | { ok: false; failure: Failure },
+    outcome:
+      | { ok: true; status?: number; detail?: string; reference?: string }
+      | { ok: false; failure: Failure },
   ): DeliveryResult => {
     const base = {
       channel: channel.id,
@@ -176,6 +193,7 @@ export const deliver = async (
       return {
         ...base,
         status: "delivered",
+        ...(outcome.reference === undefined ? {} : { reference: outcome.reference }),
         response: {
           ...(outcome.status === undefined ? {} : { status: outcome.status }),
           ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
@@ -205,6 +223,7 @@ export const deliver = async (
       idempotencyKey,
       secrets,
       (options.now ?? (() => new Date()))(),
+      options.references?.[channel.id],
     )
   } catch (error) {
     return result(0, { ok: false, failure: unexpected(error, secrets) })

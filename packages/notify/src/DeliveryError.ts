@@ -62,6 +62,8 @@ export class DeliveryError extends Data.TaggedError("DeliveryError")<{
       pagerduty: "PagerDuty integration",
       webhook: "Webhook",
       email: "E-mail channel",
+      statuspage: "Statuspage page",
+      zendesk: "Zendesk account",
     }
     const subject = `${names[this.kind]} "${this.channel}" (${this.target})`
     const status =

@@ -39,7 +39,9 @@
  * }
  * ```
  */
-import { Escalation, type Incident, type IncidentEvent, type Runbook } from "@ir/core"
+
+import { createHash } from "node:crypto"
+import { Audience, Escalation, type Incident, type IncidentEvent, type Runbook } from "@ir/core"
 import {
   type ContextInput,
   defaultTemplates,
@@ -112,7 +114,12 @@ export interface PreparedMessage {
   readonly request: MessageRequest
   /** Every rendering (Slack, Markdown, text, e-mail); `kind` is the request's message. */
   readonly message: RenderedMessage & Message
-  /** Configured channels that take the message. */
+  /**
+   * The customer-facing notice the public channels (status page, support tickets) get instead,
+   * for the initial alert, updates and the resolution.
+   */
+  readonly notice?: RenderedMessage & Message
+  /** Configured channels that take the message (public ones take `notice`). */
   readonly routes: ReadonlyArray<Channel>
   /** Requested channel ids that no configured channel has. */
   readonly unrouted: ReadonlyArray<string>
@@ -293,7 +300,17 @@ const unique = (values: Iterable<string>): ReadonlyArray<string> => [...new Set(
 
 /** The channels a message to everyone goes to, as `escalate` routes them (one rule, core's). */
 const messageChannels = (runbook: Runbook, incident: Incident): ReadonlyArray<string> =>
-  Escalation.messageChannels(runbook, incident.severity)
+  Escalation.messageChannels(runbook, incident.severity, incident)
+
+/**
+ * The opaque reference public peers thread an incident on: a hash of its id and the instant it
+ * opened, so it neither shows nor reveals the internal id.
+ */
+export const publicReference = (incident: Pick<Incident, "id" | "openedAt">): string =>
+  `ir-${createHash("sha256")
+    .update(`${incident.id}\u0000${incident.openedAt.toISOString()}`)
+    .digest("hex")
+    .slice(0, 16)}`
 
 /** Where the incident raised an alert or reached a contact: the page, and escalations. */
 const pagedChannels = (incident: Incident): ReadonlyArray<string> =>
@@ -641,48 +658,102 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     }
   }
 
+  const publicIds = new Set(
+    runbook.channels.filter((channel) => Audience.isPublic(channel)).map((channel) => channel.id),
+  )
+
+  /** The customer-facing notice standing for a request's message, for the public channels. */
+  const renderNotice = (
+    incident: Incident,
+    request: MessageRequest,
+    now: Date,
+  ): (RenderedMessage & Message) | undefined => {
+    if (request.pagerDutyAction !== undefined) return undefined
+    const phase = request.message
+    if (phase !== "initial" && phase !== "update" && phase !== "resolution") return undefined
+    try {
+      const context = messageContext("notice", {
+        incident,
+        runbook,
+        now,
+        timeZone,
+        notice: { phase, reference: publicReference(incident) },
+      })
+      const rendered = templates.renderMessage(context)
+      return {
+        ...rendered,
+        kind: request.message,
+        notice: {
+          phase,
+          status: context.incident.status,
+          title: context.incident.title,
+          playbooks: incident.playbooks,
+        },
+      } as RenderedMessage & Message
+    } catch (error) {
+      throw contextError(error, incident, request.message)
+    }
+  }
+
   const prepare = (incident: Incident, request: MessageRequest, now: Date): PreparedMessage => {
     const message = render(incident, request, now)
+    const notice = renderNotice(incident, request, now)
     const configured = request.channels.flatMap((id) => {
       const channel = byId.get(id)
-      return channel === undefined ? [] : [channel]
+      // Public channels get only customer-facing notices, never the internal messages.
+      if (channel === undefined || (publicIds.has(id) && notice === undefined)) return []
+      return [channel]
     })
+    const takes = (channel: Channel) =>
+      accepts(channel, publicIds.has(channel.id) && notice !== undefined ? notice : message)
     return {
       request,
       message,
-      routes: configured.filter((channel) => accepts(channel, message)),
+      ...(notice === undefined ? {} : { notice }),
+      routes: configured.filter(takes),
       unrouted: request.channels.filter((id) => !byId.has(id)),
-      declined: configured
-        .filter((channel) => !accepts(channel, message))
-        .map((channel) => channel.id),
+      declined: configured.filter((channel) => !takes(channel)).map((channel) => channel.id),
     }
   }
 
   const eventsFor = (
     request: MessageRequest,
-    delivered: ReadonlyArray<string>,
+    results: ReadonlyArray<DeliveryResult>,
     now: Date,
-  ): ReadonlyArray<Event> => [
-    ...(request.escalation === undefined
-      ? []
-      : [
-          {
-            type: "escalated" as const,
-            at: now,
-            level: request.escalation.level,
-            to: request.escalation.to,
-            rule: request.escalation.rule,
-            key: request.key,
-          },
-        ]),
-    {
-      type: "notification-sent" as const,
-      at: now,
-      message: request.message,
-      channels: [...delivered],
-      key: request.key,
-    },
-  ]
+  ): ReadonlyArray<Event> => {
+    const delivered = results
+      .filter((result) => result.status === "delivered")
+      .map((result) => result.channel)
+    const references = Object.fromEntries(
+      results.flatMap((result) =>
+        result.status === "delivered" && result.reference !== undefined
+          ? [[result.channel, result.reference] as const]
+          : [],
+      ),
+    )
+    return [
+      ...(request.escalation === undefined
+        ? []
+        : [
+            {
+              type: "escalated" as const,
+              at: now,
+              level: request.escalation.level,
+              to: request.escalation.to,
+              rule: request.escalation.rule,
+              key: request.key,
+            },
+          ]),
+      {
+        type: "notification-sent" as const,
+        at: now,
+        message: request.message,
+        channels: [...delivered],
+        key: request.key,
+        ...(Object.keys(references).length === 0 ? {} : { references }),
+      },
+    ]
+  }
 
   const send = async (
     incident: Incident,
@@ -732,9 +803,28 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     if (sendOptions.dryRun === true) {
       return { ...common, outcome: "dry-run", delivered: [], results: [], events: [] }
     }
-    const results = await deliverAll(routes, prepared.message, {
-      ...options.delivery,
-      idempotencyKey: request.key,
+    const internal = routes.filter(
+      (channel) => !(publicIds.has(channel.id) && prepared.notice !== undefined),
+    )
+    const external = routes.filter(
+      (channel) => publicIds.has(channel.id) && prepared.notice !== undefined,
+    )
+    const references = Audience.references(incident)
+    const [inside, outside] = await Promise.all([
+      deliverAll(internal, prepared.message, { ...options.delivery, idempotencyKey: request.key }),
+      prepared.notice === undefined || external.length === 0
+        ? Promise.resolve([])
+        : deliverAll(external, prepared.notice, {
+            ...options.delivery,
+            // Public peers never see the internal id, not even in an idempotency key.
+            idempotencyKey: `ir-${createHash("sha256").update(request.key).digest("hex").slice(0, 32)}`,
+            references,
+          }),
+    ])
+    const byChannel = new Map([...inside, ...outside].map((result) => [result.channel, result]))
+    const results = routes.flatMap((channel) => {
+      const result = byChannel.get(channel.id)
+      return result === undefined ? [] : [result]
     })
     const delivered = results
       .filter((result) => result.status === "delivered")
@@ -746,7 +836,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
       outcome,
       delivered,
       results,
-      events: delivered.length === 0 ? [] : eventsFor(request, delivered, sendOptions.now),
+      events: delivered.length === 0 ? [] : eventsFor(request, results, sendOptions.now),
     }
   }
 
@@ -788,13 +878,23 @@ export const withConfiguredChannels = (
     .filter((channel) => !known.has(channel.id))
     .map((channel) => ({
       id: channel.id,
-      // `escalate` sends every message to internal channels and pages to `pagerduty` ones.
-      audience: channel.kind === "pagerduty" ? ("external" as const) : ("internal" as const),
-      kind: channel.kind,
+      // `escalate` sends every message to internal channels and pages to `pagerduty` ones; a
+      // status page and a ticket system are public (customer-safe notices by the audiences policy).
+      audience: audienceOf[channel.kind],
+      kind: channel.kind === "zendesk" ? ("ticket" as const) : channel.kind,
       text: `${channel.kind} channel "${channel.id}" (from the notify configuration)`,
     }))
   return added.length === 0 ? runbook : { ...runbook, channels: [...runbook.channels, ...added] }
 }
+
+const audienceOf = {
+  slack: "internal",
+  webhook: "internal",
+  email: "internal",
+  pagerduty: "external",
+  statuspage: "external",
+  zendesk: "customer",
+} as const
 
 /**
  * What `@ir/http`'s receiver records for the messages an `onIncidentOpened` callback sent: the

@@ -35,6 +35,16 @@ export interface Message {
    * otherwise (PagerDuty folds repeated triggers with the same `dedup_key` into one incident).
    */
   readonly pagerDutyAction?: PagerDutyAction
+  /**
+   * For a customer-facing notice (status page, support tickets): its public status, title and
+   * the playbooks (to pick the status page's components; never shown).
+   */
+  readonly notice?: {
+    readonly phase: "initial" | "update" | "resolution"
+    readonly status: "investigating" | "identified" | "monitoring" | "resolved"
+    readonly title: string
+    readonly playbooks: ReadonlyArray<string>
+  }
 }
 
 /**

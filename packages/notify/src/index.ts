@@ -33,6 +33,7 @@ export {
   type MessageRequest,
   notificationReport,
   type PreparedMessage,
+  publicReference,
   type SendOptions,
   withConfiguredChannels,
 } from "./IncidentMessenger.js"

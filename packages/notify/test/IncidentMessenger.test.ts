@@ -203,7 +203,7 @@ describe("IncidentMessenger", () => {
     const [page, initial] = escalate(defaultRunbook, incident, minutes(1))
     const dispatched = await messenger.dispatch(incident, initial!, { now: minutes(1) })
     expect(dispatched.outcome).toBe("unrouted")
-    expect(dispatched.unrouted).toEqual(["incidents"])
+    expect(dispatched.unrouted).toEqual(["incidents", "status-page", "support-tickets"])
     expect(dispatched.events).toEqual([])
     // The default runbook has no paging channel at all.
     expect((await messenger.dispatch(incident, page!, { now: minutes(1) })).outcome).toBe(

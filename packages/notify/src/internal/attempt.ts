@@ -12,7 +12,13 @@ export interface Failure {
 }
 
 export type AttemptResult =
-  | { readonly ok: true; readonly status?: number; readonly detail?: string }
+  | {
+      readonly ok: true
+      readonly status?: number
+      readonly detail?: string
+      /** What the peer calls what was created (a Statuspage incident id, a ticket number). */
+      readonly reference?: string
+    }
   | { readonly ok: false; readonly failure: Failure }
 
 export interface AttemptContext {

@@ -24,11 +24,22 @@ const readBody = async (body: AsyncIterable<Buffer | Uint8Array>): Promise<strin
   return Buffer.concat(chunks).subarray(0, maxBodyBytes).toString("utf8")
 }
 
+/** POSTs `body`; see {@link send}. */
+export const post = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  context: AttemptContext,
+  secrets: ReadonlyArray<string>,
+  judge: (answer: HttpAnswer) => AttemptResult,
+): Promise<AttemptResult> => send("POST", url, body, headers, context, secrets, judge)
+
 /**
- * POSTs `body` and hands the answer to `judge` (success or a failure of the peer's kind); network
+ * Sends `body` with the method and hands the answer to `judge` (success or a failure of the peer's kind); network
  * errors, timeouts, 429 and 5xx become retryable failures, other 4xx final ones.
  */
-export const post = async (
+export const send = async (
+  method: "POST" | "PUT" | "PATCH",
   url: string,
   body: string,
   headers: Record<string, string>,
@@ -42,7 +53,7 @@ export const post = async (
   let answer: HttpAnswer
   try {
     const response = await request(url, {
-      method: "POST",
+      method,
       headers,
       body,
       signal,
