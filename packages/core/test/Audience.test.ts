@@ -73,7 +73,13 @@ describe("audiences: the status page and support tickets by policy", () => {
       },
       { type: "severity-changed", at: at(2), severity: "P3", reason: "only one customer" },
       { type: "acknowledged", at: at(3), by: "alice" },
-      { type: "resolved", at: at(20), rootCause: "a bad deploy", by: "alice" },
+      {
+        type: "resolved",
+        at: at(20),
+        resolution: "rolled back",
+        rootCause: "a bad deploy",
+        by: "alice",
+      },
     ])
     const resolution = escalate(defaultRunbook, incident, at(21)).find(
       (action) => action.kind === "notify-resolution",
@@ -91,6 +97,7 @@ describe("audiences: the status page and support tickets by policy", () => {
     const dryRun: IncidentEvent.IncidentEvent = {
       type: "action-taken",
       at: at(3),
+      detail: "restarted",
       action: "restart",
       target: "api",
       dryRun: true,

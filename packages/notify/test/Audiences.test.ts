@@ -50,7 +50,7 @@ const opened: IncidentEvent.IncidentEvent = {
   playbooks: ["high-api-error-rate"],
   summary: "HTTP 503 from /api/predict on 10.0.3.7; error_ratio=0.124",
   impact: "api-1.prod.internal serving 12% errors",
-  source: { kind: "alert", fingerprint: "abc", receiver: "ir", labels: {} },
+  source: { kind: "alert", key: "abc" },
 }
 
 const record = (incident: Incident, events: ReadonlyArray<IncidentEvent.IncidentEvent>) =>
@@ -141,6 +141,7 @@ describe("the status page and support tickets", () => {
       {
         type: "action-taken",
         at: minutes(10),
+        detail: "restarted",
         action: "restart",
         target: "api",
         dryRun: false,
@@ -170,7 +171,13 @@ describe("the status page and support tickets", () => {
 
     incident = record(incident, [
       { type: "mitigated", at: minutes(30), summary: "rolled back", by: "alice" },
-      { type: "resolved", at: minutes(45), rootCause: "bad deploy on api-1", by: "alice" },
+      {
+        type: "resolved",
+        at: minutes(45),
+        resolution: "rolled back",
+        rootCause: "bad deploy on api-1",
+        by: "alice",
+      },
     ])
     await dispatchDue(minutes(46))
     expect(status.requests.map((request) => request.method)).toEqual(["POST", "PATCH", "PATCH"])
@@ -222,7 +229,13 @@ describe("the status page and support tickets", () => {
       foldIncident([
         opened,
         { type: "escalated", at: minutes(1), level: 0, to: "Technical Lead", rule: "manual" },
-        { type: "resolved", at: minutes(9), rootCause: "bad deploy", by: "alice" },
+        {
+          type: "resolved",
+          at: minutes(9),
+          resolution: "rolled back",
+          rootCause: "bad deploy",
+          by: "alice",
+        },
       ]),
     )
     for (const message of ["escalation", "postmortem", "followup"] as const) {
