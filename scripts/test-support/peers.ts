@@ -1,5 +1,6 @@
-// Real HTTP peers on loopback that answer as a Slack incoming webhook, the PagerDuty Events API
-// v2 and PagerDuty's REST API (GET /oncalls) do, and remember what they received.
+// Real HTTP peers on loopback that answer as a Slack incoming webhook, the PagerDuty Events API,
+// PagerDuty's REST API (GET /oncalls), Atlassian Statuspage and Zendesk do, and remember what
+// they received.
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -161,3 +162,92 @@ export const pagerDutyRestPeer = (
       total: null,
     })
   })
+
+const json = (status: number, body: unknown) => ({
+  status,
+  body: JSON.stringify(body),
+  contentType: "application/json",
+})
+
+/**
+ * Atlassian Statuspage's REST API as its reference describes it: `Authorization: OAuth <key>`;
+ * POST /v1/pages/{page_id}/incidents with `{ incident: { name, status, body, ... } }` answers 201
+ * with the incident (its `id`); PATCH /v1/pages/{page_id}/incidents/{id} answers 200 with it; an
+ * unknown page or incident 404, a wrong key 401, a blank name or an unknown status 422.
+ */
+export const statuspagePeer = async (pageId: string, apiKey: string) => {
+  const incidents = new Map<string, Record<string, unknown>>()
+  const statuses = ["investigating", "identified", "monitoring", "resolved", "scheduled"]
+  const peer = await startPeer((request) => {
+    if (request.headers.authorization !== `OAuth ${apiKey}`)
+      return json(401, { error: "Could not authenticate" })
+    const match = /^\/v1\/pages\/([^/]+)\/incidents(?:\/([^/]+))?$/.exec(request.path)
+    if (match === null || match[1] !== pageId) return json(404, { error: "Not found" })
+    const incident = request.json.incident as Record<string, unknown> | undefined
+    if (incident === undefined) return json(422, { error: "incident is missing" })
+    if (incident.status !== undefined && !statuses.includes(String(incident.status)))
+      return json(422, { error: "status is invalid" })
+    if (request.method === "POST" && match[2] === undefined) {
+      if (typeof incident.name !== "string" || incident.name === "")
+        return json(422, { error: "name can't be blank" })
+      const id = `sp${incidents.size + 1}abcdefgh`
+      const created = { id, page_id: pageId, ...incident }
+      incidents.set(id, created)
+      return json(201, created)
+    }
+    if (request.method === "PATCH" && match[2] !== undefined) {
+      const existing = incidents.get(match[2])
+      if (existing === undefined) return json(404, { error: "Not found" })
+      const updated = { ...existing, ...incident }
+      incidents.set(match[2], updated)
+      return json(200, updated)
+    }
+    return json(405, { error: "method not allowed" })
+  })
+  return { ...peer, incidents }
+}
+
+/**
+ * Zendesk's Tickets API as its reference describes it: Basic auth `<email>/token:<token>`;
+ * POST /api/v2/tickets.json `{ ticket: { subject?, comment: { body } } }` answers 201 with
+ * `{ ticket: { id } }` (the same ticket again for a repeated Idempotency-Key); PUT
+ * /api/v2/tickets/{id}.json adds the comment and sets the status, 200; an unknown ticket 404.
+ */
+export const zendeskPeer = async (email: string, token: string) => {
+  const tickets = new Map<number, { subject: string; status: string; comments: Array<string> }>()
+  const keys = new Map<string, number>()
+  const expected = `Basic ${Buffer.from(`${email}/token:${token}`).toString("base64")}`
+  const peer = await startPeer((request) => {
+    if (request.headers.authorization !== expected)
+      return json(401, { error: "Couldn't authenticate you" })
+    const ticket = request.json.ticket as
+      | { subject?: string; status?: string; comment?: { body?: string } }
+      | undefined
+    const comment = ticket?.comment?.body
+    if (ticket === undefined || comment === undefined || comment === "")
+      return json(422, { error: "RecordInvalid", description: "comment is blank" })
+    if (request.method === "POST" && request.path === "/api/v2/tickets.json") {
+      const key = request.headers["idempotency-key"]
+      const again = typeof key === "string" ? keys.get(key) : undefined
+      if (again !== undefined) return json(201, { ticket: { id: again } })
+      const id = 1000 + tickets.size + 1
+      tickets.set(id, {
+        subject: ticket.subject ?? comment.slice(0, 50),
+        status: ticket.status ?? "new",
+        comments: [comment],
+      })
+      if (typeof key === "string") keys.set(key, id)
+      return json(201, { ticket: { id, status: ticket.status ?? "new" } })
+    }
+    const match = /^\/api\/v2\/tickets\/(\d+)\.json$/.exec(request.path)
+    if (request.method === "PUT" && match !== null) {
+      const existing = tickets.get(Number(match[1]))
+      if (existing === undefined) return json(404, { error: "RecordNotFound" })
+      existing.comments.push(comment)
+      if (ticket.status !== undefined) existing.status = ticket.status
+      return json(200, { ticket: { id: Number(match[1]), status: existing.status } })
+    }
+    return json(404, { error: "InvalidEndpoint" })
+  })
+  return { ...peer, tickets }
+}

@@ -90,9 +90,16 @@ const eta = Options.text("eta").pipe(
   Options.optional,
 )
 
+const publicNote = Options.text("public").pipe(
+  Options.withDescription(
+    "What the status page and support tickets say of this update, in words for customers (host names, addresses, URLs and incident ids are taken out). Without it they get the standard sentence for the incident's state.",
+  ),
+  Options.optional,
+)
+
 const update = Command.make(
   "update",
-  { ...common, at, by, notify, ...incident, progress, status, next, eta },
+  { ...common, at, by, notify, ...incident, progress, status, next, eta, public: publicNote },
   (args) =>
     handle(
       args,

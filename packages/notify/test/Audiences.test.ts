@@ -12,8 +12,14 @@ import {
 } from "@ir/core"
 import { Either } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
+import {
+  type Peer,
+  slackPeer,
+  statuspagePeer,
+  webhookPeer,
+  zendeskPeer,
+} from "../../../scripts/test-support/peers.js"
 import { Channel, createIncidentMessenger, publicReference } from "../src/index.js"
-import { type Peer, slackAnswer, startPeer, statuspagePeer, zendeskPeer } from "./peers.js"
 
 const t0 = new Date("2026-11-28T10:00:00Z")
 const minutes = (count: number) => new Date(t0.getTime() + count * 60_000)
@@ -22,10 +28,10 @@ const zendeskToken = "zd-token-0123456789abcdef"
 const hookSecret = "ticket-webhook-secret-0123456789"
 
 const peers: Array<Peer> = []
-const peer = async (handler: Parameters<typeof startPeer>[0]) => {
-  const started = await startPeer(handler)
-  peers.push(started)
-  return started
+const peer = async <P extends Peer>(started: Promise<P>): Promise<P> => {
+  const running = await started
+  peers.push(running)
+  return running
 }
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((started) => started.close()))
@@ -58,15 +64,10 @@ const record = (incident: Incident, events: ReadonlyArray<IncidentEvent.Incident
 
 describe("the status page and support tickets", () => {
   it("get customer-safe notices of a P1, then its updates and resolution on the same incident and ticket", async () => {
-    const statuspage = statuspagePeer("pg1abc", apiKey)
-    const zendesk = zendeskPeer("ops@example.com", zendeskToken)
-    const status = await peer(statuspage.handler)
-    const tickets = await peer(zendesk.handler)
-    const slack = await peer(slackAnswer)
-    const ticketHook = await peer((_request, response) => {
-      response.writeHead(200)
-      response.end("ok")
-    })
+    const status = await peer(statuspagePeer("pg1abc", apiKey))
+    const tickets = await peer(zendeskPeer("ops@example.com", zendeskToken))
+    const slack = await peer(slackPeer())
+    const ticketHook = await peer(webhookPeer())
     const runbook = {
       ...defaultRunbook,
       channels: [
@@ -115,10 +116,10 @@ describe("the status page and support tickets", () => {
     }
 
     await dispatchDue(minutes(1))
-    expect(slack.requests).toHaveLength(1)
-    expect(slack.requests[0]?.body).toContain("INC-2026-0042")
-    expect(status.requests.map((request) => request.method)).toEqual(["POST"])
-    const created = JSON.parse(status.requests[0]?.body ?? "{}").incident
+    expect(slack.received).toHaveLength(1)
+    expect(slack.received[0]?.body).toContain("INC-2026-0042")
+    expect(status.received.map((request) => request.method)).toEqual(["POST"])
+    const created = JSON.parse(status.received[0]?.body ?? "{}").incident
     expect(created).toMatchObject({
       name: "Elevated error rates",
       status: "investigating",
@@ -127,12 +128,12 @@ describe("the status page and support tickets", () => {
       components: { cmpapi: "partial_outage" },
     })
     expect(created.body).toContain("We are investigating this issue.")
-    expect([...zendesk.tickets.values()]).toHaveLength(1)
+    expect([...tickets.tickets.values()]).toHaveLength(1)
     expect(Audience.references(incident)).toEqual({
       "status-page": "sp1abcdefgh",
       "support-tickets": "1001",
     })
-    const hooked = JSON.parse(ticketHook.requests[0]?.body ?? "{}")
+    const hooked = JSON.parse(ticketHook.received[0]?.body ?? "{}")
     expect(hooked).toMatchObject({ kind: "initial", incidentId: publicReference(incident) })
 
     // A responder acts and posts an update with a public note that slips in a host name.
@@ -162,12 +163,12 @@ describe("the status page and support tickets", () => {
     const updated = await messenger.send(incident, update, { now: minutes(20) })
     expect(updated.outcome).toBe("sent")
     incident = record(incident, updated.events)
-    expect(status.requests.map((request) => request.method)).toEqual(["POST", "PATCH"])
-    expect(status.requests[1]?.path).toBe("/v1/pages/pg1abc/incidents/sp1abcdefgh")
-    const patched = JSON.parse(status.requests[1]?.body ?? "{}").incident
+    expect(status.received.map((request) => request.method)).toEqual(["POST", "PATCH"])
+    expect(status.received[1]?.path).toBe("/v1/pages/pg1abc/incidents/sp1abcdefgh")
+    const patched = JSON.parse(status.received[1]?.body ?? "{}").incident
     expect(patched.status).toBe("identified")
     expect(patched.body).toContain("We restarted the affected service on [removed]")
-    expect(zendesk.tickets.get(1001)?.comments).toHaveLength(2)
+    expect(tickets.tickets.get(1001)?.comments).toHaveLength(2)
 
     incident = record(incident, [
       { type: "mitigated", at: minutes(30), summary: "rolled back", by: "alice" },
@@ -180,33 +181,33 @@ describe("the status page and support tickets", () => {
       },
     ])
     await dispatchDue(minutes(46))
-    expect(status.requests.map((request) => request.method)).toEqual(["POST", "PATCH", "PATCH"])
-    const resolved = JSON.parse(status.requests[2]?.body ?? "{}").incident
+    expect(status.received.map((request) => request.method)).toEqual(["POST", "PATCH", "PATCH"])
+    const resolved = JSON.parse(status.received[2]?.body ?? "{}").incident
     expect(resolved).toMatchObject({ status: "resolved", components: { cmpapi: "operational" } })
-    expect(statuspage.incidents.get("sp1abcdefgh")?.status).toBe("resolved")
-    expect(zendesk.tickets.get(1001)).toMatchObject({ status: "solved" })
-    expect(zendesk.tickets.get(1001)?.comments).toHaveLength(3)
-    expect(ticketHook.requests.map((request) => JSON.parse(request.body).kind)).toEqual([
+    expect(status.incidents.get("sp1abcdefgh")?.status).toBe("resolved")
+    expect(tickets.tickets.get(1001)).toMatchObject({ status: "solved" })
+    expect(tickets.tickets.get(1001)?.comments).toHaveLength(3)
+    expect(ticketHook.received.map((request) => JSON.parse(request.body).kind)).toEqual([
       "initial",
       "update",
       "resolution",
     ])
 
     // Nothing internal reached any public peer, in any request: bodies, paths or headers.
-    const publicTraffic = [...status.requests, ...tickets.requests, ...ticketHook.requests]
+    const publicTraffic = [...status.received, ...tickets.received, ...ticketHook.received]
     expect(publicTraffic.length).toBe(9)
     for (const request of publicTraffic) {
       const seen = `${request.path}\n${JSON.stringify(request.headers)}\n${request.body}`
       for (const secret of internalOnly) expect(seen, request.path).not.toContain(secret)
     }
     // The team's channel got the full story.
-    expect(slack.requests.map((request) => request.body).join("\n")).toContain(
+    expect(slack.received.map((request) => request.body).join("\n")).toContain(
       "api-1.prod.internal",
     )
   })
 
   it("never sends the status page an escalation, a page or a post-mortem, and leaves a P3 off it", async () => {
-    const status = await peer(statuspagePeer("pg1abc", apiKey).handler)
+    const status = await peer(statuspagePeer("pg1abc", apiKey))
     const messenger = createIncidentMessenger({
       runbook: defaultRunbook,
       channels: Channel.decodeChannels([
@@ -243,7 +244,7 @@ describe("the status page and support tickets", () => {
       const dispatch = await messenger.send(p1, request, { now: minutes(2) })
       expect(dispatch.outcome, message).toBe("unrouted")
     }
-    expect(status.requests).toEqual([])
+    expect(status.received).toEqual([])
   })
 
   it("says which field of a Statuspage or Zendesk channel is wrong, never its key", () => {

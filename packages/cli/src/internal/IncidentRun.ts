@@ -255,6 +255,7 @@ export const update = (
       readonly status: string
       readonly next: string
       readonly eta: Option.Option<string>
+      readonly public: Option.Option<string>
     },
   context: CommandContext,
 ) =>
@@ -272,6 +273,10 @@ export const update = (
             status: args.status,
             nextSteps: args.next,
             ...Option.match(args.eta, { onNone: () => ({}), onSome: (eta) => ({ eta }) }),
+            ...Option.match(args.public, {
+              onNone: () => ({}),
+              onSome: (publicNote) => ({ publicNote }),
+            }),
             by: lifecycle.by(args.by),
           },
         ],
