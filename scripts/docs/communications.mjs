@@ -113,6 +113,11 @@ const moments = {
     now: "2026-11-29T11:26:00Z",
     when: "after resolution, when a follow-up is due: the post-mortem meeting, a post-incident checklist at its deadline with steps left, an overdue action item (weekly)",
   },
+  notice: {
+    count: 4,
+    now: "2026-11-28T10:25:30Z",
+    when: "to the status page and support tickets instead of the initial alert, each update and the resolution, for the severities the runbook's `audiences` policy routes there (customer-safe fields only; shown here as an update)",
+  },
 }
 
 const titles = {
@@ -122,6 +127,7 @@ const titles = {
   resolution: "Resolution notice",
   postmortem: "Post-mortem document",
   reminder: "Follow-up reminder",
+  notice: "Customer notice",
 }
 
 const contextFor = (kind) =>
@@ -133,6 +139,7 @@ const contextFor = (kind) =>
     ...(kind === "postmortem"
       ? { actionItems: ["Alert on the app container's memory", "Load-test model loader releases"] }
       : {}),
+    ...(kind === "notice" ? { notice: { phase: "update", reference: "ir-0123456789abcdef" } } : {}),
     ...(kind === "reminder"
       ? {
           reminder: {

@@ -37,7 +37,9 @@ describe("ir notify --dry-run", () => {
     const dry = await run(["notify", "initial", "--dry-run"])
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain("INCIDENT ALERT - P1")
-    expect(dry.stdout).toMatch(/no channel incidents in notify.channels/)
+    expect(dry.stdout).toMatch(
+      /no channel incidents, status-page, support-tickets in notify.channels/,
+    )
     const report = json<{ rendered: { text: string } }>(
       await run(["notify", "initial", "--dry-run", "--json"]),
     )
