@@ -7,7 +7,9 @@
  * @example
  * ```sh
  * ir drill system-down
+ * ir drill system-down --scenario unacknowledged
  * ir drill high-api-error-rate --json
+ * ir drill --coverage
  * ```
  */
 import * as Args from "@effect/cli/Args"
@@ -17,7 +19,28 @@ import { common, format } from "./internal/CommonOptions.js"
 import { handle } from "./internal/Handler.js"
 
 const playbook = Args.text({ name: "playbook" }).pipe(
-  Args.withDescription("The playbook to rehearse, e.g. system-down (see `ir playbook list`)."),
+  Args.withDescription(
+    "The playbook to rehearse, e.g. system-down (see `ir playbook list`); not with --coverage.",
+  ),
+  Args.optional,
+)
+
+const scenario = Options.choice("scenario", [
+  "responsive",
+  "unacknowledged",
+  "stalled",
+  "flags",
+] as const).pipe(
+  Options.withDescription(
+    "How the simulated responder behaves: responsive (acknowledges at +5m, posts every update), unacknowledged (nobody answers: the page and the climb up the contact chain), stalled (acknowledged, no progress: the no-progress rules), flags (raises every flag the escalation rules name: severity raises and the security contact).",
+  ),
+  Options.withDefault("responsive" as const),
+)
+
+const coverageOption = Options.boolean("coverage").pipe(
+  Options.withDescription(
+    "Run every playbook in every scenario and list which escalation rules and messages no drill exercises, and which drills fail. Exit 0 when every one is rehearsed and every drill passes.",
+  ),
 )
 
 const at = Options.text("at").pipe(
@@ -29,10 +52,12 @@ const at = Options.text("at").pipe(
 )
 
 /** `ir drill`. */
-export const command = Command.make("drill", { ...common, format, playbook, at }, (args) =>
-  handle(args, () => import("./internal/DrillRun.js").then((module) => module.run)),
+export const command = Command.make(
+  "drill",
+  { ...common, format, playbook, at, scenario, coverage: coverageOption },
+  (args) => handle(args, () => import("./internal/DrillRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(
-    "Rehearse a playbook on a virtual clock: synthesise its symptoms, triage them, run the escalation timeline and print every deadline and message. Exit 0 when the runbook responds as written, 1 when it would not.",
+    "Rehearse a playbook on a virtual clock: synthesise its symptoms, triage them, run the escalation timeline (in a --scenario: nobody answering, no progress, flags raised) and print every deadline and message. --coverage rehearses every playbook in every scenario and lists the rules and messages no drill exercises. Exit 0 when the runbook responds as written, 1 when it would not.",
   ),
 )

@@ -235,6 +235,64 @@ describe("ir drill", () => {
     )
   })
 
+  it("rehearses the chain: nobody answers a P0, and the page climbs to the VP", async () => {
+    const run = await ir(
+      ["drill", "system-down", "--scenario", "unacknowledged", "--at", "2026-11-30T10:00:00Z"],
+      { cwd },
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(
+      /\+30m\s+escalate\s+Unable to restore service within 30 minutes → Technical Lead/,
+    )
+    expect(run.stdout).toMatch(/\+60m\s+escalate\s+.*not acknowledged within 30m → SRE Manager/)
+    expect(run.stdout).toMatch(/\+90m\s+escalate\s+.*not acknowledged within 30m → VP Engineering/)
+    expect(run.stdout).toMatch(
+      /✓ chain: nobody acknowledged: Technical Lead at \+30m, SRE Manager at \+60m, VP Engineering at \+90m/,
+    )
+  })
+
+  it("--coverage finds every rule and message of the seed runbook rehearsed, and names one that is not", async () => {
+    const complete = await ir(["drill", "--coverage", "--json"], { cwd })
+    expect(complete.code, complete.stderr).toBe(0)
+    const coverage = json<{
+      unexercised: { rules: Array<string>; messages: Array<string> }
+      failures: Array<string>
+    }>(complete)
+    expect(coverage.unexercised).toEqual({ rules: [], messages: [] })
+    expect(coverage.failures).toEqual([])
+
+    const dir = tempDir()
+    writeFileSync(
+      join(dir.path, "runbook.json"),
+      JSON.stringify({
+        ...defaultRunbook,
+        escalation: {
+          ...defaultRunbook.escalation,
+          rules: [
+            ...defaultRunbook.escalation.rules,
+            {
+              id: "p3-stale",
+              text: "P3 open for a week",
+              severities: ["P3"],
+              phase: "after-initial-response",
+              trigger: { unresolvedFor: "7d" },
+            },
+          ],
+        },
+      }),
+    )
+    writeFileSync(join(dir.path, "ir.config.yaml"), "runbook: { file: runbook.json }\n")
+    const incomplete = await ir(["drill", "--coverage"], { cwd: dir.path })
+    dir.remove()
+    expect(incomplete.code).toBe(1)
+    expect(incomplete.stdout).toMatch(/✗ p3-stale \(P3 open for a week\): no drill/)
+    expect(incomplete.stdout).toContain("INCOMPLETE: not rehearsed: p3-stale")
+
+    const both = await ir(["drill", "system-down", "--coverage"], { cwd })
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain("give no playbook with it")
+  })
+
   it("fails when triage would name another severity", async () => {
     const dir = tempDir()
     writeFileSync(

@@ -14,6 +14,13 @@
  *    deadline and with somewhere to go, a status update at every multiple of the cadence, each
  *    "not restored within" escalation at its time with a contact, the resolution notice and the
  *    post-mortem. Any miss fails the drill.
+ * 4. After the resolution the clock visits the post-mortem meeting and each post-incident
+ *    checklist's deadline, where the follow-up reminders go out.
+ *
+ * A scenario changes the responder (see {@link Scenario}): `unacknowledged` rehearses the climb
+ * up the contact chain, `stalled` the "no progress" rules, `flags` every flag rule (the severity
+ * raise and the security contact). {@link coverage} runs every playbook in every scenario and
+ * says which escalation rules and messages no drill exercises.
  *
  * @example
  * ```ts
@@ -28,7 +35,7 @@ import * as Either from "effect/Either"
 import { addBusinessDays } from "./BusinessCalendar.js"
 import * as Drill from "./Drill.js"
 import { formatSeconds, toSeconds } from "./Duration.js"
-import { type DueAction, escalate } from "./Escalation.js"
+import { type DueAction, escalate, severityRaises } from "./Escalation.js"
 import { foldIncident, type Incident } from "./Incident.js"
 import type { IncidentEvent } from "./IncidentEvent.js"
 import type { Runbook } from "./Runbook.js"
@@ -51,6 +58,27 @@ export interface TimelineEntry {
   readonly message: DueAction["message"]
 }
 
+/**
+ * How the simulated responder behaves:
+ * - `responsive`: acknowledges after five minutes, posts each status update when due;
+ * - `unacknowledged`: nobody acknowledges or posts (the reminders still go out): the page, then
+ *   the climb up the contact chain, each contact once, then the last one again;
+ * - `stalled`: acknowledges but never posts progress: the "no progress" rules fire;
+ * - `flags`: acknowledges, then raises each flag the escalation rules name, one a minute from
+ *   +10m (flags that do not raise the severity first): each flag rule fires, raises the severity
+ *   where it says, and reaches the channels it names.
+ *
+ * @example
+ * ```ts
+ * import { DrillReport } from "@ir/core"
+ * DrillReport.scenarios // ["responsive", "unacknowledged", "stalled", "flags"]
+ * ```
+ */
+export type Scenario = "responsive" | "unacknowledged" | "stalled" | "flags"
+
+/** Every scenario, in the order `coverage` runs them. */
+export const scenarios: ReadonlyArray<Scenario> = ["responsive", "unacknowledged", "stalled", "flags"]
+
 /** One expectation of the runbook and whether the simulation met it. */
 export interface Check {
   readonly name:
@@ -59,6 +87,9 @@ export interface Check {
     | "initial-response"
     | "status-updates"
     | "escalation"
+    | "chain"
+    | "no-progress"
+    | "flags"
     | "resolution"
   readonly passed: boolean
   readonly detail: string
@@ -69,6 +100,7 @@ export interface DrillReport {
   readonly schemaVersion: 1
   readonly command: "drill"
   readonly playbook: string
+  readonly scenario: Scenario
   readonly title: string
   readonly startedAt: Date
   readonly resolvedAt: Date
@@ -103,7 +135,11 @@ export const offset = (from: Date, at: Date): string => {
 }
 
 /** The events a responder records for an action done at `at`. */
-const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvent> => {
+const recordAction = (
+  action: DueAction,
+  at: Date,
+  postsUpdates: boolean,
+): ReadonlyArray<IncidentEvent> => {
   const sent: IncidentEvent = {
     type: "notification-sent",
     at,
@@ -113,6 +149,7 @@ const recordAction = (action: DueAction, at: Date): ReadonlyArray<IncidentEvent>
   }
   switch (action.kind) {
     case "post-update":
+      if (!postsUpdates) return [sent]
       return [
         {
           type: "update-posted",
@@ -154,7 +191,12 @@ const fold = (events: ReadonlyArray<IncidentEvent>): Incident =>
  * report.checks.filter((check) => !check.passed) // []
  * ```
  */
-export const build = (runbook: Runbook, playbookId: string, startedAt: Date): DrillReport => {
+export const build = (
+  runbook: Runbook,
+  playbookId: string,
+  startedAt: Date,
+  scenario: Scenario = "responsive",
+): DrillReport => {
   const result = Drill.drill(runbook, playbookId, startedAt)
   const playbook = runbook.playbooks.find((candidate) => candidate.id === playbookId)
   const assessment = result.assessment
@@ -179,14 +221,50 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
       : "minutes" in severity.responseTime
         ? startedAt.getTime() + severity.responseTime.minutes * minute
         : addBusinessDays(runbook.calendar, startedAt, severity.responseTime.businessDays).getTime()
+  const ruleMinutes = (kind: "unresolvedFor" | "noProgressFor") =>
+    runbook.escalation.rules.flatMap((rule) => {
+      if (!rule.severities.includes(level)) return []
+      const trigger = rule.trigger
+      if (kind === "unresolvedFor" && "unresolvedFor" in trigger)
+        return [toSeconds(trigger.unresolvedFor) / 60]
+      if (kind === "noProgressFor" && "noProgressFor" in trigger)
+        return [toSeconds(trigger.noProgressFor) / 60]
+      return []
+    })
+  const contacts = runbook.escalation.contacts.length
+  const climbWait =
+    runbook.escalation.repeatAfter !== undefined
+      ? toSeconds(runbook.escalation.repeatAfter) / 60
+      : (cadence ?? 60)
+  const flagRules = runbook.escalation.rules
+    .filter((rule) => "flag" in rule.trigger)
+    .sort((a, b) => Number(a.raiseTo !== undefined) - Number(b.raiseTo !== undefined))
+  const extra =
+    scenario === "unacknowledged"
+      ? Math.min(...ruleMinutes("unresolvedFor"), ...ruleMinutes("noProgressFor"), 24 * 60) +
+        (contacts + 1) * climbWait +
+        15
+      : scenario === "stalled"
+        ? Math.max(0, ...ruleMinutes("noProgressFor")) + 20
+        : scenario === "flags"
+          ? 10 + flagRules.length + 15
+          : 0
   const horizon = new Date(
     Math.max(
       responseEnd,
       startedAt.getTime() + 2 * (cadence ?? 0) * minute,
+      startedAt.getTime() + extra * minute,
       ...unresolvedRules.map(({ minutes }) => startedAt.getTime() + (minutes + 15) * minute),
     ),
   )
-  const acknowledgeAt = new Date(startedAt.getTime() + 5 * minute)
+  const acknowledgeAt =
+    scenario === "unacknowledged" ? undefined : new Date(startedAt.getTime() + 5 * minute)
+  const postsUpdates = scenario === "responsive" || scenario === "flags"
+  const flagAt = new Map(
+    scenario === "flags"
+      ? flagRules.map((rule, index) => [startedAt.getTime() + (10 + index) * minute, rule] as const)
+      : [],
+  )
 
   let events: Array<IncidentEvent> = [
     {
@@ -214,13 +292,25 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
         ...(action.contact === undefined ? {} : { contact: action.contact }),
         message: action.message,
       })
-      events = [...events, ...recordAction(action, now)]
+      events = [...events, ...recordAction(action, now, postsUpdates)]
     }
   }
+  const raisedFlags: Array<{ rule: string; flag: string; at: Date }> = []
   for (let time = startedAt.getTime(); time < horizon.getTime(); time += minute) {
     const now = new Date(time)
-    if (time === acknowledgeAt.getTime()) {
+    if (time === acknowledgeAt?.getTime()) {
       events = [...events, { type: "acknowledged", at: now, by: "drill" }]
+    }
+    const flagRule = flagAt.get(time)
+    if (flagRule !== undefined && "flag" in flagRule.trigger) {
+      const flag = flagRule.trigger.flag
+      raisedFlags.push({ rule: flagRule.id, flag, at: now })
+      events = [
+        ...events,
+        ...severityRaises(runbook, fold(events), [
+          { type: "flag-raised", at: now, flag, by: "drill" },
+        ]),
+      ]
     }
     act(now)
   }
@@ -229,6 +319,22 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
     { type: "resolved", at: horizon, resolution: "Drill: service restored as the playbook says" },
   ]
   act(horizon)
+  // After the resolution: the post-mortem meeting and each checklist's deadline.
+  const resolvedIncident = fold(events)
+  const followUps = [
+    resolvedIncident.postmortemScheduledFor,
+    ...runbook.postIncident.map((group) => {
+      const within = /within\s+(\d+)\s+(hour|day|week|month)s?/i.exec(group.within ?? "")
+      if (within === null) return undefined
+      const unit = { hour: 60, day: 1440, week: 7 * 1440, month: 30 * 1440 }[
+        within[2]!.toLowerCase() as "hour" | "day" | "week" | "month"
+      ]
+      return new Date(horizon.getTime() + Number(within[1]) * unit * minute)
+    }),
+  ]
+    .filter((at): at is Date => at !== undefined && at.getTime() > horizon.getTime())
+    .sort((a, b) => a.getTime() - b.getTime())
+  for (const at of followUps) act(at)
 
   const of = (kind: DueAction["kind"]) => timeline.filter((entry) => entry.kind === kind)
   if (severity?.raise.includes("page") === true) {
@@ -301,6 +407,80 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
             : `"${rule.text}": escalated to ${fired.contact.role}${fired.contact.phone === undefined ? "" : ` (${fired.contact.phone})`} at ${fired.offset}${onTime ? "" : `, expected +${minutes}m`}`,
     })
   }
+  const escalations = of("escalate")
+  const timeRules = runbook.escalation.rules.filter(
+    (rule) => !("flag" in rule.trigger) && rule.severities.includes(level),
+  )
+  if (scenario === "unacknowledged" && timeRules.length === 0) {
+    checks.push({
+      name: "chain",
+      passed: true,
+      detail: `no escalation rule of ${level} fires on time alone: an unacknowledged ${level} reaches the chain only when a flag is raised`,
+    })
+  } else if (scenario === "unacknowledged") {
+    const levels = escalations.flatMap((entry) =>
+      entry.contact === undefined ? [] : [entry.contact.level],
+    )
+    const expected = runbook.escalation.contacts.map((_, level) => level)
+    const climbed = expected.every((level, index) => levels[index] === level)
+    const repeated = expected.length > 0 && levels.length > expected.length
+    checks.push({
+      name: "chain",
+      passed: climbed && repeated,
+      detail: !climbed
+        ? `nobody acknowledged, and the escalations reached levels ${levels.join(", ") || "none"} instead of ${expected.join(", ")} in turn`
+        : !repeated
+          ? "the last contact was not reminded while nobody acknowledged"
+          : `nobody acknowledged: ${escalations
+              .map(
+                (entry) => `${entry.contact?.role ?? "(nobody)"} at ${entry.offset}`,
+              )
+              .join(", ")}`,
+    })
+  }
+  if (scenario === "stalled") {
+    const stalledRules = runbook.escalation.rules.filter(
+      (rule) => "noProgressFor" in rule.trigger && rule.severities.includes(level),
+    )
+    for (const rule of stalledRules) {
+      const fired = escalations.find((entry) => entry.rule.id === rule.id)
+      checks.push({
+        name: "no-progress",
+        passed: fired?.contact !== undefined,
+        detail:
+          fired === undefined
+            ? `"${rule.text}": never fired while nobody posted progress`
+            : `"${rule.text}": escalated to ${fired.contact?.role ?? "(nobody)"} at ${fired.offset}`,
+      })
+    }
+  }
+  if (scenario === "flags") {
+    const final = fold(events)
+    for (const raised of raisedFlags) {
+      const rule = runbook.escalation.rules.find((candidate) => candidate.id === raised.rule)
+      if (rule === undefined) continue
+      const fired = escalations.find((entry) => entry.rule.id === rule.id)
+      if (fired === undefined && !rule.severities.includes(final.severity)) continue
+      const raisedTo =
+        rule.raiseTo === undefined ||
+        final.events.some(
+          (event) =>
+            event.type === "severity-changed" &&
+            event.at.getTime() === raised.at.getTime() &&
+            event.severity === rule.raiseTo,
+        ) ||
+        final.severity === rule.raiseTo
+      const reached = (rule.notify ?? []).every((channel) => fired?.channels.includes(channel))
+      checks.push({
+        name: "flags",
+        passed: fired !== undefined && raisedTo && reached,
+        detail:
+          fired === undefined
+            ? `"${rule.text}": flag ${raised.flag} raised at ${offset(startedAt, raised.at)}, no escalation`
+            : `"${rule.text}": flag ${raised.flag} at ${offset(startedAt, raised.at)} → ${fired.contact?.role ?? "(nobody)"}${rule.raiseTo === undefined ? "" : raisedTo ? `, raised to ${rule.raiseTo}` : `, NOT raised to ${rule.raiseTo}`}${(rule.notify ?? []).length === 0 ? "" : `, ${reached ? "told" : "did NOT tell"} ${(rule.notify ?? []).join(", ")}`}`,
+      })
+    }
+  }
   const [resolution] = of("notify-resolution")
   const [postmortem] = of("schedule-postmortem")
   checks.push({
@@ -318,6 +498,7 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
     schemaVersion: 1,
     command: "drill",
     playbook: playbookId,
+    scenario,
     title: playbook?.title ?? playbookId,
     startedAt,
     resolvedAt: horizon,
@@ -336,5 +517,105 @@ export const build = (runbook: Runbook, playbookId: string, startedAt: Date): Dr
     timeline,
     checks,
     warnings,
+  }
+}
+
+/** What no drill exercises, and what exercises the rest. */
+export interface Coverage {
+  readonly schemaVersion: 1
+  readonly command: "drill"
+  /** Each escalation rule and the drills (`playbook/scenario`) in which it fired. */
+  readonly rules: ReadonlyArray<{
+    readonly id: string
+    readonly text: string
+    readonly exercisedBy: ReadonlyArray<string>
+  }>
+  /** Each message and the drills in which it went out. */
+  readonly messages: ReadonlyArray<{
+    readonly message: DueAction["message"]
+    readonly exercisedBy: ReadonlyArray<string>
+  }>
+  /** Whether the contact chain was climbed to its end by some drill. */
+  readonly chain: { readonly exercisedBy: ReadonlyArray<string> }
+  /** Drills whose checks failed (`playbook/scenario: check`). */
+  readonly failures: ReadonlyArray<string>
+  /** Rules and messages no drill exercises; empty when every one is rehearsed. */
+  readonly unexercised: {
+    readonly rules: ReadonlyArray<string>
+    readonly messages: ReadonlyArray<string>
+  }
+}
+
+/** The messages a drill can send (the acknowledgement is PagerDuty's, with no template). */
+const drillMessages: ReadonlyArray<DueAction["message"]> = [
+  "page",
+  "initial",
+  "update",
+  "escalation",
+  "resolution",
+  "postmortem",
+  "followup",
+]
+
+/**
+ * Runs every playbook in every scenario and says which escalation rules and messages no drill
+ * exercises (the goal is none), and which drills failed a check.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook, DrillReport } from "@ir/core"
+ * const coverage = DrillReport.coverage(defaultRunbook, new Date("2026-11-30T10:00:00Z"))
+ * coverage.unexercised // { rules: [], messages: [] }
+ * ```
+ */
+export const coverage = (runbook: Runbook, startedAt: Date): Coverage => {
+  const rules = new Map(runbook.escalation.rules.map((rule) => [rule.id, [] as Array<string>]))
+  const messages = new Map(drillMessages.map((message) => [message, [] as Array<string>]))
+  const chain: Array<string> = []
+  const failures: Array<string> = []
+  const lastLevel = runbook.escalation.contacts.length - 1
+  for (const playbook of runbook.playbooks) {
+    for (const scenario of scenarios) {
+      const name = `${playbook.id}/${scenario}`
+      const report = build(runbook, playbook.id, startedAt, scenario)
+      for (const check of report.checks)
+        if (!check.passed) failures.push(`${name}: ${check.name}: ${check.detail}`)
+      for (const entry of report.timeline) {
+        const by = messages.get(entry.message)
+        if (by !== undefined && !by.includes(name)) by.push(name)
+        if (entry.kind !== "escalate" || entry.key.includes(":escalate:climb:")) continue
+        const fired = rules.get(entry.rule.id)
+        if (fired !== undefined && !fired.includes(name)) fired.push(name)
+      }
+      if (
+        lastLevel >= 0 &&
+        report.timeline.some((entry) => entry.contact?.level === lastLevel) &&
+        !chain.includes(name)
+      )
+        chain.push(name)
+    }
+  }
+  const ruleList = runbook.escalation.rules.map((rule) => ({
+    id: rule.id,
+    text: rule.text,
+    exercisedBy: rules.get(rule.id) ?? [],
+  }))
+  const messageList = drillMessages.map((message) => ({
+    message,
+    exercisedBy: messages.get(message) ?? [],
+  }))
+  return {
+    schemaVersion: 1,
+    command: "drill",
+    rules: ruleList,
+    messages: messageList,
+    chain: { exercisedBy: chain },
+    failures,
+    unexercised: {
+      rules: ruleList.filter((rule) => rule.exercisedBy.length === 0).map((rule) => rule.id),
+      messages: messageList
+        .filter((entry) => entry.exercisedBy.length === 0)
+        .map((entry) => entry.message),
+    },
   }
 }

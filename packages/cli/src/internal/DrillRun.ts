@@ -10,8 +10,10 @@ import { findPlaybook } from "./PlaybookRun.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 
 export interface DrillArgs extends CommonArgs {
-  readonly playbook: string
+  readonly playbook: Option.Option<string>
   readonly at: Option.Option<string>
+  readonly scenario: DrillReport.Scenario
+  readonly coverage: boolean
 }
 
 const time = (date: Date) => date.toISOString().replace(/:\d\d\.\d{3}Z$/, "Z")
@@ -27,14 +29,14 @@ const entryLine = (entry: DrillReport.TimelineEntry, report: DrillReport.DrillRe
     entry.deadline === undefined
       ? ""
       : `  (by ${DrillReport.offset(report.startedAt, entry.deadline)})`
-  return `${entry.offset.padEnd(7)} ${entry.kind.padEnd(20)} ${entry.rule.text} → ${to}${deadline}`
+  return `${entry.offset.padEnd(9)} ${entry.kind.padEnd(20)} ${entry.rule.text} → ${to}${deadline}`
 }
 
 const renderText = (report: DrillReport.DrillReport, style: Style, verbose: boolean): string => {
   const mark = (passed: boolean) => (passed ? style.green("✓") : style.red("✗"))
   const lines = [
     style.bold(
-      `Drill: ${report.title} (${report.playbook}), virtual clock from ${time(report.startedAt)}`,
+      `Drill: ${report.title} (${report.playbook}), ${report.scenario}, virtual clock from ${time(report.startedAt)}`,
     ),
   ]
   if (verbose) {
@@ -60,7 +62,7 @@ const renderText = (report: DrillReport.DrillReport, style: Style, verbose: bool
 
 const renderMarkdown = (report: DrillReport.DrillReport): string =>
   [
-    `# Drill: ${report.title} (\`${report.playbook}\`)`,
+    `# Drill: ${report.title} (\`${report.playbook}\`, ${report.scenario})`,
     "",
     `Virtual clock from ${time(report.startedAt)} to ${time(report.resolvedAt)}. **${report.passed ? "Passed" : "Failed"}.**`,
     "",
@@ -86,6 +88,57 @@ const renderMarkdown = (report: DrillReport.DrillReport): string =>
     "",
   ].join("\n")
 
+const renderCoverage = (
+  coverage: DrillReport.Coverage,
+  style: Style,
+  markdown: boolean,
+): string => {
+  const mark = (done: boolean) =>
+    markdown ? (done ? "✓" : "✗") : done ? style.green("✓") : style.red("✗")
+  const heading = (text: string) => (markdown ? `## ${text}` : style.bold(text))
+  const drills = (names: ReadonlyArray<string>) =>
+    names.length === 0
+      ? "no drill"
+      : `${names.length} drill(s): ${names.slice(0, 3).join(", ")}${names.length > 3 ? ", …" : ""}`
+  const item = markdown ? "- " : "  "
+  const lines = [
+    markdown ? "# Drill coverage" : style.bold("Drill coverage: every playbook in every scenario"),
+    "",
+    heading("Escalation rules"),
+    ...(markdown ? [""] : []),
+    ...coverage.rules.map(
+      (rule) =>
+        `${item}${mark(rule.exercisedBy.length > 0)} ${rule.id} (${rule.text}): ${drills(rule.exercisedBy)}`,
+    ),
+    "",
+    heading("Messages"),
+    ...(markdown ? [""] : []),
+    ...coverage.messages.map(
+      (entry) =>
+        `${item}${mark(entry.exercisedBy.length > 0)} ${entry.message}: ${drills(entry.exercisedBy)}`,
+    ),
+    `${item}${mark(coverage.chain.exercisedBy.length > 0)} the contact chain to its last contact: ${drills(coverage.chain.exercisedBy)}`,
+  ]
+  if (coverage.failures.length > 0) {
+    lines.push("", heading("Failing drills"), ...(markdown ? [""] : []))
+    for (const failure of coverage.failures) lines.push(`${item}${mark(false)} ${failure}`)
+  }
+  const missing = [...coverage.unexercised.rules, ...coverage.unexercised.messages]
+  lines.push(
+    "",
+    missing.length === 0 && coverage.failures.length === 0
+      ? markdown
+        ? "**Every rule and message is rehearsed, and every drill passes.**"
+        : style.green("COMPLETE: every rule and message is rehearsed, and every drill passes")
+      : markdown
+        ? `**Incomplete:** ${missing.length === 0 ? "" : `not rehearsed: ${missing.join(", ")}. `}${coverage.failures.length} failing drill(s).`
+        : style.red(
+            `INCOMPLETE: ${missing.length === 0 ? "" : `not rehearsed: ${missing.join(", ")}; `}${coverage.failures.length} failing drill(s)`,
+          ),
+  )
+  return lines.join("\n")
+}
+
 /** `ir drill PLAYBOOK`. */
 export const run = (args: DrillArgs, context: CommandContext) =>
   Effect.gen(function* () {
@@ -104,9 +157,34 @@ export const run = (args: DrillArgs, context: CommandContext) =>
     }
     const config = yield* loadConfig(context)
     const { runbook } = yield* resolveRunbook(config, io.cwd)
-    yield* findPlaybook(runbook, args.playbook)
+    if (args.coverage) {
+      if (Option.isSome(args.playbook))
+        return yield* Effect.fail(
+          new UsageError({
+            reason: "bad-value",
+            detail: "--coverage rehearses every playbook: give no playbook with it",
+          }),
+        )
+      const coverage = DrillReport.coverage(runbook, startedAt)
+      if (output.format === "json") output.json(JSON.parse(JSON.stringify(coverage)))
+      else output.print(renderCoverage(coverage, output.style, output.format === "markdown"))
+      const complete =
+        coverage.unexercised.rules.length === 0 &&
+        coverage.unexercised.messages.length === 0 &&
+        coverage.failures.length === 0
+      return complete ? ExitCode.ok : ExitCode.found
+    }
+    if (Option.isNone(args.playbook))
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "bad-value",
+          detail: `which playbook? expected one of: ${runbook.playbooks.map((candidate) => candidate.id).join(", ")} (or --coverage for all of them)`,
+        }),
+      )
+    const playbookId = args.playbook.value
+    yield* findPlaybook(runbook, playbookId)
     // findPlaybook has checked the id, so the drill cannot fail with an unknown playbook.
-    const report = DrillReport.build(runbook, args.playbook, startedAt)
+    const report = DrillReport.build(runbook, playbookId, startedAt, args.scenario)
     if (output.format === "json") output.json(JSON.parse(JSON.stringify(report)))
     else if (output.format === "markdown") output.print(renderMarkdown(report))
     else output.print(renderText(report, output.style, output.verbose))
