@@ -77,7 +77,12 @@ export interface TimelineEntry {
 export type Scenario = "responsive" | "unacknowledged" | "stalled" | "flags"
 
 /** Every scenario, in the order `coverage` runs them. */
-export const scenarios: ReadonlyArray<Scenario> = ["responsive", "unacknowledged", "stalled", "flags"]
+export const scenarios: ReadonlyArray<Scenario> = [
+  "responsive",
+  "unacknowledged",
+  "stalled",
+  "flags",
+]
 
 /** One expectation of the runbook and whether the simulation met it. */
 export interface Check {
@@ -432,9 +437,7 @@ export const build = (
         : !repeated
           ? "the last contact was not reminded while nobody acknowledged"
           : `nobody acknowledged: ${escalations
-              .map(
-                (entry) => `${entry.contact?.role ?? "(nobody)"} at ${entry.offset}`,
-              )
+              .map((entry) => `${entry.contact?.role ?? "(nobody)"} at ${entry.offset}`)
               .join(", ")}`,
     })
   }

@@ -97,7 +97,39 @@ const seconds = (from: Date, to: Date | undefined) =>
 const defined = (values: ReadonlyArray<number | undefined>): ReadonlyArray<number> =>
   values.filter((value): value is number => value !== undefined)
 
-const responseOf = (
+/**
+ * How long an incident took, in seconds from its opening: to the acknowledgement, to the
+ * mitigation (the resolution when it was never mitigated first) and to the resolution; absent
+ * until it happened. `ir report` and `/metrics` both measure with it.
+ *
+ * @example
+ * ```ts
+ * import { Report } from "@ir/core"
+ * const { acknowledge, resolve } = Report.durations(incident)
+ * ```
+ */
+export const durations = (
+  incident: Pick<Incident, "openedAt" | "acknowledgedAt" | "mitigatedAt" | "resolvedAt">,
+): {
+  readonly acknowledge?: number
+  readonly mitigate?: number
+  readonly resolve?: number
+} => {
+  const acknowledge = seconds(incident.openedAt, incident.acknowledgedAt)
+  const mitigate = seconds(incident.openedAt, incident.mitigatedAt ?? incident.resolvedAt)
+  const resolve = seconds(incident.openedAt, incident.resolvedAt)
+  return {
+    ...(acknowledge === undefined ? {} : { acknowledge }),
+    ...(mitigate === undefined ? {} : { mitigate }),
+    ...(resolve === undefined ? {} : { resolve }),
+  }
+}
+
+/**
+ * Whether the incident met its response deadline: `met` when acknowledged by it, `missed`
+ * when acknowledged late or not by `until` past it, `pending` otherwise.
+ */
+export const responseOf = (
   runbook: Pick<Runbook, "severities" | "calendar">,
   incident: Incident,
   until: Date,
@@ -143,19 +175,9 @@ const group = (
     key,
     incidents: incidents.length,
     resolved: incidents.filter((incident) => incident.resolvedAt !== undefined).length,
-    timeToAcknowledge: stat(
-      defined(incidents.map((incident) => seconds(incident.openedAt, incident.acknowledgedAt))),
-    ),
-    timeToMitigate: stat(
-      defined(
-        incidents.map((incident) =>
-          seconds(incident.openedAt, incident.mitigatedAt ?? incident.resolvedAt),
-        ),
-      ),
-    ),
-    timeToResolve: stat(
-      defined(incidents.map((incident) => seconds(incident.openedAt, incident.resolvedAt))),
-    ),
+    timeToAcknowledge: stat(defined(incidents.map((incident) => durations(incident).acknowledge))),
+    timeToMitigate: stat(defined(incidents.map((incident) => durations(incident).mitigate))),
+    timeToResolve: stat(defined(incidents.map((incident) => durations(incident).resolve))),
     responseDeadline: tally(incidents.map((incident) => responseOf(runbook, incident, until))),
     updateCadence: tally(incidents.map((incident) => cadenceOf(runbook, incident, until))),
     escalations: incidents.reduce((sum, incident) => sum + incident.escalations.length, 0),

@@ -42,6 +42,7 @@ import type { AlertReceiver } from "./AlertReceiver.js"
 import { cachedRunner } from "./HealthCache.js"
 import { type HealthBody, healthMediaType, healthReport, httpStatus } from "./HealthReport.js"
 import { HttpConfigError } from "./HttpConfigError.js"
+import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { createMetrics, type IncidentCount } from "./Metrics.js"
@@ -98,6 +99,8 @@ export interface HandlerOptions {
   readonly alerts?: AlertReceiver
   /** The journal whose incidents `/metrics` counts (default: the receiver's). */
   readonly journal?: Journal
+  /** The runbook whose deadlines `/metrics` measures (default: the receiver's, else the seed's). */
+  readonly runbook?: Runbook
   /** A prefix for every route (`/ops` serves `/ops/health`, …). */
   readonly basePath?: string
   readonly serviceId?: string
@@ -218,10 +221,18 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             ),
           { ttlMs: cacheMs, staleMs: 5000 },
         )
-  const metrics = createMetrics(
-    options.registry,
-    incidentCounts === undefined ? {} : { incidents: incidentCounts.get },
-  )
+  const figures = journal === undefined ? undefined : createIncidentFigures(journal)
+  const metrics = createMetrics(options.registry, {
+    ...(incidentCounts === undefined ? {} : { incidents: incidentCounts.get }),
+    ...(figures === undefined
+      ? {}
+      : {
+          figures: {
+            read: figures.read,
+            runbook: options.runbook ?? options.alerts?.runbook ?? defaultRunbook,
+          },
+        }),
+  })
   const source = options.health
   const deadlineMs =
     source !== undefined && "config" in source

@@ -10,6 +10,15 @@
  * | `ir_incidents` | gauge | `severity`, `status` | incidents in the journal (read at each scrape) |
  * | `ir_journal_up` | gauge | | 1 when the journal answered the last scrape, else 0 |
  * | `ir_alertmanager_requests_total` | counter | `code` | webhook requests by HTTP status |
+ * | `ir_incident_time_to_acknowledge_seconds` | histogram | `severity` | opening to acknowledgement, every acknowledged incident |
+ * | `ir_incident_time_to_mitigate_seconds` | histogram | `severity` | opening to mitigation (or resolution) |
+ * | `ir_incident_time_to_resolve_seconds` | histogram | `severity` | opening to resolution |
+ * | `ir_incident_response_deadline` | gauge | `severity`, `outcome` | incidents that met, missed or still wait on their response deadline |
+ * | `ir_incident_escalations` | gauge | `rule` | escalations recorded, by escalation rule |
+ * | `ir_action_items` | gauge | `state` | action items `open`, and of those `overdue` |
+ *
+ * The incident figures are the ones `ir report` computes (`Report.durations`), over every
+ * incident in the journal, read at each scrape (see `createIncidentFigures`).
  *
  * @example
  * ```ts
@@ -19,8 +28,9 @@
  * const text = await metrics.registry.metrics()
  * ```
  */
+import { type Incident, Report, type Runbook } from "@ir/core"
 import type { ProbeRun } from "@ir/diagnostics"
-import { Counter, Gauge, Registry } from "prom-client"
+import { Counter, Gauge, Histogram, Registry } from "prom-client"
 import type { HealthStatus } from "./HealthReport.js"
 
 const probeStatusValue = { ok: 0, warn: 1, critical: 2, unknown: 3 } as const
@@ -73,7 +83,22 @@ export interface IrMetrics {
 export interface MetricsOptions {
   /** Reads the incident counts at each scrape; a rejection sets `ir_journal_up` to 0. */
   readonly incidents?: () => Promise<ReadonlyArray<IncidentCount>>
+  /**
+   * Reads every incident's state at each scrape, for the time-to histograms, deadline,
+   * escalation and action-item figures (see `createIncidentFigures`), with the runbook that
+   * sets the deadlines. A rejection keeps the last figures.
+   */
+  readonly figures?: {
+    readonly read: () => Promise<ReadonlyArray<Incident>>
+    readonly runbook: Pick<Runbook, "severities" | "calendar">
+    readonly now?: () => Date
+  }
 }
+
+/** Buckets of the time-to histograms: a minute to a week. */
+export const durationBuckets: ReadonlyArray<number> = [
+  60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 259_200, 604_800,
+]
 
 /**
  * Registers ir's metrics in `registry` (or a new one). Metrics ir already registered there are
@@ -151,6 +176,109 @@ export const createMetrics = (
           // The journal did not answer: keep the last counts, say so in ir_journal_up.
           journalUp.set(0)
         }
+      },
+    })
+  }
+  const figures = options.figures
+  if (figures !== undefined && existing("ir_incident_time_to_resolve_seconds") === undefined) {
+    // One read per scrape, shared by every figure below.
+    let pending: Promise<ReadonlyArray<Incident> | undefined> | undefined
+    const incidents = () => {
+      pending ??= figures.read().then(
+        (read) => read,
+        () => undefined,
+      )
+      const current = pending
+      void current.finally(() => {
+        setImmediate(() => {
+          if (pending === current) pending = undefined
+        })
+      })
+      return current
+    }
+    const histogram = (
+      name: string,
+      help: string,
+      measure: (incident: Incident) => number | undefined,
+    ) =>
+      new Histogram({
+        name,
+        help,
+        labelNames: ["severity"] as const,
+        buckets: [...durationBuckets],
+        registers: [registry],
+        async collect() {
+          const read = await incidents()
+          if (read === undefined) return
+          this.reset()
+          for (const incident of read) {
+            const value = measure(incident)
+            if (value !== undefined) this.observe({ severity: incident.severity }, value)
+          }
+        },
+      })
+    histogram(
+      "ir_incident_time_to_acknowledge_seconds",
+      "Time from opening to acknowledgement, by current severity",
+      (incident) => Report.durations(incident).acknowledge,
+    )
+    histogram(
+      "ir_incident_time_to_mitigate_seconds",
+      "Time from opening to mitigation (or resolution), by current severity",
+      (incident) => Report.durations(incident).mitigate,
+    )
+    histogram(
+      "ir_incident_time_to_resolve_seconds",
+      "Time from opening to resolution, by current severity",
+      (incident) => Report.durations(incident).resolve,
+    )
+    new Gauge({
+      name: "ir_incident_response_deadline",
+      help: "Incidents that met, missed or still wait on their response deadline",
+      labelNames: ["severity", "outcome"] as const,
+      registers: [registry],
+      async collect() {
+        const read = await incidents()
+        if (read === undefined) return
+        this.reset()
+        const now = (figures.now ?? (() => new Date()))()
+        for (const incident of read)
+          this.inc({
+            severity: incident.severity,
+            outcome: Report.responseOf(figures.runbook, incident, now),
+          })
+      },
+    })
+    new Gauge({
+      name: "ir_incident_escalations",
+      help: "Escalations recorded, by escalation rule",
+      labelNames: ["rule"] as const,
+      registers: [registry],
+      async collect() {
+        const read = await incidents()
+        if (read === undefined) return
+        this.reset()
+        for (const incident of read)
+          for (const escalation of incident.escalations) this.inc({ rule: escalation.rule })
+      },
+    })
+    new Gauge({
+      name: "ir_action_items",
+      help: "Post-incident action items open, and of those overdue",
+      labelNames: ["state"] as const,
+      registers: [registry],
+      async collect() {
+        const read = await incidents()
+        if (read === undefined) return
+        const now = (figures.now ?? (() => new Date()))().getTime()
+        const open = read.flatMap((incident) =>
+          incident.actionItems.filter((item) => item.doneAt === undefined),
+        )
+        this.set({ state: "open" }, open.length)
+        this.set(
+          { state: "overdue" },
+          open.filter((item) => item.due !== undefined && item.due.getTime() < now).length,
+        )
       },
     })
   }

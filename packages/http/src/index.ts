@@ -60,6 +60,7 @@ export {
   worstHealth,
 } from "./HealthReport.js"
 export { HttpConfigError } from "./HttpConfigError.js"
+export { createIncidentFigures, type IncidentFigures } from "./IncidentFigures.js"
 export {
   createMetrics,
   type IncidentCount,

@@ -1,0 +1,68 @@
+/**
+ * The incidents of a journal as `/metrics` measures them, read incrementally: each scrape lists
+ * the journal (one read of the summaries) and reads again only the incidents whose sequence
+ * changed since the last scrape; the rest come from memory. A resolved incident that no longer
+ * changes is read once per process.
+ *
+ * @example
+ * ```ts
+ * import { createIncidentFigures } from "@ir/http"
+ * const figures = createIncidentFigures(journal)
+ * const incidents = await figures.read()
+ * ```
+ */
+import type { Incident } from "@ir/core"
+import type { Journal } from "@ir/journal"
+import * as Effect from "effect/Effect"
+
+/**
+ * The reader.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentFigures } from "@ir/http"
+ * const count = async (figures: IncidentFigures) => (await figures.read()).length
+ * ```
+ */
+export interface IncidentFigures {
+  /** Every incident's folded state; rejects when the journal does not answer in time. */
+  readonly read: () => Promise<ReadonlyArray<Incident>>
+}
+
+/**
+ * Creates the reader for a journal; each journal call has `timeoutMs` (default 5 s).
+ *
+ * @example
+ * ```ts
+ * import { createIncidentFigures } from "@ir/http"
+ * const figures = createIncidentFigures(journal, { timeoutMs: 2_000 })
+ * ```
+ */
+export const createIncidentFigures = (
+  journal: Journal,
+  options: { readonly timeoutMs?: number } = {},
+): IncidentFigures => {
+  const timeout = `${options.timeoutMs ?? 5000} millis` as const
+  const known = new Map<string, { readonly sequence: number; readonly state: Incident }>()
+  return {
+    read: () =>
+      Effect.runPromise(
+        Effect.gen(function* () {
+          const summaries = yield* journal.list().pipe(Effect.timeout(timeout))
+          const present = new Set<string>()
+          for (const summary of summaries) {
+            present.add(summary.id)
+            if (known.get(summary.id)?.sequence === summary.sequence) continue
+            // A damaged or vanished incident is left out of the figures, never fatal to them.
+            const record = yield* journal
+              .read(summary.id)
+              .pipe(Effect.timeout(timeout), Effect.option)
+            if (record._tag === "Some")
+              known.set(summary.id, { sequence: record.value.sequence, state: record.value.state })
+          }
+          for (const id of known.keys()) if (!present.has(id)) known.delete(id)
+          return [...known.values()].map((entry) => entry.state)
+        }),
+      ),
+  }
+}

@@ -1,0 +1,131 @@
+// The time-to histograms and the report's figures in /metrics, from a real file journal: the
+// same figures `ir report` computes, recomputed here from the events, and each incident read
+// again only when it changed.
+import { defaultRunbook } from "@ir/core"
+import { Effect } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import { createHandler } from "../src/Handler.js"
+import { createIncidentFigures } from "../src/IncidentFigures.js"
+import { tempJournal } from "./fixtures.js"
+
+const disposals: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const dispose of disposals.splice(0)) await dispose()
+})
+
+const t0 = new Date("2026-11-28T10:00:00Z")
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000)
+
+const scrape = async (handler: ReturnType<typeof createHandler>) => {
+  const response = await handler(new Request("http://localhost/metrics"))
+  expect(response.status).toBe(200)
+  return response.text()
+}
+
+const sample = (text: string, name: string, labels: string): number | undefined => {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{${labels}}`))
+  return line === undefined ? undefined : Number(line.split(" ").pop())
+}
+
+describe("/metrics: the incident figures", () => {
+  it("exposes time to acknowledge, mitigate and resolve as histograms by severity, with deadlines, escalations and action items", async () => {
+    const { journal, dispose } = await tempJournal()
+    disposals.push(dispose)
+    const open = (severity: "P0" | "P1", minute: number) =>
+      Effect.runPromise(
+        journal.open({
+          at: at(minute),
+          title: `${severity} at ${minute}`,
+          severity,
+          playbooks: [],
+          summary: "figures",
+          source: { kind: "manual" },
+        }),
+      )
+    // P0 acknowledged after 4 minutes (met), escalated once, mitigated at 20, resolved at 50.
+    const p0 = await open("P0", 0)
+    await Effect.runPromise(
+      journal.append(p0.incident.id, [
+        { type: "acknowledged", at: at(4), by: "alice" },
+        { type: "escalated", at: at(15), level: 0, to: "Technical Lead", rule: "p0-not-restored" },
+        { type: "mitigated", at: at(20), summary: "rolled back" },
+        { type: "resolved", at: at(50), resolution: "fixed" },
+        {
+          type: "action-item-added",
+          at: at(60),
+          item: "A1",
+          text: "Alert earlier",
+          due: at(60 * 24),
+        },
+      ]),
+    )
+    // P1 acknowledged after 90 minutes (missed its hour), still open.
+    const p1 = await open("P1", 0)
+    await Effect.runPromise(
+      journal.append(p1.incident.id, [{ type: "acknowledged", at: at(90), by: "bob" }]),
+    )
+    const handler = createHandler({ journal, runbook: defaultRunbook })
+    const text = await scrape(handler)
+    const ack = "ir_incident_time_to_acknowledge_seconds"
+    expect(sample(text, `${ack}_count`, 'severity="P0"')).toBe(1)
+    expect(sample(text, `${ack}_sum`, 'severity="P0"')).toBe(240)
+    expect(sample(text, `${ack}_bucket`, 'le="300",severity="P0"')).toBe(1)
+    expect(sample(text, `${ack}_bucket`, 'le="60",severity="P0"')).toBe(0)
+    expect(sample(text, `${ack}_sum`, 'severity="P1"')).toBe(5400)
+    expect(sample(text, "ir_incident_time_to_mitigate_seconds_sum", 'severity="P0"')).toBe(1200)
+    expect(sample(text, "ir_incident_time_to_resolve_seconds_sum", 'severity="P0"')).toBe(3000)
+    expect(sample(text, "ir_incident_time_to_resolve_seconds_count", 'severity="P1"')).toBe(
+      undefined,
+    )
+    expect(sample(text, "ir_incident_response_deadline", 'severity="P0",outcome="met"')).toBe(1)
+    expect(sample(text, "ir_incident_response_deadline", 'severity="P1",outcome="missed"')).toBe(1)
+    expect(sample(text, "ir_incident_escalations", 'rule="p0-not-restored"')).toBe(1)
+    expect(sample(text, "ir_action_items", 'state="open"')).toBe(1)
+    expect(sample(text, "ir_action_items", 'state="overdue"')).toBe(1)
+
+    // The P1 resolves: the next scrape sees it.
+    await Effect.runPromise(
+      journal.append(p1.incident.id, [{ type: "resolved", at: at(120), resolution: "fixed" }]),
+    )
+    const later = await scrape(handler)
+    expect(sample(later, "ir_incident_time_to_resolve_seconds_sum", 'severity="P1"')).toBe(7200)
+  })
+
+  it("reads again only the incidents that changed since the last scrape", async () => {
+    const { journal, dispose } = await tempJournal()
+    disposals.push(dispose)
+    let reads = 0
+    const counting = {
+      ...journal,
+      read: (id: string) => {
+        reads += 1
+        return journal.read(id)
+      },
+    }
+    const ids: Array<string> = []
+    for (let index = 0; index < 5; index++) {
+      const opened = await Effect.runPromise(
+        journal.open({
+          at: at(index),
+          title: `incident ${index}`,
+          severity: "P2",
+          playbooks: [],
+          summary: "figures",
+          source: { kind: "manual" },
+        }),
+      )
+      ids.push(opened.incident.id)
+    }
+    const figures = createIncidentFigures(counting)
+    expect(await figures.read()).toHaveLength(5)
+    expect(reads).toBe(5)
+    expect(await figures.read()).toHaveLength(5)
+    expect(reads).toBe(5)
+    await Effect.runPromise(
+      journal.append(ids[2]!, [{ type: "acknowledged", at: at(10), by: "alice" }]),
+    )
+    const again = await figures.read()
+    expect(reads).toBe(6)
+    expect(again.find((incident) => incident.acknowledgedBy === "alice")).toBeDefined()
+  })
+})
