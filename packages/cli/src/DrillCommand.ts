@@ -10,6 +10,7 @@
  * ir drill system-down --scenario unacknowledged
  * ir drill high-api-error-rate --json
  * ir drill --coverage
+ * ir drill --live --yes
  * ```
  */
 import * as Args from "@effect/cli/Args"
@@ -51,13 +52,24 @@ const at = Options.text("at").pipe(
   Options.optional,
 )
 
+const live = Options.boolean("live").pipe(
+  Options.withDescription(
+    "Test the communication channels: one clearly marked test message through each configured channel (PagerDuty: a test trigger resolved at once; a status page: a resolved test incident on its drillComponent only; Zendesk: a solved test ticket), and which delivered. Shows what it would send unless --yes.",
+  ),
+)
+
+const yes = Options.boolean("yes").pipe(
+  Options.withAlias("y"),
+  Options.withDescription("With --live: send the test messages. Without it nothing is sent."),
+)
+
 /** `ir drill`. */
 export const command = Command.make(
   "drill",
-  { ...common, format, playbook, at, scenario, coverage: coverageOption },
+  { ...common, format, playbook, at, scenario, coverage: coverageOption, live, yes },
   (args) => handle(args, () => import("./internal/DrillRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(
-    "Rehearse a playbook on a virtual clock: synthesise its symptoms, triage them, run the escalation timeline (in a --scenario: nobody answering, no progress, flags raised) and print every deadline and message. --coverage rehearses every playbook in every scenario and lists the rules and messages no drill exercises. Exit 0 when the runbook responds as written, 1 when it would not.",
+    "Rehearse a playbook on a virtual clock: synthesise its symptoms, triage them, run the escalation timeline (in a --scenario: nobody answering, no progress, flags raised) and print every deadline and message. --coverage rehearses every playbook in every scenario and lists the rules and messages no drill exercises. --live tests every configured channel for real. Exit 0 when the runbook responds as written, 1 when it would not.",
   ),
 )

@@ -140,6 +140,11 @@ export const StatuspageChannel = Schema.Struct({
     ),
     { default: () => [] },
   ),
+  /**
+   * A component kept for tests: `ir drill --live` posts its test incident there, already
+   * resolved and without notifying subscribers. Without it the live drill leaves the page alone.
+   */
+  drillComponent: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/))),
 })
 export type StatuspageChannel = typeof StatuspageChannel.Type
 

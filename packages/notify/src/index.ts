@@ -37,6 +37,7 @@ export {
   type SendOptions,
   withConfiguredChannels,
 } from "./IncidentMessenger.js"
+export { type LiveDrillResult, liveDrill, liveDrillPlan } from "./LiveDrill.js"
 export { type Message, type PagerDutyAction, pagerDutyActionOf } from "./Message.js"
 export * as OnCallCalendar from "./OnCallCalendar.js"
 export * as PagerDutyOnCalls from "./PagerDutyOnCalls.js"

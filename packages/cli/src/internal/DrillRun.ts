@@ -1,11 +1,14 @@
 import { DrillReport } from "@ir/core"
+import { Channel, liveDrill, liveDrillPlan } from "@ir/notify"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { UsageError } from "../CliError.js"
+import type { Config } from "../Config.js"
 import * as ExitCode from "../ExitCode.js"
 import type { Style } from "../Output.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
+import { resolveNotify } from "./NotifySection.js"
 import { findPlaybook } from "./PlaybookRun.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 
@@ -14,6 +17,8 @@ export interface DrillArgs extends CommonArgs {
   readonly at: Option.Option<string>
   readonly scenario: DrillReport.Scenario
   readonly coverage: boolean
+  readonly live: boolean
+  readonly yes: boolean
 }
 
 const time = (date: Date) => date.toISOString().replace(/:\d\d\.\d{3}Z$/, "Z")
@@ -139,6 +144,78 @@ const renderCoverage = (
   return lines.join("\n")
 }
 
+/** `ir drill --live [--yes]`: the communication channel test. */
+const liveRun = (args: DrillArgs, context: CommandContext, config: Config, runbookName: string) =>
+  Effect.gen(function* () {
+    const { output, io } = context
+    const notify = yield* resolveNotify(config, io.cwd)
+    if (notify.unavailable[0] !== undefined) return yield* Effect.fail(notify.unavailable[0])
+    if (notify.channels.length === 0)
+      return yield* Effect.fail(
+        new UsageError({
+          reason: "bad-value",
+          detail:
+            "no channel to test: configure notify.channels (see docs/communications.md#delivering)",
+        }),
+      )
+    if (!args.yes) {
+      const plan = notify.channels.map((channel) => ({
+        channel: channel.id,
+        kind: channel.kind,
+        target: Channel.target(channel),
+        would: liveDrillPlan(channel),
+      }))
+      if (output.format === "json")
+        output.json({ schemaVersion: 1, command: "drill", live: true, dryRun: true, plan })
+      else
+        output.print(
+          [
+            output.style.bold("Live drill (dry run): what each channel would get"),
+            ...plan.map(
+              (entry) => `  ${entry.channel} (${entry.kind}, ${entry.target}): ${entry.would}`,
+            ),
+            "",
+            "Nothing was sent. Add --yes to send the test messages.",
+          ].join("\n"),
+        )
+      return ExitCode.ok
+    }
+    const results = yield* Effect.promise(() =>
+      liveDrill(notify.channels, {
+        now: new Date(),
+        runbook: runbookName,
+        delivery: { timeoutMs: notify.timeoutMs, retries: notify.retries },
+      }),
+    )
+    const failed = results.filter((result) => result.status === "failed")
+    if (output.format === "json")
+      output.json({ schemaVersion: 1, command: "drill", live: true, dryRun: false, results })
+    else {
+      const mark = (status: string) =>
+        status === "delivered"
+          ? output.style.green("✓")
+          : status === "skipped"
+            ? output.style.yellow("-")
+            : output.style.red("✗")
+      output.print(
+        [
+          output.style.bold("Live drill: one test message through each channel"),
+          ...results.map(
+            (result) =>
+              `  ${mark(result.status)} ${result.channel} (${result.kind}, ${result.target}): ${result.status}, ${result.detail} (${result.durationMs} ms)`,
+          ),
+          "",
+          failed.length === 0
+            ? output.style.green("Every channel tested delivered")
+            : output.style.red(
+                `${failed.length} channel(s) did not deliver: ${failed.map((result) => result.channel).join(", ")}`,
+              ),
+        ].join("\n"),
+      )
+    }
+    return failed.length === 0 ? ExitCode.ok : ExitCode.found
+  })
+
 /** `ir drill PLAYBOOK`. */
 export const run = (args: DrillArgs, context: CommandContext) =>
   Effect.gen(function* () {
@@ -157,6 +234,16 @@ export const run = (args: DrillArgs, context: CommandContext) =>
     }
     const config = yield* loadConfig(context)
     const { runbook } = yield* resolveRunbook(config, io.cwd)
+    if (args.live) {
+      if (Option.isSome(args.playbook) || args.coverage)
+        return yield* Effect.fail(
+          new UsageError({
+            reason: "bad-value",
+            detail: "--live tests the channels: give no playbook and no --coverage with it",
+          }),
+        )
+      return yield* liveRun(args, context, config, runbook.name)
+    }
     if (args.coverage) {
       if (Option.isSome(args.playbook))
         return yield* Effect.fail(

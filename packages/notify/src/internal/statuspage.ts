@@ -53,8 +53,9 @@ export const statuspageRequest = (
       body: {
         incident: {
           name: message.notice?.title ?? message.summary,
-          impact_override: impact[message.severity],
-          deliver_notifications: true,
+          impact_override: message.kind === "drill" ? "none" : impact[message.severity],
+          // a live drill's test incident notifies no subscriber
+          deliver_notifications: message.kind !== "drill",
           ...incident,
         },
       },
