@@ -215,7 +215,7 @@ describe("a P1 from Alertmanager reaches the team, the status page and support t
     ])
     expect(updated.code, updated.stderr).toBe(0)
     const patch = status.received.find((request) => request.method === "PATCH")
-    expect(String((patch?.json.incident as { body?: string }).body)).toContain(
+    expect(String((patch?.json.incident as { body?: string } | undefined)?.body)).toContain(
       "We restarted the affected service ([removed]); error rates are back to normal.",
     )
     expect(ticket?.comments).toHaveLength(2)

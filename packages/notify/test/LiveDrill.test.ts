@@ -115,7 +115,9 @@ describe("a live drill of the communication channels", () => {
       "resolve",
     ])
     expect(pagerduty.received[0]?.json.dedup_key).toBe(pagerduty.received[1]?.json.dedup_key)
-    expect((pagerduty.received[0]?.json.payload as { severity: string }).severity).toBe("info")
+    expect(
+      (pagerduty.received[0]?.json.payload as { severity?: string } | undefined)?.severity,
+    ).toBe("info")
     // Only the drill component, already resolved, no subscriber notified; the public page untouched.
     expect(status.received).toHaveLength(1)
     expect(status.received[0]?.json.incident).toMatchObject({

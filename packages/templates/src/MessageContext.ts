@@ -550,7 +550,10 @@ const noticeContext = (
       status,
       statusText: noticeStatusText[status],
       body: note ?? noticeSentence[status],
-      eta: incident.eta === undefined ? "Unknown" : nonEmpty(Audience.publicText(incident.eta), "Unknown"),
+      eta:
+        incident.eta === undefined
+          ? "Unknown"
+          : nonEmpty(Audience.publicText(incident.eta), "Unknown"),
       startedAt: iso(incident.startedAt ?? incident.openedAt),
       resolvedAt: isoOrNull(incident.resolvedAt),
       durationSeconds: Deadline.duration(incident, now) / 1000,
