@@ -126,6 +126,9 @@ const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
 /** The append-only log of maintenance windows started and ended (`ir maintenance`). */
 const MAINTENANCE_FILE = "maintenance.jsonl"
 
+/** The keys recorded once (`recordOnce`): reminders sent outside any incident. */
+const ONCE_FILE = "once.jsonl"
+
 /** The byte offset of line `index` of a file's complete lines. */
 const offsetOfLine = (lines: ReadonlyArray<string>, index: number): number =>
   lines.slice(0, index).reduce((offset, line) => offset + Buffer.byteLength(line) + 1, 0)
@@ -346,6 +349,64 @@ class FileJournalImpl {
         .sort(byNewest)
       return matching.find((summary) => summary.status !== "resolved") ?? matching[0]
     })
+  }
+
+  recordOnce(key: string, at: Date): Promise<boolean> {
+    return this.lock.withLock(async () => {
+      this.refuseReadOnly()
+      const { keys, complete } = await this.readOnce()
+      if (keys.has(key)) return false
+      const file = join(this.dir, ONCE_FILE)
+      const created = !(await fs.stat(file).then(
+        () => true,
+        () => false,
+      ))
+      const handle = await fs.open(file, "a", 0o644)
+      try {
+        const { size } = await handle.stat()
+        if (size > complete) {
+          await handle.truncate(complete)
+          await handle.sync()
+        }
+        await writeDurably(
+          handle,
+          Buffer.from(`${JSON.stringify({ key, at: at.toISOString() })}\n`),
+        )
+      } finally {
+        await handle.close()
+      }
+      if (created) await syncDir(this.dir)
+      return true
+    })
+  }
+
+  isRecorded(key: string): Promise<boolean> {
+    return this.lock.withLock(async () => (await this.readOnce()).keys.has(key))
+  }
+
+  /** The keys of `once.jsonl`; a last line without its newline is a write a crash cut short. */
+  private async readOnce(): Promise<{ keys: ReadonlySet<string>; complete: number }> {
+    const file = join(this.dir, ONCE_FILE)
+    const bytes = await fs.readFile(file).catch((error) => {
+      if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
+      throw error
+    })
+    const complete = bytes.lastIndexOf(0x0a) + 1
+    const lines = bytes.toString("utf8", 0, complete).split("\n").slice(0, -1)
+    const keys = new Set<string>()
+    for (const [index, line] of lines.entries()) {
+      let record: unknown
+      try {
+        record = JSON.parse(line)
+      } catch {
+        throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
+      }
+      const key = (record as { key?: unknown } | null)?.key
+      if (typeof key !== "string")
+        throw this.corrupt(file, offsetOfLine(lines, index), "a record without its key")
+      keys.add(key)
+    }
+    return { keys, complete }
   }
 
   maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {

@@ -352,6 +352,15 @@ export interface Journal {
     ReadonlyArray<Maintenance.MaintenanceWindow>,
     JournalUnavailable
   >
+  /**
+   * Records `key` once for every process sharing the journal: something done outside any
+   * incident that must not be done twice (a drill-schedule reminder). Succeeds with `true` when
+   * this call recorded it, `false` when it already was. File journal: a line of `once.jsonl`,
+   * fsynced under the journal's lock; PostgreSQL: a row of `once_keys`.
+   */
+  readonly recordOnce: (key: string, at: Date) => Effect.Effect<boolean, JournalUnavailable>
+  /** Whether `key` was recorded by `recordOnce`. */
+  readonly isRecorded: (key: string) => Effect.Effect<boolean, JournalUnavailable>
   /** Releases the lock files, the leases and the connection pool. Idempotent. */
   readonly close: Effect.Effect<void>
 }

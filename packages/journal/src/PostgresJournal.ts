@@ -542,6 +542,21 @@ class PostgresJournalImpl {
     return rows[0] === undefined ? undefined : summaryOfRow(rows[0])
   }
 
+  async recordOnce(key: string, at: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO ${this.s}.once_keys (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+      [key, at],
+    )
+    return rowCount === 1
+  }
+
+  async isRecorded(key: string): Promise<boolean> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${this.s}.once_keys WHERE key = $1`, [
+      key,
+    ])
+    return rows.length > 0
+  }
+
   async maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
     const { rows } = await this.pool.query<{ id: string; body: unknown; ends_at: Date }>(
       `SELECT id, body, ends_at FROM ${this.s}.maintenance_windows ORDER BY created_at, id`,

@@ -510,5 +510,24 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
         deploy,
       ])
     })
+
+    it("records a key once for every process sharing the journal, and remembers it after a reopen", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location)
+      const when = new Date("2026-12-01T09:00:00Z")
+      expect(await run(journal.isRecorded("training:monthly:2026-12"))).toBe(false)
+      const results = await Promise.all([
+        run(journal.recordOnce("training:monthly:2026-12", when)),
+        run(other.recordOnce("training:monthly:2026-12", when)),
+      ])
+      expect(results.filter((created) => created)).toHaveLength(1)
+      expect(await run(other.isRecorded("training:monthly:2026-12"))).toBe(true)
+      expect(await run(journal.recordOnce("training:monthly:2026-12", when))).toBe(false)
+      expect(await run(journal.recordOnce("training:quarterly:2026-Q4", when))).toBe(true)
+      await run(journal.close)
+      const reopened = await journalAt(location)
+      expect(await run(reopened.isRecorded("training:quarterly:2026-Q4"))).toBe(true)
+      expect(await run(reopened.isRecorded("training:annual:2026"))).toBe(false)
+    })
   })
 }

@@ -64,7 +64,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       await client.connect()
       const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`)
       await client.end()
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }])
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }])
     } finally {
       await dropSchema(url, schema)
     }

@@ -39,6 +39,7 @@ import {
   type Maintenance,
   type Runbook,
   severityRaises,
+  Training,
 } from "@ir/core"
 import type {
   AppendResult,
@@ -50,7 +51,13 @@ import type {
   OpenInput,
 } from "@ir/journal"
 import { JournalUnavailable } from "@ir/journal"
-import type { Dispatch, IncidentMessenger, MessageRequest } from "@ir/notify"
+import {
+  type Dispatch,
+  deliverAll,
+  type IncidentMessenger,
+  type MessageRequest,
+  trainingReminder,
+} from "@ir/notify"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -88,6 +95,13 @@ export type ResponderEvent =
       readonly note: string
     }
   | { readonly event: "maintenance-unreadable"; readonly detail: string }
+  | {
+      readonly event: "training-reminded"
+      readonly key: string
+      readonly title: string
+      readonly channels: ReadonlyArray<string>
+    }
+  | { readonly event: "training-failed"; readonly key: string; readonly detail: string }
 
 /**
  * Options of {@link createResponder}.
@@ -115,6 +129,12 @@ export interface ResponderOptions {
    * read from the journal. An incident they cover is opened flagged `planned-maintenance`.
    */
   readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
+  /**
+   * Whether `tick` reminds the team's (internal) channels of the runbook's drill schedule
+   * (`Training.dueTraining`: the monthly drills, quarterly reviews, annual training), each once
+   * per period for every process sharing the journal (`journal.recordOnce`). Default false.
+   */
+  readonly trainingReminders?: boolean
 }
 
 /**
@@ -198,6 +218,8 @@ export interface TickReport {
   readonly busy: ReadonlyArray<string>
   readonly failed: ReadonlyArray<{ readonly incidentId: string; readonly detail: string }>
   readonly damaged: ReadonlyArray<JournalDamage>
+  /** Drill-schedule reminders sent by this tick (`trainingReminders`), by key. */
+  readonly reminded: ReadonlyArray<string>
 }
 
 /**
@@ -436,7 +458,42 @@ export const createResponder = (options: ResponderOptions): Responder => {
         else if (result.right.dispatches.length > 0)
           dispatched.push({ incidentId: incident.humanId, dispatches: result.right.dispatches })
       }
-      return { at, incidents: incidents.length, dispatched, busy, failed, damaged }
+      const reminded = options.trainingReminders === true ? yield* remindTraining(at) : []
+      return { at, incidents: incidents.length, dispatched, busy, failed, damaged, reminded }
+    })
+
+  /** Sends each due drill-schedule reminder not yet recorded, then records it (once each). */
+  const remindTraining = (at: Date) =>
+    Effect.gen(function* () {
+      const sent: Array<string> = []
+      const internal = new Set(
+        runbook.channels
+          .filter((channel) => channel.audience === "internal")
+          .map((channel) => channel.id),
+      )
+      const channels = messenger.channels.filter((channel) => internal.has(channel.id))
+      if (channels.length === 0) return sent
+      for (const due of Training.dueTraining(runbook, at)) {
+        if (yield* journal.isRecorded(due.key)) continue
+        const results = yield* Effect.promise(() =>
+          deliverAll(channels, trainingReminder(due, at), { idempotencyKey: due.key }),
+        )
+        const delivered = results
+          .filter((result) => result.status === "delivered")
+          .map((result) => result.channel)
+        if (delivered.length === 0) {
+          log({
+            event: "training-failed",
+            key: due.key,
+            detail: results.map((result) => result.cause?.message ?? "").join("; "),
+          })
+          continue
+        }
+        yield* journal.recordOnce(due.key, at)
+        sent.push(due.key)
+        log({ event: "training-reminded", key: due.key, title: due.title, channels: delivered })
+      }
+      return sent
     })
 
   const open: Responder["open"] = (input, openOptions = {}) =>

@@ -34,6 +34,7 @@ export interface World {
   readonly responder: (options?: {
     readonly now?: () => Date
     readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
+    readonly trainingReminders?: boolean
   }) => Promise<Responder>
   readonly events: Array<ResponderEvent>
   readonly close: () => Promise<void>
@@ -78,6 +79,9 @@ export const world = async (runbookBase: Runbook = defaultRunbook): Promise<Worl
         }),
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.maintenance === undefined ? {} : { maintenance: options.maintenance }),
+        ...(options.trainingReminders === undefined
+          ? {}
+          : { trainingReminders: options.trainingReminders }),
         log: (event) => events.push(event),
       }),
     close: async () => {

@@ -79,6 +79,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
           messenger: lifecycle.messenger(),
           now: lifecycle.now,
           maintenance: lifecycle.maintenance,
+          trainingReminders: settings.trainingReminders,
           log: (event) => {
             const line = describeEvent(event, output.errStyle)
             if (line !== undefined) log(line)
@@ -182,5 +183,9 @@ const describeEvent = (
       return `${event.incidentId}: ${event.note}`
     case "maintenance-unreadable":
       return `warning: the journal's maintenance windows cannot be read (the configured ones still apply): ${event.detail}`
+    case "training-reminded":
+      return `drill schedule: ${event.title} reminded (${event.key}) on ${event.channels.join(", ")}`
+    case "training-failed":
+      return `warning: drill schedule reminder ${event.key} reached no channel, tried again next tick: ${event.detail}`
   }
 }

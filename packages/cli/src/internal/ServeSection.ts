@@ -20,6 +20,8 @@ export interface ServeSettings {
   readonly shutdownDelayMs: number
   /** How often the responder clock sends what is due, in ms. */
   readonly tickMs: number
+  /** Whether the clock reminds the team of the runbook's drill schedule (`trainingReminders`). */
+  readonly trainingReminders: boolean
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
@@ -39,6 +41,7 @@ export const defaultTick = "15s"
  *   healthToken: "${IR_HEALTH_TOKEN}" # unlocks the detailed /health
  *   shutdownDelay: 5s                # readiness fails this long before the server stops
  *   tick: 15s                        # the responder clock: how often what is due is sent
+ *   trainingReminders: true          # remind the team of the drill schedule (default false)
  * ```
  */
 export const resolveServe = (
@@ -58,7 +61,7 @@ export const resolveServe = (
     if (!isMapping(section)) {
       return fail(
         [],
-        `expected a mapping (host, port, token, healthToken, shutdownDelay, tick), got ${describeValue(section)}`,
+        `expected a mapping (host, port, token, healthToken, shutdownDelay, tick, trainingReminders), got ${describeValue(section)}`,
       )
     }
     const known = [
@@ -69,6 +72,7 @@ export const resolveServe = (
       "allowUnauthenticated",
       "shutdownDelay",
       "tick",
+      "trainingReminders",
     ]
     const unknown = Object.keys(section).find((key) => !known.includes(key))
     if (unknown !== undefined) {
@@ -121,7 +125,11 @@ export const resolveServe = (
         `expected a duration from 100ms to 1h such as "15s", got ${describeValue(tick)}`,
       )
     }
+    const training = section.trainingReminders ?? false
+    if (typeof training !== "boolean")
+      return fail(["trainingReminders"], `expected true or false, got ${describeValue(training)}`)
     return Effect.succeed({
+      trainingReminders: training,
       host,
       port,
       ...(typeof token === "string" ? { token } : {}),

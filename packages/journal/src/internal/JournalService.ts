@@ -49,6 +49,8 @@ export interface JournalBackend {
     by: string | undefined,
   ) => Promise<Maintenance.MaintenanceWindow>
   readonly maintenanceWindows: () => Promise<ReadonlyArray<Maintenance.MaintenanceWindow>>
+  readonly recordOnce: (key: string, at: Date) => Promise<boolean>
+  readonly isRecorded: (key: string) => Promise<boolean>
   readonly close: () => Promise<void>
 }
 
@@ -134,6 +136,8 @@ export const journalService = (
     maintenanceWindows: attempt<ReadonlyArray<Maintenance.MaintenanceWindow>, JournalUnavailable>(
       () => impl.maintenanceWindows(),
     ),
+    recordOnce: (key, at) => attempt<boolean, JournalUnavailable>(() => impl.recordOnce(key, at)),
+    isRecorded: (key) => attempt<boolean, JournalUnavailable>(() => impl.isRecorded(key)),
     close: Effect.promise(() => {
       closed ??= impl.close().catch(() => undefined)
       return closed

@@ -67,6 +67,17 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "keys recorded once",
+    sql: (s) => `
+      CREATE TABLE ${s}.once_keys (
+        key text PRIMARY KEY,
+        at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ]
 
 /** An identifier quoted for SQL; schema names are also checked by the caller. */
