@@ -16,7 +16,7 @@ import {
   zendeskPeer,
 } from "../../../scripts/test-support/peers.js"
 import { requireService } from "./requireService.js"
-import { binPath, freePort, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
+import { freePort, irProcess, requireBuiltCli, serveIr, waitFor } from "./scenarios.js"
 
 requireService("IR_TEST_ALERTMANAGER_URL") // the binary comes with the test services
 
@@ -35,31 +35,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-const serve = async (dir: string) => {
-  const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  started.push(child)
-  let output = ""
-  child.stdout?.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on("data", (chunk) => {
-    output += chunk
-  })
-  const url = await waitFor(
-    "ir serve to listen",
-    async () => {
-      if (child.exitCode !== null) throw new Error(`ir serve exited: ${output}`)
-      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-    },
-    30_000,
-    50,
-  )
-  return { url, output: () => output }
-}
+const serve = (dir: string) => serveIr(dir, token, started)
 
 // What the alert and the responders bring that customers must never read.
 const internalOnly = [

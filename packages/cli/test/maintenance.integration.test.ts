@@ -2,7 +2,7 @@
 // `ir maintenance start` (kept in the journal, file or PostgreSQL) covers playbook system-down;
 // a P0 alert for it opens an incident whose message says so, and PagerDuty receives no trigger;
 // after `ir maintenance end`, the same kind of alert with a new group key pages.
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
 import { type Peer, pagerDutyPeer, webhookPeer } from "./peers.js"
 import { requireService } from "./requireService.js"
-import { binPath, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
+import { irProcess, requireBuiltCli, serveIr, waitFor } from "./scenarios.js"
 
 const pgUrl = requireService("IR_TEST_PG_URL")
 
@@ -28,31 +28,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-const serve = async (dir: string) => {
-  const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  started.push(child)
-  let output = ""
-  child.stdout?.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on("data", (chunk) => {
-    output += chunk
-  })
-  const url = await waitFor(
-    "ir serve to listen",
-    async () => {
-      if (child.exitCode !== null) throw new Error(`ir serve exited: ${output}`)
-      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-    },
-    30_000,
-    50,
-  )
-  return { url, output: () => output }
-}
+const serve = (dir: string) => serveIr(dir, token, started)
 
 /** An Alertmanager notification (payload version 4) for one firing P0 alert of system-down. */
 const p0Alert = (groupKey: string) => ({

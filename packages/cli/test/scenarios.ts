@@ -188,3 +188,44 @@ export const freePort = async (): Promise<number> => {
     })
   })
 }
+
+/** A running `ir serve` of the built CLI: its process, its URL and what it printed so far. */
+export interface Served {
+  readonly process: ChildProcess
+  readonly url: string
+  readonly output: () => string
+}
+
+/**
+ * Starts the built `ir serve` in `dir` (its `ir.config.yaml`) with `IR_ALERTS_TOKEN`, and waits
+ * until it listens; the process is pushed onto `started` for the suite to kill.
+ */
+export const serveIr = async (
+  dir: string,
+  token: string,
+  started: Array<ChildProcess>,
+): Promise<Served> => {
+  const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  started.push(child)
+  let output = ""
+  child.stdout?.on("data", (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on("data", (chunk) => {
+    output += chunk
+  })
+  const url = await waitFor(
+    "ir serve to listen",
+    async () => {
+      if (child.exitCode !== null) throw new Error(`ir serve exited: ${output}`)
+      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+    },
+    30_000,
+    50,
+  )
+  return { process: child, url, output: () => output }
+}

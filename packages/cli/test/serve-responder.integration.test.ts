@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
 import { type Peer, pagerDutyPeer, slackPeer, webhookPeer } from "./peers.js"
 import { requireService } from "./requireService.js"
-import { binPath, freePort, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
+import { freePort, irProcess, requireBuiltCli, serveIr, waitFor } from "./scenarios.js"
 
 const pgUrl = requireService("IR_TEST_PG_URL")
 requireService("IR_TEST_ALERTMANAGER_URL") // the binary comes with the test services
@@ -28,12 +28,6 @@ const rulesWithP0After = (after: string) =>
   defaultRunbook.escalation.rules.map((rule) =>
     rule.id === "p0-not-restored" ? { ...rule, trigger: { unresolvedFor: after } } : rule,
   )
-
-interface Served {
-  readonly process: ChildProcess
-  readonly url: string
-  readonly output: () => string
-}
 
 const started: Array<ChildProcess> = []
 const peers: Array<Peer> = []
@@ -53,31 +47,7 @@ const workspace = (name: string, config: Record<string, unknown>) => {
   return dir
 }
 
-const serve = async (dir: string): Promise<Served> => {
-  const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  started.push(child)
-  let output = ""
-  child.stdout?.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on("data", (chunk) => {
-    output += chunk
-  })
-  const url = await waitFor(
-    "ir serve to listen",
-    async () => {
-      if (child.exitCode !== null) throw new Error(`ir serve exited: ${output}`)
-      return /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-    },
-    30_000,
-    50,
-  )
-  return { process: child, url, output: () => output }
-}
+const serve = (dir: string) => serveIr(dir, token, started)
 
 /** An Alertmanager notification (payload version 4) for one firing P0 alert. */
 const p0Notification = (groupKey: string) => ({

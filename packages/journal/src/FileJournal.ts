@@ -356,26 +356,7 @@ class FileJournalImpl {
       this.refuseReadOnly()
       const { keys, complete } = await this.readOnce()
       if (keys.has(key)) return false
-      const file = join(this.dir, ONCE_FILE)
-      const created = !(await fs.stat(file).then(
-        () => true,
-        () => false,
-      ))
-      const handle = await fs.open(file, "a", 0o644)
-      try {
-        const { size } = await handle.stat()
-        if (size > complete) {
-          await handle.truncate(complete)
-          await handle.sync()
-        }
-        await writeDurably(
-          handle,
-          Buffer.from(`${JSON.stringify({ key, at: at.toISOString() })}\n`),
-        )
-      } finally {
-        await handle.close()
-      }
-      if (created) await syncDir(this.dir)
+      await this.appendSideRecord(ONCE_FILE, complete, { key, at: at.toISOString() })
       return true
     })
   }
@@ -384,28 +365,16 @@ class FileJournalImpl {
     return this.lock.withLock(async () => (await this.readOnce()).keys.has(key))
   }
 
-  /** The keys of `once.jsonl`; a last line without its newline is a write a crash cut short. */
+  /** The keys of `once.jsonl`. */
   private async readOnce(): Promise<{ keys: ReadonlySet<string>; complete: number }> {
-    const file = join(this.dir, ONCE_FILE)
-    const bytes = await fs.readFile(file).catch((error) => {
-      if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
-      throw error
-    })
-    const complete = bytes.lastIndexOf(0x0a) + 1
-    const lines = bytes.toString("utf8", 0, complete).split("\n").slice(0, -1)
+    const { file, lines, records, complete } = await this.readSideRecords(ONCE_FILE)
     const keys = new Set<string>()
-    for (const [index, line] of lines.entries()) {
-      let record: unknown
-      try {
-        record = JSON.parse(line)
-      } catch {
-        throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
-      }
+    records.forEach((record, index) => {
       const key = (record as { key?: unknown } | null)?.key
       if (typeof key !== "string")
         throw this.corrupt(file, offsetOfLine(lines, index), "a record without its key")
       keys.add(key)
-    }
+    })
     return { keys, complete }
   }
 
@@ -424,7 +393,10 @@ class FileJournalImpl {
           location: this.dir,
         })
       const stored = encodeWindow(window)
-      await this.appendMaintenance(complete, { maintenance: "started", window: stored })
+      await this.appendSideRecord(MAINTENANCE_FILE, complete, {
+        maintenance: "started",
+        window: stored,
+      } satisfies MaintenanceRecord)
       return Either.getOrThrow(decodeWindow(stored))
     })
   }
@@ -441,12 +413,12 @@ class FileJournalImpl {
           location: this.dir,
         })
       if (window.end.getTime() <= at.getTime()) return window
-      await this.appendMaintenance(complete, {
+      await this.appendSideRecord(MAINTENANCE_FILE, complete, {
         maintenance: "ended",
         id: windowId,
         at: at.toISOString(),
         ...(by === undefined ? {} : { by }),
-      })
+      } satisfies MaintenanceRecord)
       return endedAt(window, at)
     })
   }
@@ -459,30 +431,43 @@ class FileJournalImpl {
     windows: ReadonlyArray<MaintenanceWindow>
     complete: number
   }> {
-    const file = join(this.dir, MAINTENANCE_FILE)
-    const bytes = await fs.readFile(file).catch((error) => {
-      if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
-      throw error
-    })
-    const complete = bytes.lastIndexOf(0x0a) + 1
-    const lines = bytes.toString("utf8", 0, complete).split("\n").slice(0, -1)
-    const records: Array<unknown> = []
-    for (const [index, line] of lines.entries()) {
-      try {
-        records.push(JSON.parse(line))
-      } catch {
-        throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
-      }
-    }
+    const { file, lines, records, complete } = await this.readSideRecords(MAINTENANCE_FILE)
     const folded = foldMaintenance(records)
     if (Either.isLeft(folded))
       throw this.corrupt(file, offsetOfLine(lines, folded.left.index), folded.left.problem)
     return { windows: folded.right, complete }
   }
 
-  /** Appends one record to `maintenance.jsonl`, fsynced, after cutting off a torn last line. */
-  private async appendMaintenance(complete: number, record: MaintenanceRecord): Promise<void> {
-    const file = join(this.dir, MAINTENANCE_FILE)
+  /**
+   * The records of a side log (`maintenance.jsonl`, `once.jsonl`) and the length of its complete
+   * records: a last line without its newline is a write a crash cut short, never acknowledged.
+   */
+  private async readSideRecords(name: string): Promise<{
+    file: string
+    lines: ReadonlyArray<string>
+    records: ReadonlyArray<unknown>
+    complete: number
+  }> {
+    const file = join(this.dir, name)
+    const bytes = await fs.readFile(file).catch((error) => {
+      if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
+      throw error
+    })
+    const complete = bytes.lastIndexOf(0x0a) + 1
+    const lines = bytes.toString("utf8", 0, complete).split("\n").slice(0, -1)
+    const records = lines.map((line, index) => {
+      try {
+        return JSON.parse(line) as unknown
+      } catch {
+        throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
+      }
+    })
+    return { file, lines, records, complete }
+  }
+
+  /** Appends one record to a side log, fsynced, after cutting off a torn last line. */
+  private async appendSideRecord(name: string, complete: number, record: unknown): Promise<void> {
+    const file = join(this.dir, name)
     const created = !(await fs.stat(file).then(
       () => true,
       () => false,

@@ -45,6 +45,7 @@ import { Audience, Escalation, type Incident, type IncidentEvent, type Runbook }
 import {
   type ContextInput,
   defaultTemplates,
+  Escaping,
   type MessageKind,
   messageContext,
   type RenderedMessage,
@@ -616,7 +617,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
       slack: { text, blocks: [] },
       email: {
         subject: text,
-        html: `<p>${text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+        html: `<p>${Escaping.escapeHtml(text)}</p>`,
         text,
       },
     }

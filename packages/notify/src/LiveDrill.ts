@@ -12,6 +12,7 @@
  * results.filter((result) => result.status === "failed").map((result) => result.channel)
  * ```
  */
+import { Escaping } from "@ir/templates"
 import { type Channel, target } from "./Channel.js"
 import { type DeliveryOptions, deliver } from "./Delivery.js"
 import type { Message } from "./Message.js"
@@ -84,7 +85,7 @@ const testMessage = (now: Date, runbook: string): Message => {
     email: {
       subject: summary,
       text: `${text}\n`,
-      html: `<p>${text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`).replaceAll("\n", "<br>")}</p>`,
+      html: `<p>${Escaping.escapeHtml(text).replaceAll("\n", "<br>")}</p>`,
     },
     notice: {
       phase: "resolution",

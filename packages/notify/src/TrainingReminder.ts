@@ -11,6 +11,7 @@
  * ```
  */
 import type { Training } from "@ir/core"
+import { Escaping } from "@ir/templates"
 import type { Message } from "./Message.js"
 
 /**
@@ -32,7 +33,6 @@ export const trainingReminder = (due: Training.DueTraining, now: Date): Message 
     "Rehearse with `ir drill PLAYBOOK --scenario …`, check coverage with `ir drill --coverage`, test the channels with `ir drill --live --yes`.",
   ]
   const text = lines.join("\n")
-  const html = (value: string) => value.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)
   return {
     kind: "training",
     incidentId: due.key,
@@ -45,7 +45,7 @@ export const trainingReminder = (due: Training.DueTraining, now: Date): Message 
     email: {
       subject: summary,
       text: `${text}\n`,
-      html: `<p><strong>${html(summary)}</strong></p><ul>${due.items.map((item) => `<li>${html(item)}</li>`).join("")}</ul>`,
+      html: `<p><strong>${Escaping.escapeHtml(summary)}</strong></p><ul>${due.items.map((item) => `<li>${Escaping.escapeHtml(item)}</li>`).join("")}</ul>`,
     },
   }
 }
