@@ -15,6 +15,7 @@
  */
 import { existsSync } from "node:fs"
 import { isAbsolute, join } from "node:path"
+import { Duration } from "@ir/core"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -32,7 +33,7 @@ const Url = Schema.String.pipe(
 
 /**
  * A duration as runbook authors write it, the form of `@ir/core`'s `Duration`: a number and a unit
- * `s`, `m`, `h` or `d` (`"0.5s"`, `"5s"`, `"2m"`, `"1h"`).
+ * `ms`, `s`, `m`, `h` or `d` (`"200ms"`, `"0.5s"`, `"5s"`, `"2m"`, `"1h"`).
  *
  * @example
  * ```ts
@@ -42,8 +43,8 @@ const Url = Schema.String.pipe(
  * ```
  */
 export const DurationText = Schema.String.pipe(
-  Schema.pattern(/^\d+(?:\.\d+)?(?:s|m|h|d)$/, {
-    message: () => 'expected a duration such as "0.5s", "5s", "2m" or "1h"',
+  Schema.pattern(/^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/, {
+    message: () => 'expected a duration such as "0.5s", "5s", "2m", "1h" or "200ms"',
   }),
 )
 const DurationString = DurationText
@@ -378,6 +379,27 @@ export const FilesSection = Schema.Struct({
 })
 export type FilesSection = typeof FilesSection.Type
 
+/**
+ * The window between the two samples that CPU figures are computed from (`docker.stats`,
+ * `host.process`): from 20 ms to 10 s.
+ *
+ * @example
+ * ```ts
+ * import { CpuWindow } from "@ir/diagnostics"
+ * import * as Schema from "effect/Schema"
+ * Schema.is(CpuWindow)("500ms") // true
+ * ```
+ */
+export const CpuWindow = DurationString.pipe(
+  Schema.filter(
+    (window) => {
+      const ms = Duration.toMillis(window)
+      return (ms >= 20 && ms <= 10_000) || `expected a window from 20ms to 10s, got "${window}"`
+    },
+    { identifier: "CpuWindow" },
+  ),
+)
+
 const ProbeTimeouts = Schema.Record({ key: Schema.String, value: DurationString }).pipe(
   Schema.filter(
     (timeouts) => {
@@ -430,6 +452,11 @@ export const DiagnosticsConfig = Schema.Struct({
   host: Schema.optional(HostSection),
   files: Schema.optional(FilesSection),
   timeouts: Schema.optional(TimeoutsSection),
+  /**
+   * The window between the two samples CPU figures come from (`docker.stats`, `host.process`):
+   * longer is steadier, shorter answers sooner. Default `200ms`; at most half the probe's timeout.
+   */
+  cpuWindow: Schema.optional(CpuWindow),
   /** Threshold overrides by name, check_postgres style (see `ThresholdSetting`). */
   thresholds: Schema.optional(Overrides),
 }).annotations({ identifier: "DiagnosticsConfig" })

@@ -20,6 +20,8 @@ import { Duration } from "@ir/core"
 import type Dockerode from "dockerode"
 import * as Effect from "effect/Effect"
 import type { ContainerSelector, DiagnosticsConfig } from "./DiagnosticsConfig.js"
+import { type MemoryStatsLike, sampleContainerUsage } from "./internal/ContainerUsage.js"
+import { cpuWindowMs, defaultCpuWindow } from "./internal/CpuSampling.js"
 import {
   type ContainerRef,
   type DockerEngine,
@@ -384,12 +386,6 @@ export const containersProbe: ProbeImplementation = {
   },
 }
 
-interface MemoryStatsLike {
-  readonly usage?: number
-  readonly limit?: number
-  readonly stats?: Readonly<Record<string, number>>
-}
-
 /** Memory as `docker stats` shows it: usage less the inactive page cache. */
 const memoryUsed = (memory: MemoryStatsLike): number | undefined => {
   if (memory.usage === undefined) return undefined
@@ -398,15 +394,11 @@ const memoryUsed = (memory: MemoryStatsLike): number | undefined => {
   return Math.max(0, memory.usage - (cache < memory.usage ? cache : 0))
 }
 
-/** CPU as a share of the host's cores, from the engine's two samples (undefined with one). */
-const cpuRatio = (stats: Dockerode.ContainerStats): number | undefined => {
-  const cpuDelta =
-    (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) -
-    (stats.precpu_stats?.cpu_usage?.total_usage ?? 0)
-  const systemDelta =
-    (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0)
-  if (!stats.precpu_stats?.system_cpu_usage || systemDelta <= 0 || cpuDelta < 0) return undefined
-  return Math.min(1, cpuDelta / systemDelta)
+const cpuWindowOption = {
+  path: "cpuWindow",
+  description:
+    "The window between the two samples CPU is computed from (at most half the probe's timeout).",
+  default: defaultCpuWindow,
 }
 
 /**
@@ -421,7 +413,7 @@ export const statsProbe: ProbeImplementation = {
   id: "docker.stats",
   target: containersTarget,
   requires: "docker.containers (at least one role)",
-  options: [...dockerOptions, containersOption],
+  options: [...dockerOptions, containersOption, cpuWindowOption],
   measurements: [
     {
       name: "<role>.memory",
@@ -435,30 +427,40 @@ export const statsProbe: ProbeImplementation = {
       description: "Memory used against the limit (the host's memory when unlimited).",
       threshold: "container.memory.used_ratio",
     },
-    { name: "<role>.cpu", unit: "ratio", description: "CPU as a share of the host's cores." },
+    {
+      name: "<role>.cpu",
+      unit: "ratio",
+      description:
+        "CPU as a share of the host's cores, between two samples `cpuWindow` apart (`docker stats`' CPU % divided by the cores, in details as `cpuPercent`).",
+    },
   ],
   thresholds: ["container.memory.used_ratio"],
   unknownWhen:
     "the engine does not answer; roles without a running container are listed but not graded",
-  run: (context) =>
-    perContainer(
+  run: (context) => {
+    const windowMs = cpuWindowMs(context.config, context.timeoutMs)
+    return perContainer(
       context,
       Object.entries(context.config.docker!.containers),
       (engine, ref) =>
-        engine
-          .call(`stats ${ref.name}`, (abortSignal) =>
-            engine.client
-              .getContainer(ref.id)
-              .stats({ stream: false, abortSignal } as { stream: false }),
-          )
-          .pipe(Effect.map((stats) => ({ ref, stats }))),
+        sampleContainerUsage(engine, ref, windowMs).pipe(Effect.map((usage) => ({ ref, usage }))),
       (findings, { role, key, selector, measured: samples }) => {
-        const measured = samples.flatMap(({ ref, stats }) => {
-          const used = memoryUsed(stats.memory_stats as MemoryStatsLike)
-          const limit = stats.memory_stats?.limit
-          // A stopped container's stats carry no memory usage.
+        const measured = samples.flatMap(({ ref, usage }) => {
+          const used = usage.memory === undefined ? undefined : memoryUsed(usage.memory)
+          const limit = usage.memory?.limit
+          // A stopped container has no memory usage.
           if (used === undefined || !limit) return []
-          return [{ name: ref.name, used, limit, ratio: used / limit, cpu: cpuRatio(stats) }]
+          return [
+            {
+              name: ref.name,
+              used,
+              limit,
+              ratio: used / limit,
+              cpu: usage.cpu?.hostRatio,
+              cpuPercent: usage.cpu?.percent,
+              source: usage.source,
+            },
+          ]
         })
         findings.details[role] = measured.map((entry) => ({
           name: entry.name,
@@ -466,6 +468,8 @@ export const statsProbe: ProbeImplementation = {
           limitBytes: entry.limit,
           memoryRatio: precise(entry.ratio),
           ...(entry.cpu === undefined ? {} : { cpuRatio: precise(entry.cpu) }),
+          ...(entry.cpuPercent === undefined ? {} : { cpuPercent: precise(entry.cpuPercent, 2) }),
+          countersFrom: entry.source,
         }))
         if (measured.length === 0) {
           findings.add(
@@ -509,7 +513,9 @@ export const statsProbe: ProbeImplementation = {
           }`,
         )
       },
-    ),
+      { cpuWindowMs: windowMs },
+    )
+  },
 }
 
 /**

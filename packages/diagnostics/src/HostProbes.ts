@@ -17,6 +17,7 @@
 import { cpus, loadavg } from "node:os"
 import * as Effect from "effect/Effect"
 import type { DiagnosticsConfig, ProcessSelector } from "./DiagnosticsConfig.js"
+import { cpuWindowMs, defaultCpuWindow } from "./internal/CpuSampling.js"
 import {
   findProcesses,
   linuxMounts,
@@ -323,13 +324,11 @@ export const loadProbe: ProbeImplementation = {
     }),
 }
 
-const cpuSampleMs = 250
-
 const describe = (selector: ProcessSelector) =>
   "pid" in selector ? `pid ${selector.pid}` : `name "${selector.name}"`
 
-/** Processes of a selector with RSS and CPU, on Linux from /proc. */
-const linuxProcesses = (selector: ProcessSelector) =>
+/** Processes of a selector with RSS and CPU over `windowMs`, on Linux from /proc. */
+const linuxProcesses = (selector: ProcessSelector, windowMs: number) =>
   Effect.tryPromise({
     try: async () => {
       const found =
@@ -338,7 +337,7 @@ const linuxProcesses = (selector: ProcessSelector) =>
           : await findProcesses(selector.name)
       return sampleProcesses(
         found,
-        cpuSampleMs,
+        windowMs,
         Math.max(1, cpus().length),
         (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       )
@@ -390,6 +389,12 @@ export const processProbe: ProbeImplementation = {
       description:
         "Processes by name: `{ pid }` or `{ name }` (every process whose name or program is the name, else whose command line contains it; their RSS and CPU are summed).",
     },
+    {
+      path: "cpuWindow",
+      description:
+        "The window between the two /proc samples CPU is computed from (at most half the probe's timeout).",
+      default: defaultCpuWindow,
+    },
   ],
   measurements: [
     {
@@ -401,7 +406,8 @@ export const processProbe: ProbeImplementation = {
     {
       name: "<name>.cpu",
       unit: "cores",
-      description: `CPU over ${cpuSampleMs} ms in cores (1 = one core busy).`,
+      description:
+        "CPU between two samples `cpuWindow` apart, in cores (1 = one core busy; elsewhere than Linux, since systeminformation's previous call).",
     },
   ],
   thresholds: ["host.process.rss_bytes"],
@@ -409,12 +415,13 @@ export const processProbe: ProbeImplementation = {
   run: (context) =>
     Effect.gen(function* () {
       const entries = Object.entries(context.config.host?.processes ?? {})
+      const windowMs = cpuWindowMs(context.config, context.timeoutMs)
       const sampled = yield* forEachConcurrently(entries, ([name, selector]) =>
-        (isLinux ? linuxProcesses(selector) : siProcesses(context, selector)).pipe(
+        (isLinux ? linuxProcesses(selector, windowMs) : siProcesses(context, selector)).pipe(
           Effect.map((samples) => ({ name, selector, samples })),
         ),
       )
-      const findings = new Findings()
+      const findings = new Findings(isLinux ? { cpuWindowMs: windowMs } : {})
       for (const { name, selector, samples } of sampled) {
         const key = name.replace(/[^A-Za-z0-9_-]/g, "_")
         findings.details[name] = samples.map((sample) => ({

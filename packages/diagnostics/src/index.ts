@@ -15,6 +15,7 @@
 export {
   BackupDirectory,
   ContainerSelector,
+  CpuWindow,
   configSecrets,
   type DefaultsInput,
   DiagnosticsConfig,

@@ -78,6 +78,16 @@ describe("decoding", () => {
     expect(result.left.message).toContain('expected a duration such as "0.5s"')
   })
 
+  it("takes a CPU sampling window from 20ms to 10s, and names the field otherwise", () => {
+    const accepted = decodeDiagnosticsConfigEither({ cpuWindow: "500ms" })
+    expect(Either.isRight(accepted) && accepted.right.cpuWindow).toBe("500ms")
+    for (const window of ["5ms", "1m", "half a second"]) {
+      const result = decodeDiagnosticsConfigEither({ cpuWindow: window })
+      expect(Either.isLeft(result)).toBe(true)
+      if (Either.isLeft(result)) expect(result.left.issues[0]?.path).toBe("cpuWindow")
+    }
+  })
+
   it("does not echo a secret put in the wrong place", () => {
     const result = decodeDiagnosticsConfigEither({
       host: { processes: { api: { pid: "postgres://u:leaked99@db/x" } } },

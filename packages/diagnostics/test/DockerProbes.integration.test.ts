@@ -1,6 +1,15 @@
 import Docker from "dockerode"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type DiagnosticsConfig, restartContainer, runProbes } from "../src/index.js"
+import {
+  type ContainerSelector,
+  type DiagnosticsConfig,
+  type ProbeResult,
+  restartContainer,
+  runProbes,
+} from "../src/index.js"
+import { sampleViaEngine } from "../src/internal/ContainerUsage.js"
+import { makeDockerEngine } from "../src/internal/DockerEngine.js"
 import { expectVocabulary, only, type Peer, signalValue, startBlackhole } from "./peers.js"
 import { requireService } from "./requireService.js"
 
@@ -56,7 +65,7 @@ const containers = {
 }
 
 const config = (
-  selected: Partial<typeof containers> = containers,
+  selected: Readonly<Record<string, ContainerSelector>> = containers,
   extra: Partial<DiagnosticsConfig> = {},
 ): DiagnosticsConfig => ({
   docker: { socket: socket!, containers: selected },
@@ -208,6 +217,76 @@ describe.skipIf(socket === undefined)("against a real Docker Engine", () => {
     })
     expect(result.summary).toContain("stopped: not running")
     expectVocabulary([result])
+  })
+
+  describe("CPU over a short window", () => {
+    // A busy loop keeps one core busy; `sleep` uses none. They exist only for these tests, so that
+    // the busy loop does not take a core from every other test.
+    const cpuRoles = { busy: `${prefix}-busy`, idle: `${prefix}-idle` }
+    beforeAll(async () => {
+      if (docker === undefined) return
+      await Promise.all([
+        create("busy", ["sh", "-c", "while :; do :; done"]),
+        create("idle", ["sleep", "1000"]),
+      ])
+    }, 30_000)
+    afterAll(async () => {
+      if (docker === undefined) return
+      await Promise.all(
+        Object.values(cpuRoles).map((name) =>
+          docker
+            .getContainer(name)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      )
+    }, 30_000)
+
+    const containerOf = (result: ProbeResult, role: string) => {
+      const measured = result.details?.[role] as
+        | ReadonlyArray<{ cpuPercent?: number; countersFrom: string }>
+        | undefined
+      expect(measured).toHaveLength(1)
+      return measured![0]!
+    }
+
+    it("tells a busy container from an idle one from two samples of its cgroup", async () => {
+      const result = only(
+        await runProbes(config(cpuRoles, { cpuWindow: "150ms" }), { probes: ["docker.stats"] }),
+      )
+      expect(result.status).toBe("ok")
+      expect(result.details?.cpuWindowMs).toBe(150)
+      const busy = containerOf(result, "busy")
+      const idle = containerOf(result, "idle")
+      // The engine runs on this host: its containers' cgroups are read directly.
+      expect(busy.countersFrom).toBe("cgroup")
+      // One core busy is 100 %. The machine is shared (a load of 8 on 2 cores has been seen, which
+      // leaves the loop a quarter of a core), so only a tenth of a core is asked for; idle is 0.
+      expect(busy.cpuPercent).toBeGreaterThan(10)
+      expect(idle.cpuPercent).toBeLessThan(2)
+      const cores = (await docker!.info()).NCPU as number
+      expect(signalValue(result, "docker.container.busy.cpu.ratio")).toBeCloseTo(
+        busy.cpuPercent! / 100 / cores,
+        4,
+      )
+      expectVocabulary([result])
+    })
+
+    it("tells them apart from two one-shot samples of the engine as well", async () => {
+      const engine = await Effect.runPromise(
+        makeDockerEngine({ socket: socket!, containers: {} }, 4000),
+      )
+      const [busy, idle] = await Promise.all(
+        [cpuRoles.busy, cpuRoles.idle].map(async (name) => {
+          const id = (await docker!.getContainer(name).inspect()).Id
+          return Effect.runPromise(sampleViaEngine(engine, { id, name }, 150))
+        }),
+      )
+      expect(busy?.source).toBe("engine")
+      expect(busy?.memory?.usage).toBeGreaterThan(0)
+      expect(busy?.cpu?.percent).toBeGreaterThan(10)
+      expect(idle?.cpu?.percent).toBeLessThan(2)
+    })
   })
 
   it("restarts only when confirmed, and waits until the container is healthy again", async () => {

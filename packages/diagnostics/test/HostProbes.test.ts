@@ -1,4 +1,5 @@
 // The host probes read the real host (/proc, statfs, systeminformation): no service needed.
+import { type ChildProcess, spawn } from "node:child_process"
 import { describe, expect, it } from "vitest"
 import { mountKey } from "../src/HostProbes.js"
 import { runProbes } from "../src/index.js"
@@ -75,6 +76,41 @@ describe("host.process", () => {
     expect(result.summary).toMatch(/^self: .* resident \(.* MB\), CPU .*% of a core \(pid \d+\)/)
     expectVocabulary([result])
   })
+
+  it.runIf(process.platform === "linux")(
+    "tells a busy process from an idle one over a short window",
+    async () => {
+      // Each child says "ready" once started, so that its start-up is not counted as its work.
+      const child = (code: string) =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const started = spawn(process.execPath, ["-e", code], {
+            stdio: ["ignore", "pipe", "ignore"],
+          })
+          started.once("error", reject)
+          started.stdout.once("data", () => resolve(started))
+        })
+      const busy = await child('process.stdout.write("ready"); for (;;) {}')
+      const idle = await child('process.stdout.write("ready"); setInterval(() => {}, 60_000)')
+      try {
+        const result = only(
+          await runProbes(
+            {
+              host: { processes: { busy: { pid: busy.pid! }, idle: { pid: idle.pid! } } },
+              cpuWindow: "150ms",
+            },
+            { probes: ["host.process"] },
+          ),
+        )
+        expect(result.details?.cpuWindowMs).toBe(150)
+        // One core busy is 1; the machine is shared, so a tenth of a core is asked for.
+        expect(signalValue(result, "host.process.busy.cpu_ratio") as number).toBeGreaterThan(0.1)
+        expect(signalValue(result, "host.process.idle.cpu_ratio") as number).toBeLessThan(0.05)
+      } finally {
+        busy.kill("SIGKILL")
+        idle.kill("SIGKILL")
+      }
+    },
+  )
 
   it("reports a process that is not running as critical", async () => {
     const result = only(
