@@ -22,8 +22,9 @@
 #   IR_TEST_PROMETHEUS_RULES_DIR   rule_files: RULES_DIR/*.yml
 #   IR_TEST_DOCKER_SOCKET          Unix socket of the private dockerd
 #   IR_TEST_DOCKER_IMAGE           ir-test/busybox:latest (static busybox, PATH=/bin)
+#   IR_TEST_CHROMIUM_PATH          Debian's Chromium (/usr/bin/chromium), for the browser tests
 #
-# IR_SERVICES_SKIP="pg,docker" (names: pg, prometheus, alertmanager, docker; comma or
+# IR_SERVICES_SKIP="pg,docker" (names: pg, prometheus, alertmanager, docker, chromium; comma or
 # space separated) skips services. The integration tests that need a skipped service are then
 # skipped (the summary of scripts/test.sh says so); without IR_SERVICES_SKIP, a test whose
 # service is missing fails (scripts/test-support/requireService.ts), with or without CI.
@@ -63,7 +64,8 @@ skipped() {
 }
 for s in $SKIP_LIST; do
   case $s in pg | postgres | postgresql | prometheus | alertmanager | docker) ;;
-    *) log "warning: IR_SERVICES_SKIP: unknown service '$s' (known: pg, prometheus, alertmanager, docker)" ;;
+    chromium) ;;
+    *) log "warning: IR_SERVICES_SKIP: unknown service '$s' (known: pg, prometheus, alertmanager, docker, chromium)" ;;
   esac
 done
 
@@ -302,12 +304,14 @@ command -v dockerd >/dev/null && [[ -x /usr/bin/docker ]] || need_install+=(dock
 command -v check_postgres_backends >/dev/null && [[ -x /usr/bin/check_postgres ]] || need_install+=(check-postgres)
 # strace: the journal tests watch the fsync calls a new journal makes on its directories
 command -v strace >/dev/null || need_install+=(strace)
+# Debian's Chromium: the web pages are tested in a real browser (playwright-core drives it)
+skipped chromium || [[ -x /usr/bin/chromium ]] || need_install+=(chromium)
 if (( ${#need_install[@]} )); then
   log "missing: ${need_install[*]}; installing packages (apt-get)"
   t=$(now_us)
   apt_log=$(mktemp /tmp/ir-services-apt.XXXXXX)
   if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-upgrade \
-    postgresql prometheus prometheus-alertmanager docker.io busybox-static check-postgres; } >"$apt_log" 2>&1; then
+    "${need_install[@]}"; } >"$apt_log" 2>&1; then
     tail_log "$apt_log" 30
     rm -f "$apt_log"
     fail packages "apt-get install failed (we need root and the Debian repositories)"
@@ -531,6 +535,9 @@ if ! skipped prometheus; then
   export IR_TEST_PROMETHEUS_CONFIG=$BASE/prometheus/prometheus.yml
   export IR_TEST_PROMETHEUS_TARGETS_FILE=$BASE/prometheus/targets.json
   export IR_TEST_PROMETHEUS_RULES_DIR=$BASE/prometheus/rules
+fi
+if ! skipped chromium; then
+  export IR_TEST_CHROMIUM_PATH=/usr/bin/chromium
 fi
 if ! skipped docker; then
   export IR_TEST_DOCKER_SOCKET=$BASE/docker/d.sock

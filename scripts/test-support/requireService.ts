@@ -2,9 +2,9 @@
 // (IR_TEST_PG_URL, IR_TEST_PROMETHEUS_URL, …). A test that needs a service it was not given fails,
 // in CI and on a developer's machine alike: a skipped integration test must never pass for a
 // tested one. The only way to skip is to opt out by name, IR_SERVICES_SKIP="pg,docker" (names:
-// pg, prometheus, alertmanager, docker); the run then says what it skipped.
+// pg, prometheus, alertmanager, docker, chromium); the run then says what it skipped.
 
-const services = ["pg", "prometheus", "alertmanager", "docker"] as const
+const services = ["pg", "prometheus", "alertmanager", "docker", "chromium"] as const
 
 /** The service a variable belongs to: IR_TEST_PG_URL → pg, IR_TEST_DOCKER_IMAGE → docker. */
 export const serviceOf = (variable: string): string => {

@@ -19,8 +19,9 @@
 import * as Schema from "effect/Schema"
 import type { Incident } from "./Incident.js"
 import type { NotificationMessage } from "./IncidentEvent.js"
+import { find as findPlaybook } from "./Playbook.js"
 import type { Runbook } from "./Runbook.js"
-import { SeverityLevel } from "./Severity.js"
+import { find as findSeverity, SeverityLevel } from "./Severity.js"
 
 /** Which severities reach an audience. */
 export const AudienceRoute = Schema.Struct({
@@ -164,6 +165,82 @@ export const publicStatus = (incident: Pick<Incident, "status" | "actions">): Pu
         : "investigating"
   }
 }
+
+/**
+ * How a public status is written on a status page: "Investigating", "Identified", "Monitoring",
+ * "Resolved".
+ */
+export const publicStatusText: Readonly<Record<PublicStatus, string>> = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  resolved: "Resolved",
+}
+
+/** What is said publicly at each status when no responder wrote a public note. */
+export const publicSentence: Readonly<Record<PublicStatus, string>> = {
+  investigating: "We are investigating this issue.",
+  identified: "The issue has been identified and a fix is being implemented.",
+  monitoring: "A fix has been implemented and we are monitoring the results.",
+  resolved: "This incident has been resolved.",
+}
+
+/** An incident's impact in Atlassian Statuspage's words. */
+export type PublicImpact = "none" | "minor" | "major" | "critical"
+
+/** The public impact of each severity: P0 critical, P1 major, P2 minor, P3 none. */
+export const publicImpact: Readonly<Record<SeverityLevel, PublicImpact>> = {
+  P0: "critical",
+  P1: "major",
+  P2: "minor",
+  P3: "none",
+}
+
+/** A component's status in Atlassian Statuspage's words. */
+export type ComponentStatus =
+  | "operational"
+  | "degraded_performance"
+  | "partial_outage"
+  | "major_outage"
+  | "under_maintenance"
+
+/** The status an active incident of each severity gives the components it touches. */
+export const componentStatus: Readonly<Record<SeverityLevel, ComponentStatus>> = {
+  P0: "major_outage",
+  P1: "partial_outage",
+  P2: "degraded_performance",
+  P3: "degraded_performance",
+}
+
+/** How each component status is written: "Operational", "Partial outage", … */
+export const componentStatusText: Readonly<Record<ComponentStatus, string>> = {
+  operational: "Operational",
+  degraded_performance: "Degraded performance",
+  partial_outage: "Partial outage",
+  major_outage: "Major outage",
+  under_maintenance: "Under maintenance",
+}
+
+/**
+ * What the public calls an incident: its first playbook's `publicTitle`, else the severity's
+ * impact ("Major Impact"). Never the internal title.
+ *
+ * @example
+ * ```ts
+ * import { Audience, defaultRunbook } from "@ir/core"
+ * Audience.publicTitle(defaultRunbook, { playbooks: ["high-api-error-rate"], severity: "P1" })
+ * // "Elevated error rates"
+ * ```
+ */
+export const publicTitle = (
+  runbook: Pick<Runbook, "playbooks" | "severities">,
+  incident: Pick<Incident, "playbooks" | "severity">,
+): string =>
+  incident.playbooks
+    .map((id) => findPlaybook(runbook.playbooks, id)?.publicTitle)
+    .find((candidate) => candidate !== undefined) ??
+  findSeverity(runbook.severities, incident.severity)?.impact ??
+  "Service disruption"
 
 const removed = "[removed]"
 

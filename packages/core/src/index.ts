@@ -97,6 +97,7 @@ export {
   SeverityLevel,
 } from "./Severity.js"
 export * as Signal from "./Signal.js"
+export * as StatusPage from "./StatusPage.js"
 export { Step } from "./Step.js"
 export * as Symptom from "./Symptom.js"
 export * as TerminalText from "./TerminalText.js"

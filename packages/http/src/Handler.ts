@@ -39,13 +39,21 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import type { Registry } from "prom-client"
 import type { AlertReceiver } from "./AlertReceiver.js"
+import { type Board, type BoardOptions, createBoard } from "./Board.js"
 import { cachedRunner } from "./HealthCache.js"
-import { type HealthBody, healthMediaType, healthReport, httpStatus } from "./HealthReport.js"
+import {
+  type HealthBody,
+  healthMediaType,
+  healthReport,
+  healthStatus,
+  httpStatus,
+} from "./HealthReport.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { createMetrics, type IncidentCount } from "./Metrics.js"
+import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
 export type { PlainResponse } from "./internal/Problem.js"
 
@@ -101,6 +109,17 @@ export interface HandlerOptions {
   readonly journal?: Journal
   /** The runbook whose deadlines `/metrics` measures (default: the receiver's, else the seed's). */
   readonly runbook?: Runbook
+  /**
+   * The public status page (`/status`, `/status.json`, `/status/feed.atom`, `/status/badge.svg`;
+   * see `createStatusPage`): `true` for the defaults, or its options. Needs a journal. Components
+   * with `checks` read this handler's health results.
+   */
+  readonly status?: boolean | Omit<StatusPageOptions, "journal" | "runbook" | "basePath" | "checks">
+  /**
+   * The responder board (`/board`; see `createBoard`): its responder and token. Never on without
+   * a token.
+   */
+  readonly board?: Omit<BoardOptions, "basePath">
   /** A prefix for every route (`/ops` serves `/ops/health`, …). */
   readonly basePath?: string
   readonly serviceId?: string
@@ -141,6 +160,8 @@ export interface IrHandler {
   readonly registry: Registry
   /** How many probe runs the health endpoints started. */
   readonly probeRuns: () => number
+  /** How many times the status page read the journal (at most once per its cache interval). */
+  readonly statusComputations: () => number
 }
 
 const decodeHealthConfig = (
@@ -275,12 +296,42 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     metrics: `${basePath}/metrics`,
     alerts: `${basePath}/alerts/alertmanager`,
   }
+  const status =
+    options.status === undefined || options.status === false
+      ? undefined
+      : (() => {
+          if (journal === undefined) {
+            throw new HttpConfigError({
+              reason: "invalid-option",
+              option: "status",
+              expected: "a journal to read incidents from (the `journal` or `alerts` option)",
+            })
+          }
+          return createStatusPage({
+            ...(options.status === true ? {} : options.status),
+            journal,
+            runbook: options.runbook ?? options.alerts?.runbook ?? defaultRunbook,
+            basePath,
+            checks: () => {
+              const run = health?.peek()
+              return run === undefined
+                ? undefined
+                : Object.fromEntries(
+                    run.results.map((result) => [result.id, healthStatus(result.status)]),
+                  )
+            },
+          })
+        })()
+  const board: Board | undefined =
+    options.board === undefined ? undefined : createBoard({ ...options.board, basePath })
   const routes = [
     paths.health,
     paths.live,
     paths.ready,
     ...(options.metrics === false ? [] : [paths.metrics]),
     ...(options.alerts === undefined ? [] : [paths.alerts]),
+    ...(status?.routes ?? []),
+    ...(board?.routes ?? []),
   ]
   const routeSet = new Set(routes)
 
@@ -402,6 +453,8 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     plainProblem(405, "Method Not Allowed", `${method} is not allowed on ${path}`, { allow })
 
   const respond: IrHandler["respond"] = (method, path, authorization) => {
+    if (status?.matches(path)) return status.respond(method, path)
+    if (board?.matches(path)) return undefined
     if (!routeSet.has(path)) return plainProblem(404, "Not Found", `no route for ${path}`)
     const readable = method === "GET" || method === "HEAD"
     switch (path) {
@@ -427,6 +480,8 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
       const path = new URL(request.url).pathname
       const simple = respond(request.method, path, request.headers.get("authorization"))
       if (simple !== undefined) return toResponse(await simple)
+      if (status?.matches(path)) return await status.handle(request)
+      if (board?.matches(path)) return await board.handle(request)
       if (options.alerts === undefined)
         return toResponse(plainProblem(404, "Not Found", `no route for ${path}`))
       const response = await options.alerts.handle(request)
@@ -440,13 +495,17 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
 
   return Object.assign(handler, {
     routes,
-    matches: (path: string) => routeSet.has(path),
+    matches: (path: string) =>
+      routeSet.has(path) || status?.matches(path) === true || board?.matches(path) === true,
     respond,
     beginShutdown: () => {
       shuttingDown = true
+      // Live board streams end, so that the server can drain.
+      board?.close()
     },
     isShuttingDown: () => shuttingDown,
     registry: metrics.registry,
     probeRuns: () => health?.runs() ?? 0,
+    statusComputations: () => status?.computations() ?? 0,
   })
 }

@@ -12,7 +12,7 @@
  * ```
  */
 import type { Incident } from "@ir/core"
-import type { Journal } from "@ir/journal"
+import type { IncidentSummary, Journal } from "@ir/journal"
 import * as Effect from "effect/Effect"
 
 /**
@@ -30,7 +30,8 @@ export interface IncidentFigures {
 }
 
 /**
- * Creates the reader for a journal; each journal call has `timeoutMs` (default 5 s).
+ * Creates the reader for a journal; each journal call has `timeoutMs` (default 5 s). With
+ * `include`, only the incidents whose summary it accepts are read (and returned).
  *
  * @example
  * ```ts
@@ -40,7 +41,10 @@ export interface IncidentFigures {
  */
 export const createIncidentFigures = (
   journal: Journal,
-  options: { readonly timeoutMs?: number } = {},
+  options: {
+    readonly timeoutMs?: number
+    readonly include?: (summary: IncidentSummary) => boolean
+  } = {},
 ): IncidentFigures => {
   const timeout = `${options.timeoutMs ?? 5000} millis` as const
   const known = new Map<string, { readonly sequence: number; readonly state: Incident }>()
@@ -51,6 +55,7 @@ export const createIncidentFigures = (
           const summaries = yield* journal.list().pipe(Effect.timeout(timeout))
           const present = new Set<string>()
           for (const summary of summaries) {
+            if (options.include !== undefined && !options.include(summary)) continue
             present.add(summary.id)
             if (known.get(summary.id)?.sequence === summary.sequence) continue
             // A damaged or vanished incident is left out of the figures, never fatal to them.

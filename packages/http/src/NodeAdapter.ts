@@ -85,7 +85,7 @@ const urlOf = (req: IncomingMessage): URL => {
  * })
  * ```
  */
-export const toRequest = (req: IncomingMessage): Request => {
+export const toRequest = (req: IncomingMessage, signal?: AbortSignal): Request => {
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(":")) continue
@@ -94,7 +94,8 @@ export const toRequest = (req: IncomingMessage): Request => {
   }
   const method = req.method ?? "GET"
   const url = urlOf(req)
-  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers })
+  if (method === "GET" || method === "HEAD")
+    return new Request(url, { method, headers, ...(signal === undefined ? {} : { signal }) })
   const parsed = (req as IncomingMessage & { body?: unknown }).body
   if (parsed !== undefined && req.readableEnded) {
     headers.delete("content-length")
@@ -104,18 +105,21 @@ export const toRequest = (req: IncomingMessage): Request => {
         : Buffer.isBuffer(parsed)
           ? new Uint8Array(parsed)
           : JSON.stringify(parsed)
-    return new Request(url, { method, headers, body })
+    return new Request(url, { method, headers, body, ...(signal === undefined ? {} : { signal }) })
   }
   return new Request(url, {
     method,
     headers,
     body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
     duplex: "half",
+    ...(signal === undefined ? {} : { signal }),
   } as RequestInit)
 }
 
 /**
- * Writes a Fetch `Response` to a Node response.
+ * Writes a Fetch `Response` to a Node response. A stream of events (`text/event-stream`, the
+ * board's live updates) is written as it comes, and cancelled when the client goes away; any
+ * other body is written whole, with its length.
  *
  * @example
  * ```ts
@@ -131,6 +135,28 @@ export const writeResponse = async (response: Response, res: ServerResponse): Pr
   })
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) headers["set-cookie"] = cookies
+  if (
+    response.body !== null &&
+    (response.headers.get("content-type") ?? "").startsWith("text/event-stream")
+  ) {
+    res.writeHead(response.status, headers)
+    res.flushHeaders()
+    const reader = response.body.getReader()
+    res.once("close", () => {
+      void reader.cancel().catch(() => undefined)
+    })
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done || res.destroyed) break
+        res.write(value)
+      }
+    } catch {
+      // the stream failed or was cancelled: end the response either way
+    }
+    res.end()
+    return
+  }
   const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer())
   res.writeHead(response.status, headers)
   res.end(body)
@@ -194,8 +220,13 @@ export const toNodeListener = (
       }
     }
     let request: Request
+    // Aborted when the client goes away before the answer is complete (a closed event stream).
+    const abort = new AbortController()
+    res.once("close", () => {
+      if (!res.writableFinished) abort.abort()
+    })
     try {
-      request = toRequest(req)
+      request = toRequest(req, abort.signal)
     } catch {
       res.writeHead(400, { "content-type": "application/problem+json" })
       res.end(

@@ -40,6 +40,7 @@ export {
   signAlertNotification,
   verifyAlertSignature,
 } from "./AlertSignature.js"
+export { type Board, type BoardOptions, createBoard } from "./Board.js"
 export {
   createHandler,
   type HandlerOptions,
@@ -67,3 +68,8 @@ export {
   type IrMetrics,
   type MetricsOptions,
 } from "./Metrics.js"
+export {
+  createStatusPage,
+  type StatusPageOptions,
+  type StatusPageRoutes,
+} from "./StatusPage.js"

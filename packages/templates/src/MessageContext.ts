@@ -507,20 +507,6 @@ const shapes: Record<MessageKind, Shape> = {
   },
 }
 
-const noticeStatusText: Record<Audience.PublicStatus, string> = {
-  investigating: "Investigating",
-  identified: "Identified",
-  monitoring: "Monitoring",
-  resolved: "Resolved",
-}
-
-const noticeSentence: Record<Audience.PublicStatus, string> = {
-  investigating: "We are investigating this issue.",
-  identified: "The issue has been identified and a fix is being implemented.",
-  monitoring: "A fix has been implemented and we are monitoring the results.",
-  resolved: "This incident has been resolved.",
-}
-
 /** The customer-safe notice of an incident (see {@link NoticeContext}). */
 const noticeContext = (
   input: ContextInput,
@@ -535,10 +521,7 @@ const noticeContext = (
     phase === "update" && latest?.publicNote !== undefined && latest.publicNote.trim() !== ""
       ? Audience.publicText(latest.publicNote.trim())
       : undefined
-  const title =
-    incident.playbooks
-      .map((id) => findPlaybook(runbook.playbooks, id)?.publicTitle)
-      .find((candidate) => candidate !== undefined) ?? severity.impact
+  const title = Audience.publicTitle(runbook, incident)
   return {
     kind: "notice",
     phase,
@@ -548,8 +531,8 @@ const noticeContext = (
       title,
       impact: severity.impact,
       status,
-      statusText: noticeStatusText[status],
-      body: note ?? noticeSentence[status],
+      statusText: Audience.publicStatusText[status],
+      body: note ?? Audience.publicSentence[status],
       eta:
         incident.eta === undefined
           ? "Unknown"

@@ -16,6 +16,8 @@
  * ```
  */
 export * as Escaping from "./Escaping.js"
+/** Timestamps in an IANA time zone, the way every message writes them (`2026-11-28 10:30 UTC`). */
+export * as TimeFormat from "./internal/timeFormat.js"
 export {
   type AssessedPlaybook,
   type AssessmentSummary,

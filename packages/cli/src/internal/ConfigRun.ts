@@ -121,7 +121,7 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
     const config = yield* loadConfig(context)
     const { runbook, origin } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
-    const serve = yield* resolveServe(config, io)
+    const serve = yield* resolveServe(config, io, runbook)
     const document = Config.redacted(config) as Record<string, unknown>
     const effective = {
       source:
@@ -166,6 +166,9 @@ export const show = (_args: CommonArgs, context: CommandContext) =>
           serve.healthToken === undefined ? "(none: /health gives its status only)" : redacted,
         allowUnauthenticated: serve.allowUnauthenticated,
         shutdownDelayMs: serve.shutdownDelayMs,
+        status: serve.status.enabled ? "on (/status, /status.json, /status/feed.atom)" : "off",
+        boardToken:
+          serve.boardToken === undefined ? "(none: the responder board is off)" : redacted,
       },
     }
     if (output.format === "json") {

@@ -31,7 +31,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
         const { output, io, runbook, journal, config } = lifecycle
         // The responder sends: every channel's secrets must be there before it starts.
         yield* lifecycle.requireChannels
-        const settings = yield* resolveServe(config, io)
+        const settings = yield* resolveServe(config, io, runbook)
         const targets = yield* resolveTargets(config, io)
         const port = Option.getOrElse(args.port, () => settings.port)
         if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -109,7 +109,24 @@ export const run = (args: ServeArgs, context: CommandContext) =>
             : { token: Redacted.make(settings.healthToken) }),
           ...(alerts === undefined ? {} : { alerts }),
           journal,
+          runbook,
           serviceId: "ir",
+          status: settings.status.enabled
+            ? {
+                ...(settings.status.name === undefined ? {} : { name: settings.status.name }),
+                ...(settings.status.url === undefined ? {} : { url: settings.status.url }),
+                ...(settings.status.days === undefined ? {} : { days: settings.status.days }),
+                ...(settings.status.cacheMs === undefined
+                  ? {}
+                  : { cacheMs: settings.status.cacheMs }),
+                ...(settings.status.components === undefined
+                  ? {}
+                  : { components: settings.status.components }),
+              }
+            : false,
+          ...(settings.boardToken === undefined
+            ? {}
+            : { board: { responder, token: Redacted.make(settings.boardToken) } }),
         })
         const running = yield* Effect.acquireRelease(
           Effect.tryPromise({

@@ -1,7 +1,8 @@
-import { Duration } from "@ir/core"
+import { Duration, defaultRunbook, type Runbook } from "@ir/core"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
 import { type Config, describeValue, problemAt } from "../Config.js"
+import { readStatusSection, type StatusSettings } from "./StatusSection.js"
 
 /** The port `ir serve` listens on and `ir alerts route` points Alertmanager at by default. */
 export const defaultServePort = 9111
@@ -22,6 +23,10 @@ export interface ServeSettings {
   readonly tickMs: number
   /** Whether the clock reminds the team of the runbook's drill schedule (`trainingReminders`). */
   readonly trainingReminders: boolean
+  /** The public status page (`serve.status`; on by default). */
+  readonly status: StatusSettings
+  /** Opens the responder board (`serve.boardToken`, else `$IR_BOARD_TOKEN`); no token, no board. */
+  readonly boardToken?: string
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
@@ -42,11 +47,14 @@ export const defaultTick = "15s"
  *   shutdownDelay: 5s                # readiness fails this long before the server stops
  *   tick: 15s                        # the responder clock: how often what is due is sent
  *   trainingReminders: true          # remind the team of the drill schedule (default false)
+ *   status: { name: Acme status }    # the public status page (default on; false turns it off)
+ *   boardToken: "${IR_BOARD_TOKEN}"  # opens the responder board at /board
  * ```
  */
 export const resolveServe = (
   config: Config,
   io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
+  runbook: Runbook = defaultRunbook,
 ): Effect.Effect<ServeSettings, ConfigError> =>
   Effect.suspend(() => {
     const section = config.document.serve ?? {}
@@ -61,7 +69,7 @@ export const resolveServe = (
     if (!isMapping(section)) {
       return fail(
         [],
-        `expected a mapping (host, port, token, healthToken, shutdownDelay, tick, trainingReminders), got ${describeValue(section)}`,
+        `expected a mapping (host, port, token, healthToken, shutdownDelay, tick, trainingReminders, status, boardToken), got ${describeValue(section)}`,
       )
     }
     const known = [
@@ -73,6 +81,8 @@ export const resolveServe = (
       "shutdownDelay",
       "tick",
       "trainingReminders",
+      "status",
+      "boardToken",
     ]
     const unknown = Object.keys(section).find((key) => !known.includes(key))
     if (unknown !== undefined) {
@@ -86,7 +96,7 @@ export const resolveServe = (
     if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65_535) {
       return fail(["port"], `expected a port number from 0 to 65535, got ${describeValue(port)}`)
     }
-    const secret = (key: "token" | "healthToken", variable: string) => {
+    const secret = (key: "token" | "healthToken" | "boardToken", variable: string) => {
       const value = section[key]
       if (value === undefined || value === null) {
         const fromEnv = io.env[variable]
@@ -105,6 +115,15 @@ export const resolveServe = (
     if (healthToken !== undefined && (typeof healthToken !== "string" || healthToken === "")) {
       return fail(["healthToken"], "expected a token")
     }
+    const boardToken = secret("boardToken", "IR_BOARD_TOKEN")
+    if (boardToken !== undefined && (typeof boardToken !== "string" || boardToken.length < 16)) {
+      return fail(
+        ["boardToken"],
+        "expected a token of at least 16 characters (generate one with `openssl rand -hex 32`)",
+      )
+    }
+    const status = readStatusSection(section.status, runbook, Duration.parseMillis)
+    if ("expected" in status) return fail(["status", ...status.path], status.expected)
     const allow = section.allowUnauthenticated ?? false
     if (typeof allow !== "boolean") {
       return fail(["allowUnauthenticated"], `expected true or false, got ${describeValue(allow)}`)
@@ -130,6 +149,8 @@ export const resolveServe = (
       return fail(["trainingReminders"], `expected true or false, got ${describeValue(training)}`)
     return Effect.succeed({
       trainingReminders: training,
+      status,
+      ...(typeof boardToken === "string" ? { boardToken } : {}),
       host,
       port,
       ...(typeof token === "string" ? { token } : {}),

@@ -101,6 +101,7 @@ export const htmlPage = (options: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(options.title)}</title>
 <style>${pageCss}</style>
 ${options.head ?? ""}${(options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join("\n")}

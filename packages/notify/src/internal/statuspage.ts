@@ -2,6 +2,7 @@
 // the incident (POST /pages/{page_id}/incidents, answered with its `id`), later ones update it
 // (PATCH /pages/{page_id}/incidents/{incident_id}); `Authorization: OAuth <api key>`. Components
 // take the status the severity calls for and turn operational at the resolution.
+import { Audience } from "@ir/core"
 import * as Redacted from "effect/Redacted"
 import type { StatuspageChannel } from "../Channel.js"
 import type { Message } from "../Message.js"
@@ -9,14 +10,7 @@ import type { AttemptResult, PreparedDelivery } from "./attempt.js"
 import type { HttpAnswer } from "./http.js"
 import { send } from "./http.js"
 
-const componentStatus = {
-  P0: "major_outage",
-  P1: "partial_outage",
-  P2: "degraded_performance",
-  P3: "degraded_performance",
-} as const
-
-const impact = { P0: "critical", P1: "major", P2: "minor", P3: "none" } as const
+const { componentStatus, publicImpact: impact } = Audience
 
 /** The request Statuspage gets for a notice: method, path and body. */
 export const statuspageRequest = (
