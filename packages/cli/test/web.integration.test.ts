@@ -133,7 +133,10 @@ describe.skipIf(chromiumPath === undefined)("the web pages in Chromium", () => {
       "We are investigating this issue.",
     )
     await expect(
-      page.locator("section[aria-labelledby=components] .card", { hasText: "API" }).locator(".state").textContent(),
+      page
+        .locator("section[aria-labelledby=components] .card", { hasText: "API" })
+        .locator(".state")
+        .textContent(),
     ).resolves.toBe("Partial outage")
     await expect(
       page.locator(".days").first().locator("li").last().getAttribute("class"),
@@ -220,5 +223,100 @@ describe.skipIf(chromiumPath === undefined)("the web pages in Chromium", () => {
 
     const shownIncident = await shown(id)
     expect(shownIncident.status).toBe("resolved")
+  }, 120_000)
+  it("the board: sign in with the token, acknowledge and resolve from the page, a CLI change shown live", async () => {
+    if (browser === undefined || server === undefined) throw new Error("not started")
+    const opened = await ir([
+      "incident",
+      "open",
+      "--severity",
+      "P0",
+      "--playbook",
+      "system-down",
+      "--title",
+      "Everything is down",
+      "--summary",
+      "Health endpoint unreachable",
+      "--json",
+    ])
+    expect(opened.code, opened.stderr).toBe(0)
+    const id = JSON.parse(opened.stdout).incident.id as string
+    const { context, page, errors } = await openPage(browser, {
+      viewport: { width: 1280, height: 900 },
+    })
+
+    // Never open: the board asks for the token first.
+    const first = await page.goto(`${server.url}/board`)
+    expect(first?.status()).toBe(401)
+    await expect(page.locator("h1").textContent()).resolves.toBe("Responder board")
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, shots, "board-sign-in")
+    await page.getByLabel("Access token").fill("not-the-token-at-all")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await expect(page.getByText("The token was not accepted").count()).resolves.toBe(1)
+    await page.getByLabel("Access token").fill(boardToken)
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await page.waitForURL(`${server.url}/board`)
+    // The two 401 answers (no token yet, a wrong token) are the only messages so far.
+    expect(errors).toEqual([
+      "console: Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+      "console: Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+    ])
+    errors.length = 0
+
+    const card = page.locator(`article#${id}`)
+    await expect(card.locator("h3").textContent()).resolves.toBe(`P0 ${id}: Everything is down`)
+    await expect(card.locator("time[data-countdown]").count()).resolves.toBeGreaterThan(0)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, shots, "board-open")
+
+    // Acknowledge from the page, as "bob": the journal has it.
+    await card.locator(`#${id}-ack-by`).fill("bob")
+    await card.getByRole("button", { name: `Acknowledge ${id}` }).click()
+    await page.waitForURL(`${server.url}/board#${id}`)
+    const acknowledged = await shown(id)
+    expect(acknowledged.status).toBe("acknowledged")
+    expect(acknowledged.acknowledgedBy).toBe("bob")
+
+    // A change made elsewhere (the CLI) reaches the open page within 2 s, without a reload.
+    await page.evaluate("window.__sameDocument = true")
+    const posted = performance.now()
+    const update = await ir([
+      "incident",
+      "update",
+      id,
+      "--progress",
+      "Restarted the app container",
+      "--status",
+      "Recovering",
+      "--next",
+      "Watch the error rate",
+    ])
+    expect(update.code, update.stderr).toBe(0)
+    const written = performance.now()
+    await page
+      .locator(`article#${id}`)
+      .getByText("Restarted the app container")
+      .first()
+      .waitFor({ timeout: 2_000 })
+    const shownAfter = performance.now() - written
+    expect(shownAfter).toBeLessThan(2_000)
+    expect(await page.evaluate("window.__sameDocument === true")).toBe(true)
+    expect(posted).toBeLessThan(written)
+    await screenshot(page, shots, "board-live-update")
+
+    // Resolve from the page: the journal has it, and the board no longer lists it.
+    const live = page.locator(`article#${id}`)
+    await live.locator(`#${id}-resolve summary`).click()
+    await live.locator(`#${id}-resolve-resolution`).fill("Restarted; healthy for 15 minutes")
+    await live.locator(`#${id}-resolve-by`).fill("bob")
+    await live.getByRole("button", { name: `Resolve ${id}` }).click()
+    await page.waitForURL(`${server.url}/board#${id}`)
+    const resolved = await shown(id)
+    expect(resolved.status).toBe("resolved")
+    await expect(page.locator(`article#${id}`).count()).resolves.toBe(0)
+    expect(await accessibilityViolations(page)).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
   }, 120_000)
 })

@@ -1,4 +1,4 @@
-import { Duration } from "@ir/core"
+import { Duration, OnCall } from "@ir/core"
 import { createResponder, type ResponderEvent, runResponder } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -126,7 +126,26 @@ export const run = (args: ServeArgs, context: CommandContext) =>
             : false,
           ...(settings.boardToken === undefined
             ? {}
-            : { board: { responder, token: Redacted.make(settings.boardToken) } }),
+            : {
+                board: {
+                  responder,
+                  token: Redacted.make(settings.boardToken),
+                  // Who is on call, from the runbook's schedule (none configured: not shown).
+                  onCall: (at: Date) => {
+                    const answer = OnCall.whoIsOnCall(runbook.onCallSchedule, at)
+                    return [answer.primary, answer.secondary].flatMap((layer) =>
+                      layer.current === undefined
+                        ? []
+                        : [
+                            {
+                              role: layer.layer,
+                              name: layer.current.person.name ?? layer.current.person.id,
+                            },
+                          ],
+                    )
+                  },
+                },
+              }),
         })
         const running = yield* Effect.acquireRelease(
           Effect.tryPromise({
