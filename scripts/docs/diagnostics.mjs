@@ -53,6 +53,7 @@ files:
 timeouts:
   default: 5s
   probes: { docker.stats: 8s, postgres.locks: 2s }
+cpuWindow: 200ms                # between the two samples of docker.stats and host.process
 thresholds:                     # check_postgres style: a number or a percentage
   postgres.connections.used_ratio: { warn: "70%", critical: -5 }   # -5: five connections left
   api.error_ratio: { critical: "5%" }`
@@ -188,6 +189,28 @@ Docker clients are reused from run to run. Passwords in URLs, header values and 
 of the configuration are scrubbed from every string of every result; log lines and query texts
 also go through \`redactText\` (\`password=…\`, bearer tokens, \`PASSWORD '…'\`, JWTs, AWS key ids).
 
+### CPU figures: two samples over \`cpuWindow\`
+
+CPU use is a difference of cumulative counters, so it takes two samples. \`docker.stats\` and
+\`host.process\` take both themselves, \`cpuWindow\` apart (default \`200ms\`, from \`20ms\` to \`10s\`,
+and at most half the probe's timeout; the window used is in \`details.cpuWindowMs\`). The figure is
+\`docker stats\`' own formula, (Δ container CPU time / Δ host CPU time) × online CPUs × 100
+(\`details.<role>[].cpuPercent\`: 100 is one core busy), and the \`cpu.ratio\` signal is the same
+share of all the host's cores (0..1). A longer window gives a steadier figure: the host's counter
+(/proc/stat) moves in 10 ms ticks, so over 200 ms on two cores a figure is good to about 3 % of
+itself, and a process's own counter (\`host.process\`) moves in ticks too, which makes its figure
+good to about 5 % of a core.
+
+For Docker the counters come from the container's cgroup (\`cpuacct.usage\` or \`cpu.stat\`, and its
+memory files) when the engine is reached on this host's Unix socket and the container's main
+process is visible in this \`/proc\` (\`details.<role>[].countersFrom\` is \`cgroup\`). Otherwise they
+come from the engine's one-shot stats (\`GET /containers/{id}/stats?stream=false&one-shot=true\`,
+API 1.41), taken twice (\`countersFrom: engine\`). The engine serves stats from one collector that
+samples every watched container and then sleeps a second, so through the engine the second sample
+(and often the first) waits for the collector's next round: about a second instead of the window.
+An engine older than API 1.41 ignores \`one-shot\` and answers with its own two samples a second
+apart, which are used as they are. Either way the whole probe stays within its timeout.
+
 ## Configuration
 
 \`DiagnosticsConfig\` is an Effect Schema; \`decodeDiagnosticsConfig(input)\` takes parsed YAML or JSON
@@ -243,7 +266,8 @@ cause when the engine could not be asked; recording it in the incident journal i
 
 \`bash scripts/with-services.sh node bench/probes/run.mjs\` (after building) prints, from one run:
 a full probe run's wall time over its slowest probe, each probe against the bare client call doing
-the same work in the same process, and a full probe run against the seed's native tools run one
-after another.
+the same work in the same process, a full probe run against the seed's native tools run one
+after another, and, for reference, the engine's non-streaming stats that \`docker.stats\` used to
+wait for (two samples of the engine's own, a second apart). Its README records the figures.
 `
 }
