@@ -4,12 +4,14 @@
 //   DATABASE_URL=postgres://app@localhost/app node examples/http-fastify/server.mjs
 //
 // Environment: as examples/http-node (PORT, HOST, DATABASE_URL, IR_HEALTH_TOKEN,
-// IR_JOURNAL_DIR, IR_ALERTS_TOKEN, IR_SHUTDOWN_DELAY_MS).
+// IR_JOURNAL_DIR, IR_ALERTS_TOKEN, IR_BOARD_TOKEN, IR_SHUTDOWN_DELAY_MS).
 import { pathToFileURL } from "node:url"
 import { defaultRunbook } from "@ir/core"
 import { createAlertReceiver, createHandler } from "@ir/http"
 import { gracefulShutdown, toFastifyHook } from "@ir/http/node"
 import { openJournal } from "@ir/journal"
+import { createIncidentMessenger } from "@ir/notify"
+import { createResponder } from "@ir/responder"
 import { Effect } from "effect"
 import Fastify from "fastify"
 
@@ -29,6 +31,15 @@ export async function start(env = process.env) {
           auth: { bearer: env.IR_ALERTS_TOKEN },
         })
       : undefined
+  // The responder board acts through a responder (here with no channels: it records, sends nothing).
+  const responder =
+    journal && env.IR_BOARD_TOKEN
+      ? createResponder({
+          journal,
+          runbook: defaultRunbook,
+          messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
+        })
+      : undefined
   const handler = createHandler({
     ...(env.DATABASE_URL
       ? {
@@ -40,6 +51,9 @@ export async function start(env = process.env) {
       : {}),
     ...(env.IR_HEALTH_TOKEN ? { token: env.IR_HEALTH_TOKEN } : {}),
     ...(alerts ? { alerts } : {}),
+    // The public status page from the journal, and the board behind its token.
+    ...(journal ? { journal, status: true } : {}),
+    ...(responder ? { board: { responder, token: env.IR_BOARD_TOKEN } } : {}),
     serviceId: "example-fastify",
   })
 

@@ -4,13 +4,15 @@
 //   DATABASE_URL=postgres://app@localhost/app node examples/http-hono/server.mjs
 //
 // Environment: as examples/http-node (PORT, HOST, DATABASE_URL, IR_HEALTH_TOKEN,
-// IR_JOURNAL_DIR, IR_ALERTS_TOKEN, IR_SHUTDOWN_DELAY_MS).
+// IR_JOURNAL_DIR, IR_ALERTS_TOKEN, IR_BOARD_TOKEN, IR_SHUTDOWN_DELAY_MS).
 import { pathToFileURL } from "node:url"
 import { serve } from "@hono/node-server"
 import { defaultRunbook } from "@ir/core"
 import { createAlertReceiver, createHandler } from "@ir/http"
 import { gracefulShutdown } from "@ir/http/node"
 import { openJournal } from "@ir/journal"
+import { createIncidentMessenger } from "@ir/notify"
+import { createResponder } from "@ir/responder"
 import { Effect } from "effect"
 import { Hono } from "hono"
 
@@ -30,6 +32,15 @@ export async function start(env = process.env) {
           auth: { bearer: env.IR_ALERTS_TOKEN },
         })
       : undefined
+  // The responder board acts through a responder (here with no channels: it records, sends nothing).
+  const responder =
+    journal && env.IR_BOARD_TOKEN
+      ? createResponder({
+          journal,
+          runbook: defaultRunbook,
+          messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
+        })
+      : undefined
   const handler = createHandler({
     ...(env.DATABASE_URL
       ? {
@@ -41,11 +52,15 @@ export async function start(env = process.env) {
       : {}),
     ...(env.IR_HEALTH_TOKEN ? { token: env.IR_HEALTH_TOKEN } : {}),
     ...(alerts ? { alerts } : {}),
+    // The public status page from the journal, and the board behind its token.
+    ...(journal ? { journal, status: true } : {}),
+    ...(responder ? { board: { responder, token: env.IR_BOARD_TOKEN } } : {}),
     serviceId: "example-hono",
   })
 
   const app = new Hono()
-  for (const route of handler.routes) app.all(route, (c) => handler(c.req.raw))
+  // Every path the handler serves (the board's per-incident action paths too) goes to it.
+  app.use("*", (c, next) => (handler.matches(c.req.path) ? handler(c.req.raw) : next()))
   app.get("/api/hello", (c) => c.json({ hello: "world" }))
 
   const server = await new Promise((resolve) => {

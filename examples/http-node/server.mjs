@@ -5,13 +5,17 @@
 //
 // Environment: PORT (default 8080), HOST (default 127.0.0.1), DATABASE_URL (adds the PostgreSQL
 // check), IR_HEALTH_TOKEN (unlocks the detailed /health), IR_JOURNAL_DIR and IR_ALERTS_TOKEN
-// (enable POST /alerts/alertmanager), IR_SHUTDOWN_DELAY_MS (default 5000).
+// (enable POST /alerts/alertmanager), IR_BOARD_TOKEN (with IR_JOURNAL_DIR: the responder board at
+// /board; the status page at /status is on whenever there is a journal), IR_SHUTDOWN_DELAY_MS
+// (default 5000).
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
 import { defaultRunbook } from "@ir/core"
 import { createAlertReceiver, createHandler } from "@ir/http"
 import { gracefulShutdown, toNodeMiddleware } from "@ir/http/node"
 import { openJournal } from "@ir/journal"
+import { createIncidentMessenger } from "@ir/notify"
+import { createResponder } from "@ir/responder"
 import { Effect } from "effect"
 
 /** The service's own routes. `/api/work?ms=N` stands for a request that takes a while. */
@@ -45,6 +49,15 @@ export async function start(env = process.env) {
           auth: { bearer: env.IR_ALERTS_TOKEN },
         })
       : undefined
+  // The responder board acts through a responder (here with no channels: it records, sends nothing).
+  const responder =
+    journal && env.IR_BOARD_TOKEN
+      ? createResponder({
+          journal,
+          runbook: defaultRunbook,
+          messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
+        })
+      : undefined
   const handler = createHandler({
     ...(env.DATABASE_URL
       ? {
@@ -56,6 +69,9 @@ export async function start(env = process.env) {
       : {}),
     ...(env.IR_HEALTH_TOKEN ? { token: env.IR_HEALTH_TOKEN } : {}),
     ...(alerts ? { alerts } : {}),
+    // The public status page from the journal, and the board behind its token.
+    ...(journal ? { journal, status: true } : {}),
+    ...(responder ? { board: { responder, token: env.IR_BOARD_TOKEN } } : {}),
     serviceId: "example-node",
   })
   const ir = toNodeMiddleware(handler)

@@ -10,6 +10,7 @@ import { payload } from "./fixtures.js"
 
 const alertsToken = "adapter-alerts-token"
 const healthToken = "adapter-health-token"
+const boardToken = "adapter-board-token-0123456789"
 
 const frameworks = [
   { name: "node", appRoute: "/api/work?ms=1", appBody: { done: true, ms: 1 } },
@@ -43,6 +44,7 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
     running = await startExample(name, {
       IR_ALERTS_TOKEN: alertsToken,
       IR_HEALTH_TOKEN: healthToken,
+      IR_BOARD_TOKEN: boardToken,
     })
   })
   afterAll(async () => {
@@ -79,6 +81,50 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
     const metrics = await fetch(`${running.url}/metrics`)
     expect(metrics.status).toBe(200)
     expect(await metrics.text()).toContain("# TYPE ir_alertmanager_requests_total counter")
+  })
+
+  it("serves the status page, and the board (token only) with its live event stream", async () => {
+    const page = await fetch(`${running.url}/status`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8")
+    expect(await page.text()).toContain("All Systems Operational")
+    const json = await fetch(`${running.url}/status.json`)
+    expect((await json.json()).status).toEqual({
+      indicator: "none",
+      description: "All Systems Operational",
+    })
+
+    const closed = await fetch(`${running.url}/board`)
+    expect(closed.status).toBe(401)
+    expect(await closed.text()).not.toContain(boardToken)
+    const auth = { authorization: `Bearer ${boardToken}` }
+    const board = await fetch(`${running.url}/board`, { headers: auth })
+    expect(board.status).toBe(200)
+    expect(await board.text()).toContain("<h1>Responder board</h1>")
+    // A per-incident action path reaches the board too (404: no such incident).
+    const action = await fetch(`${running.url}/board/incidents/INC-2026-9999/ack`, {
+      method: "POST",
+      headers: {
+        ...auth,
+        origin: running.url,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "by=x",
+    })
+    expect(action.status).toBe(404)
+
+    // The live stream arrives as it is written, not when it ends.
+    const abort = new AbortController()
+    const stream = await fetch(`${running.url}/board/events`, {
+      headers: auth,
+      signal: abort.signal,
+    })
+    expect(stream.status).toBe(200)
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/)
+    const reader = stream.body?.getReader()
+    const first = await reader?.read()
+    expect(new TextDecoder().decode(first?.value)).toContain("retry: 2000")
+    abort.abort()
   })
 
   it("leaves the app's own routes to the app", async () => {
