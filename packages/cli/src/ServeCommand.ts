@@ -3,7 +3,8 @@
  * embedding it: `/health` (`application/health+json` from the configured targets),
  * `/health/live`, `/health/ready`, `/metrics` (Prometheus), and `POST /alerts/alertmanager`, the
  * Alertmanager receiver that opens incidents in the configured journal and sends their page and
- * initial alert through the configured channels (see `ir alerts route`).
+ * initial alert through the configured channels (see `ir alerts route`), the public status page
+ * (`/status`, `serve.status`) and, with `serve.boardToken`, the responder board (`/board`).
  *
  * It listens on loopback unless told otherwise (`--host`, `serve.host`). On SIGTERM it fails
  * readiness, keeps serving for `serve.shutdownDelay` (default 5 s), lets requests finish, closes
@@ -46,6 +47,6 @@ export const command = Command.make("serve", { ...common, port, host, shutdownDe
   handle(args, () => import("./internal/ServeRun.js").then((module) => module.run)),
 ).pipe(
   Command.withDescription(
-    "Serve health (health+json), metrics (Prometheus) and the Alertmanager receiver over HTTP, standalone. Loopback by default; graceful shutdown on SIGTERM.",
+    "Serve health (health+json), metrics (Prometheus), the Alertmanager receiver, the public status page (/status) and, with serve.boardToken, the responder board (/board) over HTTP, standalone; the responder clock runs in it. Loopback by default; graceful shutdown on SIGTERM.",
   ),
 )
