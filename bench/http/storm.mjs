@@ -1,0 +1,270 @@
+// An alert storm against `ir serve`'s Alertmanager receiver: a bounded, self-stopping load
+// generator on loopback sends Alertmanager notifications (payload version 4) at a fixed rate, as
+// Alertmanager would during a storm, and measures what the receiver holds.
+//
+//   1. mixed: new groups, repeats of firing groups and resolutions (40/40/20) at BENCH_RATE/s
+//      (goal: 500/s held, p99 < 200 ms);
+//   2. new: every notification a new group at BENCH_NEW_RATE/s (goal: 300/s held, p99 < 200 ms);
+//   3. saturation: rates doubling from 100/s for BENCH_STEP_SECONDS each, until the receiver
+//      stops keeping up (achieved < 95 % of the rate, or p99 ≥ 200 ms): the last rate it held.
+//
+// Afterwards the journal must hold exactly one incident per distinct group, and every resolved
+// group's incident marked mitigated (checked with `ir incident list --all --json`).
+//
+//   npx turbo run build --filter=@ir/cli...
+//   node bench/http/storm.mjs                                   # file journal
+//   bash scripts/with-services.sh node bench/http/storm.mjs      # file and PostgreSQL journals
+//
+// Environment: BENCH_SECONDS per phase (default 60), BENCH_RATE (500), BENCH_NEW_RATE (300),
+// BENCH_STEP_SECONDS (5), BENCH_BACKENDS (default "file" plus "postgres" when IR_TEST_PG_URL is
+// set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time).
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+// A benchmark's settings, not a turbo task's inputs.
+const settings = { ...process.env }
+const seconds = Number(settings.BENCH_SECONDS ?? 60)
+const mixedRate = Number(settings.BENCH_RATE ?? 500)
+const newRate = Number(settings.BENCH_NEW_RATE ?? 300)
+const stepSeconds = Number(settings.BENCH_STEP_SECONDS ?? 5)
+const maxInFlight = Number(settings.BENCH_MAX_IN_FLIGHT ?? 256)
+const pgUrl = settings.IR_TEST_PG_URL
+const backends = (settings.BENCH_BACKENDS ?? (pgUrl === undefined ? "file" : "file,postgres"))
+  .split(",")
+  .filter((name) => name !== "")
+const bin = new URL("../../packages/cli/bin/ir.cjs", import.meta.url).pathname
+const token = "storm-token-0123456789abcdef"
+
+/** A notification for one group, firing or resolved. */
+const notification = (group, status) => {
+  const labels = { alertname: `Storm${group}`, playbook: "high-api-error-rate", severity: "P2" }
+  const startsAt = new Date(Date.now() - 60_000).toISOString()
+  return JSON.stringify({
+    version: "4",
+    groupKey: `{}:{alertname="Storm${group}"}`,
+    truncatedAlerts: 0,
+    status,
+    receiver: "ir",
+    groupLabels: { alertname: labels.alertname },
+    commonLabels: labels,
+    commonAnnotations: { summary: `Storm ${group}` },
+    externalURL: "http://alertmanager.example:9093",
+    alerts: [
+      {
+        status,
+        labels,
+        annotations: { summary: `Storm ${group}` },
+        startsAt,
+        endsAt: status === "resolved" ? new Date().toISOString() : "0001-01-01T00:00:00Z",
+        generatorURL: "http://prometheus.example:9090/graph",
+        fingerprint: `storm-${group}`,
+      },
+    ],
+  })
+}
+
+const startServe = async (dir, journal) => {
+  writeFileSync(
+    join(dir, "ir.config.yaml"),
+    JSON.stringify({
+      targets: { http: false, prometheus: false, postgres: false, docker: false, files: false },
+      journal,
+      notify: { channels: [] },
+      serve: { port: 0, tick: "15s", status: false },
+    }),
+  )
+  const child = spawn(process.execPath, [bin, "serve", "--shutdown-delay", "0s"], {
+    cwd: dir,
+    env: { PATH: settings.PATH ?? "", IR_ALERTS_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  let output = ""
+  child.stdout.on("data", (chunk) => {
+    output += chunk
+  })
+  child.stderr.on("data", (chunk) => {
+    output += chunk
+  })
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+    if (url !== undefined) {
+      return {
+        url,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done()
+            child.once("exit", done)
+            child.kill("SIGTERM")
+          }),
+      }
+    }
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`ir serve did not start:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+const percentile = (values, p) => {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/**
+ * Sends at `rate`/s for `duration` s (open loop: a send is due every 1/rate s whatever the
+ * answers do); `next()` gives the next body. Stops by itself; waits for the answers.
+ */
+const load = async (url, rate, duration, next) => {
+  const latencies = []
+  let errors = 0
+  let dropped = 0
+  let inFlight = 0
+  const pending = new Set()
+  const total = Math.round(rate * duration)
+  const started = performance.now()
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate
+    const wait = due - performance.now()
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+    if (inFlight >= maxInFlight) {
+      dropped += 1
+      continue
+    }
+    const { body, answered } = next()
+    inFlight += 1
+    const sent = performance.now()
+    const request = fetch(`${url}/alerts/alertmanager`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    })
+      .then(async (answer) => {
+        await answer.arrayBuffer()
+        if (answer.status >= 300) errors += 1
+        else answered?.()
+        // Latency from when the send was due, so a lagging generator is not flattering.
+        latencies.push(performance.now() - Math.min(sent, due))
+      })
+      .catch(() => {
+        errors += 1
+      })
+      .finally(() => {
+        inFlight -= 1
+        pending.delete(request)
+      })
+    pending.add(request)
+  }
+  await Promise.all([...pending])
+  const elapsed = (performance.now() - started) / 1000
+  return {
+    sent: total - dropped,
+    dropped,
+    errors,
+    // Answers per second until the last answer came: a receiver that falls behind lengthens it.
+    achieved: latencies.length / Math.max(elapsed, duration),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    elapsed,
+  }
+}
+
+/** Every incident's summary, read with @ir/journal from the journal `ir serve` wrote. */
+const listIncidents = async (dir, journalConfig) => {
+  const { openJournal } = await import(
+    new URL("../../packages/journal/dist/index.js", import.meta.url).href
+  )
+  const Effect = await import(
+    new URL("../../node_modules/effect/dist/esm/Effect.js", import.meta.url).href
+  )
+  const journal = await Effect.runPromise(
+    openJournal(
+      journalConfig.backend === "postgres"
+        ? journalConfig
+        : { backend: "file", dir: join(dir, journalConfig.dir) },
+    ),
+  )
+  try {
+    return await Effect.runPromise(journal.list())
+  } finally {
+    await Effect.runPromise(journal.close)
+  }
+}
+
+const line = (name, goalRate, result) =>
+  `${name.padEnd(22)} ${String(goalRate).padStart(5)}/s  achieved ${result.achieved.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(1).padStart(7)} ms  p99 ${result.p99.toFixed(1).padStart(7)} ms  errors ${result.errors}  not sent ${result.dropped}  → ${
+    result.achieved >= goalRate * 0.95 &&
+    result.p99 < 200 &&
+    result.errors === 0 &&
+    result.dropped === 0
+      ? "held"
+      : "NOT held"
+  }`
+
+for (const backend of backends) {
+  const dir = mkdtempSync(join(tmpdir(), "ir-storm-"))
+  const journal =
+    backend === "postgres"
+      ? { backend: "postgres", url: pgUrl, schema: `ir_storm_${process.pid}` }
+      : { dir: "journal" }
+  const serve = await startServe(dir, journal)
+  let nextGroup = 0
+  const firing = []
+  const resolved = new Set()
+  // As Alertmanager does, a group is repeated or resolved only after its first notification was
+  // answered (it sends a group's notifications one after another).
+  const newGroup = () => {
+    const group = nextGroup++
+    return { body: notification(group, "firing"), answered: () => firing.push(group) }
+  }
+  const mixed = () => {
+    const roll = Math.random()
+    if (roll < 0.4 || firing.length === 0) return newGroup()
+    if (roll < 0.8)
+      return { body: notification(firing[Math.floor(Math.random() * firing.length)], "firing") }
+    const group = firing.splice(Math.floor(Math.random() * firing.length), 1)[0]
+    resolved.add(group)
+    return { body: notification(group, "resolved") }
+  }
+  try {
+    console.log(`\n${backend} journal (ir serve, no channels, loopback)`)
+    const mix = await load(serve.url, mixedRate, seconds, mixed)
+    console.log(line("mixed 40/40/20", mixedRate, mix))
+    const fresh = await load(serve.url, newRate, seconds, newGroup)
+    console.log(line("new groups only", newRate, fresh))
+    let held = 0
+    for (let rate = 100; rate <= 6400; rate *= 2) {
+      const step = await load(serve.url, rate, stepSeconds, mixed)
+      const ok =
+        step.achieved >= rate * 0.95 && step.p99 < 200 && step.errors === 0 && step.dropped === 0
+      console.log(`  saturation ${String(rate).padStart(5)}/s: ${line("", rate, step).trim()}`)
+      if (!ok) break
+      held = rate
+    }
+    console.log(`saturation: held up to ${held}/s (mixed, ${stepSeconds} s steps)`)
+    // The groups a resolution was sent for, and that never fired again after it (none do here).
+    const incidents = await listIncidents(dir, journal)
+    const byGroup = new Map()
+    for (const incident of incidents) {
+      const group = /Storm(\d+)/.exec(incident.dedupKey ?? "")?.[1]
+      if (group !== undefined) byGroup.set(group, [...(byGroup.get(group) ?? []), incident])
+    }
+    const duplicated = [...byGroup.values()].filter((list) => list.length > 1).length
+    const unresolved = [...resolved].filter(
+      (group) => byGroup.get(String(group))?.[0]?.status !== "mitigated",
+    ).length
+    console.log(
+      `journal: ${incidents.length} incidents for ${nextGroup} groups (${byGroup.size} distinct, ${duplicated} with more than one incident); ${resolved.size - unresolved} of ${resolved.size} resolved groups mitigated → ${
+        incidents.length === nextGroup && duplicated === 0 && unresolved === 0
+          ? "exact"
+          : "NOT exact"
+      }`,
+    )
+  } finally {
+    await serve.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
