@@ -143,6 +143,47 @@ describe("ir config show: serve", () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/ir\.config\.yaml:2:\d+: serve\.port: .*0 to 65535/)
   })
+
+  it("shows the status page on and the board off by default; the board token is never shown", async () => {
+    const root = project({ "ir.config.yaml": "serve:\n  port: 9200\n" })
+    const plain = json<{ serve: Record<string, unknown> }>(
+      await ir(["config", "show", "--json"], { cwd: root }),
+    )
+    expect(plain.serve.status).toMatch(/^on/)
+    expect(plain.serve.boardToken).toMatch(/^\(none/)
+    const token = "board-t0ken-value-0123456789abcdef"
+    const run = await ir(["config", "show", "--json"], {
+      cwd: root,
+      env: { IR_BOARD_TOKEN: token },
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(json<{ serve: Record<string, unknown> }>(run).serve.boardToken).not.toMatch(/^\(none/)
+    expect(run.stdout).not.toContain(token)
+  })
+
+  it("names what is wrong in serve.status and serve.boardToken, where it is", async () => {
+    const cases: ReadonlyArray<readonly [string, RegExp]> = [
+      [
+        "serve:\n  status:\n    components:\n      - { id: api, name: API, playbooks: [no-such] }\n",
+        /ir\.config\.yaml:4:\d+: serve\.status\.components\.0\.playbooks: .*no playbook "no-such"/,
+      ],
+      [
+        "serve:\n  status:\n    components:\n      - { id: api, name: API }\n      - { id: api, name: Again }\n",
+        /serve\.status\.components\.1\.id: .*"api" is used twice/,
+      ],
+      ["serve:\n  status:\n    url: status.example.com\n", /serve\.status\.url: .*absolute http/],
+      ["serve:\n  status:\n    cache: soon\n", /serve\.status\.cache: .*duration/],
+      ["serve:\n  status: maybe\n", /serve\.status: .*true, false or a mapping/],
+      ["serve:\n  boardToken: short\n", /serve\.boardToken: .*at least 16 characters/],
+    ]
+    for (const [yaml, message] of cases) {
+      const root = project({ "ir.config.yaml": yaml })
+      const run = await ir(["config", "show"], { cwd: root })
+      expect(run.code, yaml).toBe(2)
+      expect(run.stderr, yaml).toMatch(message)
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
 })
 
 describe("invalid configuration", () => {
