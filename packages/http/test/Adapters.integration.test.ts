@@ -89,7 +89,7 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
     expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8")
     expect(await page.text()).toContain("All Systems Operational")
     const json = await fetch(`${running.url}/status.json`)
-    expect((await json.json()).status).toEqual({
+    expect(((await json.json()) as { status: unknown }).status).toEqual({
       indicator: "none",
       description: "All Systems Operational",
     })

@@ -3,11 +3,13 @@
 // section again (`?fragment=1`) and swaps it in without a reload, keeping what the responder was
 // doing: open or closed `<details>`, text typed into a form, the focused field. Every second it
 // ticks the countdowns (`<time data-countdown>`) and ages (`<time data-since>`), on the server's
-// clock (the page's `data-now`), with the words the server renders them in (core's
-// `Duration.formatSeconds`, repeated here because it runs in the browser).
+// clock (the page's `data-now`), with the words the server renders them in: core's
+// `Duration.formatSeconds` itself, its source put into the script.
 //
 // It is served from the board's own origin: the page's Content-Security-Policy allows no inline
 // script and no inline event handler.
+
+import { Duration } from "@ir/core"
 
 /** The script's text. */
 export const boardScript = `"use strict";
@@ -23,19 +25,7 @@ export const boardScript = `"use strict";
   };
   syncClock();
 
-  const formatSeconds = (total) => {
-    const seconds = Math.max(0, Math.round(total));
-    const days = Math.floor(seconds / 86400);
-    const hours = Math.floor((seconds % 86400) / 3600);
-    const minutes = Math.floor((seconds % 3600) / 60);
-    const rest = seconds % 60;
-    const parts = [];
-    if (days > 0) parts.push(days + "d");
-    if (hours > 0) parts.push(hours + "h");
-    if (minutes > 0) parts.push(minutes + "m");
-    if (rest > 0 && days === 0 && hours === 0) parts.push(rest + "s");
-    return parts.length === 0 ? "0s" : parts.join(" ");
-  };
+  const formatSeconds = ${Duration.formatSeconds.toString()};
 
   const tick = () => {
     const now = Date.now() + offset;
