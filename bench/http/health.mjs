@@ -2,8 +2,10 @@
 // returning static JSON (the baseline), @ir/http's /health doing a live PostgreSQL check, and
 // @godaddy/terminus doing the same check; for scale, lightship (which checks nothing) and a
 // SELECT 1 per request. Prints requests per second, latency, each one's ratio to the baseline,
-// and the peak number of PostgreSQL connections each held (pg_stat_activity, polled during the
-// load).
+// the peak number of PostgreSQL connections each held (pg_stat_activity, polled during the
+// load), and each server process's resident memory (VmRSS from /proc/<pid>/status, read by this
+// process: at rest after start-up, the peak during the load, and the steady figure a second
+// after each load ends), with its ratio to the bare server's in the same run.
 //
 //   npx turbo run build --filter=@ir/http...          # the bench imports the built package
 //   bash scripts/with-services.sh node bench/http/health.mjs
@@ -13,6 +15,7 @@
 // (default "bare,ir,terminus,lightship,naive"). wrk comes from Debian: when it is
 // missing and we are root, it is installed with apt-get.
 import { spawn, spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { createInterface } from "node:readline"
 
@@ -80,6 +83,7 @@ const startServer = (kind) =>
       clearTimeout(timer)
       resolve({
         url: `http://127.0.0.1:${match[1]}/health`,
+        pid: child.pid,
         stop: () =>
           new Promise((done) => {
             child.once("exit", done)
@@ -125,6 +129,31 @@ const wrk = (url, duration) =>
     })
   })
 
+/** The resident set of a process in MB (VmRSS in /proc/<pid>/status), or NaN once it is gone. */
+const residentMegabytes = (pid) => {
+  try {
+    const kilobytes = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
+    return kilobytes === undefined ? Number.NaN : Number(kilobytes) / 1024
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Samples a process's resident set every 20 ms until stopped; resolves to the peak. */
+const watchResident = (pid) => {
+  let peak = residentMegabytes(pid)
+  const timer = setInterval(() => {
+    const now = residentMegabytes(pid)
+    if (now > peak || Number.isNaN(peak)) peak = now
+  }, 20)
+  return () => {
+    clearInterval(timer)
+    return Math.max(peak, residentMegabytes(pid))
+  }
+}
+
+const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
 /** Polls pg_stat_activity for connections with this application_name until stopped. */
 const watchConnections = async (applicationName) => {
   const client = new pg.Client({ connectionString: pgUrl, application_name: "ir-bench-monitor" })
@@ -167,15 +196,27 @@ const median = (values) => {
 // round: on a shared machine the load of others drifts, and turns spread it over every kind.
 const servers = {}
 const runs = Object.fromEntries(kinds.map((kind) => [kind, []]))
+const atRest = {}
 try {
   for (const kind of kinds) servers[kind] = await startServer(kind)
+  await settle(1000)
+  for (const kind of kinds) atRest[kind] = residentMegabytes(servers[kind].pid)
   for (const kind of kinds) await wrk(servers[kind].url, 2) // warm-up: JIT, pools
   for (let round = 1; round <= rounds; round += 1) {
     for (const kind of kinds) {
       const stopWatching = await watchConnections(`ir-bench-${kind}`)
+      const stopResident = watchResident(servers[kind].pid)
       const measured = await wrk(servers[kind].url, seconds)
-      runs[kind].push({ ...measured, peakConnections: await stopWatching() })
-      console.error(`round ${round} ${kind}: ${Math.round(measured.requestsPerSecond)} req/s`)
+      const peakResident = stopResident()
+      const peakConnections = await stopWatching()
+      // Steady: what the process keeps once the load is over (connections closed, a GC or two).
+      await settle(1000)
+      const steadyResident = residentMegabytes(servers[kind].pid)
+      runs[kind].push({ ...measured, peakConnections, peakResident, steadyResident })
+      console.error(
+        `round ${round} ${kind}: ${Math.round(measured.requestsPerSecond)} req/s, ` +
+          `RSS peak ${peakResident.toFixed(1)} MB, steady ${steadyResident.toFixed(1)} MB`,
+      )
     }
   }
 } finally {
@@ -190,6 +231,9 @@ const results = Object.fromEntries(
       p99: median(runs[kind].map((run) => run.p99)),
       errors: runs[kind].reduce((sum, run) => sum + run.errors, 0),
       peakConnections: Math.max(...runs[kind].map((run) => run.peakConnections)),
+      restResident: atRest[kind],
+      peakResident: Math.max(...runs[kind].map((run) => run.peakResident)),
+      steadyResident: median(runs[kind].map((run) => run.steadyResident)),
     },
   ]),
 )
@@ -203,28 +247,44 @@ const ratioOf = (kind) =>
         runs[kind].map((run, round) => run.requestsPerSecond / runs.bare[round].requestsPerSecond),
       )
 const baseline = results.bare?.requestsPerSecond
+// Memory is not drifted by the others' CPU load the way throughput is: the peak over every round
+// against the bare server's peak over every round.
+const residentRatioOf = (kind) =>
+  results.bare === undefined ? undefined : results[kind].peakResident / results.bare.peakResident
 const pad = (text, width) => String(text).padEnd(width)
 console.log(
   `\n/health under wrk -t1 -c${connections} -d${seconds}s, median of ${rounds} rounds (node ${process.version})\n`,
 )
 console.log(
-  `${pad("server", 42)}${pad("req/s", 10)}${pad("ratio*", 8)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("non-2xx", 9)}peak PG connections`,
+  `${pad("server", 42)}${pad("req/s", 10)}${pad("ratio*", 8)}${pad("p50 ms", 9)}${pad("p99 ms", 9)}${pad("non-2xx", 9)}${pad("PG conns", 10)}` +
+    `${pad("RSS rest", 10)}${pad("RSS peak", 10)}${pad("ratio**", 9)}RSS steady`,
 )
+const megabytes = (value) => (Number.isNaN(value) ? "?" : value.toFixed(1))
 for (const kind of kinds) {
   const r = results[kind]
   const ratio = baseline === undefined ? "" : ratioOf(kind).toFixed(3)
+  const residentRatio = results.bare === undefined ? "" : residentRatioOf(kind).toFixed(3)
   console.log(
-    `${pad(labels[kind] ?? kind, 42)}${pad(Math.round(r.requestsPerSecond), 10)}${pad(ratio, 8)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.errors, 9)}${r.peakConnections}`,
+    `${pad(labels[kind] ?? kind, 42)}${pad(Math.round(r.requestsPerSecond), 10)}${pad(ratio, 8)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.errors, 9)}${pad(r.peakConnections, 10)}` +
+      `${pad(megabytes(r.restResident), 10)}${pad(megabytes(r.peakResident), 10)}${pad(residentRatio, 9)}${megabytes(r.steadyResident)}`,
   )
 }
 console.log(
-  "\n* median over the rounds of the ratio to the bare route's requests per second in the same round",
+  "\n* median over the rounds of the ratio to the bare route's requests per second in the same round" +
+    "\n** peak resident set (MB) during the loads over the bare server's peak; rest: after start-up," +
+    "\n   before any load; steady: a second after a load ended (median over the rounds)",
 )
 if (results.ir !== undefined && baseline !== undefined) {
   const ratio = ratioOf("ir")
   console.log(
-    `\ngoal: /health >= 0.9 of the bare route: ${ratio.toFixed(3)} ${ratio >= 0.9 ? "met" : "NOT met"}; ` +
+    `\ngoal: /health >= 0.95 of the bare route's req/s: ${ratio.toFixed(3)} ${ratio >= 0.95 ? "met" : "NOT met"}; ` +
       `at most one PostgreSQL connection: ${results.ir.peakConnections} ${results.ir.peakConnections <= 1 ? "met" : "NOT met"}`,
+  )
+  const residentRatio = residentRatioOf("ir")
+  console.log(
+    `goal: /health peak RSS <= 1.25 of the bare route's: ${residentRatio.toFixed(3)} ` +
+      `(${megabytes(results.ir.peakResident)} MB against ${megabytes(results.bare.peakResident)} MB) ` +
+      `${residentRatio <= 1.25 ? "met" : "NOT met"}`,
   )
   if (results.terminus !== undefined) {
     console.log(

@@ -68,7 +68,7 @@ import {
   runProbesEffect,
 } from "@ir/diagnostics"
 import type { IncidentRecord, Journal, JournalError } from "@ir/journal"
-import { openAlertGroup, type Responder, resolveAlertGroup } from "@ir/responder"
+import type { Responder } from "@ir/responder"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -499,13 +499,22 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
 
   const by = (payload: AlertmanagerPayload) => `alertmanager:${payload.receiver}`
 
+  // @ir/responder (and through it @ir/notify and @ir/templates) loads when a receiver is created,
+  // never when @ir/http is: a handler without a receiver does not carry it. Started now, so the
+  // first notification rarely waits for it.
+  const responderModule = import("@ir/responder")
+  responderModule.catch(() => undefined)
+  const workflow = Effect.promise(() => responderModule)
+
   const resolveGroup = (payload: AlertmanagerPayload, alerts: ReadonlyArray<AlertSummary>) =>
     Effect.map(
-      resolveAlertGroup(intake, {
-        groupKey: payload.groupKey,
-        by: by(payload),
-        alertnames: alerts.map((alert) => alert.alertname ?? alert.fingerprint),
-      }),
+      Effect.flatMap(workflow, ({ resolveAlertGroup }) =>
+        resolveAlertGroup(intake, {
+          groupKey: payload.groupKey,
+          by: by(payload),
+          alertnames: alerts.map((alert) => alert.alertname ?? alert.fingerprint),
+        }),
+      ),
       ({ record, recorded }): AlertOutcome => ({
         groupKey: payload.groupKey,
         status: "resolved",
@@ -521,15 +530,17 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     alerts: ReadonlyArray<AlertSummary>,
   ) =>
     Effect.map(
-      openAlertGroup(intake, {
-        groupKey: payload.groupKey,
-        by: by(payload),
-        plan: AlertGroup.plan(
-          firing,
-          { labels: payload.commonLabels, annotations: payload.commonAnnotations },
-          defaultSeverity,
-        ),
-      }),
+      Effect.flatMap(workflow, ({ openAlertGroup }) =>
+        openAlertGroup(intake, {
+          groupKey: payload.groupKey,
+          by: by(payload),
+          plan: AlertGroup.plan(
+            firing,
+            { labels: payload.commonLabels, annotations: payload.commonAnnotations },
+            defaultSeverity,
+          ),
+        }),
+      ),
       ({ record, created, recorded }) => ({
         created,
         record,

@@ -35,21 +35,40 @@ import type { Responder } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { HttpConfigError } from "./HttpConfigError.js"
-import { isBoardAction, runAction } from "./internal/BoardActions.js"
-import {
-  type BoardContext,
-  boardPage,
-  errorPage,
-  liveSection,
-  loginPage,
-} from "./internal/BoardHtml.js"
+import { isBoardAction } from "./internal/BoardActionName.js"
+import type { BoardContext } from "./internal/BoardHtml.js"
 import { boardScript } from "./internal/BoardScript.js"
 import { type BoardSessions, boardSessions, sameOrigin } from "./internal/BoardSession.js"
 import { boardStream } from "./internal/BoardStream.js"
-import { journalTimeout, readBoard } from "./internal/BoardView.js"
 import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
-import { pageHeaders } from "./internal/Page.js"
 import { reveal, type Secret } from "./internal/Secret.js"
+
+/**
+ * What the board renders and does, and the libraries behind it (@ir/responder, @ir/journal,
+ * @ir/templates): imported when a board is created, never when @ir/http is, so that a handler
+ * without a board does not carry them.
+ */
+const loadParts = async () => {
+  const [{ runAction }, { boardPage, errorPage, liveSection, loginPage }, view, { pageHeaders }] =
+    await Promise.all([
+      import("./internal/BoardActions.js"),
+      import("./internal/BoardHtml.js"),
+      import("./internal/BoardView.js"),
+      import("./internal/Page.js"),
+    ])
+  return {
+    runAction,
+    boardPage,
+    errorPage,
+    liveSection,
+    loginPage,
+    journalTimeout: view.journalTimeout,
+    readBoard: view.readBoard,
+    pageHeaders,
+  } as const
+}
+
+type Parts = Awaited<ReturnType<typeof loadParts>>
 
 /**
  * Options of {@link createBoard}.
@@ -107,12 +126,6 @@ const basePathPattern = /^(?:\/[A-Za-z0-9._~-]+)*$/
 
 const formMediaType = "application/x-www-form-urlencoded"
 
-const htmlResponse = (
-  status: number,
-  body: string,
-  headers: Readonly<Record<string, string>> = {},
-): Response => new Response(body, { status, headers: { ...pageHeaders("no-store"), ...headers } })
-
 const redirect = (location: string, cookie?: string): Response => {
   const headers = new Headers({ location, "cache-control": "no-store" })
   if (cookie !== undefined) headers.set("set-cookie", cookie)
@@ -153,17 +166,7 @@ export const createBoard = (options: BoardOptions): Board => {
       expected: `a number of milliseconds of at least 10; got ${String(pollMs)}`,
     })
 
-  const { responder } = options
   const root = `${basePath}/board`
-  const sessions: BoardSessions = boardSessions(token, root)
-  const fail = (status: number, title: string, detail: string, headers = {}) =>
-    htmlResponse(status, errorPage(root, title, detail), headers)
-  const stream = boardStream({
-    list: () => Effect.runPromise(responder.journal.list().pipe(Effect.timeout(journalTimeout))),
-    pollMs,
-    heartbeatMs,
-    closed: () => fail(503, "The board is closed", "The server is shutting down the board."),
-  })
   const routes = [root, `${root}/login`, `${root}/logout`, `${root}/events`, `${root}/app.js`]
   const actionPrefix = `${root}/incidents/`
   const actionPath = (path: string) => {
@@ -173,6 +176,74 @@ export const createBoard = (options: BoardOptions): Board => {
     return isBoardAction(action) ? { id, action } : undefined
   }
   const matches = (path: string) => routes.includes(path) || actionPath(path) !== undefined
+
+  // Started now, so that the first request rarely waits for it.
+  const serving = loadParts().then((parts) =>
+    serveBoard(parts, { ...options, token, root, pollMs, actionPath }),
+  )
+  serving.catch(() => undefined)
+  return {
+    routes,
+    matches,
+    handle: async (request) => {
+      let served: Awaited<typeof serving>
+      try {
+        served = await serving
+      } catch {
+        // The board's own modules did not load (a broken installation): nothing to render with.
+        return new Response("The board could not be loaded.", {
+          status: 500,
+          headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+        })
+      }
+      return served.handle(request)
+    },
+    close: () => {
+      void serving.then(
+        (served) => served.close(),
+        () => undefined,
+      )
+    },
+  }
+}
+
+/** The board's routes once its parts are loaded (the options are validated by `createBoard`). */
+const serveBoard = (
+  parts: Parts,
+  options: Omit<BoardOptions, "token" | "basePath" | "pollMs"> & {
+    readonly token: string
+    readonly root: string
+    readonly pollMs: number
+    readonly actionPath: (
+      path: string,
+    ) => { readonly id: string; readonly action: string } | undefined
+  },
+): Pick<Board, "handle" | "close"> => {
+  const {
+    runAction,
+    boardPage,
+    errorPage,
+    liveSection,
+    loginPage,
+    journalTimeout,
+    readBoard,
+    pageHeaders,
+  } = parts
+  const { responder, token, root, pollMs, actionPath } = options
+  const htmlResponse = (
+    status: number,
+    body: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): Response => new Response(body, { status, headers: { ...pageHeaders("no-store"), ...headers } })
+  const sessions: BoardSessions = boardSessions(token, root)
+  const fail = (status: number, title: string, detail: string, headers = {}) =>
+    htmlResponse(status, errorPage(root, title, detail), headers)
+  const stream = boardStream({
+    list: () => Effect.runPromise(responder.journal.list().pipe(Effect.timeout(journalTimeout))),
+    pollMs,
+    heartbeatMs,
+    closed: () => fail(503, "The board is closed", "The server is shutting down the board."),
+  })
 
   const loginRequired = (refused = false) =>
     htmlResponse(401, loginPage(root, { refused }), {
@@ -320,8 +391,6 @@ export const createBoard = (options: BoardOptions): Board => {
   }
 
   return {
-    routes,
-    matches,
     handle: async (request) => {
       try {
         return await route(request)

@@ -22,16 +22,30 @@
  */
 import { activeStatuses, type Incident, type Runbook, StatusPage } from "@ir/core"
 import type { Journal } from "@ir/journal"
-import { publicReference } from "@ir/notify"
 import { cachedRunner } from "./HealthCache.js"
 import { HttpConfigError } from "./HttpConfigError.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
-import { pageHeaders } from "./internal/Page.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
-import { statusBadge } from "./internal/StatusBadge.js"
-import { statusFeed } from "./internal/StatusFeed.js"
-import { statusHtml } from "./internal/StatusHtml.js"
 import { statusJson } from "./internal/StatusJson.js"
+
+/**
+ * The renderers and the libraries behind them (@ir/notify, @ir/templates, feed, badge-maker):
+ * imported when a status page is created, never when @ir/http is, so that a handler without a
+ * status page does not carry them (they are most of the memory @ir/http would otherwise hold).
+ */
+const loadRenderers = async () => {
+  const [{ publicReference }, { pageHeaders }, { statusBadge }, { statusFeed }, { statusHtml }] =
+    await Promise.all([
+      import("@ir/notify"),
+      import("./internal/Page.js"),
+      import("./internal/StatusBadge.js"),
+      import("./internal/StatusFeed.js"),
+      import("./internal/StatusHtml.js"),
+    ])
+  return { publicReference, pageHeaders, statusBadge, statusFeed, statusHtml }
+}
+
+type Renderers = Awaited<ReturnType<typeof loadRenderers>>
 
 /**
  * Options of {@link createStatusPage}.
@@ -98,8 +112,15 @@ export interface StatusPageRoutes {
   readonly computations: () => number
 }
 
+/** A summary with the renderers it was computed with. */
+interface Computed {
+  readonly summary: StatusPage.StatusSummary
+  readonly renderers: Renderers
+}
+
 interface Rendered {
   readonly summary: StatusPage.StatusSummary
+  readonly renderers: Renderers
   html?: PlainResponse
   json?: PlainResponse
   badge?: PlainResponse
@@ -169,22 +190,29 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
       summary.resolvedAt === undefined ||
       summary.resolvedAt.getTime() >= now().getTime() - (days + 1) * 86_400_000,
   })
+  // Started now, so that the first request rarely waits for it; a failed import fails the first
+  // summary (503), not the process.
+  const loading = loadRenderers()
+  loading.catch(() => undefined)
   const references = new WeakMap<Incident, string>()
-  const reference = (incident: Incident): string => {
-    let value = references.get(incident)
-    if (value === undefined) {
-      value = publicReference(incident)
-      references.set(incident, value)
+  const referenceWith =
+    (publicReference: Renderers["publicReference"]) =>
+    (incident: Incident): string => {
+      let value = references.get(incident)
+      if (value === undefined) {
+        value = publicReference(incident)
+        references.set(incident, value)
+      }
+      return value
     }
-    return value
-  }
   const summaries = cachedRunner(
-    async () =>
-      StatusPage.summarize({
+    async (): Promise<Computed> => {
+      const renderers = await loading
+      const summary = StatusPage.summarize({
         runbook,
         incidents: await figures.read(),
         now: now(),
-        reference,
+        reference: referenceWith(renderers.publicReference),
         days,
         components,
         ...(options.name === undefined ? {} : { name: options.name }),
@@ -192,20 +220,26 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
           const checks = options.checks?.()
           return checks === undefined ? {} : { checks }
         })(),
-      }),
+      })
+      return { summary, renderers }
+    },
     // Past the interval, the last summary is served for one more interval while the next one is
     // computed, so no request waits for the journal.
     { ttlMs: cacheMs, staleMs: cacheMs },
   )
 
   let rendered: Rendered | undefined
-  const renderedFor = (summary: StatusPage.StatusSummary): Rendered => {
-    if (rendered?.summary !== summary) rendered = { summary, feeds: new Map() }
+  const renderedFor = ({ summary, renderers }: Computed): Rendered => {
+    if (rendered?.summary !== summary) rendered = { summary, renderers, feeds: new Map() }
     return rendered
   }
   const publicCache = `public, max-age=${Math.max(0, Math.floor(cacheMs / 1000))}`
   const html = (r: Rendered) =>
-    (r.html ??= plainResponse(200, pageHeaders(publicCache), statusHtml(r.summary)))
+    (r.html ??= plainResponse(
+      200,
+      r.renderers.pageHeaders(publicCache),
+      r.renderers.statusHtml(r.summary),
+    ))
   const json = (r: Rendered) =>
     (r.json ??= plainResponse(
       200,
@@ -226,7 +260,7 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
         "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
         "x-content-type-options": "nosniff",
       },
-      statusBadge(r.summary),
+      r.renderers.statusBadge(r.summary),
     ))
   const feed = (r: Rendered, pageUrl: string) => {
     let answer = r.feeds.get(pageUrl)
@@ -238,7 +272,7 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
           "cache-control": publicCache,
           "x-content-type-options": "nosniff",
         },
-        statusFeed(r.summary, pageUrl),
+        r.renderers.statusFeed(r.summary, pageUrl),
       )
       if (r.feeds.size >= maxFeedOrigins) r.feeds.clear()
       r.feeds.set(pageUrl, answer)
@@ -258,7 +292,7 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
     const ready = summaries.peek()
     if (ready !== undefined) return answer(renderedFor(ready))
     return summaries.get().then(
-      (summary) => answer(renderedFor(summary)),
+      (computed) => answer(renderedFor(computed)),
       () => unavailable,
     )
   }
@@ -299,7 +333,7 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
         await (answer ?? plainProblem(404, "Not Found", `no route for ${address.pathname}`)),
       )
     },
-    summary: summaries.get,
+    summary: () => summaries.get().then((computed) => computed.summary),
     computations: summaries.runs,
   }
 }

@@ -483,6 +483,16 @@ describe("the live stream", () => {
     await reader.cancel()
   })
 
+  it("refuses streams when closed at once, before its pages have loaded", async () => {
+    const closing = createBoard({ responder, token })
+    closing.close()
+    const response = await closing.handle(
+      new Request(`${origin}/board/events`, { headers: { authorization: `Bearer ${token}` } }),
+    )
+    expect(response.status).toBe(503)
+    expect(await response.text()).toContain("The board is closed")
+  })
+
   it("ends when the client goes away", async () => {
     const controller = new AbortController()
     const response = await board.handle(

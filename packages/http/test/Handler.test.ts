@@ -1,10 +1,11 @@
 import type { ProbeRun } from "@ir/diagnostics"
+import * as Redacted from "effect/Redacted"
 import { Registry } from "prom-client"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import { createHandler } from "../src/Handler.js"
 import type { HealthBody } from "../src/HealthReport.js"
 import { HttpConfigError } from "../src/HttpConfigError.js"
-import { result, runOf } from "./fixtures.js"
+import { result, runOf, tempJournal } from "./fixtures.js"
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   new Request(`http://localhost${path}`, { headers })
@@ -203,5 +204,52 @@ describe("routing", () => {
       new Request("http://localhost/health", { method: "HEAD" }),
     )
     expect(response.status).toBe(503)
+  })
+})
+
+describe("what loads on first use", () => {
+  // A fresh module registry: the status page's and the board's renderers, and the responder,
+  // are imported by createHandler's options, not by importing @ir/http.
+  const freshHandler = async () => {
+    vi.resetModules()
+    return (await import("../src/Handler.js")).createHandler
+  }
+
+  it("answers the first /status request right after createHandler", async () => {
+    const create = await freshHandler()
+    const { journal, dispose } = await tempJournal()
+    try {
+      const handler = create({ journal, status: true, health: { run: async () => healthy } })
+      const [page, badge, feed] = await Promise.all([
+        handler(get("/status")),
+        handler(get("/status/badge.svg")),
+        handler(get("/status/feed.atom")),
+      ])
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain("All Systems Operational")
+      expect(badge.headers.get("content-type")).toBe("image/svg+xml")
+      expect(await feed.text()).toContain("<feed")
+    } finally {
+      await dispose()
+    }
+  })
+
+  it("still refuses a bad status or board option at creation, before anything is served", async () => {
+    const create = await freshHandler()
+    const { journal, dispose } = await tempJournal()
+    try {
+      expect(() =>
+        create({
+          journal,
+          status: { components: [{ id: "api", name: "API", playbooks: ["no-such-playbook"] }] },
+        }),
+      ).toThrow(/status\.components\[0\]\.playbooks.*no-such-playbook/)
+      expect(() => create({ status: true })).toThrow(/status.*journal/)
+      expect(() =>
+        create({ board: { responder: undefined as never, token: Redacted.make(" ") } }),
+      ).toThrow(/board\.token/)
+    } finally {
+      await dispose()
+    }
   })
 })

@@ -11,14 +11,8 @@ import {
 import { journalMessage, type Responder } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type { BoardAction } from "./BoardActionName.js"
 import { checklistGroup, checklistSections } from "./BoardView.js"
-
-/** The actions of the board, as the last segment of their path. */
-export const boardActions = ["ack", "update", "flag", "mitigate", "resolve", "step"] as const
-export type BoardAction = (typeof boardActions)[number]
-
-export const isBoardAction = (name: string): name is BoardAction =>
-  (boardActions as ReadonlyArray<string>).includes(name)
 
 /** What an action came to: the incident it changed, or why not (with the HTTP status). */
 export type ActionOutcome =
