@@ -22,6 +22,30 @@ const external = [
   "undici",
 ]
 
+type Plugin = NonNullable<Options["esbuildPlugins"]>[number]
+
+/**
+ * pg's lib/stream.js asks at load time whether it runs in a Cloudflare Worker by constructing a
+ * `Response` on Node 20 (which has no `navigator`): that one probe loads Node's whole built-in
+ * fetch (undici, http2, zlib, worker threads), a fifth of an `ir check postgres.*` start-up. The
+ * bundles run on Node only, so they get pg's own Node branch of that module and nothing else.
+ */
+const pgNodeStream: Plugin = {
+  name: "pg-node-stream",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, () => ({
+      loader: "js",
+      contents: [
+        "// pg's lib/stream.js, Node branch only (packages/cli/tsup.config.ts: pgNodeStream).",
+        "module.exports = {",
+        "  getStream: () => new (require('net').Socket)(),",
+        "  getSecureStream: (options) => require('tls').connect(options),",
+        "}",
+      ].join("\n"),
+    }))
+  },
+}
+
 // Names this build for the launcher's code cache (see src/internal/CodeCache.ts).
 const build = randomUUID()
 
@@ -45,11 +69,12 @@ export default defineConfig([
     splitting: true,
   },
   // The launcher (bin.cjs, Node built-ins only, run by the committed `ir` executable bin/ir.cjs)
-  // and the program it runs (main.cjs): CommonJS, one file each, so that V8 can cache the
-  // program's compiled code.
+  // and the programs it runs: main.cjs (every command) and check.cjs (`ir check` alone, without
+  // @effect/cli: what a Nagios plugin run loads; see src/internal/LaunchRoute.ts). CommonJS, one
+  // file each, so that V8 can cache the program's compiled code.
   {
     ...shared,
-    entry: { bin: "src/bin.ts", main: "src/main.ts" },
+    entry: { bin: "src/bin.ts", main: "src/main.ts", check: "src/internal/CheckMain.ts" },
     // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
     // probes: `ir check` as a Nagios plugin) are cached with the rest.
     noExternal: [...inlined, /^yaml$/, /^pg$/],
@@ -63,6 +88,7 @@ export default defineConfig([
     // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
     // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
     // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.
+    esbuildPlugins: [pgNodeStream],
     esbuildOptions: (options) => {
       options.supported = { ...options.supported, "dynamic-import": false }
     },

@@ -34,11 +34,12 @@ import * as FollowupCommand from "./FollowupCommand.js"
 import * as IncidentCommand from "./IncidentCommand.js"
 import * as CliConsole from "./internal/CliConsole.js"
 import { CliRuntime } from "./internal/Handler.js"
+import { exitCodeOfFailure } from "./internal/InternalError.js"
 import { version } from "./internal/Version.js"
 import * as MaintenanceCommand from "./MaintenanceCommand.js"
 import * as NotifyCommand from "./NotifyCommand.js"
 import * as OnCallCommand from "./OnCallCommand.js"
-import { colorEnabled, type Io, processIo, stripAnsi, style } from "./Output.js"
+import { colorEnabled, type Io, processIo, stripAnsi } from "./Output.js"
 import * as PlaybookCommand from "./PlaybookCommand.js"
 import * as PostmortemCommand from "./PostmortemCommand.js"
 import * as ReportCommand from "./ReportCommand.js"
@@ -146,24 +147,14 @@ export const runCli = async (
   )
   if (Exit.isSuccess(exit)) return exitCode
   const { cause } = exit
-  if (Cause.isInterruptedOnly(cause)) return ExitCode.interrupted
   const failure = Cause.failureOption(cause)
   if (failure._tag === "Some" && ValidationError.isValidationError(failure.value)) {
     // @effect/cli has printed what was wrong, with the usage, on stderr.
     if (nagios) io.stdout.write("UNKNOWN - invalid arguments (see ir check --help)\n")
     return nagios ? ExitCode.nagios.unknown : ExitCode.usage
   }
-  const red = style(colorEnabled(io.stderr, io.env)).red
-  const defect = Cause.squash(cause)
-  const verbose = args.includes("--verbose") || args.includes("-v")
-  const message = defect instanceof Error ? defect.message : String(defect)
-  io.stderr.write(
-    `${red("ir: internal error:")} ${message}\n${
-      verbose && defect instanceof Error && defect.stack !== undefined
-        ? `${defect.stack}\n`
-        : "(run with --verbose for the stack trace; please report it)\n"
-    }`,
-  )
-  if (nagios) io.stdout.write(`UNKNOWN - internal error: ${message}\n`)
-  return ExitCode.internal
+  return exitCodeOfFailure(cause, io, {
+    nagios,
+    verbose: args.includes("--verbose") || args.includes("-v"),
+  })
 }

@@ -1,17 +1,35 @@
 #!/usr/bin/env node
-// The launcher that the `ir` executable (bin/ir.cjs) runs: CommonJS, it loads the program bundle
-// (main.cjs) with V8's code cache and runs it. It needs only Node built-ins, so nothing is
-// compiled before the cache helps.
+// The launcher that the `ir` executable (bin/ir.cjs) runs: CommonJS and Node built-ins only, so
+// that nothing is compiled before it has chosen what to load. `ir --version` it answers itself; a
+// plain `ir check` runs the check bundle (check.cjs: probes and configuration, no argument parser
+// and no other command); everything else runs the whole program (main.cjs). Either bundle is
+// loaded with V8's code cache (src/internal/CodeCache.ts). How a command line is routed:
+// src/internal/LaunchRoute.ts.
 import { join } from "node:path"
 import { loadBundle } from "./internal/CodeCache.js"
+import { type CheckLine, routeOf } from "./internal/LaunchRoute.js"
 
-/** Set by the build, the same for the launcher and the bundle it loads. */
+/** Set by the build, the same for the launcher and the bundles it loads. */
 declare const __IR_BUILD__: string
+declare const __IR_CLI_VERSION__: string
 
 const argv = process.argv.slice(2)
-const bundle = loadBundle(join(__dirname, "main.cjs"), __IR_BUILD__, argv[0] ?? "")
-const { main } = bundle.exports as { main: (argv: ReadonlyArray<string>) => Promise<number> }
-main(argv).then((code) => {
-  process.exitCode = code
-  bundle.save()
-})
+const route = routeOf(argv)
+if (route.kind === "version") {
+  // What @effect/cli prints for `--version`, byte for byte (test/LaunchRoute.test.ts).
+  process.stdout.write(`${__IR_CLI_VERSION__}\n\n`)
+} else if (route.kind === "check") {
+  const bundle = loadBundle(join(__dirname, "check.cjs"), __IR_BUILD__, "check")
+  const { main } = bundle.exports as { main: (line: CheckLine) => Promise<number> }
+  main(route.line).then((code) => {
+    process.exitCode = code
+    bundle.save()
+  })
+} else {
+  const bundle = loadBundle(join(__dirname, "main.cjs"), __IR_BUILD__, argv[0] ?? "")
+  const { main } = bundle.exports as { main: (argv: ReadonlyArray<string>) => Promise<number> }
+  main(argv).then((code) => {
+    process.exitCode = code
+    bundle.save()
+  })
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { runCli } from "../src/index.js"
+import type { Io } from "../src/Output.js"
 
 export interface CliRun {
   readonly code: number
@@ -17,33 +18,35 @@ export interface HarnessOptions {
   readonly tty?: boolean
 }
 
-export const ir = async (
-  argv: ReadonlyArray<string>,
+/** Runs `run` with captured streams, as `ir` sees them. */
+export const captured = async (
+  run: (io: Io) => Promise<number>,
   options: HarnessOptions = {},
 ): Promise<CliRun> => {
   let stdout = ""
   let stderr = ""
   const tty = options.tty ?? false
-  const code = await runCli(argv, {
-    io: {
-      env: options.env ?? {},
-      cwd: options.cwd ?? process.cwd(),
-      stdout: {
-        write: (text) => {
-          stdout += text
-        },
-        isTTY: tty,
+  const code = await run({
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    stdout: {
+      write: (text) => {
+        stdout += text
       },
-      stderr: {
-        write: (text) => {
-          stderr += text
-        },
-        isTTY: tty,
+      isTTY: tty,
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text
       },
+      isTTY: tty,
     },
   })
   return { code, stdout, stderr }
 }
+
+export const ir = (argv: ReadonlyArray<string>, options: HarnessOptions = {}): Promise<CliRun> =>
+  captured((io) => runCli(argv, { io }), options)
 
 /** A fresh temporary directory, removed by the returned function. */
 export const tempDir = (

@@ -34,8 +34,44 @@ export type Implementation<A> = (
 export type ErrorStyle = "stderr" | "nagios"
 
 /**
- * Runs a command: builds its output, loads its implementation, maps user errors to their exit
- * code with a one-line message. Anything else is a bug and reaches the top level as a defect.
+ * Runs a command's implementation on `io` and resolves with its exit code: builds its output and
+ * maps user errors to their exit code with a one-line message. Anything else is a bug and
+ * reaches the caller as a defect. `handle` runs it under @effect/cli; the check bundle
+ * (CheckMain.ts) runs it without.
+ */
+export const runImplementation = <A extends CommonArgs>(
+  args: A,
+  io: Io,
+  implementation: Implementation<A>,
+  options: { readonly errorStyle?: ErrorStyle } = {},
+): Effect.Effect<number> => {
+  const output = make(io, {
+    format: args.json ? "json" : (args.format ?? "text"),
+    quiet: args.quiet,
+    verbose: args.verbose,
+  })
+  const errorStyle = options.errorStyle ?? "stderr"
+  return implementation(args, {
+    io,
+    output,
+    configPath: Option.getOrUndefined(args.config),
+  }).pipe(
+    Effect.catchAll((error) =>
+      Effect.sync(() => {
+        if (errorStyle === "nagios") {
+          output.print(`UNKNOWN - ${error.message}`)
+          return ExitCode.nagios.unknown
+        }
+        output.error(error.message)
+        return ExitCode.usage
+      }),
+    ),
+  )
+}
+
+/**
+ * Runs a command under @effect/cli: loads its implementation and runs it with
+ * `runImplementation`, handing the exit code to the top level.
  */
 export const handle = <A extends CommonArgs>(
   args: A,
@@ -44,29 +80,8 @@ export const handle = <A extends CommonArgs>(
 ): Effect.Effect<void, never, CliRuntime> =>
   Effect.gen(function* () {
     const runtime = yield* CliRuntime
-    const output = make(runtime.io, {
-      format: args.json ? "json" : (args.format ?? "text"),
-      quiet: args.quiet,
-      verbose: args.verbose,
-    })
-    const errorStyle = options.errorStyle ?? "stderr"
     const implementation = yield* Effect.promise(load)
-    const code = yield* implementation(args, {
-      io: runtime.io,
-      output,
-      configPath: Option.getOrUndefined(args.config),
-    }).pipe(
-      Effect.catchAll((error) =>
-        Effect.sync(() => {
-          if (errorStyle === "nagios") {
-            output.print(`UNKNOWN - ${error.message}`)
-            return ExitCode.nagios.unknown
-          }
-          output.error(error.message)
-          return ExitCode.usage
-        }),
-      ),
-    )
+    const code = yield* runImplementation(args, runtime.io, implementation, options)
     runtime.setExitCode(code)
   })
 
