@@ -61,12 +61,15 @@ describe.skipIf(pgUrl === undefined)("health with a live PostgreSQL", () => {
     const response = await fetch(`${running.url}/health`, { headers: auth })
     expect(response.status).toBe(200)
     const body = (await response.json()) as HealthBody
-    expect(body.status).toBe("pass")
+    // A live database answers: pass, or warn when a busy machine makes it slower than the
+    // runbook's latency threshold (200 either way); never fail.
+    expect(["pass", "warn"]).toContain(body.status)
     const latency = body.checks?.["postgres:latency"]?.[0]
-    expect(latency).toMatchObject({ componentType: "datastore", observedUnit: "s", status: "pass" })
+    expect(latency).toMatchObject({ componentType: "datastore", observedUnit: "s" })
+    expect(["pass", "warn"]).toContain(latency?.status)
     expect(latency?.componentId).toContain("127.0.0.1")
     expect(typeof latency?.observedValue).toBe("number")
-    expect(body.checks?.["postgres:connect_time"]?.[0]?.status).toBe("pass")
+    expect(["pass", "warn"]).toContain(body.checks?.["postgres:connect_time"]?.[0]?.status)
   })
 
   it("runs the check once for 200 concurrent requests, on at most one connection", async () => {
