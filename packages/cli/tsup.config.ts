@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { defineConfig, type Options } from "tsup"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
@@ -46,6 +47,20 @@ const pgNodeStream: Plugin = {
   },
 }
 
+/**
+ * The check bundle takes @ir/core and @ir/diagnostics from their sources (both
+ * `"sideEffects": false`), so that esbuild leaves out every module `ir check` does not reach; from
+ * their single-file builds it would run every schema of the incident model at start-up.
+ */
+const librarySources: Plugin = {
+  name: "library-sources",
+  setup(build) {
+    build.onResolve({ filter: /^@ir\/(core|diagnostics)$/ }, (args) => ({
+      path: fileURLToPath(new URL(`../${args.path.slice(4)}/src/index.ts`, import.meta.url)),
+    }))
+  },
+}
+
 // Names this build for the launcher's code cache (see src/internal/CodeCache.ts).
 const build = randomUUID()
 
@@ -60,6 +75,28 @@ const shared: Options = {
   sourcemap: true,
 }
 
+/** The launcher and the programs it loads. */
+const program: Options = {
+  ...shared,
+  // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
+  // probes: `ir check` as a Nagios plugin) are cached with the rest.
+  noExternal: [...inlined, /^yaml$/, /^pg$/],
+  // pg's optional native binding is required only by `pg.native`, which ir never touches.
+  external: [...external, "pg-native"],
+  format: ["cjs"],
+  outExtension: () => ({ js: ".cjs" }),
+  splitting: false,
+  // IR_NO_MINIFY=1 keeps names readable, for a CPU profile of start-up.
+  minify: process.env.IR_NO_MINIFY === undefined,
+  esbuildPlugins: [pgNodeStream],
+  // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
+  // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
+  // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.
+  esbuildOptions: (options) => {
+    options.supported = { ...options.supported, "dynamic-import": false }
+  },
+}
+
 export default defineConfig([
   // The library (`@ir/cli`: runCli, the command tree), over its dependencies as installed.
   {
@@ -72,25 +109,10 @@ export default defineConfig([
   // and the programs it runs: main.cjs (every command) and check.cjs (`ir check` alone, without
   // @effect/cli: what a Nagios plugin run loads; see src/internal/LaunchRoute.ts). CommonJS, one
   // file each, so that V8 can cache the program's compiled code.
+  { ...program, entry: { bin: "src/bin.ts", main: "src/main.ts" } },
   {
-    ...shared,
-    entry: { bin: "src/bin.ts", main: "src/main.ts", check: "src/internal/CheckMain.ts" },
-    // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
-    // probes: `ir check` as a Nagios plugin) are cached with the rest.
-    noExternal: [...inlined, /^yaml$/, /^pg$/],
-    // pg's optional native binding is required only by `pg.native`, which ir never touches.
-    external: [...external, "pg-native"],
-    format: ["cjs"],
-    outExtension: () => ({ js: ".cjs" }),
-    splitting: false,
-    // IR_NO_MINIFY=1 keeps names readable, for a CPU profile of start-up.
-    minify: process.env.IR_NO_MINIFY === undefined,
-    // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
-    // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
-    // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.
-    esbuildPlugins: [pgNodeStream],
-    esbuildOptions: (options) => {
-      options.supported = { ...options.supported, "dynamic-import": false }
-    },
+    ...program,
+    entry: { check: "src/internal/CheckMain.ts" },
+    esbuildPlugins: [pgNodeStream, librarySources],
   },
 ])

@@ -2,7 +2,7 @@
  * `ir check` without @effect/cli: the program of the check bundle (check.cjs), which the launcher
  * runs for the command lines `LaunchRoute.routeOf` takes (a plain `ir check [probe…]` with the
  * common options). It runs the same implementation (CheckRun.ts), output and error mapping
- * (Handler.ts, InternalError.ts) as `ir check` in the whole program; only the argument parser and
+ * (Implementation.ts, InternalError.ts) as `ir check` in the whole program; only the argument parser and
  * the other commands are left out, and with them most of what a start-up would load.
  *
  * @example
@@ -16,7 +16,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { type Io, processIo } from "../Output.js"
 import { run } from "./CheckRun.js"
-import { runImplementation } from "./Handler.js"
+import { runImplementation } from "./Implementation.js"
 import { exitCodeOfFailure } from "./InternalError.js"
 import type { CheckLine } from "./LaunchRoute.js"
 import { runOnProcess } from "./ProcessRun.js"

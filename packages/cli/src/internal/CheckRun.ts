@@ -1,8 +1,9 @@
 import { probesFor, runProbes } from "@ir/diagnostics"
 import * as Effect from "effect/Effect"
 import * as CheckReport from "../CheckReport.js"
+import * as Config from "../Config.js"
 import type { CommonArgs } from "./CommonOptions.js"
-import { type CommandContext, loadConfig } from "./Handler.js"
+import { type CommandContext, configOptions } from "./Implementation.js"
 import { configuredSelection, selectProbes } from "./ProbeSelection.js"
 import { resolveRunbook } from "./RunbookLoader.js"
 import { resolveTargets } from "./TargetsLoader.js"
@@ -17,7 +18,8 @@ export const run = (args: CheckArgs, context: CommandContext) =>
     const { output, io } = context
     const selection = selectProbes(args.probes)
     if (!selection.ok) return yield* Effect.fail(selection.error)
-    const config = yield* loadConfig(context)
+    // Loaded statically (not Handler's lazy loadConfig): the check bundle runs nothing else.
+    const config = yield* Config.load(configOptions(context))
     const { runbook } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
     output.debug(
