@@ -113,6 +113,9 @@ export default defineConfig([
   {
     ...program,
     entry: { check: "src/internal/CheckMain.ts" },
+    // undici too (http.* and prometheus.*): from the code cache, not a hundred files compiled.
+    noExternal: [...inlined, /^yaml$/, /^pg$/, /^undici$/],
+    external: [...external.filter((name) => name !== "undici"), "pg-native"],
     esbuildPlugins: [pgNodeStream, librarySources],
   },
 ])
