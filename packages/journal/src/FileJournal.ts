@@ -19,7 +19,7 @@
  * ```
  */
 import { randomUUID } from "node:crypto"
-import { constants as fsConstants, fstatSync } from "node:fs"
+import { constants as fsConstants, fstatSync, statSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join, resolve } from "node:path"
@@ -28,6 +28,16 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
+import {
+  type FileStamp,
+  type IndexEntry,
+  isSettled,
+  readIndex,
+  removeAbandonedIndexTemps,
+  sameStamp,
+  stampOf,
+  writeIndex,
+} from "./internal/IncidentIndex.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
 import {
@@ -120,6 +130,8 @@ interface CachedIncident {
   state: Incident
   events: Array<Event>
   torn: { offset: number; length: number } | undefined
+  /** The file's size, mtime and inode when it was last read or written. */
+  stamp: FileStamp
 }
 
 const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
@@ -172,6 +184,12 @@ const appendDurably = async (file: string, bytes: Buffer, flag: "a" | "wx"): Pro
 const OPEN_FOR_APPEND = fsConstants.O_RDWR | fsConstants.O_APPEND
 /** Incident files kept open between operations (the least recently used is closed first). */
 const MAX_OPEN_FILES = 32
+/**
+ * Incidents kept in memory with all their events (the least recently used is dropped first):
+ * a long-running `ir serve` holds what it reads and writes, not the whole journal; the index
+ * holds every incident's summary.
+ */
+const MAX_CACHED_INCIDENTS = 128
 
 class FileJournalImpl {
   private readonly incidentsDir: string
@@ -181,8 +199,14 @@ class FileJournalImpl {
   private readonly humanIdByUuid = new Map<string, string>()
   /** Open incident files, least recently used first; only touched under the lock. */
   private readonly handles = new Map<string, fs.FileHandle>()
-  /** Incidents whose files could not be read at the last look, by human id. */
-  private readonly damage = new Map<string, JournalDamage>()
+  /**
+   * Every incident's summary (or damage) with the stamp of the file it came from, by human id;
+   * loaded from `index.json` on first use (see internal/IncidentIndex.ts). Only touched under
+   * the lock.
+   */
+  private index: Map<string, IndexEntry> | undefined
+  /** Whether `index` holds anything `index.json` does not. */
+  private indexDirty = false
 
   constructor(
     readonly dir: string,
@@ -206,14 +230,22 @@ class FileJournalImpl {
       this.refuseReadOnly()
       const { dedupKey: _, initialEvents = [], ...fields } = input
       const dedupKey = dedupKeyOf(input)
-      await this.removeAbandonedTempFiles()
-      const names = await this.incidentNames()
+      const listing = await fs.readdir(this.incidentsDir)
+      await this.removeAbandonedTempFiles(listing)
+      const names = incidentNamesOf(listing)
       if (dedupKey !== undefined) {
-        const existing = (await this.refreshAll(names))
-          .filter((cached) => cached.meta.dedupKey === dedupKey)
-          .sort((a, b) => byNewest(this.summary(a), this.summary(b)))
-        const active = existing.find((cached) => cached.state.status !== "resolved")
-        if (active !== undefined) return { incident: this.record(active), created: false }
+        // A dedup key never changes: only incidents opened with this one need a fresh look.
+        const active = (
+          await this.validEntries(
+            names,
+            (entry) => entry.summary === undefined || entry.summary.dedupKey === dedupKey,
+          )
+        )
+          .flatMap((entry) => (entry.summary?.dedupKey === dedupKey ? [entry.summary] : []))
+          .filter((summary) => summary.status !== "resolved")
+          .sort(byNewest)[0]
+        if (active !== undefined)
+          return { incident: this.record(await this.resolve(active.humanId)), created: false }
       }
       const draft: Event = { ...fields, type: "opened", incidentId: "INC-0000-0000" }
       const encodedDraft = encodeEvents([draft])
@@ -262,6 +294,7 @@ class FileJournalImpl {
         state,
         events: canonical,
         torn: undefined,
+        stamp: stampOf(statSync(file)),
       }
       this.remember(cached)
       return { incident: this.record(cached), created: true }
@@ -307,6 +340,7 @@ class FileJournalImpl {
           const handle = await this.handleFor(cached.file)
           if (handle === undefined) throw new Error(`${cached.file} disappeared`)
           await writeDurably(handle, bytes)
+          cached.stamp = stampOf(fstatSync(handle.fd))
         } catch (error) {
           this.forget(cached) // what reached the disk is read back next time
           await this.dropHandle(cached.file)
@@ -316,6 +350,7 @@ class FileJournalImpl {
         cached.sequence += canonical.length
         cached.state = state.right
         cached.events.push(...canonical)
+        this.noteInIndex(cached)
       }
       return {
         id: cached.meta.id,
@@ -333,19 +368,29 @@ class FileJournalImpl {
 
   list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
     return this.lock.withLock(async () => {
-      const summaries = (await this.refreshAll(await this.incidentNames()))
-        .map((cached) => this.summary(cached))
+      // A resolved incident the filter leaves out stays left out whatever is appended to it.
+      const entries = await this.validEntries(
+        await this.incidentNames(),
+        (entry) => !isSettled(entry) || matchesFilter(entry.summary as IncidentSummary, filter),
+      )
+      const summaries = entries
+        .flatMap((entry) => (entry.summary === undefined ? [] : [entry.summary]))
         .filter((summary) => matchesFilter(summary, filter))
         .sort(byNewest)
+      await this.persistIndex()
       return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
     })
   }
 
   findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
     return this.lock.withLock(async () => {
-      const matching = (await this.refreshAll(await this.incidentNames()))
-        .filter((cached) => cached.meta.dedupKey === key)
-        .map((cached) => this.summary(cached))
+      const matching = (
+        await this.validEntries(
+          await this.incidentNames(),
+          (entry) => entry.summary === undefined || entry.summary.dedupKey === key,
+        )
+      )
+        .flatMap((entry) => (entry.summary?.dedupKey === key ? [entry.summary] : []))
         .sort(byNewest)
       return matching.find((summary) => summary.status !== "resolved") ?? matching[0]
     })
@@ -536,8 +581,131 @@ class FileJournalImpl {
   }
 
   private remember(cached: CachedIncident): void {
+    this.cache.delete(cached.meta.humanId)
     this.cache.set(cached.meta.humanId, cached)
+    if (this.cache.size > MAX_CACHED_INCIDENTS) {
+      const [oldest] = this.cache.keys()
+      if (oldest !== undefined) this.cache.delete(oldest)
+    }
     this.humanIdByUuid.set(cached.meta.id.toLowerCase(), cached.meta.humanId)
+    this.noteInIndex(cached)
+  }
+
+  /** Records what was just read or written of an incident in the index, when it is loaded. */
+  private noteInIndex(cached: CachedIncident): void {
+    if (this.index === undefined) return
+    const humanId = cached.meta.humanId
+    const previous = this.index.get(humanId)
+    if (
+      previous?.summary !== undefined &&
+      sameStamp(previous.stamp, cached.stamp) &&
+      previous.summary.sequence === cached.sequence
+    )
+      return
+    this.index.set(humanId, { humanId, stamp: cached.stamp, summary: this.summary(cached) })
+    this.indexDirty = true
+  }
+
+  /**
+   * The index entries of `humanIds` (a listing of `incidents/`), each checked against its file
+   * where `needsCheck` says so: one `stat`, and a read of the file only when its size, mtime or
+   * inode moved (an incident not in the index is read too). Entries of files gone are dropped.
+   * A damaged file gets an entry naming the damage: one bad file must not stop the others from
+   * being listed, escalated or deduplicated against.
+   */
+  private async validEntries(
+    humanIds: ReadonlyArray<string>,
+    needsCheck: (entry: IndexEntry) => boolean,
+  ): Promise<Array<IndexEntry>> {
+    if (this.index === undefined) {
+      const stored = await readIndex(this.dir)
+      // A temporary index file is only ever written under the lock we hold: any left is a
+      // killed writer's.
+      if (!this.lock.readOnly) await removeAbandonedIndexTemps(this.dir)
+      this.index = stored ?? new Map()
+      this.indexDirty = stored === undefined
+      for (const entry of this.index.values())
+        if (entry.summary !== undefined)
+          this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
+    }
+    const index = this.index
+    const present = new Set(humanIds)
+    for (const humanId of index.keys()) {
+      if (present.has(humanId)) continue
+      index.delete(humanId)
+      this.indexDirty = true
+    }
+    const entries: Array<IndexEntry> = []
+    for (const humanId of humanIds) {
+      let entry = index.get(humanId)
+      if (entry === undefined || needsCheck(entry)) {
+        // statSync: a few microseconds each, where a promise per file costs far more.
+        const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
+        if (stats === undefined) {
+          if (index.delete(humanId)) this.indexDirty = true
+          continue
+        }
+        if (entry === undefined || !sameStamp(entry.stamp, stampOf(stats)))
+          entry = await this.reindex(humanId, stats.ino)
+      }
+      if (entry !== undefined) entries.push(entry)
+    }
+    return entries
+  }
+
+  /** Reads an incident's file again for its index entry (its summary or its damage). */
+  private async reindex(humanId: string, ino: number): Promise<IndexEntry | undefined> {
+    const index = this.index as Map<string, IndexEntry>
+    try {
+      let cached = await this.refresh(humanId)
+      if (cached !== undefined && cached.stamp.ino !== ino) {
+        // The file was replaced under a handle kept open: read the new one from its start.
+        this.cache.delete(humanId)
+        await this.dropHandle(cached.file)
+        cached = await this.refresh(humanId)
+      }
+      if (cached === undefined) {
+        if (index.delete(humanId)) this.indexDirty = true
+        return undefined
+      }
+      this.noteInIndex(cached)
+      return index.get(humanId)
+    } catch (error) {
+      if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+      const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
+      if (stats === undefined) {
+        if (index.delete(humanId)) this.indexDirty = true
+        return undefined
+      }
+      const entry: IndexEntry = {
+        humanId,
+        stamp: stampOf(stats),
+        damage: {
+          incidentId: humanId,
+          location: error.location,
+          problem: causeMessage(error.cause),
+        },
+      }
+      index.set(humanId, entry)
+      this.indexDirty = true
+      return entry
+    }
+  }
+
+  /** Writes the index when it holds news; a failure only costs the next reader some reads. */
+  private async persistIndex(): Promise<void> {
+    if (!this.indexDirty || this.index === undefined || this.lock.readOnly) return
+    try {
+      await removeAbandonedIndexTemps(this.dir)
+      await writeIndex(this.dir, this.index.values(), syncDir)
+      this.indexDirty = false
+    } catch {
+      // The index is a cache of the incident files: listing goes on from the files.
+    }
+  }
+
+  private fileOf(humanId: string): string {
+    return join(this.incidentsDir, `${humanId}.jsonl`)
   }
 
   private forget(cached: CachedIncident): void {
@@ -545,34 +713,7 @@ class FileJournalImpl {
   }
 
   private async incidentNames(): Promise<Array<string>> {
-    const names = await fs.readdir(this.incidentsDir)
-    return names.flatMap((name) => {
-      const match = INCIDENT_FILE.exec(name)
-      return match === null ? [] : [match[1] as string]
-    })
-  }
-
-  /**
-   * The incidents that read cleanly. A damaged file is left out (and remembered in `damage`):
-   * one bad file must not stop the others from being listed, escalated or deduplicated against.
-   */
-  private async refreshAll(humanIds: ReadonlyArray<string>): Promise<Array<CachedIncident>> {
-    const all: Array<CachedIncident> = []
-    for (const humanId of humanIds) {
-      try {
-        const cached = await this.refresh(humanId)
-        if (cached !== undefined) all.push(cached)
-        this.damage.delete(humanId)
-      } catch (error) {
-        if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
-        this.damage.set(humanId, {
-          incidentId: humanId,
-          location: error.location,
-          problem: causeMessage(error.cause),
-        })
-      }
-    }
-    return all
+    return incidentNamesOf(await fs.readdir(this.incidentsDir))
   }
 
   /**
@@ -634,12 +775,9 @@ class FileJournalImpl {
 
   damaged(): Promise<ReadonlyArray<JournalDamage>> {
     return this.lock.withLock(async () => {
-      const names = await this.incidentNames()
-      await this.refreshAll(names)
-      return names.flatMap((name) => {
-        const damage = this.damage.get(name)
-        return damage === undefined ? [] : [damage]
-      })
+      const entries = await this.validEntries(await this.incidentNames(), () => true)
+      await this.persistIndex()
+      return entries.flatMap((entry) => (entry.damage === undefined ? [] : [entry.damage]))
     })
   }
 
@@ -648,7 +786,8 @@ class FileJournalImpl {
     if (uuidPattern.test(incidentId)) {
       humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       if (humanId === undefined) {
-        await this.refreshAll(await this.incidentNames())
+        // Loads the index and reads the incidents it does not know yet.
+        await this.validEntries(await this.incidentNames(), () => false)
         humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       }
     } else if (!humanIdPattern.test(incidentId)) {
@@ -679,12 +818,15 @@ class FileJournalImpl {
     file: string,
     handle: fs.FileHandle,
   ): Promise<CachedIncident> {
-    const { size } = fstatSync(handle.fd) // microseconds; see internal/FileLock.ts
+    const stats = fstatSync(handle.fd) // microseconds; see internal/FileLock.ts
+    const { size } = stats
     let cached = this.cache.get(humanId)
     if (cached !== undefined && size < cached.offset) cached = undefined // replaced: read again
     const start = cached?.offset ?? 0
     if (cached !== undefined && size === start) {
       cached.torn = undefined
+      cached.stamp = stampOf(stats)
+      this.remember(cached)
       return cached
     }
     const bytes = Buffer.alloc(size - start)
@@ -726,6 +868,7 @@ class FileJournalImpl {
           state: state.right,
           events: [],
           torn: undefined,
+          stamp: stampOf(stats),
         }
       }
       next.sequence = record.seq
@@ -735,6 +878,7 @@ class FileJournalImpl {
     if (next === undefined) throw this.corrupt(file, 0, "the file holds no complete opened record")
     next.offset = chunk.end
     next.torn = chunk.torn
+    next.stamp = stampOf(stats)
     this.remember(next)
     return next
   }
@@ -757,10 +901,10 @@ class FileJournalImpl {
     return { file: cached.file, offset: torn.offset, length: torn.length, preservedAs }
   }
 
-  private async removeAbandonedTempFiles(): Promise<void> {
+  private async removeAbandonedTempFiles(listing: ReadonlyArray<string>): Promise<void> {
     // Temporary files only exist while a process holding the lock creates an incident: any
     // found now belong to a process that died before linking them into place.
-    for (const name of await fs.readdir(this.incidentsDir)) {
+    for (const name of listing) {
       if (name.startsWith(TMP_PREFIX))
         await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
     }
@@ -801,6 +945,13 @@ const createDurably = async (dir: string): Promise<void> => {
     await syncDir(dirname(path))
   }
 }
+
+/** The human ids of the incident files of a listing of `incidents/`. */
+const incidentNamesOf = (listing: ReadonlyArray<string>): Array<string> =>
+  listing.flatMap((name) => {
+    const match = INCIDENT_FILE.exec(name)
+    return match === null ? [] : [match[1] as string]
+  })
 
 const causeMessage = (cause: unknown): string =>
   cause instanceof Error ? cause.message : String(cause)

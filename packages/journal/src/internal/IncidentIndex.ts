@@ -1,0 +1,238 @@
+// The file journal's index (`index.json`): each incident's summary (what `list` returns) or its
+// damage, with the size, mtime and inode of the incident file it was read from. It is a cache:
+// the incident files stay the only source of truth. An entry counts only while its file still has
+// the size, mtime and inode it records; any other entry is read again from its file, and an index
+// that is missing, torn or of another version is rebuilt from the files. So a crash mid-write,
+// a writer that never updated the index (an older `ir`, or one killed between its append and the
+// index) or a deleted index cost a re-read, never a wrong listing.
+//
+// Written whole under a temporary name, fsynced, renamed into place and the directory fsynced:
+// a reader sees the old index or the new one, never a mix.
+import { randomBytes } from "node:crypto"
+import type { Stats } from "node:fs"
+import * as fs from "node:fs/promises"
+import { join } from "node:path"
+import type { IncidentStatus, SeverityLevel } from "@ir/core"
+import type { IncidentSummary, JournalDamage } from "../Journal.js"
+
+export const INDEX_FILE = "index.json"
+const INDEX_VERSION = 1
+export const INDEX_TEMP_PREFIX = `${INDEX_FILE}.tmp-`
+
+/** What identifies one state of an incident file: any write changes one of them. */
+export interface FileStamp {
+  readonly size: number
+  readonly mtimeMs: number
+  readonly ino: number
+}
+
+export interface IndexEntry {
+  readonly humanId: string
+  readonly stamp: FileStamp
+  /** Absent when the file cannot be read: then `damage` says why. */
+  readonly summary?: IncidentSummary
+  readonly damage?: JournalDamage
+}
+
+export const stampOf = (stats: Pick<Stats, "size" | "mtimeMs" | "ino">): FileStamp => ({
+  size: stats.size,
+  mtimeMs: stats.mtimeMs,
+  ino: stats.ino,
+})
+
+export const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino
+
+/**
+ * Whether the entry's summary can change without its file being read again: a resolved
+ * incident's title, status, severity, playbooks and dates are final (core allows only
+ * post-resolution events after `resolved`); only its sequence still moves.
+ */
+export const isSettled = (entry: IndexEntry): boolean => entry.summary?.status === "resolved"
+
+const statuses: ReadonlySet<string> = new Set<IncidentStatus>([
+  "open",
+  "acknowledged",
+  "mitigated",
+  "resolved",
+])
+const severities: ReadonlySet<string> = new Set<SeverityLevel>(["P0", "P1", "P2", "P3"])
+
+interface StoredEntry {
+  readonly humanId: string
+  readonly file: FileStamp
+  readonly id?: string
+  readonly dedupKey?: string
+  readonly title?: string
+  readonly status?: string
+  readonly severity?: string
+  readonly playbooks?: ReadonlyArray<string>
+  readonly openedAt?: string
+  readonly resolvedAt?: string
+  readonly sequence?: number
+  readonly damage?: { readonly location: string; readonly problem: string }
+}
+
+const encodeEntry = (entry: IndexEntry): StoredEntry => {
+  const { summary, damage } = entry
+  if (summary === undefined)
+    return {
+      humanId: entry.humanId,
+      file: entry.stamp,
+      damage: { location: damage?.location ?? "", problem: damage?.problem ?? "" },
+    }
+  return {
+    humanId: entry.humanId,
+    file: entry.stamp,
+    id: summary.id,
+    ...(summary.dedupKey === undefined ? {} : { dedupKey: summary.dedupKey }),
+    title: summary.title,
+    status: summary.status,
+    severity: summary.severity,
+    playbooks: summary.playbooks,
+    openedAt: summary.openedAt.toISOString(),
+    ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt.toISOString() }),
+    sequence: summary.sequence,
+  }
+}
+
+const isNumber = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value)
+const isString = (value: unknown): value is string => typeof value === "string"
+const dateOf = (value: unknown): Date | undefined => {
+  if (!isString(value)) return undefined
+  const date = new Date(value)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** An entry as stored, or undefined when any part of it is not what this version writes. */
+const decodeEntry = (value: unknown): IndexEntry | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const stored = value as Record<string, unknown>
+  const file = stored.file as Record<string, unknown> | null | undefined
+  if (!isString(stored.humanId) || typeof file !== "object" || file === null) return undefined
+  if (!isNumber(file.size) || !isNumber(file.mtimeMs) || !isNumber(file.ino)) return undefined
+  const stamp: FileStamp = { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino }
+  const humanId = stored.humanId
+  if (stored.damage !== undefined) {
+    const damage = stored.damage as Record<string, unknown> | null
+    if (damage === null || !isString(damage.location) || !isString(damage.problem)) return undefined
+    return {
+      humanId,
+      stamp,
+      damage: { incidentId: humanId, location: damage.location, problem: damage.problem },
+    }
+  }
+  const openedAt = dateOf(stored.openedAt)
+  const resolvedAt = stored.resolvedAt === undefined ? undefined : dateOf(stored.resolvedAt)
+  if (
+    !isString(stored.id) ||
+    (stored.dedupKey !== undefined && !isString(stored.dedupKey)) ||
+    !isString(stored.title) ||
+    !isString(stored.status) ||
+    !statuses.has(stored.status) ||
+    !isString(stored.severity) ||
+    !severities.has(stored.severity) ||
+    !Array.isArray(stored.playbooks) ||
+    !stored.playbooks.every(isString) ||
+    openedAt === undefined ||
+    (stored.resolvedAt !== undefined && resolvedAt === undefined) ||
+    !Number.isInteger(stored.sequence) ||
+    (stored.sequence as number) < 1
+  )
+    return undefined
+  return {
+    humanId,
+    stamp,
+    summary: {
+      id: stored.id,
+      humanId,
+      ...(stored.dedupKey === undefined ? {} : { dedupKey: stored.dedupKey }),
+      title: stored.title,
+      status: stored.status as IncidentStatus,
+      severity: stored.severity as SeverityLevel,
+      playbooks: stored.playbooks as ReadonlyArray<string>,
+      openedAt,
+      ...(resolvedAt === undefined ? {} : { resolvedAt }),
+      sequence: stored.sequence as number,
+    },
+  }
+}
+
+/**
+ * The entries of `dir/index.json` by human id, or undefined when there is none or it cannot be
+ * used as a whole (torn, not JSON, another version, any entry malformed): then it is rebuilt.
+ */
+export const readIndex = async (dir: string): Promise<Map<string, IndexEntry> | undefined> => {
+  let text: string
+  try {
+    text = await fs.readFile(join(dir, INDEX_FILE), "utf8")
+  } catch {
+    return undefined
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined
+  const { version, incidents } = parsed as { version?: unknown; incidents?: unknown }
+  if (version !== INDEX_VERSION || !Array.isArray(incidents)) return undefined
+  const entries = new Map<string, IndexEntry>()
+  for (const stored of incidents) {
+    const entry = decodeEntry(stored)
+    if (entry === undefined) return undefined
+    entries.set(entry.humanId, entry)
+  }
+  return entries
+}
+
+/**
+ * Files changed this recently are left out of the index written (their next reader reads them
+ * again): a change within the file system's clock tick that kept the size could otherwise keep
+ * its old stamp (git's "racily clean" files).
+ */
+const RACY_MS = 1_000
+
+/** Replaces `dir/index.json` atomically (temporary file, fsync, rename, fsync of the directory). */
+export const writeIndex = async (
+  dir: string,
+  entries: Iterable<IndexEntry>,
+  syncDir: (dir: string) => Promise<void>,
+  now: number = Date.now(),
+): Promise<void> => {
+  const incidents = [...entries]
+    .filter((entry) => entry.stamp.mtimeMs < now - RACY_MS)
+    .map(encodeEntry)
+  const bytes = Buffer.from(`${JSON.stringify({ version: INDEX_VERSION, incidents })}\n`)
+  const temp = join(dir, `${INDEX_TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`)
+  const handle = await fs.open(temp, "wx", 0o644)
+  try {
+    let written = 0
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written)
+      written += bytesWritten
+    }
+    await handle.sync()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    await fs.unlink(temp).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+  try {
+    await fs.rename(temp, join(dir, INDEX_FILE))
+  } catch (error) {
+    await fs.unlink(temp).catch(() => undefined)
+    throw error
+  }
+  await syncDir(dir)
+}
+
+/** Temporary index files a killed writer left behind (only ever removed under the lock). */
+export const removeAbandonedIndexTemps = async (dir: string): Promise<void> => {
+  const names = await fs.readdir(dir).catch(() => [] as Array<string>)
+  for (const name of names)
+    if (name.startsWith(INDEX_TEMP_PREFIX)) await fs.unlink(join(dir, name)).catch(() => undefined)
+}

@@ -1,0 +1,296 @@
+// The file journal's index (index.json): a cache of every incident's summary, checked against
+// each incident file's size, mtime and inode and rebuilt from the files when it is missing,
+// stale, torn or killed mid-write. Whatever state it is in, the journal lists what the files hold.
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { type IncidentSummary, openFileJournal } from "../src/index.js"
+import { downInput, run } from "./JournalContract.js"
+
+const base = mkdtempSync(join(tmpdir(), "ir-journal-index-"))
+afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+const fixture = join(import.meta.dirname, "fixtures", "index-writer.mjs")
+const active = ["open", "acknowledged", "mitigated"] as const
+
+/**
+ * Dates every incident file an hour back: the index leaves out files changed within the last
+ * second (their stamp could still move within one clock tick), and these tests are about the
+ * entries it keeps.
+ */
+const settle = (dir: string): void => {
+  const past = new Date(Date.now() - 3_600_000)
+  for (const name of readdirSync(join(dir, "incidents")))
+    utimesSync(join(dir, "incidents", name), past, past)
+}
+
+/** What the files hold: the listing of a journal with no index (a copy, the index deleted). */
+const fromFilesAlone = async (dir: string): Promise<ReadonlyArray<IncidentSummary>> => {
+  const copy = mkdtempSync(join(base, "copy-"))
+  cpSync(dir, copy, { recursive: true })
+  rmSync(join(copy, "index.json"), { force: true })
+  const journal = await run(openFileJournal({ dir: copy }))
+  try {
+    return await run(journal.list())
+  } finally {
+    await run(journal.close)
+    rmSync(copy, { recursive: true, force: true })
+  }
+}
+
+const listOnce = async (dir: string, filter = {}): Promise<ReadonlyArray<IncidentSummary>> => {
+  const journal = await run(openFileJournal({ dir }))
+  try {
+    return await run(journal.list(filter))
+  } finally {
+    await run(journal.close)
+  }
+}
+
+/** A journal with three incidents (one resolved) and an index written for all of them. */
+const journalWithIndex = async () => {
+  const dir = mkdtempSync(join(base, "journal-"))
+  const journal = await run(openFileJournal({ dir }))
+  const at = new Date("2026-11-28T10:00:00Z")
+  const ids: Array<string> = []
+  for (const [index, severity] of (["P0", "P1", "P2"] as const).entries()) {
+    const { incident } = await run(
+      journal.open({ ...downInput(), at, severity, dedupKey: `group-${index}` }),
+    )
+    ids.push(incident.humanId)
+  }
+  await run(
+    journal.append(ids[2] as string, [
+      { type: "mitigated", at, summary: "rolled back" },
+      { type: "resolved", at, resolution: "rolled back" },
+    ]),
+  )
+  await run(journal.close)
+  settle(dir)
+  await listOnce(dir)
+  expect(existsSync(join(dir, "index.json"))).toBe(true)
+  return { dir, ids: ids as [string, string, string], at }
+}
+
+/** One record appended straight to an incident file, as a writer that knows no index does. */
+const appendRaw = (dir: string, humanId: string, sequence: number, event: object): void =>
+  appendFileSync(
+    join(dir, "incidents", `${humanId}.jsonl`),
+    `${JSON.stringify({ seq: sequence, event })}\n`,
+  )
+
+describe("the incident index", () => {
+  it("holds every incident's summary after a list, and lists the same as the files", async () => {
+    const { dir, ids } = await journalWithIndex()
+    const stored = JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as {
+      incidents: ReadonlyArray<{ humanId: string; status: string }>
+    }
+    expect(stored.incidents.map((entry) => entry.humanId).sort()).toEqual([...ids].sort())
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+    expect((await listOnce(dir, { status: [...active] })).map((s) => s.humanId)).toEqual(
+      [ids[0], ids[1]].sort().reverse(),
+    )
+  })
+
+  it("is rebuilt from the files when deleted", async () => {
+    const { dir } = await journalWithIndex()
+    const before = await listOnce(dir)
+    rmSync(join(dir, "index.json"))
+    expect(await listOnce(dir)).toEqual(before)
+    expect(existsSync(join(dir, "index.json"))).toBe(true)
+  })
+
+  it.each([
+    ["torn in half", (text: string) => text.slice(0, Math.floor(text.length / 2))],
+    ["empty", () => ""],
+    ["not JSON", () => "\u0000\u0000garbage"],
+    ["of another version", (text: string) => text.replace('"version":1', '"version":99')],
+    [
+      "with an entry that does not decode",
+      (text: string) => text.replace(/"status":"[a-z]+"/, '"status":"exploded"'),
+    ],
+  ])("is rebuilt from the files when %s", async (_, damage) => {
+    const { dir } = await journalWithIndex()
+    const before = await listOnce(dir)
+    const file = join(dir, "index.json")
+    writeFileSync(file, damage(readFileSync(file, "utf8")))
+    expect(await listOnce(dir)).toEqual(before)
+    expect(await listOnce(dir, { status: [...active] })).toEqual(
+      before.filter((summary) => summary.status !== "resolved"),
+    )
+  })
+
+  it("is stale when another writer appended without it, and the journal sees the files", async () => {
+    const { dir, ids, at } = await journalWithIndex()
+    // A process that keeps its index in memory across the other writer's appends, too.
+    const longLived = await run(openFileJournal({ dir }))
+    await run(longLived.list())
+    appendRaw(dir, ids[0], 2, { type: "acknowledged", at: at.toISOString(), by: "bob" })
+    appendRaw(dir, ids[1], 2, {
+      type: "mitigated",
+      at: at.toISOString(),
+      summary: "failed over",
+    })
+    appendRaw(dir, ids[1], 3, {
+      type: "resolved",
+      at: at.toISOString(),
+      resolution: "failed over",
+    })
+    // A resolved incident still takes events (its post-mortem): only its sequence moves.
+    appendRaw(dir, ids[2], 4, {
+      type: "postmortem-scheduled",
+      at: at.toISOString(),
+      scheduledFor: "2026-12-01T10:00:00.000Z",
+    })
+    const expected = await fromFilesAlone(dir)
+    expect(expected.find((s) => s.humanId === ids[0])).toMatchObject({
+      status: "acknowledged",
+      sequence: 2,
+    })
+    expect(expected.find((s) => s.humanId === ids[2])).toMatchObject({ sequence: 4 })
+    expect(await listOnce(dir)).toEqual(expected)
+    expect(await run(longLived.list())).toEqual(expected)
+    expect(await run(longLived.list({ status: [...active] }))).toEqual(
+      expected.filter((summary) => summary.status !== "resolved"),
+    )
+    // An append through the journal checks the other writer's events too.
+    expect((await run(longLived.read(ids[0]))).sequence).toBe(2)
+    await run(longLived.close)
+  })
+
+  it("sees incidents opened, deleted or replaced behind its back", async () => {
+    const { dir, ids } = await journalWithIndex()
+    const longLived = await run(openFileJournal({ dir }))
+    await run(longLived.list())
+    const other = await run(openFileJournal({ dir }))
+    const { incident } = await run(other.open({ ...downInput(), dedupKey: "group-new" }))
+    await run(other.close)
+    rmSync(join(dir, "incidents", `${ids[1]}.jsonl`))
+    // replaced by a copy of another incident's file under its name (a restore from a backup)
+    const replaced = join(dir, "incidents", `${ids[0]}.jsonl`)
+    const restored = readFileSync(join(dir, "incidents", `${ids[2]}.jsonl`), "utf8").replace(
+      ids[2],
+      ids[0],
+    )
+    rmSync(replaced)
+    writeFileSync(replaced, restored)
+    const expected = await fromFilesAlone(dir)
+    expect(expected.map((summary) => summary.humanId).sort()).toEqual(
+      [ids[0], ids[2], incident.humanId].sort(),
+    )
+    expect(await run(longLived.list())).toEqual(expected)
+    expect(await listOnce(dir)).toEqual(expected)
+    await run(longLived.close)
+  })
+
+  it("records a damaged file, and forgets the damage once the file is mended", async () => {
+    const { dir, ids } = await journalWithIndex()
+    const file = join(dir, "incidents", `${ids[0]}.jsonl`)
+    const sound = readFileSync(file)
+    appendFileSync(file, "not a record\n")
+    appendRaw(dir, ids[0], 2, { type: "acknowledged", at: new Date().toISOString(), by: "x" })
+    const first = await run(openFileJournal({ dir }))
+    expect((await run(first.damaged)).map((damage) => damage.incidentId)).toEqual([ids[0]])
+    await run(first.close)
+    settle(dir)
+    const second = await run(openFileJournal({ dir }))
+    await run(second.list()) // writes the index with the damage in it
+    await run(second.close)
+    const third = await run(openFileJournal({ dir }))
+    expect((await run(third.damaged)).map((damage) => damage.incidentId)).toEqual([ids[0]])
+    expect((await run(third.list())).map((summary) => summary.humanId)).not.toContain(ids[0])
+    writeFileSync(file, sound)
+    expect(await run(third.damaged)).toEqual([])
+    expect((await run(third.list())).map((summary) => summary.humanId)).toContain(ids[0])
+    await run(third.close)
+  })
+
+  it("finds incidents by UUID and by dedup key through the index", async () => {
+    const { dir, ids } = await journalWithIndex()
+    const journal = await run(openFileJournal({ dir }))
+    const listed = await run(journal.list())
+    const first = listed.find((summary) => summary.humanId === ids[0]) as IncidentSummary
+    const fresh = await run(openFileJournal({ dir }))
+    expect((await run(fresh.read(first.id))).humanId).toBe(ids[0])
+    const found = await run(fresh.findByDedupKey("group-0"))
+    expect(found._tag === "Some" && found.value.humanId).toBe(ids[0])
+    // an open with a known key returns the incident the index names, read from its file
+    appendRaw(dir, ids[0], 2, { type: "acknowledged", at: new Date().toISOString(), by: "x" })
+    const again = await run(fresh.open({ ...downInput(), dedupKey: "group-0" }))
+    expect(again).toMatchObject({ created: false, incident: { humanId: ids[0], sequence: 2 } })
+    await run(journal.close)
+    await run(fresh.close)
+  })
+
+  it("lists exactly what the files hold after a writer is killed mid-update", async () => {
+    const dir = mkdtempSync(join(base, "killed-"))
+    for (const [round, delayMs] of [150, 400, 700, 1000, 1300].entries()) {
+      const child = spawn(
+        process.execPath,
+        [fixture, JSON.stringify({ dir, label: `w${round}` })],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      )
+      let stderr = ""
+      let steps = 0
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk
+      })
+      child.stdout.on("data", (chunk: Buffer) => {
+        steps += chunk
+          .toString()
+          .split("\n")
+          .filter((line) => line.startsWith("step")).length
+      })
+      const exited = once(child, "exit")
+      // Kill once it has written for a while: wherever it is (an append, an index write).
+      while (steps < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 10))
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      child.kill("SIGKILL")
+      const [code, signal] = await exited
+      expect({ code, signal, stderr }).toEqual({ code: null, signal: "SIGKILL", stderr: "" })
+      // Half the rounds, the index was written long ago: every entry's stamp is checked.
+      if (round % 2 === 1) settle(dir)
+      const expected = await fromFilesAlone(dir)
+      expect(expected.length).toBeGreaterThan(0)
+      expect(await listOnce(dir)).toEqual(expected)
+      expect(await listOnce(dir, { status: [...active] })).toEqual(
+        expected.filter((summary) => summary.status !== "resolved"),
+      )
+      const journal = await run(openFileJournal({ dir }))
+      expect(await run(journal.damaged)).toEqual([])
+      await run(journal.close)
+    }
+    // A killed index write leaves at most its temporary file, removed by the next write.
+    expect(readdirSync(dir).filter((name) => name.startsWith("index.json.tmp-"))).toEqual([])
+    expect(statSync(join(dir, "index.json")).size).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("mends the index after a torn incident record is cut off", async () => {
+    const { dir, ids, at } = await journalWithIndex()
+    const file = join(dir, "incidents", `${ids[0]}.jsonl`)
+    appendFileSync(file, '{"seq":2,"event":{"type":"ackno')
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+    const journal = await run(openFileJournal({ dir }))
+    await run(journal.list())
+    await run(journal.append(ids[0], [{ type: "acknowledged", at, by: "alice" }]))
+    truncateSync(join(dir, "index.json"), 10)
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+    expect(await run(journal.list({ status: "acknowledged" }))).toHaveLength(1)
+    await run(journal.close)
+  })
+})
