@@ -189,7 +189,7 @@ const MAX_OPEN_FILES = 32
  * a long-running `ir serve` holds what it reads and writes, not the whole journal; the index
  * holds every incident's summary.
  */
-const MAX_CACHED_INCIDENTS = 128
+const MAX_CACHED_INCIDENTS = 1024
 
 class FileJournalImpl {
   private readonly incidentsDir: string
@@ -207,6 +207,8 @@ class FileJournalImpl {
   private index: Map<string, IndexEntry> | undefined
   /** Whether `index` holds anything `index.json` does not. */
   private indexDirty = false
+  /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
+  private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
   constructor(
     readonly dir: string,
@@ -712,8 +714,19 @@ class FileJournalImpl {
     this.cache.delete(cached.meta.humanId)
   }
 
-  private async incidentNames(): Promise<Array<string>> {
-    return incidentNamesOf(await fs.readdir(this.incidentsDir))
+  /**
+   * The human ids of `incidents/`. The listing is kept while the directory keeps its stamp (an
+   * entry created, removed or renamed changes its mtime), unless the directory changed within
+   * the last second: a change in the same clock tick could keep the mtime.
+   */
+  private async incidentNames(): Promise<ReadonlyArray<string>> {
+    const stats = statSync(this.incidentsDir)
+    const stamp = stampOf(stats)
+    if (this.listing !== undefined && sameStamp(this.listing.stamp, stamp))
+      return this.listing.names
+    const names = incidentNamesOf(await fs.readdir(this.incidentsDir))
+    this.listing = stats.mtimeMs < Date.now() - 1_000 ? { stamp, names } : undefined
+    return names
   }
 
   /**

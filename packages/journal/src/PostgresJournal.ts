@@ -103,6 +103,9 @@ interface IncidentRow {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
+/** Incidents whose events one query of `damaged` fetches. */
+const CATCH_UP_BATCH = 500
+
 const errorField = (error: unknown, field: "code" | "constraint"): string | undefined =>
   typeof error === "object" && error !== null && field in error
     ? String((error as Record<string, unknown>)[field])
@@ -481,20 +484,18 @@ class PostgresJournalImpl {
     )
     const client = await this.pool.connect()
     try {
-      const found: Array<JournalDamage> = []
-      for (const row of rows) {
-        try {
-          await this.catchUp(client, row)
-        } catch (error) {
-          if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
-          found.push({
+      const damage = await this.catchUpAll(client, rows)
+      return rows.flatMap((row) => {
+        const error = damage.get(row.id)
+        if (error === undefined) return []
+        return [
+          {
             incidentId: row.human_id,
             location: error.location,
             problem: error.cause instanceof Error ? error.cause.message : String(error.cause),
-          })
-        }
-      }
-      return found
+          },
+        ]
+      })
     } finally {
       client.release()
     }
@@ -670,8 +671,7 @@ class PostgresJournalImpl {
 
   /** The incident's state at `row.sequence`, reading only the events this process has not seen. */
   private async catchUp(client: pg.PoolClient, row: IncidentRow): Promise<CachedIncident> {
-    let cached = this.cache.get(row.id)
-    if (cached !== undefined && cached.sequence > row.sequence) cached = undefined
+    const cached = this.upToDate(row)
     if (cached !== undefined && cached.sequence === row.sequence) return cached
     const from = cached?.sequence ?? 0
     const { rows } = await client.query<{ seq: number; body: unknown }>(
@@ -679,6 +679,67 @@ class PostgresJournalImpl {
        WHERE incident_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
       [row.id, from, row.sequence],
     )
+    return this.foldRows(row, cached, rows)
+  }
+
+  /** What is cached of the incident, unless it is ahead of the row (then nothing is). */
+  private upToDate(row: IncidentRow): CachedIncident | undefined {
+    const cached = this.cache.get(row.id)
+    return cached !== undefined && cached.sequence > row.sequence ? undefined : cached
+  }
+
+  /**
+   * Brings every incident of `rows` up to date with one query per `CATCH_UP_BATCH` incidents
+   * instead of one per incident: `damaged` over a large journal is bound by round trips
+   * otherwise. Resolves to the damage found, by incident id.
+   */
+  private async catchUpAll(
+    client: pg.PoolClient,
+    rows: ReadonlyArray<IncidentRow>,
+  ): Promise<Map<string, JournalUnavailable>> {
+    const damage = new Map<string, JournalUnavailable>()
+    const behind = rows.filter((row) => this.upToDate(row)?.sequence !== row.sequence)
+    for (let start = 0; start < behind.length; start += CATCH_UP_BATCH) {
+      const batch = behind.slice(start, start + CATCH_UP_BATCH)
+      const { rows: events } = await client.query<{
+        incident_id: string
+        seq: number
+        body: unknown
+      }>(
+        `SELECT event.incident_id, event.seq, event.body
+         FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS wanted (id, after, upto)
+         JOIN ${this.s}.incident_events event
+           ON event.incident_id = wanted.id AND event.seq > wanted.after AND event.seq <= wanted.upto
+         ORDER BY event.incident_id, event.seq`,
+        [
+          batch.map((row) => row.id),
+          batch.map((row) => this.upToDate(row)?.sequence ?? 0),
+          batch.map((row) => row.sequence),
+        ],
+      )
+      const byIncident = new Map<string, Array<{ seq: number; body: unknown }>>()
+      for (const event of events) {
+        const list = byIncident.get(event.incident_id)
+        if (list === undefined) byIncident.set(event.incident_id, [event])
+        else list.push(event)
+      }
+      for (const row of batch) {
+        try {
+          this.foldRows(row, this.upToDate(row), byIncident.get(row.id) ?? [])
+        } catch (error) {
+          if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
+          damage.set(row.id, error)
+        }
+      }
+    }
+    return damage
+  }
+
+  private foldRows(
+    row: IncidentRow,
+    cached: CachedIncident | undefined,
+    rows: ReadonlyArray<{ seq: number; body: unknown }>,
+  ): CachedIncident {
     let state = cached?.state
     const events = [...(cached?.events ?? [])]
     for (const stored of rows) {

@@ -29,7 +29,7 @@ const fixture = join(import.meta.dirname, "fixtures", "index-writer.mjs")
 const active = ["open", "acknowledged", "mitigated"] as const
 
 /**
- * Dates every incident file an hour back: the index leaves out files changed within the last
+ * Dates every incident file and the directory an hour back: the index leaves out files changed within the last
  * second (their stamp could still move within one clock tick), and these tests are about the
  * entries it keeps.
  */
@@ -37,6 +37,8 @@ const settle = (dir: string): void => {
   const past = new Date(Date.now() - 3_600_000)
   for (const name of readdirSync(join(dir, "incidents")))
     utimesSync(join(dir, "incidents", name), past, past)
+  // and the directory: its listing is kept while its mtime stays
+  utimesSync(join(dir, "incidents"), past, past)
 }
 
 /** What the files hold: the listing of a journal with no index (a copy, the index deleted). */
