@@ -190,6 +190,8 @@ const MAX_OPEN_FILES = 32
  * holds every incident's summary.
  */
 const MAX_CACHED_INCIDENTS = 1024
+/** How many files an open's dedup look-up may have read again before it writes the index. */
+const REREAD_BEFORE_OPEN_WRITES = 64
 
 class FileJournalImpl {
   private readonly incidentsDir: string
@@ -207,6 +209,8 @@ class FileJournalImpl {
   private index: Map<string, IndexEntry> | undefined
   /** Whether `index` holds anything `index.json` does not. */
   private indexDirty = false
+  /** Incident files read again for the index since it was last written. */
+  private rereadSinceWrite = 0
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -248,6 +252,8 @@ class FileJournalImpl {
           .sort(byNewest)[0]
         if (active !== undefined)
           return { incident: this.record(await this.resolve(active.humanId)), created: false }
+        // Opens write the index only after a rebuild: each open is one more file to read next.
+        if (this.rereadSinceWrite > REREAD_BEFORE_OPEN_WRITES) await this.persistIndex()
       }
       const draft: Event = { ...fields, type: "opened", incidentId: "INC-0000-0000" }
       const encodedDraft = encodeEvents([draft])
@@ -658,6 +664,7 @@ class FileJournalImpl {
   /** Reads an incident's file again for its index entry (its summary or its damage). */
   private async reindex(humanId: string, ino: number): Promise<IndexEntry | undefined> {
     const index = this.index as Map<string, IndexEntry>
+    this.rereadSinceWrite += 1
     try {
       let cached = await this.refresh(humanId)
       if (cached !== undefined && cached.stamp.ino !== ino) {
@@ -701,6 +708,7 @@ class FileJournalImpl {
       await removeAbandonedIndexTemps(this.dir)
       await writeIndex(this.dir, this.index.values(), syncDir)
       this.indexDirty = false
+      this.rereadSinceWrite = 0
     } catch {
       // The index is a cache of the incident files: listing goes on from the files.
     }
