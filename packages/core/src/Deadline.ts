@@ -54,7 +54,7 @@ const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b)
  */
 export const severityOf = (
   runbook: Pick<Runbook, "severities">,
-  incident: Incident,
+  incident: Pick<Incident, "severity">,
 ): Severity | undefined => find(runbook.severities, incident.severity)
 
 /**
@@ -101,7 +101,10 @@ export const severitySince = (incident: Incident): Date => {
  * Deadline.respondBy(defaultRunbook, incident) // 2026-11-30T17:00:00.000Z
  * ```
  */
-export const respondBy = (runbook: DeadlineRunbook, incident: Incident): Date | undefined => {
+export const respondBy = (
+  runbook: DeadlineRunbook,
+  incident: Pick<Incident, "severity" | "openedAt">,
+): Date | undefined => {
   const severity = severityOf(runbook, incident)
   return severity === undefined
     ? undefined

@@ -131,7 +131,7 @@ export const durations = (
  */
 export const responseOf = (
   runbook: Pick<Runbook, "severities" | "calendar">,
-  incident: Incident,
+  incident: Pick<Incident, "severity" | "openedAt" | "acknowledgedAt">,
   until: Date,
 ): keyof Compliance => {
   const deadline = respondBy(runbook, incident)

@@ -52,7 +52,7 @@ import { HttpConfigError } from "./HttpConfigError.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
-import { createMetrics, type IncidentCount } from "./Metrics.js"
+import { createMetrics, figureOf, type IncidentCount } from "./Metrics.js"
 import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
 export type { PlainResponse } from "./internal/Problem.js"
@@ -242,7 +242,9 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             ),
           { ttlMs: cacheMs, staleMs: 5000 },
         )
-  const figures = journal === undefined ? undefined : createIncidentFigures(journal)
+  // /metrics keeps a few fields of each incident, not its events (see figureOf).
+  const figures =
+    journal === undefined ? undefined : createIncidentFigures(journal, { keep: figureOf })
   const metrics = createMetrics(options.registry, {
     ...(incidentCounts === undefined ? {} : { incidents: incidentCounts.get }),
     ...(figures === undefined

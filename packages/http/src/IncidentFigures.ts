@@ -24,14 +24,19 @@ import * as Effect from "effect/Effect"
  * const count = async (figures: IncidentFigures) => (await figures.read()).length
  * ```
  */
-export interface IncidentFigures {
-  /** Every incident's folded state; rejects when the journal does not answer in time. */
-  readonly read: () => Promise<ReadonlyArray<Incident>>
+export interface IncidentFigures<A = Incident> {
+  /**
+   * Every incident's folded state (or what `keep` takes of it); rejects when the journal does
+   * not answer in time.
+   */
+  readonly read: () => Promise<ReadonlyArray<A>>
 }
 
 /**
  * Creates the reader for a journal; each journal call has `timeoutMs` (default 5 s). With
- * `include`, only the incidents whose summary it accepts are read (and returned).
+ * `include`, only the incidents whose summary it accepts are read (and returned). With `keep`,
+ * only what it takes of each incident stays in memory (the figures of `/metrics` keep a few
+ * dates, not every event).
  *
  * @example
  * ```ts
@@ -39,15 +44,32 @@ export interface IncidentFigures {
  * const figures = createIncidentFigures(journal, { timeoutMs: 2_000 })
  * ```
  */
-export const createIncidentFigures = (
+export function createIncidentFigures(
+  journal: Journal,
+  options?: {
+    readonly timeoutMs?: number
+    readonly include?: (summary: IncidentSummary) => boolean
+  },
+): IncidentFigures<Incident>
+export function createIncidentFigures<A>(
   journal: Journal,
   options: {
     readonly timeoutMs?: number
     readonly include?: (summary: IncidentSummary) => boolean
+    readonly keep: (incident: Incident) => A
+  },
+): IncidentFigures<A>
+export function createIncidentFigures<A>(
+  journal: Journal,
+  options: {
+    readonly timeoutMs?: number
+    readonly include?: (summary: IncidentSummary) => boolean
+    readonly keep?: (incident: Incident) => A
   } = {},
-): IncidentFigures => {
+): IncidentFigures<A | Incident> {
+  const keep = options.keep ?? ((incident: Incident): A | Incident => incident)
   const timeout = `${options.timeoutMs ?? 5000} millis` as const
-  const known = new Map<string, { readonly sequence: number; readonly state: Incident }>()
+  const known = new Map<string, { readonly sequence: number; readonly state: A | Incident }>()
   return {
     read: () =>
       Effect.runPromise(
@@ -63,7 +85,10 @@ export const createIncidentFigures = (
               .read(summary.id)
               .pipe(Effect.timeout(timeout), Effect.option)
             if (record._tag === "Some")
-              known.set(summary.id, { sequence: record.value.sequence, state: record.value.state })
+              known.set(summary.id, {
+                sequence: record.value.sequence,
+                state: keep(record.value.state),
+              })
           }
           for (const id of known.keys()) if (!present.has(id)) known.delete(id)
           return [...known.values()].map((entry) => entry.state)

@@ -64,7 +64,9 @@ export { HttpConfigError } from "./HttpConfigError.js"
 export { createIncidentFigures, type IncidentFigures } from "./IncidentFigures.js"
 export {
   createMetrics,
+  figureOf,
   type IncidentCount,
+  type IncidentFigure,
   type IrMetrics,
   type MetricsOptions,
 } from "./Metrics.js"
