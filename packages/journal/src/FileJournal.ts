@@ -191,7 +191,13 @@ const MAX_OPEN_FILES = 32
  */
 const MAX_CACHED_INCIDENTS = 1024
 /** How many files an open's dedup look-up may have read again before it writes the index. */
-const REREAD_BEFORE_OPEN_WRITES = 64
+const REREADS_BEFORE_WRITE = 64
+/**
+ * How often a process that keeps listing a changing journal (ir serve: the responder's clock, the
+ * board, the status page) rewrites the index at most: the index is megabytes at 10,000 incidents,
+ * and between writes the next reader only reads the few files changed since.
+ */
+const INDEX_WRITE_INTERVAL_MS = 10_000
 
 class FileJournalImpl {
   private readonly incidentsDir: string
@@ -211,6 +217,10 @@ class FileJournalImpl {
   private indexDirty = false
   /** Incident files read again for the index since it was last written. */
   private rereadSinceWrite = 0
+  /** The stored index was missing or unusable: the one in memory was rebuilt from the files. */
+  private indexRebuilt = false
+  /** When this process last wrote the index (performance.now()), if it has. */
+  private indexWrittenAt: number | undefined
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -252,8 +262,8 @@ class FileJournalImpl {
           .sort(byNewest)[0]
         if (active !== undefined)
           return { incident: this.record(await this.resolve(active.humanId)), created: false }
-        // Opens write the index only after a rebuild: each open is one more file to read next.
-        if (this.rereadSinceWrite > REREAD_BEFORE_OPEN_WRITES) await this.persistIndex()
+        // Opens write the index only after many reads: each open is one more file to read next.
+        if (this.rereadSinceWrite > REREADS_BEFORE_WRITE) await this.persistIndex()
       }
       const draft: Event = { ...fields, type: "opened", incidentId: "INC-0000-0000" }
       const encodedDraft = encodeEvents([draft])
@@ -385,7 +395,7 @@ class FileJournalImpl {
         .flatMap((entry) => (entry.summary === undefined ? [] : [entry.summary]))
         .filter((summary) => matchesFilter(summary, filter))
         .sort(byNewest)
-      await this.persistIndex()
+      await this.persistIndexIfWorthIt()
       return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
     })
   }
@@ -632,6 +642,7 @@ class FileJournalImpl {
       if (!this.lock.readOnly) await removeAbandonedIndexTemps(this.dir)
       this.index = stored ?? new Map()
       this.indexDirty = stored === undefined
+      this.indexRebuilt = stored === undefined
       for (const entry of this.index.values())
         if (entry.summary !== undefined)
           this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
@@ -701,6 +712,21 @@ class FileJournalImpl {
     }
   }
 
+  /**
+   * A read's write of the index: always after a rebuild or many re-reads, otherwise at most once
+   * per `INDEX_WRITE_INTERVAL_MS`, so that a long-running process that keeps appending and listing
+   * does not rewrite the whole index after every change.
+   */
+  private async persistIndexIfWorthIt(): Promise<void> {
+    if (
+      this.indexRebuilt ||
+      this.rereadSinceWrite > REREADS_BEFORE_WRITE ||
+      this.indexWrittenAt === undefined ||
+      performance.now() - this.indexWrittenAt >= INDEX_WRITE_INTERVAL_MS
+    )
+      await this.persistIndex()
+  }
+
   /** Writes the index when it holds news; a failure only costs the next reader some reads. */
   private async persistIndex(): Promise<void> {
     if (!this.indexDirty || this.index === undefined || this.lock.readOnly) return
@@ -708,6 +734,8 @@ class FileJournalImpl {
       await removeAbandonedIndexTemps(this.dir)
       await writeIndex(this.dir, this.index.values(), syncDir)
       this.indexDirty = false
+      this.indexRebuilt = false
+      this.indexWrittenAt = performance.now()
       this.rereadSinceWrite = 0
     } catch {
       // The index is a cache of the incident files: listing goes on from the files.
@@ -797,7 +825,7 @@ class FileJournalImpl {
   damaged(): Promise<ReadonlyArray<JournalDamage>> {
     return this.lock.withLock(async () => {
       const entries = await this.validEntries(await this.incidentNames(), () => true)
-      await this.persistIndex()
+      await this.persistIndexIfWorthIt()
       return entries.flatMap((entry) => (entry.damage === undefined ? [] : [entry.damage]))
     })
   }

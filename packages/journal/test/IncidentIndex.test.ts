@@ -109,6 +109,40 @@ describe("the incident index", () => {
     )
   })
 
+  it("is not rewritten by every list of a process that keeps appending, and others still see the files", async () => {
+    const { dir, ids, at } = await journalWithIndex()
+    const serving = await run(openFileJournal({ dir }))
+    try {
+      const update = (minute: number) =>
+        run(
+          serving.append(ids[0], [
+            {
+              type: "update-posted",
+              at: new Date(at.getTime() + minute * 60_000),
+              progress: "p",
+              status: "s",
+              nextSteps: "n",
+            },
+          ]),
+        )
+      // The process's first list after a change writes the index…
+      await update(1)
+      await run(serving.list({}))
+      const written = readFileSync(join(dir, "index.json"), "utf8")
+      for (let minute = 2; minute <= 4; minute += 1) {
+        await update(minute)
+        await run(serving.list({}))
+      }
+      // …then, within the write interval, the index on disk stays as it was…
+      expect(readFileSync(join(dir, "index.json"), "utf8")).toBe(written)
+      // …and another process still lists what the files hold, the appends included.
+      expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+      expect((await listOnce(dir)).find((summary) => summary.humanId === ids[0])?.sequence).toBe(5)
+    } finally {
+      await run(serving.close)
+    }
+  })
+
   it("is rebuilt from the files when deleted", async () => {
     const { dir } = await journalWithIndex()
     const before = await listOnce(dir)
