@@ -168,6 +168,19 @@ const describe = (value: unknown): string =>
 export const describeValue = describe
 
 /**
+ * Whether a configuration value is a mapping (a YAML object, not a list or a scalar): the check
+ * every section reader starts with.
+ *
+ * @example
+ * ```ts
+ * import { Config } from "@ir/cli"
+ * Config.isMapping({ port: 9111 }) // true
+ * ```
+ */
+export const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+
+/**
  * Reads and checks a configuration file. A syntax error, an unknown section or a `${VAR}` that is
  * not set (and has no default) is a {@link ConfigError}; the sections' contents are checked by
  * the commands that use them (`runbook` by every command, `targets` by the probing commands).

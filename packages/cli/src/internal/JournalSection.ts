@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path"
 import { defaultJournalDir, type JournalConfig } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 import { redactText } from "./Redact.js"
 
 /** The journal a lifecycle command uses, and how to name it to the user. */
@@ -11,9 +11,6 @@ export interface JournalChoice {
   /** The directory, or the database URL without its password. */
   readonly location: string
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
 

@@ -3,11 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 import { parseTime } from "./Clock.js"
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 const known = ["id", "start", "end", "playbooks", "components", "reason", "by"]
 

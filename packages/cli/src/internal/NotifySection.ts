@@ -4,7 +4,7 @@ import { Channel } from "@ir/notify"
 import { loadTemplates, type Templates } from "@ir/templates"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 
 /** Where and how messages are delivered, from the `notify:` section. */
 export interface NotifySettings {
@@ -19,9 +19,6 @@ export interface NotifySettings {
    */
   readonly unavailable: ReadonlyArray<ConfigError>
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 const durationPattern = /^\d+(\.\d+)?(s|m|h|d)$/
 

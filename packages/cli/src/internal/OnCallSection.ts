@@ -2,7 +2,7 @@ import { PagerDutyOnCalls } from "@ir/notify"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 
 /** How `ir oncall --pagerduty-schedule` reaches PagerDuty's REST API. */
 export interface PagerDutySettings {
@@ -10,9 +10,6 @@ export interface PagerDutySettings {
   readonly token: Redacted.Redacted<string>
   readonly baseUrl: string
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 /**
  * The `oncall:` section, read only when `ir oncall` asks PagerDuty (so an unset `${VAR}` in it

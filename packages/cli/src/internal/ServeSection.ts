@@ -1,7 +1,7 @@
 import { Duration, defaultRunbook, type Runbook } from "@ir/core"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 import { readStatusSection, type StatusSettings } from "./StatusSection.js"
 
 /** The port `ir serve` listens on and `ir alerts route` points Alertmanager at by default. */
@@ -28,9 +28,6 @@ export interface ServeSettings {
   /** Opens the responder board (`serve.boardToken`, else `$IR_BOARD_TOKEN`); no token, no board. */
   readonly boardToken?: string
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 /** The responder clock's default tick: what is due is sent within this long of being due. */
 export const defaultTick = "15s"

@@ -1,5 +1,5 @@
 import type { Runbook, StatusPage } from "@ir/core"
-import { describeValue } from "../Config.js"
+import { describeValue, isMapping } from "../Config.js"
 
 /** The status page of `ir serve`, as `serve.status` configures it. */
 export interface StatusSettings {
@@ -10,9 +10,6 @@ export interface StatusSettings {
   readonly cacheMs?: number
   readonly components?: ReadonlyArray<StatusPage.ComponentConfig>
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 const strings = (value: unknown): value is ReadonlyArray<string> =>
   Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "")

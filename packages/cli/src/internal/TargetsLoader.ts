@@ -8,12 +8,9 @@ import {
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { ConfigError } from "../CliError.js"
-import { type Config, describeValue, problemAt } from "../Config.js"
+import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
 
 type Path = ReadonlyArray<string>
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value)
 
 /**
  * `false` (or `null`) turns a default target off: `prometheus: false` when there is no
