@@ -5,23 +5,19 @@ import { defineConfig, type Options } from "tsup"
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"))
 
-// The program (main.cjs) inlines Effect and the libraries every command runs on (core,
-// diagnostics, journal, responder, http) and pg: one bundled copy of Effect loads far faster than
-// the hundreds of modules of node_modules/effect, and pg is then no runtime dependency of the CLI. Templates (which finds its .hbs files beside its own module) and notify stay
-// external and load only for the commands that send messages; Docker's, the host's and the HTTP
-// clients stay external and load only in the probes that use them.
+// The program (main.cjs) inlines Effect and every ir library (core, diagnostics, templates,
+// notify, journal, responder, http) and pg: one bundled copy of Effect loads far faster than the
+// hundreds of modules of node_modules/effect, which an external library would load a second time
+// (a lifecycle command such as `ir incident list` reads the notify section, so it loads notify and
+// templates), and Handlebars and ical.js, which notify and templates load with themselves. pg is
+// then no runtime dependency of the CLI. Docker's, the host's, the HTTP and the SMTP clients stay
+// external and load when a probe or a delivery first uses them.
 const inlined = [
   /^effect(\/|$)/,
   /^@effect\//,
-  /^@ir\/(core|diagnostics|journal|responder|http)(\/node)?$/,
+  /^@ir\/(core|diagnostics|templates|notify|journal|responder|http)(\/node)?$/,
 ]
-const external = [
-  /^@ir\/(templates|notify)$/,
-  "prom-client",
-  "dockerode",
-  "systeminformation",
-  "undici",
-]
+const external = ["nodemailer", "prom-client", "dockerode", "systeminformation", "undici"]
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number]
 
@@ -61,6 +57,32 @@ const librarySources: Plugin = {
   },
 }
 
+/**
+ * @ir/templates finds its built-in templates beside its own module (`new URL("../templates/",
+ * import.meta.url)`), which a CommonJS bundle has no value for: inlined, it finds them in the
+ * installed @ir/templates package (a dependency of the CLI) instead.
+ */
+const templatesDirectory: Plugin = {
+  name: "templates-directory",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]templates[\\/]dist[\\/]index\.js$/ }, async (args) => {
+      const { readFile } = await import("node:fs/promises")
+      const source = await readFile(args.path, "utf8")
+      const marker = 'new URL("../templates/", import.meta.url)'
+      if (!source.includes(marker)) {
+        throw new Error(`${args.path}: the templates folder is no longer found with ${marker}`)
+      }
+      return {
+        loader: "js",
+        contents: source.replace(
+          marker,
+          'require("node:url").pathToFileURL(require("node:path").join(require("node:path").dirname(require.resolve("@ir/templates/package.json")), "templates/"))',
+        ),
+      }
+    })
+  },
+}
+
 // Names this build for the launcher's code cache (see src/internal/CodeCache.ts).
 const build = randomUUID()
 
@@ -80,7 +102,7 @@ const program: Options = {
   ...shared,
   // YAML (the configuration, read by most commands) and pg (the journal and the PostgreSQL
   // probes: `ir check` as a Nagios plugin) are cached with the rest.
-  noExternal: [...inlined, /^yaml$/, /^pg$/],
+  noExternal: [...inlined, /^yaml$/, /^pg$/, /^handlebars$/, /^ical\.js$/],
   // pg's optional native binding is required only by `pg.native`, which ir never touches.
   external: [...external, "pg-native"],
   format: ["cjs"],
@@ -88,7 +110,7 @@ const program: Options = {
   splitting: false,
   // IR_NO_MINIFY=1 keeps names readable, for a CPU profile of start-up.
   minify: process.env.IR_NO_MINIFY === undefined,
-  esbuildPlugins: [pgNodeStream],
+  esbuildPlugins: [pgNodeStream, templatesDirectory],
   // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
   // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
   // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.

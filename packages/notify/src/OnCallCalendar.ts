@@ -31,7 +31,6 @@ import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import ICAL from "ical.js"
-import { request } from "undici"
 
 /**
  * Why a calendar could not be read.
@@ -397,6 +396,7 @@ export const fetchFeed = (
   return Effect.tryPromise({
     try: async (signal) => {
       const deadline = AbortSignal.timeout(options.timeoutMs)
+      const { request } = await import("undici")
       const response = await request(url.replace(/^webcal:/i, "https:"), {
         method: "GET",
         headers: { accept: "text/calendar", "user-agent": "ir-oncall" },

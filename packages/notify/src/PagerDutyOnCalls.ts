@@ -28,7 +28,6 @@ import { type OnCall, Redaction } from "@ir/core"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { request } from "undici"
 
 /** PagerDuty's REST API. */
 export const defaultBaseUrl = "https://api.pagerduty.com"
@@ -140,6 +139,7 @@ const page = (
 > =>
   Effect.tryPromise({
     try: async (signal) => {
+      const { request } = await import("undici")
       const response = await request(`${target.endpoint}?${query.toString()}`, {
         method: "GET",
         headers: {

@@ -193,6 +193,35 @@ const compile = (
   }
 }
 
+/**
+ * A built-in template, parsed and compiled on its first render: the built-ins pass every check an
+ * override goes through (the package's tests load each of them as an override), so a process that
+ * renders one message, or none, compiles only what it renders.
+ */
+const builtIn = (
+  kind: MessageKind,
+  part: TemplatePart,
+  file: string,
+  source: string,
+): CompiledTemplate => {
+  let program: hbs.AST.Program | undefined
+  let delegate: Handlebars.TemplateDelegate | undefined
+  return {
+    kind,
+    part,
+    file,
+    overridden: false,
+    get program() {
+      program ??= environment.parse(source)
+      return program
+    },
+    run: (context, options) => {
+      delegate ??= environment.compile(source, compileOptions(part))
+      return delegate(context, options)
+    },
+  }
+}
+
 const key = (kind: MessageKind, part: TemplatePart) => `${kind}.${part}`
 
 let builtIns: ReadonlyMap<string, CompiledTemplate> | undefined
@@ -215,7 +244,7 @@ const loadBuiltIns = (): ReadonlyMap<string, CompiledTemplate> => {
           cause: error,
         })
       }
-      compiled.set(key(kind, part), compile(kind, part, path, source, false))
+      compiled.set(key(kind, part), builtIn(kind, part, path, source))
     }
   }
   builtIns = compiled

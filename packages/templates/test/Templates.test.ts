@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { IncidentEvent } from "@ir/core"
@@ -253,6 +253,20 @@ describe("strict rendering", () => {
     expect(
       defaultTemplates().sources.every((source) => source.file.startsWith(templatesDirectory)),
     ).toBe(true)
+  })
+
+  it("passes every check an override goes through, for each built-in template", () => {
+    // The built-ins are compiled on first use without the checks; this is what vouches for them.
+    const dir = mkdtempSync(join(tmpdir(), "ir-templates-builtins-"))
+    for (const name of readdirSync(templatesDirectory)) {
+      writeFileSync(join(dir, name), readFileSync(join(templatesDirectory, name), "utf8"))
+    }
+    const templates = loadTemplates({ dir })
+    expect(templates.sources.filter((source) => source.overridden)).toHaveLength(35)
+    const context = scenarios.plain("initial")
+    expect(templates.render("initial", "text", context)).toEqual(
+      defaultTemplates().render("initial", "text", context),
+    )
   })
 })
 

@@ -3,7 +3,7 @@
 // mail systems that deduplicate by Message-ID keep one copy.
 import { createHash } from "node:crypto"
 import * as Redacted from "effect/Redacted"
-import nodemailer from "nodemailer"
+import type nodemailer from "nodemailer"
 import type { EmailChannel } from "../Channel.js"
 import type { Message } from "../Message.js"
 import type { AttemptResult, Failure, PreparedDelivery } from "./attempt.js"
@@ -71,7 +71,10 @@ export const prepareEmail = (
     headers: { "X-Ir-Incident": message.incidentId, "X-Ir-Message": message.kind },
   }
   let transport: ReturnType<typeof nodemailer.createTransport> | undefined
-  const transportFor = (timeoutMs: number) => {
+  // nodemailer loads on the first delivery: a command that only reads the configuration never
+  // needs it.
+  const transportFor = async (timeoutMs: number) => {
+    const { default: nodemailer } = await import("nodemailer")
     transport ??= nodemailer.createTransport({
       host: channel.host,
       port: channel.port,
@@ -95,7 +98,7 @@ export const prepareEmail = (
   }
   return {
     attempt: async (context): Promise<AttemptResult> => {
-      const sender = transportFor(context.timeoutMs)
+      const sender = await transportFor(context.timeoutMs)
       if (context.signal?.aborted) {
         return {
           ok: false,

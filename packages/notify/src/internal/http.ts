@@ -1,5 +1,4 @@
 // One HTTP POST with a deadline, classified into the outcomes the retry loop understands.
-import { request } from "undici"
 import type { AttemptContext, AttemptResult } from "./attempt.js"
 import { excerpt, scrub, summarizeCause } from "./redact.js"
 import { parseRetryAfter } from "./retry.js"
@@ -52,6 +51,8 @@ export const send = async (
     context.signal === undefined ? deadline : AbortSignal.any([deadline, context.signal])
   let answer: HttpAnswer
   try {
+    // undici loads on the first delivery: a command that only reads the configuration never needs it.
+    const { request } = await import("undici")
     const response = await request(url, {
       method,
       headers,
