@@ -17,7 +17,9 @@
 //
 // Environment: BENCH_SECONDS per phase (default 60), BENCH_RATE (500), BENCH_NEW_RATE (300),
 // BENCH_STEP_SECONDS (5), BENCH_BACKENDS (default "file" plus "postgres" when IR_TEST_PG_URL is
-// set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time).
+// set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time),
+// BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
+// e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver).
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -30,6 +32,7 @@ const mixedRate = Number(settings.BENCH_RATE ?? 500)
 const newRate = Number(settings.BENCH_NEW_RATE ?? 300)
 const stepSeconds = Number(settings.BENCH_STEP_SECONDS ?? 5)
 const maxInFlight = Number(settings.BENCH_MAX_IN_FLIGHT ?? 256)
+const phases = new Set((settings.BENCH_PHASES ?? "mixed,new,saturation").split(","))
 const pgUrl = settings.IR_TEST_PG_URL
 const backends = (settings.BENCH_BACKENDS ?? (pgUrl === undefined ? "file" : "file,postgres"))
   .split(",")
@@ -75,7 +78,8 @@ const startServe = async (dir, journal) => {
       serve: { port: 0, tick: "15s", status: false },
     }),
   )
-  const child = spawn(process.execPath, [bin, "serve", "--shutdown-delay", "0s"], {
+  const nodeArgs = (settings.BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "")
+  const child = spawn(process.execPath, [...nodeArgs, bin, "serve", "--shutdown-delay", "0s"], {
     cwd: dir,
     env: { PATH: settings.PATH ?? "", IR_ALERTS_TOKEN: token },
     stdio: ["ignore", "pipe", "pipe"],
@@ -231,12 +235,16 @@ for (const backend of backends) {
   }
   try {
     console.log(`\n${backend} journal (ir serve, no channels, loopback)`)
-    const mix = await load(serve.url, mixedRate, seconds, mixed)
-    console.log(line("mixed 40/40/20", mixedRate, mix))
-    const fresh = await load(serve.url, newRate, seconds, newGroup)
-    console.log(line("new groups only", newRate, fresh))
+    if (phases.has("mixed")) {
+      const mix = await load(serve.url, mixedRate, seconds, mixed)
+      console.log(line("mixed 40/40/20", mixedRate, mix))
+    }
+    if (phases.has("new")) {
+      const fresh = await load(serve.url, newRate, seconds, newGroup)
+      console.log(line("new groups only", newRate, fresh))
+    }
     let held = 0
-    for (let rate = 100; rate <= 6400; rate *= 2) {
+    for (let rate = 100; phases.has("saturation") && rate <= 6400; rate *= 2) {
       const step = await load(serve.url, rate, stepSeconds, mixed)
       const ok =
         step.achieved >= rate * 0.95 && step.p99 < 200 && step.errors === 0 && step.dropped === 0
@@ -244,7 +252,8 @@ for (const backend of backends) {
       if (!ok) break
       held = rate
     }
-    console.log(`saturation: held up to ${held}/s (mixed, ${stepSeconds} s steps)`)
+    if (phases.has("saturation"))
+      console.log(`saturation: held up to ${held}/s (mixed, ${stepSeconds} s steps)`)
     // The groups a resolution was sent for, and that never fired again after it (none do here).
     const incidents = await listIncidents(dir, journal)
     const byGroup = new Map()

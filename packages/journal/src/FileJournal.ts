@@ -824,7 +824,11 @@ class FileJournalImpl {
 
   damaged(): Promise<ReadonlyArray<JournalDamage>> {
     return this.lock.withLock(async () => {
-      const entries = await this.validEntries(await this.incidentNames(), () => true)
+      // Resolved incidents are final (see Journal.damaged): their files are not even stat'ed.
+      const entries = await this.validEntries(
+        await this.incidentNames(),
+        (entry) => !isSettled(entry),
+      )
       await this.persistIndexIfWorthIt()
       return entries.flatMap((entry) => (entry.damage === undefined ? [] : [entry.damage]))
     })

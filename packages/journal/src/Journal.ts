@@ -301,8 +301,11 @@ export interface Journal {
     key: string,
   ) => Effect.Effect<Option.Option<IncidentSummary>, JournalUnavailable>
   /**
-   * Every incident the journal cannot read, with where and why (see {@link JournalDamage}); empty
-   * when all are sound. Reads every incident, so it is for reports and health checks.
+   * Every incident still in progress (not resolved) that the journal cannot read, with where and
+   * why (see {@link JournalDamage}); empty when all are sound. A resolved incident is final: its
+   * damage shows when it is read (and, on the file backend, when a list returns resolved
+   * incidents), so that the check costs what the incidents in progress cost, not the whole
+   * history.
    */
   readonly damaged: Effect.Effect<ReadonlyArray<JournalDamage>, JournalUnavailable>
   /**

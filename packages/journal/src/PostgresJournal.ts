@@ -73,7 +73,11 @@ export interface PostgresJournalOptions {
   readonly url: string
   /** Schema holding the journal's tables, created if missing; default `ir_journal`. */
   readonly schema?: string
-  /** Connections in the pool; default 5. */
+  /**
+   * Connections in the pool; default 5. The dispatch locks and leases, which each keep a session
+   * for as long as they are held, have a pool of their own of the same size, so that holders
+   * never wait on the connections their own work needs.
+   */
   readonly poolSize?: number
   /** Bound on opening a connection; default 5 s. */
   readonly connectTimeoutMs?: number
@@ -150,6 +154,8 @@ class PostgresJournalImpl {
 
   constructor(
     private readonly pool: pg.Pool,
+    /** Sessions that hold an advisory lock (dispatch locks, leases) for longer than a query. */
+    private readonly lockPool: pg.Pool,
     private readonly s: string,
     readonly location: string,
   ) {}
@@ -396,7 +402,7 @@ class PostgresJournalImpl {
    */
   async tryLease(role: string): Promise<BackendLease | undefined> {
     const key = `ir-lease:${this.s}:${role}`
-    const client = await this.pool.connect()
+    const client = await this.lockPool.connect()
     let locked = false
     try {
       const { rows } = await client.query<{ locked: boolean }>(
@@ -443,7 +449,10 @@ class PostgresJournalImpl {
    */
   async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
     const key = `ir-dispatch:${this.s}:${incidentId}`
-    const client = await this.pool.connect()
+    // From the lock pool: a holder's work (reads, appends) takes connections of the main pool,
+    // which holders of the lock must never exhaust (they would wait on each other until the
+    // connect timeout).
+    const client = await this.lockPool.connect()
     const deadline = Date.now() + waitMs
     try {
       for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
@@ -477,10 +486,14 @@ class PostgresJournalImpl {
     }
   }
 
-  /** Every incident whose events do not decode or fold, each read (and cached) once. */
+  /**
+   * Every incident in progress whose events do not decode or fold, each read (and cached) once.
+   * Resolved incidents are final (see Journal.damaged): their events are decoded when read.
+   */
   async damaged(): Promise<ReadonlyArray<JournalDamage>> {
     const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ORDER BY opened_at, human_id`,
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE status <> 'resolved'
+       ORDER BY opened_at, human_id`,
     )
     const client = await this.pool.connect()
     try {
@@ -626,7 +639,7 @@ class PostgresJournalImpl {
 
   async close(): Promise<void> {
     for (const giveUp of [...this.leases]) await giveUp()
-    await this.pool.end()
+    await Promise.all([this.pool.end(), this.lockPool.end()])
   }
 
   private async activeByDedupKey(key: string): Promise<IncidentSummary | undefined> {
@@ -830,7 +843,7 @@ export const openPostgresJournal = (
   const statementTimeout = options.statementTimeoutMs ?? 10_000
   return Effect.tryPromise({
     try: async () => {
-      const pool = new pg.Pool({
+      const settings: pg.PoolConfig = {
         connectionString: options.url,
         max: options.poolSize ?? 5,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
@@ -840,12 +853,16 @@ export const openPostgresJournal = (
         query_timeout: statementTimeout + 2_000,
         idle_in_transaction_session_timeout: statementTimeout * 3,
         application_name: "ir-journal",
-      })
+      }
+      const pool = new pg.Pool(settings)
+      const lockPool = new pg.Pool({ ...settings, application_name: "ir-journal-locks" })
       // An idle connection that the server drops must not crash the process; the next query
       // gets a fresh connection or a clear error.
-      pool.on("error", () => undefined)
       // The same for a connection in use: its query fails with the cause, which is reported.
-      pool.on("connect", (client) => client.on("error", () => undefined))
+      for (const each of [pool, lockPool]) {
+        each.on("error", () => undefined)
+        each.on("connect", (client) => client.on("error", () => undefined))
+      }
       try {
         const client = await pool.connect()
         try {
@@ -854,10 +871,10 @@ export const openPostgresJournal = (
           client.release()
         }
       } catch (error) {
-        await pool.end().catch(() => undefined)
+        await Promise.all([pool.end(), lockPool.end()]).catch(() => undefined)
         throw error
       }
-      return new PostgresJournalImpl(pool, quoteIdent(schemaName), location)
+      return new PostgresJournalImpl(pool, lockPool, quoteIdent(schemaName), location)
     },
     catch: (error) => toUnavailable(location, error),
   }).pipe(

@@ -234,6 +234,24 @@ describe("the incident index", () => {
     await run(longLived.close)
   })
 
+  it("checks the incidents in progress for damage, and a resolved one when it is read or listed", async () => {
+    const { dir, ids } = await journalWithIndex()
+    const resolvedFile = join(dir, "incidents", `${ids[2]}.jsonl`)
+    appendFileSync(resolvedFile, "not a record\n")
+    appendRaw(dir, ids[2], 4, { type: "action-item-added", at: new Date().toISOString() })
+    const journal = await run(openFileJournal({ dir }))
+    try {
+      // a resolved incident is final: \`damaged\` does not look at its file
+      expect(await run(journal.damaged)).toEqual([])
+      // reading it names the damage, and a list that returns resolved incidents finds it too
+      await expect(run(journal.read(ids[2]))).rejects.toThrow(`${resolvedFile} at byte`)
+      expect((await run(journal.list())).map((summary) => summary.humanId)).not.toContain(ids[2])
+      expect((await run(journal.damaged)).map((damage) => damage.incidentId)).toEqual([ids[2]])
+    } finally {
+      await run(journal.close)
+    }
+  })
+
   it("records a damaged file, and forgets the damage once the file is mended", async () => {
     const { dir, ids } = await journalWithIndex()
     const file = join(dir, "incidents", `${ids[0]}.jsonl`)

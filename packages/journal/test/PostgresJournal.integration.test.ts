@@ -111,6 +111,70 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("checks the incidents in progress for damage; a resolved one's shows when it is read", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    try {
+      const at = new Date("2026-11-28T10:00:00Z")
+      const done = (await run(journal.open({ ...downInput(), at }))).incident
+      await run(
+        journal.append(done.humanId, [
+          { type: "mitigated", at, summary: "rolled back" },
+          { type: "resolved", at, resolution: "rolled back" },
+        ]),
+      )
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(
+        `UPDATE ${schema}.incident_events SET body = '{"type":"mitigated"}'
+         WHERE incident_id = $1 AND seq = 2`,
+        [done.id],
+      )
+      await client.end()
+      const other = await run(openPostgresJournal({ url, schema }))
+      try {
+        expect(await run(other.damaged)).toEqual([])
+        const read = await attempt(other.read(done.humanId))
+        expect(Either.isLeft(read) && read.left.message).toContain(`${done.humanId}, event 2`)
+      } finally {
+        await run(other.close)
+      }
+    } finally {
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("serves more dispatches at once than the pool has connections, each reading inside its lock", async () => {
+    // Each dispatch lock keeps a session; the work inside it needs connections too. Holders
+    // taking every connection of one pool would wait on each other until the connect timeout.
+    const schema = freshSchema()
+    const journal = await run(
+      openPostgresJournal({ url, schema, poolSize: 2, connectTimeoutMs: 3_000 }),
+    )
+    try {
+      const incidents = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          run(journal.open({ ...downInput(), dedupKey: `group-${index}` })),
+        ),
+      )
+      const read = await Promise.all(
+        incidents.map(({ incident }) =>
+          run(
+            journal.withDispatchLock(
+              incident.humanId,
+              Effect.map(journal.read(incident.humanId), (record) => record.humanId),
+            ),
+          ),
+        ),
+      )
+      expect(read).toEqual(incidents.map(({ incident }) => incident.humanId))
+    } finally {
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
   it("stores each event keyed by (incident, sequence) with its type, time and JSON body", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
