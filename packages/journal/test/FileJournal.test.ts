@@ -8,10 +8,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs"
-import { mkdtemp, readdir, rm } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { defaultJournalDir, openFileJournal } from "../src/index.js"
 import { attempt, downInput, journalContract, run } from "./JournalContract.js"
@@ -326,6 +326,39 @@ describe("file journal on disk", () => {
     const { incident } = await run(journal.open(downInput()))
     expect(incident.humanId).toBe("INC-2026-0001")
     expect(await readdir(dir)).not.toContain(`.owner.${child.pid}.dead`) // the crash's litter
+    await run(journal.close)
+  })
+
+  it("holds many dispatch locks at once, and sweeps a dead process's owner file from dispatch/", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    const incidents = []
+    for (let index = 0; index < 20; index += 1)
+      incidents.push((await run(journal.open({ ...downInput(), dedupKey: `g-${index}` }))).incident)
+    const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" })
+    await once(child, "exit")
+    const litter = `.owner.${child.pid}.dead`
+    const dispatchDir = join(dir, "dispatch")
+    await mkdir(dispatchDir, { recursive: true })
+    writeFileSync(
+      join(dispatchDir, litter),
+      JSON.stringify({ pid: child.pid, host: hostname(), token: "dead", since: "" }),
+    )
+    // every lock's own owner file stays while it is held, however many are taken at once
+    const read = await Promise.all(
+      incidents.map((incident) =>
+        run(
+          journal.withDispatchLock(
+            incident.humanId,
+            Effect.map(journal.read(incident.humanId), (record) => record.humanId),
+          ),
+        ),
+      ),
+    )
+    expect(read).toEqual(incidents.map((incident) => incident.humanId))
+    const left = await readdir(dispatchDir)
+    expect(left).not.toContain(litter)
+    expect(left.filter((name) => name.startsWith(".owner."))).toEqual([])
     await run(journal.close)
   })
 

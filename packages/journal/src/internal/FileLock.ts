@@ -40,6 +40,10 @@ interface Holder {
 /** Tokens of the locks this process's journals hold or may hold: never stale while listed. */
 const liveTokens = new Set<string>()
 
+/** When this process last swept each directory for dead owner files (`performance.now()`). */
+const ownerSweeps = new Map<string, number>()
+const OWNER_SWEEP_INTERVAL_MS = 60_000
+
 const LOCK_FILE = "journal.lock"
 const BREAKER_ABANDONED_MS = 5_000
 
@@ -144,8 +148,14 @@ export class FileLock {
       token,
       since: new Date().toISOString(),
     }
-    await fs.writeFile(ownerPath, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
+    // Listed before the file exists: a sweep in this process never takes it for a leftover.
     liveTokens.add(token)
+    try {
+      await fs.writeFile(ownerPath, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
+    } catch (error) {
+      liveTokens.delete(token)
+      throw error
+    }
     const { ino } = await fs.stat(ownerPath)
     const lock = new FileLock(options, ownerPath, ino, token)
     await lock.removeDeadOwnerFiles()
@@ -334,12 +344,26 @@ export class FileLock {
     }
   }
 
-  /** Owner files of dead processes on this host (left by a crash) are removed. */
+  /**
+   * Owner files of dead processes on this host (left by a crash) are removed, at most once a
+   * minute per directory and process: `dispatch/` holds an owner file for every dispatch in
+   * flight, and a storm of them must not read each other's files over and over. The file name
+   * carries the pid, so only the files of a pid that is gone (or of this process, with a token no
+   * lock here holds) are read, for the host that wrote them.
+   */
   private async removeDeadOwnerFiles(): Promise<void> {
+    const now = performance.now()
+    const last = ownerSweeps.get(this.options.dir)
+    if (last !== undefined && now - last < OWNER_SWEEP_INTERVAL_MS) return
+    ownerSweeps.set(this.options.dir, now)
     const names = await fs.readdir(this.options.dir)
     for (const name of names) {
       const match = /^\.owner\.(\d+)\.([0-9a-f]+)$/.exec(name)
       if (match === null || match[2] === this.token) continue
+      const pid = Number(match[1])
+      const candidate =
+        pid === process.pid ? !liveTokens.has(match[2] as string) : !isProcessAlive(pid)
+      if (!candidate) continue
       const path = join(this.options.dir, name)
       const holder = parseHolder(await fs.readFile(path, "utf8").catch(() => ""))
       // Owner files of other hosts are left alone: their age says nothing about their lock.
@@ -347,4 +371,5 @@ export class FileLock {
         await fs.unlink(path).catch(() => undefined)
     }
   }
+
 }
