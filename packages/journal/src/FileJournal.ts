@@ -134,6 +134,22 @@ interface CachedIncident {
   stamp: FileStamp
 }
 
+/** An `open` waiting for its turn of the lock. */
+interface PendingOpen {
+  readonly input: OpenInput
+  readonly resolve: (result: OpenResult) => void
+  readonly reject: (error: unknown) => void
+}
+
+/** A new incident of a turn of opens, with the opens of its dedup key that joined it. */
+interface PlannedOpen {
+  readonly waiting: PendingOpen
+  readonly joiners: Array<PendingOpen>
+  readonly temp: string
+  readonly line: Buffer
+  readonly cached: CachedIncident
+}
+
 const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
 /** The append-only log of maintenance windows started and ended (`ir maintenance`). */
 const MAINTENANCE_FILE = "maintenance.jsonl"
@@ -221,6 +237,8 @@ class FileJournalImpl {
   private indexRebuilt = false
   /** When this process last wrote the index (performance.now()), if it has. */
   private indexWrittenAt: number | undefined
+  /** Opens waiting for the next turn of the lock (see `open`). */
+  private pendingOpens: Array<PendingOpen> = []
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -241,82 +259,188 @@ class FileJournalImpl {
       })
   }
 
+  /**
+   * Opens the incident, or finds the active one of its dedup key. Opens that arrive while another
+   * holds the lock wait together and are committed together in the next turn of the lock (group
+   * commit): one listing of `incidents/`, every new file written and fsynced at once, then linked
+   * into place, and one fsync of the directory for all of them. Each caller's promise resolves
+   * only once its incident is durable. Two opens of one dedup key in the same turn give one
+   * incident, as they would one after the other.
+   */
   open(input: OpenInput): Promise<OpenResult> {
-    return this.lock.withLock(async () => {
+    return new Promise<OpenResult>((resolve, reject) => {
+      this.pendingOpens.push({ input, resolve, reject })
+      // The first open waiting asks for a turn of the lock; later ones join it until it begins.
+      if (this.pendingOpens.length > 1) return
+      let began = false
+      this.lock
+        .withLock(() => {
+          began = true
+          return this.openTogether(this.pendingOpens.splice(0))
+        })
+        .catch((error: unknown) => {
+          // The turn never began (the lock could not be taken): none of its opens happened.
+          if (!began) for (const waiting of this.pendingOpens.splice(0)) waiting.reject(error)
+        })
+    })
+  }
+
+  /** One turn of the lock for `batch` (see `open`); settles every promise, never throws. */
+  private async openTogether(batch: ReadonlyArray<PendingOpen>): Promise<void> {
+    const planned: Array<PlannedOpen> = []
+    const settled = new Set<PendingOpen>()
+    const settle = (waiting: PendingOpen, outcome: Either.Either<OpenResult, unknown>) => {
+      if (settled.has(waiting)) return
+      settled.add(waiting)
+      if (Either.isRight(outcome)) waiting.resolve(outcome.right)
+      else waiting.reject(outcome.left)
+    }
+    const fail = (plan: PlannedOpen, error: unknown) => {
+      for (const waiting of [plan.waiting, ...plan.joiners]) settle(waiting, Either.left(error))
+    }
+    try {
       this.refuseReadOnly()
-      const { dedupKey: _, initialEvents = [], ...fields } = input
-      const dedupKey = dedupKeyOf(input)
       const listing = await fs.readdir(this.incidentsDir)
       await this.removeAbandonedTempFiles(listing)
       const names = incidentNamesOf(listing)
-      if (dedupKey !== undefined) {
-        // A dedup key never changes: only incidents opened with this one need a fresh look.
-        const active = (
-          await this.validEntries(
-            names,
-            (entry) => entry.summary === undefined || entry.summary.dedupKey === dedupKey,
-          )
+      const keyOf = new Map(batch.map((waiting) => [waiting, dedupKeyOf(waiting.input)]))
+      const keys = new Set([...keyOf.values()].filter((key) => key !== undefined))
+      // The active incident of each key of the turn, in one pass over the index. A dedup key never
+      // changes: only incidents opened with one of these need a fresh look.
+      const activeByKey = new Map<string, IncidentSummary>()
+      if (keys.size > 0) {
+        const entries = await this.validEntries(
+          names,
+          (entry) => entry.summary === undefined || keys.has(entry.summary.dedupKey ?? ""),
         )
-          .flatMap((entry) => (entry.summary?.dedupKey === dedupKey ? [entry.summary] : []))
-          .filter((summary) => summary.status !== "resolved")
-          .sort(byNewest)[0]
-        if (active !== undefined)
-          return { incident: this.record(await this.resolve(active.humanId)), created: false }
-        // Opens write the index only after many reads: each open is one more file to read next.
-        if (this.rereadSinceWrite > REREADS_BEFORE_WRITE) await this.persistIndex()
+        for (const entry of entries) {
+          const summary = entry.summary
+          if (summary?.dedupKey === undefined || summary.status === "resolved") continue
+          if (!keys.has(summary.dedupKey)) continue
+          const known = activeByKey.get(summary.dedupKey)
+          if (known === undefined || byNewest(summary, known) < 0)
+            activeByKey.set(summary.dedupKey, summary)
+        }
       }
-      const draft: Event = { ...fields, type: "opened", incidentId: "INC-0000-0000" }
-      const encodedDraft = encodeEvents([draft])
-      if (Either.isLeft(encodedDraft)) throw encodedDraft.left
-      const year = input.at.getUTCFullYear()
-      const counter = names.reduce((max, name) => {
-        const match = humanIdPattern.exec(name)
-        return match !== null && Number(match[1]) === year ? Math.max(max, Number(match[2])) : max
-      }, 0)
-      const humanId = formatHumanId(year, counter + 1)
-      const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-      const encoded = encodeEvents([opened, ...initialEvents])
-      if (Either.isLeft(encoded)) throw encoded.left
-      const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
-      const folded = applyAll(undefined, canonical)
-      if (Either.isLeft(folded)) throw folded.left
-      const state = folded.right
-      const meta: IncidentMeta = {
-        id: randomUUID(),
-        humanId,
-        ...(dedupKey === undefined ? {} : { dedupKey }),
+      const byKey = new Map<string, PlannedOpen>()
+      const lastOfYear = new Map<number, number>()
+      for (const waiting of batch) {
+        try {
+          const dedupKey = keyOf.get(waiting)
+          if (dedupKey !== undefined) {
+            const sibling = byKey.get(dedupKey)
+            if (sibling !== undefined) {
+              sibling.joiners.push(waiting)
+              continue
+            }
+            const active = activeByKey.get(dedupKey)
+            if (active !== undefined) {
+              const incident = this.record(await this.resolve(active.humanId))
+              settle(waiting, Either.right({ incident, created: false }))
+              continue
+            }
+          }
+          const year = waiting.input.at.getUTCFullYear()
+          const last =
+            lastOfYear.get(year) ??
+            names.reduce((max, name) => {
+              const match = humanIdPattern.exec(name)
+              return match !== null && Number(match[1]) === year
+                ? Math.max(max, Number(match[2]))
+                : max
+            }, 0)
+          const plan = this.planOpen(waiting, formatHumanId(year, last + 1), dedupKey)
+          lastOfYear.set(year, last + 1)
+          planned.push(plan)
+          if (dedupKey !== undefined) byKey.set(dedupKey, plan)
+        } catch (error) {
+          settle(waiting, Either.left(error))
+        }
       }
-      // Several records carry `to`, their last sequence, as an append of several events does.
-      const to = encoded.right.length
-      const line = Buffer.from(
-        encoded.right
-          .map(
-            (event, index) =>
-              `${JSON.stringify({ seq: index + 1, ...(index === 0 ? { incident: meta } : {}), ...(to > 1 ? { to } : {}), event })}\n`,
-          )
-          .join(""),
+      // Opens write the index only after many reads: each open is one more file to read next.
+      if (this.rereadSinceWrite > REREADS_BEFORE_WRITE) await this.persistIndex()
+      // Each new file is written whole under a temporary name, then linked into place: an incident
+      // file always starts with its complete opened record, and link(2) never replaces a file.
+      const written = await Promise.allSettled(
+        planned.map((plan) => appendDurably(plan.temp, plan.line, "wx")),
       )
-      // Written whole under a temporary name, then linked into place: an incident file always
-      // starts with its complete opened record, and link(2) never replaces an existing file.
-      const file = join(this.incidentsDir, `${humanId}.jsonl`)
-      const temp = join(this.incidentsDir, `${TMP_PREFIX}${meta.id}`)
-      await appendDurably(temp, line, "wx")
-      await fs.link(temp, file)
-      await syncDir(this.incidentsDir)
-      await fs.unlink(temp)
-      const cached: CachedIncident = {
+      const linked: Array<PlannedOpen> = []
+      for (const [index, plan] of planned.entries()) {
+        const outcome = written[index]
+        try {
+          if (outcome?.status === "rejected") throw outcome.reason
+          await fs.link(plan.temp, plan.cached.file)
+          linked.push(plan)
+        } catch (error) {
+          fail(plan, error)
+        }
+      }
+      if (linked.length > 0) {
+        try {
+          await syncDir(this.incidentsDir)
+        } catch (error) {
+          for (const plan of linked.splice(0)) fail(plan, error)
+        }
+      }
+      // A temporary file left here is removed by the next open (removeAbandonedTempFiles).
+      await Promise.all(planned.map((plan) => fs.unlink(plan.temp).catch(() => undefined)))
+      for (const plan of linked) {
+        plan.cached.stamp = stampOf(statSync(plan.cached.file))
+        this.remember(plan.cached)
+        const incident = this.record(plan.cached)
+        settle(plan.waiting, Either.right({ incident, created: true }))
+        for (const joiner of plan.joiners) settle(joiner, Either.right({ incident, created: false }))
+      }
+    } catch (error) {
+      // The turn itself failed (the listing, a read-only journal): every open not yet settled.
+      for (const waiting of batch) settle(waiting, Either.left(error))
+    }
+  }
+
+  /** The opened record (and initial events) of a new incident, encoded and folded. */
+  private planOpen(
+    waiting: PendingOpen,
+    humanId: string,
+    dedupKey: string | undefined,
+  ): PlannedOpen {
+    const { dedupKey: _, initialEvents = [], ...fields } = waiting.input
+    const opened: Event = { ...fields, type: "opened", incidentId: humanId }
+    const encoded = encodeEvents([opened, ...initialEvents])
+    if (Either.isLeft(encoded)) throw encoded.left
+    const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+    const folded = applyAll(undefined, canonical)
+    if (Either.isLeft(folded)) throw folded.left
+    const meta: IncidentMeta = {
+      id: randomUUID(),
+      humanId,
+      ...(dedupKey === undefined ? {} : { dedupKey }),
+    }
+    // Several records carry `to`, their last sequence, as an append of several events does.
+    const to = encoded.right.length
+    const line = Buffer.from(
+      encoded.right
+        .map(
+          (event, index) =>
+            `${JSON.stringify({ seq: index + 1, ...(index === 0 ? { incident: meta } : {}), ...(to > 1 ? { to } : {}), event })}\n`,
+        )
+        .join(""),
+    )
+    return {
+      waiting,
+      joiners: [],
+      temp: join(this.incidentsDir, `${TMP_PREFIX}${meta.id}`),
+      line,
+      cached: {
         meta,
-        file,
+        file: join(this.incidentsDir, `${humanId}.jsonl`),
         offset: line.length,
         sequence: canonical.length,
-        state,
+        state: folded.right,
         events: canonical,
         torn: undefined,
-        stamp: stampOf(statSync(file)),
-      }
-      this.remember(cached)
-      return { incident: this.record(cached), created: true }
-    })
+        stamp: { size: 0, mtimeMs: 0, ino: 0 },
+      },
+    }
   }
 
   append(

@@ -228,6 +228,34 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       expect(same).toMatchObject({ created: false, incident: { id: explicit.incident.id } })
     })
 
+    it("opens many incidents at once from two processes: one per key, numbered without gaps, a bad one refused alone", async () => {
+      const { journal, location } = await freshJournal()
+      const replica = await journalAt(location)
+      const keys = Array.from({ length: 30 }, (_, index) => `storm-${index}`)
+      // every key opened once, some twice by the same process, some by the other process too
+      const opens = keys.flatMap((dedupKey, index) => [
+        run(journal.open(downInput({ dedupKey }))),
+        ...(index % 3 === 0 ? [run(replica.open(downInput({ dedupKey })))] : []),
+        ...(index % 5 === 0 ? [run(journal.open(downInput({ dedupKey })))] : []),
+      ])
+      const bad = attempt(journal.open(downInput({ dedupKey: "bad", severity: "P7" as "P0" })))
+      const results = await Promise.all(opens)
+      const refused = await bad
+      expect(Either.isLeft(refused) && refused.left._tag).toBe("JournalInvalidEvent")
+      const listed = await run(replica.list())
+      expect(listed.map((summary) => summary.dedupKey).sort()).toEqual([...keys].sort())
+      expect(listed.map((summary) => summary.humanId).sort()).toEqual(
+        keys.map((_, index) => `INC-2026-${String(index + 1).padStart(4, "0")}`),
+      )
+      expect(results.filter((result) => result.created)).toHaveLength(keys.length)
+      const idOf = new Map(listed.map((summary) => [summary.dedupKey, summary.id]))
+      for (const result of results) expect(result.incident.id).toBe(idOf.get(result.incident.dedupKey))
+      // and each is there, whole, for a reader that starts afresh
+      const reader = await journalAt(location)
+      for (const summary of listed)
+        expect((await run(reader.read(summary.humanId))).sequence).toBe(1)
+    })
+
     it("lists by status, severity, playbook and time, newest first", async () => {
       const { journal } = await freshJournal()
       const down = await run(journal.open(downInput({ at: at("08:00:00") })))
