@@ -389,7 +389,8 @@ class FileJournalImpl {
         this.remember(plan.cached)
         const incident = this.record(plan.cached)
         settle(plan.waiting, Either.right({ incident, created: true }))
-        for (const joiner of plan.joiners) settle(joiner, Either.right({ incident, created: false }))
+        for (const joiner of plan.joiners)
+          settle(joiner, Either.right({ incident, created: false }))
       }
     } catch (error) {
       // The turn itself failed (the listing, a read-only journal): every open not yet settled.

@@ -249,7 +249,8 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       )
       expect(results.filter((result) => result.created)).toHaveLength(keys.length)
       const idOf = new Map(listed.map((summary) => [summary.dedupKey, summary.id]))
-      for (const result of results) expect(result.incident.id).toBe(idOf.get(result.incident.dedupKey))
+      for (const result of results)
+        expect(result.incident.id).toBe(idOf.get(result.incident.dedupKey))
       // and each is there, whole, for a reader that starts afresh
       const reader = await journalAt(location)
       for (const summary of listed)

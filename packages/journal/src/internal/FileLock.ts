@@ -371,5 +371,4 @@ export class FileLock {
         await fs.unlink(path).catch(() => undefined)
     }
   }
-
 }
