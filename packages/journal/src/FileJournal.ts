@@ -927,13 +927,19 @@ class FileJournalImpl {
    */
   async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
     const dir = join(this.dir, "dispatch")
-    await fs.mkdir(dir, { recursive: true })
-    const lock = await FileLock.create({
-      dir,
-      lockName: `${incidentId.replace(/[^A-Za-z0-9._-]/g, "_")}.lock`,
-      timeoutMs: waitMs,
-      // A send may take long (retries with backoff); a foreign holder is stale much later.
-      foreignStaleMs: 10 * 60_000,
+    const create = () =>
+      FileLock.create({
+        dir,
+        lockName: `${incidentId.replace(/[^A-Za-z0-9._-]/g, "_")}.lock`,
+        timeoutMs: waitMs,
+        // A send may take long (retries with backoff); a foreign holder is stale much later.
+        foreignStaleMs: 10 * 60_000,
+      })
+    // `dispatch/` is made by the first dispatch (or again, if it was removed), not before each.
+    const lock = await create().catch(async (error: unknown) => {
+      if (errnoOf(error) !== "ENOENT") throw error
+      await fs.mkdir(dir, { recursive: true })
+      return create()
     })
     try {
       const release = await lock.hold()
@@ -980,6 +986,18 @@ class FileJournalImpl {
   /** Reads what was appended to an incident's file since it was last read. */
   private async refresh(humanId: string): Promise<CachedIncident | undefined> {
     const file = join(this.incidentsDir, `${humanId}.jsonl`)
+    const known = this.cache.get(humanId)
+    if (known !== undefined && !this.handles.has(file)) {
+      // Nothing appended since (same file, same size): no file handle to open (and no other to
+      // close), which a storm of new incidents, each read right after it is written, would do.
+      const stats = statSync(file, { throwIfNoEntry: false })
+      if (stats !== undefined && stats.ino === known.stamp.ino && stats.size === known.offset) {
+        known.torn = undefined
+        known.stamp = stampOf(stats)
+        this.remember(known)
+        return known
+      }
+    }
     const handle = await this.handleFor(file)
     if (handle === undefined) return undefined
     try {
