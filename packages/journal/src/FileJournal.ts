@@ -237,6 +237,19 @@ class FileJournalImpl {
   private indexRebuilt = false
   /** When this process last wrote the index (performance.now()), if it has. */
   private indexWrittenAt: number | undefined
+  /** The side logs last read (`readSideRecords`), with the stamp of the file they came from. */
+  private readonly sideRecords = new Map<
+    string,
+    {
+      readonly stamp: FileStamp
+      readonly read: {
+        file: string
+        lines: ReadonlyArray<string>
+        records: ReadonlyArray<unknown>
+        complete: number
+      }
+    }
+  >()
   /** Opens waiting for the next turn of the lock (see `open`). */
   private pendingOpens: Array<PendingOpen> = []
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
@@ -637,6 +650,13 @@ class FileJournalImpl {
     complete: number
   }> {
     const file = join(this.dir, name)
+    // The side logs change rarely (a maintenance window, a reminder) and are read on every alert:
+    // kept while the file keeps its stamp, unless it changed within the last second (a change in
+    // the same clock tick could keep it).
+    const stats = statSync(file, { throwIfNoEntry: false })
+    const kept = this.sideRecords.get(name)
+    if (stats !== undefined && kept !== undefined && sameStamp(kept.stamp, stampOf(stats)))
+      return kept.read
     const bytes = await fs.readFile(file).catch((error) => {
       if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
       throw error
@@ -650,7 +670,11 @@ class FileJournalImpl {
         throw this.corrupt(file, offsetOfLine(lines, index), "a record that is not valid JSON")
       }
     })
-    return { file, lines, records, complete }
+    const read = { file, lines, records, complete }
+    if (stats !== undefined && stats.mtimeMs < Date.now() - 1_000 && stats.size === bytes.length)
+      this.sideRecords.set(name, { stamp: stampOf(stats), read })
+    else this.sideRecords.delete(name)
+    return read
   }
 
   /** Appends one record to a side log, fsynced, after cutting off a torn last line. */
