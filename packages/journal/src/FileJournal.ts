@@ -654,9 +654,10 @@ class FileJournalImpl {
     // kept while the file keeps its stamp, unless it changed within the last second (a change in
     // the same clock tick could keep it).
     const stats = statSync(file, { throwIfNoEntry: false })
+    // Not written yet (side logs are only written under the lock, which this read holds).
+    if (stats === undefined) return { file, lines: [], records: [], complete: 0 }
     const kept = this.sideRecords.get(name)
-    if (stats !== undefined && kept !== undefined && sameStamp(kept.stamp, stampOf(stats)))
-      return kept.read
+    if (kept !== undefined && sameStamp(kept.stamp, stampOf(stats))) return kept.read
     const bytes = await fs.readFile(file).catch((error) => {
       if (errnoOf(error) === "ENOENT") return Buffer.alloc(0)
       throw error
@@ -671,7 +672,7 @@ class FileJournalImpl {
       }
     })
     const read = { file, lines, records, complete }
-    if (stats !== undefined && stats.mtimeMs < Date.now() - 1_000 && stats.size === bytes.length)
+    if (stats.mtimeMs < Date.now() - 1_000 && stats.size === bytes.length)
       this.sideRecords.set(name, { stamp: stampOf(stats), read })
     else this.sideRecords.delete(name)
     return read
