@@ -371,7 +371,8 @@ class FileJournalImpl {
         }
       }
       // Opens write the index only after many reads: each open is one more file to read next.
-      if (this.rereadSinceWrite > REREADS_BEFORE_WRITE) await this.persistIndex()
+      if (this.rereadSinceWrite > REREADS_BEFORE_WRITE && this.indexWriteDue())
+        await this.persistIndex()
       // Each new file is written whole under a temporary name, then linked into place: an incident
       // file always starts with its complete opened record, and link(2) never replaces a file.
       const written = await Promise.allSettled(
@@ -863,18 +864,21 @@ class FileJournalImpl {
   }
 
   /**
-   * A read's write of the index: always after a rebuild or many re-reads, otherwise at most once
-   * per `INDEX_WRITE_INTERVAL_MS`, so that a long-running process that keeps appending and listing
-   * does not rewrite the whole index after every change.
+   * A read's write of the index: after a rebuild, and otherwise at most once per
+   * `INDEX_WRITE_INTERVAL_MS`, so that a long-running process that keeps appending and listing
+   * (an alert storm on `ir serve`) does not rewrite the whole index, megabytes at tens of
+   * thousands of incidents, after every few changes.
    */
   private async persistIndexIfWorthIt(): Promise<void> {
-    if (
-      this.indexRebuilt ||
-      this.rereadSinceWrite > REREADS_BEFORE_WRITE ||
+    if (this.indexRebuilt || this.indexWriteDue()) await this.persistIndex()
+  }
+
+  /** Whether this process has not written the index for `INDEX_WRITE_INTERVAL_MS`, or ever. */
+  private indexWriteDue(): boolean {
+    return (
       this.indexWrittenAt === undefined ||
       performance.now() - this.indexWrittenAt >= INDEX_WRITE_INTERVAL_MS
     )
-      await this.persistIndex()
   }
 
   /** Writes the index when it holds news; a failure only costs the next reader some reads. */
