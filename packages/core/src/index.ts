@@ -85,6 +85,7 @@ export {
 } from "./RunbookDocument.js"
 export * as RunbookLint from "./RunbookLint.js"
 export { renderPredicate, renderRunbookMarkdown } from "./RunbookMarkdown.js"
+export * as SchemaIssues from "./SchemaIssues.js"
 export {
   find as findSeverity,
   highest as highestSeverity,

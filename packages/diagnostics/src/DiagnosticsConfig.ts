@@ -15,10 +15,9 @@
  */
 import { existsSync } from "node:fs"
 import { isAbsolute, join } from "node:path"
-import { Duration } from "@ir/core"
+import { Duration, SchemaIssues } from "@ir/core"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { redactText, secretsOfUrl } from "./internal/Redaction.js"
@@ -509,7 +508,7 @@ export const decodeDiagnosticsConfigEither = (
       (error) =>
         new DiagnosticsConfigError({
           reason: "invalid",
-          issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+          issues: SchemaIssues.flatten(error).map((issue) => ({
             path: issue.path.map(String).join("."),
             // A value echoed back may be a secret put in the wrong place.
             message: redactText(issue.message),

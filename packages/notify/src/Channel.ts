@@ -19,10 +19,9 @@
  * Channel.target(slack) // "https://hooks.slack.com/services/***"
  * ```
  */
-import { Redaction, SeverityLevel } from "@ir/core"
+import { Redaction, SchemaIssues, SeverityLevel } from "@ir/core"
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
@@ -232,11 +231,11 @@ export const decodeChannel = (input: unknown): Channel => {
       : undefined
   throw new ChannelConfigError({
     reason: "invalid",
-    issues: ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => ({
-      path: issue.path.join("."),
+    issues: SchemaIssues.flatten(result.left).map((issue) => ({
+      path: issue.path.map(String).join("."),
       // Of a secret field only what was expected is said, never the value that was given.
       message: secretFields.has(String(issue.path[0]))
-        ? hide(issue.message).replace(/,?\s*actual\b[\s\S]*$/i, "")
+        ? hide(issue.message).replace(/[;,]?\s*(?:actual|got)\b[\s\S]*$/i, "")
         : hide(issue.message),
     })),
     ...(id === undefined ? {} : { channel: id }),
