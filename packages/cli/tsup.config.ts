@@ -44,6 +44,29 @@ const pgNodeStream: Plugin = {
 }
 
 /**
+ * undici's index loads its cookie helpers, which ask at load time for `globalThis.Headers`: on
+ * Node that getter loads Node's own bundled undici and compiles its WebAssembly parser, about
+ * 150 ms of every `ir check http.*` or `prometheus.*` spent after the result is printed. The
+ * check bundle, which inlines undici and never touches cookies, gets helpers that say so instead.
+ */
+const undiciWithoutCookies: Plugin = {
+  name: "undici-without-cookies",
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ },
+      () => ({
+        loader: "js",
+        contents: [
+          "// undici's cookie helpers, left out of the check bundle (packages/cli/tsup.config.ts).",
+          "const unavailable = () => { throw new Error('undici cookies are not part of this build') }",
+          "module.exports = { deleteCookie: unavailable, getCookies: unavailable, getSetCookies: unavailable, setCookie: unavailable, parseCookie: unavailable }",
+        ].join("\n"),
+      }),
+    )
+  },
+}
+
+/**
  * The check bundle takes @ir/core and @ir/diagnostics from their sources (both
  * `"sideEffects": false`), so that esbuild leaves out every module `ir check` does not reach; from
  * their single-file builds it would run every schema of the incident model at start-up.
@@ -138,6 +161,6 @@ export default defineConfig([
     // undici too (http.* and prometheus.*): from the code cache, not a hundred files compiled.
     noExternal: [...inlined, /^yaml$/, /^pg$/, /^undici$/],
     external: [...external.filter((name) => name !== "undici"), "pg-native"],
-    esbuildPlugins: [pgNodeStream, librarySources],
+    esbuildPlugins: [pgNodeStream, librarySources, undiciWithoutCookies],
   },
 ])

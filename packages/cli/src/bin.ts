@@ -15,10 +15,20 @@ declare const __IR_CLI_VERSION__: string
 
 const argv = process.argv.slice(2)
 const route = routeOf(argv)
+/**
+ * A command's process lives for a moment: WebAssembly (undici's HTTP parser, in the http and
+ * Prometheus probes and the deliveries) stays on V8's baseline compiler. Otherwise V8 optimises
+ * the parser's hot functions in the background and the process waits for that at exit, about
+ * 200 ms of every `ir check http.health`. `ir serve` runs for days and keeps the optimised code.
+ */
+const briefProcess = (): void => {
+  if (argv[0] !== "serve") require("node:v8").setFlagsFromString("--liftoff-only")
+}
 if (route.kind === "version") {
   // What @effect/cli prints for `--version`, byte for byte (test/LaunchRoute.test.ts).
   process.stdout.write(`${__IR_CLI_VERSION__}\n\n`)
 } else if (route.kind === "check") {
+  briefProcess()
   const bundle = loadBundle(join(__dirname, "check.cjs"), __IR_BUILD__, "check")
   const { main } = bundle.exports as { main: (line: CheckLine) => Promise<number> }
   main(route.line).then((code) => {
@@ -26,6 +36,7 @@ if (route.kind === "version") {
     bundle.save()
   })
 } else {
+  briefProcess()
   const bundle = loadBundle(join(__dirname, "main.cjs"), __IR_BUILD__, argv[0] ?? "")
   const { main } = bundle.exports as { main: (argv: ReadonlyArray<string>) => Promise<number> }
   main(argv).then((code) => {
