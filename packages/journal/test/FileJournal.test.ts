@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs"
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises"
@@ -418,5 +419,52 @@ describe("file journal on disk", () => {
     expect(message).toContain(dir)
     expect(message).toContain("ENOTDIR")
     expect(message).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe("what a process keeps between reads", () => {
+  const hourAgo = () => new Date(Date.now() - 3_600_000)
+
+  it("reads the maintenance windows again once another process has changed them", async () => {
+    const dir = await freshDir()
+    const one = await run(openFileJournal({ dir }))
+    const other = await run(openFileJournal({ dir }))
+    const window = {
+      id: "db-upgrade",
+      start: new Date("2026-11-28T10:00:00Z"),
+      end: new Date("2026-11-28T12:00:00Z"),
+      playbooks: ["database-issues"],
+      reason: "PostgreSQL 16 upgrade",
+    }
+    await run(other.startMaintenance(window))
+    // old enough to be kept: the next reads of `one` come from memory
+    utimesSync(join(dir, "maintenance.jsonl"), hourAgo(), hourAgo())
+    expect((await run(one.maintenanceWindows)).map((each) => each.id)).toEqual(["db-upgrade"])
+    expect((await run(one.maintenanceWindows)).map((each) => each.id)).toEqual(["db-upgrade"])
+    await run(other.endMaintenance("db-upgrade", new Date("2026-11-28T10:30:00Z")))
+    utimesSync(join(dir, "maintenance.jsonl"), hourAgo(), hourAgo())
+    const [ended] = await run(one.maintenanceWindows)
+    expect(ended?.end).toEqual(new Date("2026-11-28T10:30:00Z"))
+    await run(one.close)
+    await run(other.close)
+  })
+
+  it("sees another process's append to an incident it opened itself", async () => {
+    const dir = await freshDir()
+    const one = await run(openFileJournal({ dir }))
+    const other = await run(openFileJournal({ dir }))
+    const { incident } = await run(one.open(downInput()))
+    // `one` holds the incident in memory with no file handle: a read is a stat of the file
+    expect((await run(one.read(incident.humanId))).sequence).toBe(1)
+    await run(
+      other.append(incident.humanId, [
+        { type: "acknowledged", at: new Date("2026-11-28T10:05:00Z"), by: "alice" },
+      ]),
+    )
+    const read = await run(one.read(incident.humanId))
+    expect(read.sequence).toBe(2)
+    expect(read.state.status).toBe("acknowledged")
+    await run(one.close)
+    await run(other.close)
   })
 })
