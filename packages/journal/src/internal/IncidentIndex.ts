@@ -16,7 +16,8 @@ import type { IncidentStatus, SeverityLevel } from "@ir/core"
 import type { IncidentSummary, JournalDamage } from "../Journal.js"
 
 export const INDEX_FILE = "index.json"
-const INDEX_VERSION = 1
+// 2: opened and resolved times as epoch milliseconds (parsing 20,000 ISO strings took 30 ms).
+const INDEX_VERSION = 2
 export const INDEX_TEMP_PREFIX = `${INDEX_FILE}.tmp-`
 
 /** What identifies one state of an incident file: any write changes one of them. */
@@ -67,8 +68,8 @@ interface StoredEntry {
   readonly status?: string
   readonly severity?: string
   readonly playbooks?: ReadonlyArray<string>
-  readonly openedAt?: string
-  readonly resolvedAt?: string
+  readonly openedAt?: number
+  readonly resolvedAt?: number
   readonly sequence?: number
   readonly damage?: { readonly location: string; readonly problem: string }
 }
@@ -90,8 +91,8 @@ const encodeEntry = (entry: IndexEntry): StoredEntry => {
     status: summary.status,
     severity: summary.severity,
     playbooks: summary.playbooks,
-    openedAt: summary.openedAt.toISOString(),
-    ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt.toISOString() }),
+    openedAt: summary.openedAt.getTime(),
+    ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt.getTime() }),
     sequence: summary.sequence,
   }
 }
@@ -100,7 +101,7 @@ const isNumber = (value: unknown): value is number =>
   typeof value === "number" && Number.isFinite(value)
 const isString = (value: unknown): value is string => typeof value === "string"
 const dateOf = (value: unknown): Date | undefined => {
-  if (!isString(value)) return undefined
+  if (!isNumber(value)) return undefined
   const date = new Date(value)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
