@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process"
 import {
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -144,6 +145,38 @@ describe("loadWithCodeCache", () => {
     expect(exportsOf(rebuilt).answer).toBe(43)
     expect(rebuilt.saved).toBe("written")
     expect(readdirSync(cache)).toHaveLength(1)
+  })
+
+  it("prunes the entries of other installations: those not written for 30 days, and the oldest beyond 48", () => {
+    mkdirSync(cache, { recursive: true, mode: 0o700 })
+    const day = 24 * 3_600_000
+    const entryAt = (name: string, ageMs: number) => {
+      const path = join(cache, name)
+      writeFileSync(path, "old")
+      const when = new Date(Date.now() - ageMs)
+      utimesSync(path, when, when)
+    }
+    entryAt("aaaaaaaa-00000000-00000000-triage.v8", 40 * day) // an installation long gone
+    for (let index = 0; index < 60; index += 1)
+      entryAt(`b${String(index).padStart(7, "0")}-00000000-00000000-check.v8`, index * 60_000)
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").saved).toBe("written")
+    const left = readdirSync(cache)
+    expect(left).toHaveLength(48)
+    expect(left).not.toContain("aaaaaaaa-00000000-00000000-triage.v8")
+    // the newest are kept, the one just written among them
+    expect(left).toContain("b0000000-00000000-00000000-check.v8")
+    expect(left).not.toContain("b0000059-00000000-00000000-check.v8")
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").outcome).toBe("used")
+  })
+
+  it("keeps an entry in use young, so that pruning spares it", () => {
+    loadWithCodeCache(bundle, cache, "build-1", "check")
+    const [name] = readdirSync(cache)
+    const path = join(cache, name ?? "")
+    const old = new Date(Date.now() - 20 * 24 * 3_600_000)
+    utimesSync(path, old, old)
+    expect(loadWithCodeCache(bundle, cache, "build-1", "check").outcome).toBe("used")
+    expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(24 * 3_600_000)
   })
 
   it("treats a changed file as a new build even under the same build id", () => {

@@ -19,6 +19,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs"
 import Module, { createRequire } from "node:module"
@@ -76,6 +77,37 @@ const evaluate = (script: vm.Script, file: string): unknown => {
   return module.exports
 }
 
+/** Entries not written for this long are removed when another is written. */
+const STALE_ENTRY_MS = 30 * 24 * 3_600_000
+/** An entry in use is marked as written again once it is this old. */
+const TOUCH_AFTER_MS = 7 * 24 * 3_600_000
+/** At most this many entries are kept (about 1.5 MB each), the most recently written. */
+const MAX_ENTRIES = 48
+
+/**
+ * Removes the entries of installations that are gone or no longer run (another path, such as
+ * each version `npx` unpacks in a folder of its own, is another prefix, which the drop of old
+ * builds above never reaches): entries not written for 30 days, and the oldest beyond 48.
+ */
+const pruneCache = (directory: string, keep: string): void => {
+  const now = Date.now()
+  const entries: Array<{ readonly path: string; readonly mtimeMs: number }> = []
+  for (const name of readdirSync(directory)) {
+    if (!name.endsWith(".v8")) continue
+    const path = join(directory, name)
+    if (path === keep) continue
+    try {
+      entries.push({ path, mtimeMs: statSync(path).mtimeMs })
+    } catch {
+      // removed meanwhile by another process
+    }
+  }
+  entries.sort((a, b) => b.mtimeMs - a.mtimeMs)
+  for (const [index, { path, mtimeMs }] of entries.entries()) {
+    if (index >= MAX_ENTRIES - 1 || now - mtimeMs > STALE_ENTRY_MS) rmSync(path, { force: true })
+  }
+}
+
 /**
  * Compiles and runs the CommonJS file `file` with V8 cached data kept in `directory` (the Node 20
  * path; also what the tests exercise on every version).
@@ -118,7 +150,18 @@ export const loadWithCodeCache = (
     cachedData === undefined ? "off" : script.cachedDataRejected === true ? "rejected" : "used"
   const exports = evaluate(script, file)
   const save = (): CacheOutcome => {
-    if (outcome === "used") return "used"
+    if (outcome === "used") {
+      // An entry in use stays young, so that pruning (by the time each was written) spares it.
+      try {
+        if (Date.now() - statSync(entry).mtimeMs > TOUCH_AFTER_MS) {
+          const now = new Date()
+          utimesSync(entry, now, now)
+        }
+      } catch {
+        // gone meanwhile: the next run writes it again
+      }
+      return "used"
+    }
     try {
       mkdirSync(directory, { recursive: true, mode: 0o700 })
       const temporary = `${entry}.${process.pid}.tmp`
@@ -129,6 +172,7 @@ export const loadWithCodeCache = (
           rmSync(join(directory, other), { force: true })
         }
       }
+      pruneCache(directory, entry)
       return "written"
     } catch {
       return outcome
