@@ -20,10 +20,10 @@
 // set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time),
 // BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver).
-import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { startServe } from "../serve.mjs"
 
 // A benchmark's settings, not a turbo task's inputs.
 const settings = { ...process.env }
@@ -37,7 +37,6 @@ const pgUrl = settings.IR_TEST_PG_URL
 const backends = (settings.BENCH_BACKENDS ?? (pgUrl === undefined ? "file" : "file,postgres"))
   .split(",")
   .filter((name) => name !== "")
-const bin = new URL("../../packages/cli/bin/ir.cjs", import.meta.url).pathname
 const token = "storm-token-0123456789abcdef"
 
 /** A notification for one group, firing or resolved. */
@@ -68,7 +67,7 @@ const notification = (group, status) => {
   })
 }
 
-const startServe = async (dir, journal) => {
+const serveStorm = (dir, journal) => {
   writeFileSync(
     join(dir, "ir.config.yaml"),
     JSON.stringify({
@@ -79,36 +78,7 @@ const startServe = async (dir, journal) => {
     }),
   )
   const nodeArgs = (settings.BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "")
-  const child = spawn(process.execPath, [...nodeArgs, bin, "serve", "--shutdown-delay", "0s"], {
-    cwd: dir,
-    env: { PATH: settings.PATH ?? "", IR_ALERTS_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  let output = ""
-  child.stdout.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr.on("data", (chunk) => {
-    output += chunk
-  })
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-    if (url !== undefined) {
-      return {
-        url,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done()
-            child.once("exit", done)
-            child.kill("SIGTERM")
-          }),
-      }
-    }
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`ir serve did not start:\n${output}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  return startServe({ cwd: dir, env: { IR_ALERTS_TOKEN: token }, nodeArgs })
 }
 
 const percentile = (values, p) => {
@@ -214,7 +184,7 @@ for (const backend of backends) {
     backend === "postgres"
       ? { backend: "postgres", url: pgUrl, schema: `ir_storm_${process.pid}` }
       : { dir: "journal" }
-  const serve = await startServe(dir, journal)
+  const serve = await serveStorm(dir, journal)
   let nextGroup = 0
   const firing = []
   const resolved = new Set()

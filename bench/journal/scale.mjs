@@ -14,13 +14,14 @@
 //
 // Most incidents are resolved, as in a real journal: the newest `active` (default 50) are
 // still open or acknowledged, the rest resolved, opened over the last two years.
-import { execFileSync, spawn, spawnSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { randomBytes, randomUUID } from "node:crypto"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { startServe } from "../serve.mjs"
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
 const bin = join(root, "packages/cli/bin/ir.cjs")
@@ -286,32 +287,15 @@ const timeIr = (cwd, args) => {
  * every incident for their histograms).
  */
 const serveRss = async (cwd) => {
-  const child = spawn(process.execPath, [bin, "serve", "--shutdown-delay", "0s"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  })
-  let output = ""
-  child.stdout.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr.on("data", (chunk) => {
-    output += chunk
-  })
+  const serve = await startServe({ cwd })
   try {
-    let url
-    for (let waited = 0; url === undefined; waited += 50) {
-      if (child.exitCode !== null || waited > 60_000) throw new Error(`ir serve: ${output}`)
-      url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
     const sample = async (scrape) => {
       const samples = []
       for (let round = 0; round < 5; round += 1) {
-        if (scrape) await fetch(`${url}/metrics`).then((response) => response.text())
-        await fetch(`${url}/health`).then((response) => response.text())
+        if (scrape) await fetch(`${serve.url}/metrics`).then((response) => response.text())
+        await fetch(`${serve.url}/health`).then((response) => response.text())
         await new Promise((resolve) => setTimeout(resolve, 1000))
-        const status = readFileSync(`/proc/${child.pid}/status`, "utf8")
+        const status = readFileSync(`/proc/${serve.pid}/status`, "utf8")
         samples.push(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024)
       }
       return Math.max(...samples.slice(1))
@@ -319,8 +303,7 @@ const serveRss = async (cwd) => {
     const responderOnly = await sample(false)
     return { responderOnly, withMetrics: await sample(true) }
   } finally {
-    child.kill("SIGTERM")
-    await new Promise((resolve) => child.once("exit", resolve))
+    await serve.stop()
   }
 }
 

@@ -88,9 +88,8 @@ const librarySources: Plugin = {
 const templatesDirectory: Plugin = {
   name: "templates-directory",
   setup(build) {
-    build.onLoad({ filter: /[\\/]templates[\\/]dist[\\/]index\.js$/ }, async (args) => {
-      const { readFile } = await import("node:fs/promises")
-      const source = await readFile(args.path, "utf8")
+    build.onLoad({ filter: /[\\/]templates[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8")
       const marker = 'new URL("../templates/", import.meta.url)'
       if (!source.includes(marker)) {
         throw new Error(`${args.path}: the templates folder is no longer found with ${marker}`)
@@ -136,7 +135,7 @@ const program: Options = {
   esbuildPlugins: [pgNodeStream, templatesDirectory],
   // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
   // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
-  // experimental warning. Node >= 20.19 `require`s ES modules (templates, notify) too.
+  // experimental warning.
   esbuildOptions: (options) => {
     options.supported = { ...options.supported, "dynamic-import": false }
   },

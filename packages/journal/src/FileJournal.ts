@@ -485,7 +485,7 @@ class FileJournalImpl {
       line,
       cached: {
         meta,
-        file: join(this.incidentsDir, `${humanId}.jsonl`),
+        file: this.fileOf(humanId),
         offset: line.length,
         sequence: canonical.length,
         state: folded.right,
@@ -1052,32 +1052,27 @@ class FileJournalImpl {
 
   /** Reads what was appended to an incident's file since it was last read. */
   private async refresh(humanId: string): Promise<CachedIncident | undefined> {
-    const file = join(this.incidentsDir, `${humanId}.jsonl`)
+    const file = this.fileOf(humanId)
     const known = this.cache.get(humanId)
-    if (known !== undefined && !this.handles.has(file)) {
-      // Nothing appended since (same file, same size): no file handle to open (and no other to
-      // close), which a storm of new incidents, each read right after it is written, would do.
-      const stats = statSync(file, { throwIfNoEntry: false })
-      if (stats !== undefined && stats.ino === known.stamp.ino && stats.size === known.offset) {
-        known.torn = undefined
-        known.stamp = stampOf(stats)
-        this.remember(known)
-        return known
-      }
-    }
-    if (known === undefined && !this.handles.has(file)) {
-      // Read for the first time in this process: a small file is read whole with synchronous
-      // calls (tens of microseconds) instead of four trips through libuv's thread pool, and no
-      // handle is kept (an append opens one). `ir escalate` reads hundreds of incidents this way.
-      const whole = readSmallFile(file)
-      if (whole === "missing") return undefined
-      if (whole !== "large") {
-        try {
-          return this.applyRecords(humanId, file, whole.stats, undefined, 0, whole.bytes)
-        } catch (error) {
-          this.cache.delete(humanId)
-          throw error
+    if (!this.handles.has(file)) {
+      if (known !== undefined) {
+        // Nothing appended since (same file, same size): no file handle to open (and no other to
+        // close), which a storm of new incidents, each read right after it is written, would do.
+        const stats = statSync(file, { throwIfNoEntry: false })
+        if (stats !== undefined && stats.ino === known.stamp.ino && stats.size === known.offset) {
+          known.torn = undefined
+          known.stamp = stampOf(stats)
+          this.remember(known)
+          return known
         }
+      } else {
+        // Read for the first time in this process: a small file is read whole with synchronous
+        // calls (tens of microseconds) instead of four trips through libuv's thread pool, and no
+        // handle is kept (an append opens one). `ir escalate` reads hundreds of incidents this way.
+        const whole = readSmallFile(file)
+        if (whole === "missing") return undefined
+        if (whole !== "large")
+          return this.applyRecords(humanId, file, whole.stats, undefined, 0, whole.bytes)
       }
     }
     const handle = await this.handleFor(file)

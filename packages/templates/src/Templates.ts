@@ -137,12 +137,12 @@ const compileOptions = (part: TemplatePart) => ({
   noEscape: part !== "html",
 })
 
-const compile = (
+/** A team's template (an override), checked in full when it loads. */
+const compileOverride = (
   kind: MessageKind,
   part: TemplatePart,
   file: string,
   source: string,
-  overridden: boolean,
 ): CompiledTemplate => {
   let program: hbs.AST.Program
   try {
@@ -187,7 +187,7 @@ const compile = (
     kind,
     part,
     file,
-    overridden,
+    overridden: true,
     program,
     run: environment.compile(source, compileOptions(part)),
   }
@@ -205,7 +205,6 @@ const builtIn = (
   source: string,
 ): CompiledTemplate => {
   let program: hbs.AST.Program | undefined
-  let delegate: Handlebars.TemplateDelegate | undefined
   return {
     kind,
     part,
@@ -215,10 +214,8 @@ const builtIn = (
       program ??= environment.parse(source)
       return program
     },
-    run: (context, options) => {
-      delegate ??= environment.compile(source, compileOptions(part))
-      return delegate(context, options)
-    },
+    // Handlebars compiles on the template's first call.
+    run: environment.compile(source, compileOptions(part)),
   }
 }
 
@@ -467,7 +464,7 @@ export const loadTemplates = (options: LoadOptions = {}): Templates => {
     }
     compiled.set(
       key(parsed.kind, parsed.part),
-      compile(parsed.kind, parsed.part, file, source, true),
+      compileOverride(parsed.kind, parsed.part, file, source),
     )
   }
   return makeTemplates(compiled)

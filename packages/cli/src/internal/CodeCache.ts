@@ -85,17 +85,22 @@ const TOUCH_AFTER_MS = 7 * 24 * 3_600_000
 const MAX_ENTRIES = 48
 
 /**
- * Removes the entries of installations that are gone or no longer run (another path, such as
- * each version `npx` unpacks in a folder of its own, is another prefix, which the drop of old
- * builds above never reaches): entries not written for 30 days, and the oldest beyond 48.
+ * Removes, after `keep` was written: the entries of older builds of the same bundle
+ * (`prefix-build-`), and those of installations that are gone or no longer run (another path,
+ * such as each version `npx` unpacks in a folder of its own, is another prefix): entries not
+ * written for 30 days, and the oldest beyond 48.
  */
-const pruneCache = (directory: string, keep: string): void => {
+const pruneCache = (directory: string, keep: string, prefix: string, build: string): void => {
   const now = Date.now()
   const entries: Array<{ readonly path: string; readonly mtimeMs: number }> = []
   for (const name of readdirSync(directory)) {
     if (!name.endsWith(".v8")) continue
     const path = join(directory, name)
     if (path === keep) continue
+    if (name.startsWith(`${prefix}-`) && !name.startsWith(`${prefix}-${build}-`)) {
+      rmSync(path, { force: true })
+      continue
+    }
     try {
       entries.push({ path, mtimeMs: statSync(path).mtimeMs })
     } catch {
@@ -167,12 +172,7 @@ export const loadWithCodeCache = (
       const temporary = `${entry}.${process.pid}.tmp`
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
       renameSync(temporary, entry)
-      for (const other of readdirSync(directory)) {
-        if (other.startsWith(`${prefix}-`) && !other.startsWith(`${prefix}-${buildKey}-`)) {
-          rmSync(join(directory, other), { force: true })
-        }
-      }
-      pruneCache(directory, entry)
+      pruneCache(directory, entry, prefix, buildKey)
       return "written"
     } catch {
       return outcome
