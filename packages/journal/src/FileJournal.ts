@@ -149,6 +149,39 @@ interface PendingOpen {
   readonly reject: (error: unknown) => void
 }
 
+/** A `findByDedupKey` waiting for its turn of the lock. */
+interface PendingLookup {
+  readonly key: string
+  readonly resolve: (summary: IncidentSummary | undefined) => void
+  readonly reject: (error: unknown) => void
+}
+
+/** An `append` waiting for its turn of the lock. */
+interface PendingAppend {
+  readonly incidentId: string
+  readonly events: ReadonlyArray<Event>
+  readonly options: AppendOptions
+  readonly resolve: (result: AppendResult) => void
+  readonly reject: (error: unknown) => void
+}
+
+/** What waits for the next turn of the lock, to be done together in it (group commit). */
+interface Turn {
+  readonly opens: Array<PendingOpen>
+  readonly lookups: Array<PendingLookup>
+  readonly appends: Array<PendingAppend>
+}
+
+/** The records a turn appends to one incident file, and the appends they settle. */
+interface FileWrite {
+  readonly cached: CachedIncident
+  readonly lines: Array<string>
+  readonly done: Array<{ readonly waiting: PendingAppend; readonly result: AppendResult }>
+  sequence: number
+  state: Incident
+  readonly events: Array<Event>
+}
+
 /** A new incident of a turn of opens, with the opens of its dedup key that joined it. */
 interface PlannedOpen {
   readonly waiting: PendingOpen
@@ -159,6 +192,7 @@ interface PlannedOpen {
 }
 
 const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
+const NUMBERED_FILE = /^INC-(\d{4})-(\d{4,})\.jsonl$/
 /** The append-only log of maintenance windows started and ended (`ir maintenance`). */
 const MAINTENANCE_FILE = "maintenance.jsonl"
 
@@ -288,8 +322,13 @@ class FileJournalImpl {
       }
     }
   >()
-  /** Opens waiting for the next turn of the lock (see `open`). */
-  private pendingOpens: Array<PendingOpen> = []
+  /** What waits for the next turn of the lock (see `joinTurn`), once something does. */
+  private nextTurn: Turn | undefined
+  /**
+   * The human ids of incidents opened with each dedup key, as far as the index knows; a dedup key
+   * never changes. Entries of files since removed may linger: each is checked when looked up.
+   */
+  private readonly idsByKey = new Map<string, Set<string>>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -302,42 +341,72 @@ class FileJournalImpl {
 
   /** A journal on a read-only file system is read, never written. */
   private refuseReadOnly(): void {
-    if (this.lock.readOnly)
-      throw new JournalUnavailable({
-        reason: "unwritable",
-        location: this.dir,
-        cause: new Error("the file system is read-only: the journal can be read but not written"),
-      })
+    if (this.lock.readOnly) throw this.readOnlyError()
   }
 
-  /**
-   * Opens the incident, or finds the active one of its dedup key. Opens that arrive while another
-   * holds the lock wait together and are committed together in the next turn of the lock (group
-   * commit): one listing of `incidents/`, every new file written and fsynced at once, then linked
-   * into place, and one fsync of the directory for all of them. Each caller's promise resolves
-   * only once its incident is durable. Two opens of one dedup key in the same turn give one
-   * incident, as they would one after the other.
-   */
-  open(input: OpenInput): Promise<OpenResult> {
-    return new Promise<OpenResult>((resolve, reject) => {
-      this.pendingOpens.push({ input, resolve, reject })
-      // The first open waiting asks for a turn of the lock; later ones join it until it begins.
-      if (this.pendingOpens.length > 1) return
-      let began = false
-      this.lock
-        .withLock(() => {
-          began = true
-          return this.openTogether(this.pendingOpens.splice(0))
-        })
-        .catch((error: unknown) => {
-          // The turn never began (the lock could not be taken): none of its opens happened.
-          if (!began) for (const waiting of this.pendingOpens.splice(0)) waiting.reject(error)
-        })
+  private readOnlyError(): JournalUnavailable {
+    return new JournalUnavailable({
+      reason: "unwritable",
+      location: this.dir,
+      cause: new Error("the file system is read-only: the journal can be read but not written"),
     })
   }
 
-  /** One turn of the lock for `batch` (see `open`); settles every promise, never throws. */
-  private async openTogether(batch: ReadonlyArray<PendingOpen>): Promise<void> {
+  /**
+   * The next turn of the lock, for work to join: opens, dedup-key lookups and appends that arrive
+   * while another holds the lock wait together, and the next turn does all of them (group
+   * commit): one listing of `incidents/` and one look at the keys for every open and lookup,
+   * every file written and fsynced at once, and one fsync of the directory for the new ones.
+   * Each caller's promise resolves only once its own change is durable.
+   */
+  private joinTurn(): Turn {
+    if (this.nextTurn !== undefined) return this.nextTurn
+    const turn: Turn = { opens: [], lookups: [], appends: [] }
+    this.nextTurn = turn
+    let began = false
+    this.lock
+      .withLock(() => {
+        began = true
+        if (this.nextTurn === turn) this.nextTurn = undefined
+        return this.runTurn(turn)
+      })
+      .catch((error: unknown) => {
+        // The turn never began (the lock could not be taken): none of its work happened.
+        if (began) return
+        if (this.nextTurn === turn) this.nextTurn = undefined
+        for (const waiting of [...turn.opens, ...turn.lookups, ...turn.appends])
+          waiting.reject(error)
+      })
+    return turn
+  }
+
+  /** One turn of the lock (see `joinTurn`): appends first, then lookups and opens. */
+  private async runTurn(turn: Turn): Promise<void> {
+    if (turn.appends.length > 0) await this.appendTogether(turn.appends)
+    if (turn.opens.length > 0 || turn.lookups.length > 0)
+      await this.openTogether(turn.opens, turn.lookups)
+  }
+
+  /**
+   * Opens the incident, or finds the active one of its dedup key, in the next turn of the lock
+   * (see `joinTurn`). Two opens of one dedup key in the same turn give one incident, as they
+   * would one after the other.
+   */
+  open(input: OpenInput): Promise<OpenResult> {
+    return new Promise<OpenResult>((resolve, reject) => {
+      this.joinTurn().opens.push({ input, resolve, reject })
+    })
+  }
+
+  /**
+   * The opens and lookups of one turn; settles every promise, never throws. New incident files
+   * are written whole under a temporary name, fsynced, linked into place, and the directory
+   * fsynced once for all of them.
+   */
+  private async openTogether(
+    opens: ReadonlyArray<PendingOpen>,
+    lookups: ReadonlyArray<PendingLookup>,
+  ): Promise<void> {
     const planned: Array<PlannedOpen> = []
     const settled = new Set<PendingOpen>()
     const settle = (waiting: PendingOpen, outcome: Either.Either<OpenResult, unknown>) => {
@@ -349,32 +418,30 @@ class FileJournalImpl {
     const fail = (plan: PlannedOpen, error: unknown) => {
       for (const waiting of [plan.waiting, ...plan.joiners]) settle(waiting, Either.left(error))
     }
+    let batch = opens
+    if (batch.length > 0 && this.lock.readOnly) {
+      const refused = this.readOnlyError()
+      for (const waiting of batch) settle(waiting, Either.left(refused))
+      batch = []
+    }
     try {
-      this.refuseReadOnly()
-      const listing = await fs.readdir(this.incidentsDir)
-      await this.removeAbandonedTempFiles(listing)
-      const names = incidentNamesOf(listing)
+      // Opens need the whole listing (the last number of each year, temporary files left
+      // behind); lookups alone make do with the listing kept while the directory is unchanged.
+      const scan = batch.length > 0 ? scanListing(await fs.readdir(this.incidentsDir)) : undefined
+      if (scan !== undefined)
+        for (const name of scan.temps)
+          await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
+      const names = scan?.names ?? (await this.incidentNames())
       const keyOf = new Map(batch.map((waiting) => [waiting, dedupKeyOf(waiting.input)]))
-      const keys = new Set([...keyOf.values()].filter((key) => key !== undefined))
-      // The active incident of each key of the turn, in one pass over the index. A dedup key never
-      // changes: only incidents opened with one of these need a fresh look.
-      const activeByKey = new Map<string, IncidentSummary>()
-      if (keys.size > 0) {
-        const entries = await this.validEntries(
-          names,
-          (entry) => entry.summary === undefined || keys.has(entry.summary.dedupKey ?? ""),
-        )
-        for (const entry of entries) {
-          const summary = entry.summary
-          if (summary?.dedupKey === undefined || summary.status === "resolved") continue
-          if (!keys.has(summary.dedupKey)) continue
-          const known = activeByKey.get(summary.dedupKey)
-          if (known === undefined || byNewest(summary, known) < 0)
-            activeByKey.set(summary.dedupKey, summary)
-        }
+      const keys = new Set([...keyOf.values(), ...lookups.map((lookup) => lookup.key)])
+      keys.delete(undefined)
+      const found = await this.incidentsOfKeys(names, keys as Set<string>)
+      for (const lookup of lookups) {
+        const matching = found.get(lookup.key)
+        lookup.resolve(matching?.active ?? matching?.newest)
       }
       const byKey = new Map<string, PlannedOpen>()
-      const lastOfYear = new Map<number, number>()
+      const lastOfYear = scan?.lastOfYear ?? new Map<number, number>()
       for (const waiting of batch) {
         try {
           const dedupKey = keyOf.get(waiting)
@@ -384,7 +451,7 @@ class FileJournalImpl {
               sibling.joiners.push(waiting)
               continue
             }
-            const active = activeByKey.get(dedupKey)
+            const active = found.get(dedupKey)?.active
             if (active !== undefined) {
               const incident = this.record(await this.resolve(active.humanId))
               settle(waiting, Either.right({ incident, created: false }))
@@ -392,16 +459,9 @@ class FileJournalImpl {
             }
           }
           const year = waiting.input.at.getUTCFullYear()
-          const last =
-            lastOfYear.get(year) ??
-            names.reduce((max, name) => {
-              const match = humanIdPattern.exec(name)
-              return match !== null && Number(match[1]) === year
-                ? Math.max(max, Number(match[2]))
-                : max
-            }, 0)
-          const plan = this.planOpen(waiting, formatHumanId(year, last + 1), dedupKey)
-          lastOfYear.set(year, last + 1)
+          const last = (lastOfYear.get(year) ?? 0) + 1
+          const plan = this.planOpen(waiting, formatHumanId(year, last), dedupKey)
+          lastOfYear.set(year, last)
           planned.push(plan)
           if (dedupKey !== undefined) byKey.set(dedupKey, plan)
         } catch (error) {
@@ -411,8 +471,8 @@ class FileJournalImpl {
       // Opens write the index only after many reads: each open is one more file to read next.
       if (this.rereadSinceWrite > REREADS_BEFORE_WRITE && this.indexWriteDue())
         await this.persistIndex()
-      // Each new file is written whole under a temporary name, then linked into place: an incident
-      // file always starts with its complete opened record, and link(2) never replaces a file.
+      // link(2) never replaces a file, and an incident file always starts with its complete
+      // opened record.
       const written = await Promise.allSettled(
         planned.map((plan) => appendDurably(plan.temp, plan.line, "wx")),
       )
@@ -434,7 +494,7 @@ class FileJournalImpl {
           for (const plan of linked.splice(0)) fail(plan, error)
         }
       }
-      // A temporary file left here is removed by the next open (removeAbandonedTempFiles).
+      // A temporary file left here is removed by the next open.
       await Promise.all(planned.map((plan) => fs.unlink(plan.temp).catch(() => undefined)))
       for (const plan of linked) {
         plan.cached.stamp = stampOf(statSync(plan.cached.file))
@@ -445,9 +505,48 @@ class FileJournalImpl {
           settle(joiner, Either.right({ incident, created: false }))
       }
     } catch (error) {
-      // The turn itself failed (the listing, a read-only journal): every open not yet settled.
+      // The turn itself failed (the listing, say): every open and lookup not yet settled.
       for (const waiting of batch) settle(waiting, Either.left(error))
+      for (const lookup of lookups) lookup.reject(error)
     }
+  }
+
+  /**
+   * The incidents opened with each of `keys`, the newest one in progress and the newest of all,
+   * from the index: incident files the index does not know yet are read first, and every one
+   * opened with one of the keys is checked against its file (a `stat`; read again if it moved).
+   * Costs one pass over `names` for a `Map` look-up each, whatever the number of keys.
+   */
+  private async incidentsOfKeys(
+    names: ReadonlyArray<string>,
+    keys: ReadonlySet<string>,
+  ): Promise<Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>> {
+    const found = new Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>()
+    if (keys.size === 0) return found
+    const index = await this.loadIndex()
+    for (const humanId of names)
+      if (!index.has(humanId)) await this.checkedEntry(humanId, undefined)
+    for (const key of keys) {
+      const ids = this.idsByKey.get(key)
+      if (ids === undefined) continue
+      for (const humanId of [...ids]) {
+        const summary = (await this.checkedEntry(humanId, index.get(humanId)))?.summary
+        if (summary?.dedupKey !== key) {
+          ids.delete(humanId)
+          continue
+        }
+        const known = found.get(key) ?? {}
+        if (known.newest === undefined || byNewest(summary, known.newest) < 0)
+          known.newest = summary
+        if (
+          summary.status !== "resolved" &&
+          (known.active === undefined || byNewest(summary, known.active) < 0)
+        )
+          known.active = summary
+        found.set(key, known)
+      }
+    }
+    return found
   }
 
   /** The opened record (and initial events) of a new incident, encoded and folded. */
@@ -496,65 +595,113 @@ class FileJournalImpl {
     }
   }
 
+  /** Appends in the next turn of the lock (see `joinTurn`). */
   append(
     incidentId: string,
     events: ReadonlyArray<Event>,
     options: AppendOptions,
   ): Promise<AppendResult> {
-    return this.lock.withLock(async () => {
-      this.refuseReadOnly()
-      const cached = await this.resolve(incidentId)
-      if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
-        throw new JournalConflict({
-          reason: "sequence-conflict",
-          incidentId: cached.meta.humanId,
-          expectedSequence: options.expectedSequence,
-          actualSequence: cached.sequence,
-        })
-      const encoded = encodeEvents(events)
-      if (Either.isLeft(encoded)) throw encoded.left
-      const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
-      const state = applyAll(cached.state, canonical)
-      if (Either.isLeft(state)) throw state.left
-      // Only a write cuts torn bytes off (after keeping them): a refused append changes nothing.
-      const repaired =
-        cached.torn === undefined || canonical.length === 0
-          ? undefined
-          : await this.repairTorn(cached)
-      // Several events carry `to`, their last sequence: all of them count, or none (JsonLines).
-      const to = cached.sequence + encoded.right.length
-      const lines = encoded.right
-        .map(
-          (event, index) =>
-            `${JSON.stringify({ seq: cached.sequence + index + 1, ...(encoded.right.length > 1 ? { to } : {}), event })}\n`,
-        )
-        .join("")
-      if (lines !== "") {
-        const bytes = Buffer.from(lines)
-        try {
-          const handle = await this.handleFor(cached.file)
-          if (handle === undefined) throw new Error(`${cached.file} disappeared`)
-          await writeDurably(handle, bytes)
-          cached.stamp = stampOf(fstatSync(handle.fd))
-        } catch (error) {
-          this.forget(cached) // what reached the disk is read back next time
-          await this.dropHandle(cached.file)
-          throw error
-        }
-        cached.offset += bytes.length
-        cached.sequence += canonical.length
-        cached.state = state.right
-        cached.events.push(...canonical)
-        this.noteInIndex(cached)
-      }
-      return {
-        id: cached.meta.id,
-        humanId: cached.meta.humanId,
-        sequence: cached.sequence,
-        state: cached.state,
-        ...(repaired === undefined ? {} : { repaired }),
-      }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.joinTurn().appends.push({ incidentId, events, options, resolve, reject })
     })
+  }
+
+  /**
+   * The appends of one turn, in the order they arrived; settles every promise, never throws.
+   * Each is checked and folded onto what the appends before it in the turn left; then each
+   * incident's new records are written at once, and all files fsynced at the same time.
+   */
+  private async appendTogether(appends: ReadonlyArray<PendingAppend>): Promise<void> {
+    const writes = new Map<CachedIncident, FileWrite>()
+    for (const waiting of appends) {
+      try {
+        this.refuseReadOnly()
+        const cached = await this.resolve(waiting.incidentId)
+        const pending = writes.get(cached)
+        const sequence = pending?.sequence ?? cached.sequence
+        const expected = waiting.options.expectedSequence
+        if (expected !== undefined && expected !== sequence)
+          throw new JournalConflict({
+            reason: "sequence-conflict",
+            incidentId: cached.meta.humanId,
+            expectedSequence: expected,
+            actualSequence: sequence,
+          })
+        const encoded = encodeEvents(waiting.events)
+        if (Either.isLeft(encoded)) throw encoded.left
+        const canonical = encoded.right.map((stored) =>
+          Either.getOrThrow(decodeStoredEvent(stored)),
+        )
+        const state = applyAll(pending?.state ?? cached.state, canonical)
+        if (Either.isLeft(state)) throw state.left
+        // Only a write cuts torn bytes off (after keeping them): a refused append changes nothing.
+        const repaired =
+          cached.torn === undefined || canonical.length === 0
+            ? undefined
+            : await this.repairTorn(cached)
+        const result: AppendResult = {
+          id: cached.meta.id,
+          humanId: cached.meta.humanId,
+          sequence: sequence + canonical.length,
+          state: state.right,
+          ...(repaired === undefined ? {} : { repaired }),
+        }
+        if (canonical.length === 0) {
+          waiting.resolve(result)
+          continue
+        }
+        // Several events carry `to`, their last sequence: all of them count, or none (JsonLines).
+        const to = sequence + encoded.right.length
+        const write = pending ?? {
+          cached,
+          lines: [],
+          done: [],
+          sequence,
+          state: cached.state,
+          events: [],
+        }
+        for (const [index, event] of encoded.right.entries())
+          write.lines.push(
+            `${JSON.stringify({ seq: sequence + index + 1, ...(encoded.right.length > 1 ? { to } : {}), event })}\n`,
+          )
+        write.sequence = to
+        write.state = state.right
+        write.events.push(...canonical)
+        write.done.push({ waiting, result })
+        writes.set(cached, write)
+      } catch (error) {
+        waiting.reject(error)
+      }
+    }
+    // In groups that fit among the handles kept open: a handle is never closed while written.
+    const all = [...writes.values()]
+    for (let start = 0; start < all.length; start += MAX_OPEN_FILES / 2)
+      await Promise.all(
+        all.slice(start, start + MAX_OPEN_FILES / 2).map((write) => this.write(write)),
+      )
+  }
+
+  /** Writes and fsyncs the records of one incident's appends of a turn, and settles them. */
+  private async write(write: FileWrite): Promise<void> {
+    const { cached } = write
+    const bytes = Buffer.from(write.lines.join(""))
+    try {
+      const handle = await this.handleFor(cached.file)
+      if (handle === undefined) throw new Error(`${cached.file} disappeared`)
+      await writeDurably(handle, bytes)
+      cached.stamp = stampOf(fstatSync(handle.fd))
+    } catch (error) {
+      this.forget(cached) // what reached the disk is read back next time
+      await this.dropHandle(cached.file)
+      for (const { waiting } of write.done) waiting.reject(error)
+      return
+    }
+    cached.offset += bytes.length
+    cached.sequence = write.sequence
+    cached.state = write.state
+    cached.events.push(...write.events)
+    this.noteInIndex(cached)
+    for (const { waiting, result } of write.done) waiting.resolve(result)
   }
 
   read(incidentId: string): Promise<IncidentRecord> {
@@ -577,17 +724,10 @@ class FileJournalImpl {
     })
   }
 
+  /** The incident in progress of the key, else its newest; in the next turn (see `joinTurn`). */
   findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
-    return this.lock.withLock(async () => {
-      const matching = (
-        await this.validEntries(
-          await this.incidentNames(),
-          (entry) => entry.summary === undefined || entry.summary.dedupKey === key,
-        )
-      )
-        .flatMap((entry) => (entry.summary?.dedupKey === key ? [entry.summary] : []))
-        .sort(byNewest)
-      return matching.find((summary) => summary.status !== "resolved") ?? matching[0]
+    return new Promise<IncidentSummary | undefined>((resolve, reject) => {
+      this.joinTurn().lookups.push({ key, resolve, reject })
     })
   }
 
@@ -809,7 +949,9 @@ class FileJournalImpl {
       previous.summary.sequence === cached.sequence
     )
       return
-    this.index.set(humanId, { humanId, stamp: cached.stamp, summary: this.summary(cached) })
+    const entry: IndexEntry = { humanId, stamp: cached.stamp, summary: this.summary(cached) }
+    this.index.set(humanId, entry)
+    if (previous?.summary === undefined) this.noteKey(entry)
     this.indexDirty = true
   }
 
@@ -824,19 +966,7 @@ class FileJournalImpl {
     humanIds: ReadonlyArray<string>,
     needsCheck: (entry: IndexEntry) => boolean,
   ): Promise<Array<IndexEntry>> {
-    if (this.index === undefined) {
-      const stored = await readIndex(this.dir)
-      // A temporary index file is only ever written under the lock we hold: any left is a
-      // killed writer's.
-      if (!this.lock.readOnly) await removeAbandonedIndexTemps(this.dir)
-      this.index = stored ?? new Map()
-      this.indexDirty = stored === undefined
-      this.indexRebuilt = stored === undefined
-      for (const entry of this.index.values())
-        if (entry.summary !== undefined)
-          this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
-    }
-    const index = this.index
+    const index = await this.loadIndex()
     const present = new Set(humanIds)
     for (const humanId of index.keys()) {
       if (present.has(humanId)) continue
@@ -846,19 +976,56 @@ class FileJournalImpl {
     const entries: Array<IndexEntry> = []
     for (const humanId of humanIds) {
       let entry = index.get(humanId)
-      if (entry === undefined || needsCheck(entry)) {
-        // statSync: a few microseconds each, where a promise per file costs far more.
-        const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
-        if (stats === undefined) {
-          if (index.delete(humanId)) this.indexDirty = true
-          continue
-        }
-        if (entry === undefined || !sameStamp(entry.stamp, stampOf(stats)))
-          entry = await this.reindex(humanId, stats.ino)
-      }
+      if (entry === undefined || needsCheck(entry)) entry = await this.checkedEntry(humanId, entry)
       if (entry !== undefined) entries.push(entry)
     }
     return entries
+  }
+
+  /** The index, loaded from `index.json` on first use (rebuilt from the files when unusable). */
+  private async loadIndex(): Promise<Map<string, IndexEntry>> {
+    if (this.index !== undefined) return this.index
+    const stored = await readIndex(this.dir)
+    // A temporary index file is only ever written under the lock we hold: any left is a killed
+    // writer's.
+    if (!this.lock.readOnly) await removeAbandonedIndexTemps(this.dir)
+    const index = stored ?? new Map<string, IndexEntry>()
+    this.index = index
+    this.indexDirty = stored === undefined
+    this.indexRebuilt = stored === undefined
+    for (const entry of index.values()) {
+      this.noteKey(entry)
+      if (entry.summary !== undefined)
+        this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
+    }
+    return index
+  }
+
+  /**
+   * `entry` (the index's entry of `humanId`, if any) checked against the incident's file: one
+   * `stat` (a few microseconds, where a promise per file costs far more), and a read of the file
+   * only when its size, mtime or inode moved. Undefined, and dropped, when the file is gone.
+   */
+  private async checkedEntry(
+    humanId: string,
+    entry: IndexEntry | undefined,
+  ): Promise<IndexEntry | undefined> {
+    const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
+    if (stats === undefined) {
+      if (this.index?.delete(humanId) === true) this.indexDirty = true
+      return undefined
+    }
+    if (entry !== undefined && sameStamp(entry.stamp, stampOf(stats))) return entry
+    return this.reindex(humanId, stats.ino)
+  }
+
+  /** Keeps the entry's human id under its dedup key (see `idsByKey`). */
+  private noteKey(entry: IndexEntry): void {
+    const key = entry.summary?.dedupKey
+    if (key === undefined) return
+    const ids = this.idsByKey.get(key)
+    if (ids === undefined) this.idsByKey.set(key, new Set([entry.humanId]))
+    else ids.add(entry.humanId)
   }
 
   /** Reads an incident's file again for its index entry (its summary or its damage). */
@@ -1189,15 +1356,6 @@ class FileJournalImpl {
     return { file: cached.file, offset: torn.offset, length: torn.length, preservedAs }
   }
 
-  private async removeAbandonedTempFiles(listing: ReadonlyArray<string>): Promise<void> {
-    // Temporary files only exist while a process holding the lock creates an incident: any
-    // found now belong to a process that died before linking them into place.
-    for (const name of listing) {
-      if (name.startsWith(TMP_PREFIX))
-        await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
-    }
-  }
-
   private corrupt(file: string, offset: number, problem: string): JournalUnavailable {
     return new JournalUnavailable({
       reason: "corrupt",
@@ -1232,6 +1390,30 @@ const createDurably = async (dir: string): Promise<void> => {
     }
     await syncDir(dirname(path))
   }
+}
+
+/**
+ * One pass over a listing of `incidents/`: the human ids of its incident files, the temporary
+ * files a writer left behind, and the last number of each year.
+ */
+const scanListing = (
+  listing: ReadonlyArray<string>,
+): { names: Array<string>; temps: Array<string>; lastOfYear: Map<number, number> } => {
+  const names: Array<string> = []
+  const temps: Array<string> = []
+  const lastOfYear = new Map<number, number>()
+  for (const name of listing) {
+    const match = NUMBERED_FILE.exec(name)
+    if (match === null) {
+      if (name.startsWith(TMP_PREFIX)) temps.push(name)
+      continue
+    }
+    names.push(name.slice(0, -".jsonl".length))
+    const year = Number(match[1])
+    const number = Number(match[2])
+    if (number > (lastOfYear.get(year) ?? 0)) lastOfYear.set(year, number)
+  }
+  return { names, temps, lastOfYear }
 }
 
 /** The human ids of the incident files of a listing of `incidents/`. */

@@ -257,6 +257,59 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
         expect((await run(reader.read(summary.humanId))).sequence).toBe(1)
     })
 
+    it("takes many appends and lookups at once: each lands or is refused alone, and a fresh reader sees the same", async () => {
+      const { journal, location } = await freshJournal()
+      const keys = Array.from({ length: 20 }, (_, index) => `burst-${index}`)
+      const incidents = await Promise.all(
+        keys.map((dedupKey) => run(journal.open(downInput({ dedupKey })))),
+      )
+      const update = (progress: string): Event => ({
+        type: "update-posted",
+        at: new Date(),
+        progress,
+        status: "investigating",
+        nextSteps: "continue",
+      })
+      const bursts = incidents.map(({ incident }, index) => {
+        const id = index % 2 === 0 ? incident.humanId : incident.id
+        return Promise.all([
+          attempt(journal.append(id, [update(`first ${index}`)])),
+          attempt(journal.findByDedupKey(keys[index] as string)),
+          attempt(journal.append(id, [update(`second ${index}`), update(`third ${index}`)])),
+          attempt(journal.append(id, [update(`stale ${index}`)], { expectedSequence: 0 })),
+          attempt(
+            journal.append(id, [
+              { type: "severity-changed", at: new Date(), severity: "P7" as "P0", reason: "bad" },
+            ]),
+          ),
+        ])
+      })
+      const results = await Promise.all(bursts)
+      for (const [index, [first, found, second, stale, invalid]] of results.entries()) {
+        const humanId = incidents[index]?.incident.humanId
+        expect(Either.isRight(first) && first.right.humanId).toBe(humanId)
+        expect(Either.isRight(found) && Option.getOrThrow(found.right).humanId).toBe(humanId)
+        expect(Either.isRight(second)).toBe(true)
+        expect(Either.isLeft(stale) && stale.left._tag).toBe("JournalConflict")
+        expect(Either.isLeft(invalid) && invalid.left._tag).toBe("JournalInvalidEvent")
+      }
+      const reader = await journalAt(location)
+      for (const [index, { incident }] of incidents.entries()) {
+        const record = await run(reader.read(incident.humanId))
+        expect(record.sequence).toBe(4)
+        const progress = record.events.flatMap((event) =>
+          event.type === "update-posted" ? [event.progress] : [],
+        )
+        expect([...progress].sort()).toEqual([
+          `first ${index}`,
+          `second ${index}`,
+          `third ${index}`,
+        ])
+        // the two events of one append stay together, in their order
+        expect(progress.indexOf(`third ${index}`)).toBe(progress.indexOf(`second ${index}`) + 1)
+      }
+    })
+
     it("lists by status, severity, playbook and time, newest first", async () => {
       const { journal } = await freshJournal()
       const down = await run(journal.open(downInput({ at: at("08:00:00") })))
