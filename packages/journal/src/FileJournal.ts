@@ -34,6 +34,14 @@ import { dirname, isAbsolute, join, resolve } from "node:path"
 import type { Incident, IncidentEvent, Maintenance } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import {
+  appendDurably,
+  closeDescriptor,
+  openDescriptor,
+  readDescriptor,
+  syncDirectory,
+  writeDurably,
+} from "./internal/Descriptor.js"
 import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
 import {
@@ -209,14 +217,7 @@ const errnoOf = (error: unknown): string | undefined =>
     ? String((error as { code: unknown }).code)
     : undefined
 
-const syncDir = async (dir: string): Promise<void> => {
-  const handle = await fs.open(dir, "r")
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
+const syncDir = syncDirectory
 
 /** Incident files up to this size are read whole with synchronous calls the first time. */
 const SYNC_READ_MAX_BYTES = 256 * 1024
@@ -248,27 +249,6 @@ const readSmallFile = (
   }
 }
 
-/** Writes all of `bytes` at the end of the file (opened with O_APPEND) and fsyncs it. */
-const writeDurably = async (handle: fs.FileHandle, bytes: Buffer): Promise<void> => {
-  let written = 0
-  while (written < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written)
-    written += bytesWritten
-  }
-  await handle.sync()
-}
-
-/** Writes all of `bytes` at the end of `file` and fsyncs it before returning. */
-const appendDurably = async (file: string, bytes: Buffer, flag: "a" | "wx"): Promise<void> => {
-  const handle = await fs.open(file, flag, 0o644)
-  try {
-    await writeDurably(handle, bytes)
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Read and append, never create: an incident file only comes into being through `open`. */
 const OPEN_FOR_APPEND = fsConstants.O_RDWR | fsConstants.O_APPEND
 /** Incident files kept open between operations (the least recently used is closed first). */
 const MAX_OPEN_FILES = 32
@@ -294,7 +274,7 @@ class FileJournalImpl {
   private readonly leases = new Set<() => Promise<void>>()
   private readonly humanIdByUuid = new Map<string, string>()
   /** Open incident files, least recently used first; only touched under the lock. */
-  private readonly handles = new Map<string, fs.FileHandle>()
+  private readonly handles = new Map<string, number>()
   /**
    * Every incident's summary (or damage) with the stamp of the file it came from, by human id;
    * loaded from `index.json` on first use (see internal/IncidentIndex.ts). Only touched under
@@ -686,10 +666,10 @@ class FileJournalImpl {
     const { cached } = write
     const bytes = Buffer.from(write.lines.join(""))
     try {
-      const handle = await this.handleFor(cached.file)
-      if (handle === undefined) throw new Error(`${cached.file} disappeared`)
-      await writeDurably(handle, bytes)
-      cached.stamp = stampOf(fstatSync(handle.fd))
+      const fd = await this.handleFor(cached.file)
+      if (fd === undefined) throw new Error(`${cached.file} disappeared`)
+      await writeDurably(fd, bytes)
+      cached.stamp = stampOf(fstatSync(fd))
     } catch (error) {
       this.forget(cached) // what reached the disk is read back next time
       await this.dropHandle(cached.file)
@@ -871,7 +851,7 @@ class FileJournalImpl {
         await handle.truncate(complete)
         await handle.sync()
       }
-      await writeDurably(handle, Buffer.from(`${JSON.stringify(record)}\n`))
+      await writeDurably(handle.fd, Buffer.from(`${JSON.stringify(record)}\n`))
     } finally {
       await handle.close()
     }
@@ -884,32 +864,37 @@ class FileJournalImpl {
     for (const file of [...this.handles.keys()]) await this.dropHandle(file)
   }
 
-  private async handleFor(file: string): Promise<fs.FileHandle | undefined> {
+  /**
+   * The descriptor kept open for an incident file, opened when it is not. Only called under the
+   * lock, and never closed while a read or write of it is in flight (see `appendTogether`): a
+   * descriptor number closed under a pending write could be reused by another file.
+   */
+  private async handleFor(file: string): Promise<number | undefined> {
     const open = this.handles.get(file)
     if (open !== undefined) {
       this.handles.delete(file)
       this.handles.set(file, open)
       return open
     }
-    let handle: fs.FileHandle
+    let fd: number
     try {
-      handle = await fs.open(file, this.lock.readOnly ? fsConstants.O_RDONLY : OPEN_FOR_APPEND)
+      fd = await openDescriptor(file, this.lock.readOnly ? fsConstants.O_RDONLY : OPEN_FOR_APPEND)
     } catch (error) {
       if (errnoOf(error) === "ENOENT") return undefined
       throw error
     }
-    this.handles.set(file, handle)
+    this.handles.set(file, fd)
     if (this.handles.size > MAX_OPEN_FILES) {
       const [oldest] = this.handles.keys()
       if (oldest !== undefined) await this.dropHandle(oldest)
     }
-    return handle
+    return fd
   }
 
   private async dropHandle(file: string): Promise<void> {
-    const handle = this.handles.get(file)
+    const fd = this.handles.get(file)
     this.handles.delete(file)
-    await handle?.close().catch(() => undefined)
+    if (fd !== undefined) await closeDescriptor(fd).catch(() => undefined)
   }
 
   private summary(cached: CachedIncident): IncidentSummary {
@@ -1157,7 +1142,8 @@ class FileJournalImpl {
   /**
    * Takes the incident's dispatch lock: `dispatch/<id>.lock`, the journal's own lock file
    * implementation (owner files, stale holders broken), one lock per incident so that sending
-   * for one never waits for another. Resolves to what releases it.
+   * for one never waits for another. Resolves to what releases it. The dispatches this process
+   * has in flight share one owner file, removed when the last of them ends.
    */
   async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
     const dir = join(this.dir, "dispatch")
@@ -1168,6 +1154,8 @@ class FileJournalImpl {
         timeoutMs: waitMs,
         // A send may take long (retries with backoff); a foreign holder is stale much later.
         foreignStaleMs: 10 * 60_000,
+        // Dispatches in flight at once share one owner file instead of writing one each.
+        sharedOwner: true,
       })
     // `dispatch/` is made by the first dispatch (or again, if it was removed), not before each.
     const lock = await create().catch(async (error: unknown) => {
@@ -1242,10 +1230,10 @@ class FileJournalImpl {
           return this.applyRecords(humanId, file, whole.stats, undefined, 0, whole.bytes)
       }
     }
-    const handle = await this.handleFor(file)
-    if (handle === undefined) return undefined
+    const fd = await this.handleFor(file)
+    if (fd === undefined) return undefined
     try {
-      return await this.readNewRecords(humanId, file, handle)
+      return await this.readNewRecords(humanId, file, fd)
     } catch (error) {
       this.cache.delete(humanId) // read again from the start next time
       await this.dropHandle(file)
@@ -1253,12 +1241,8 @@ class FileJournalImpl {
     }
   }
 
-  private async readNewRecords(
-    humanId: string,
-    file: string,
-    handle: fs.FileHandle,
-  ): Promise<CachedIncident> {
-    const stats = fstatSync(handle.fd) // microseconds; see internal/FileLock.ts
+  private async readNewRecords(humanId: string, file: string, fd: number): Promise<CachedIncident> {
+    const stats = fstatSync(fd) // microseconds; see internal/FileLock.ts
     const { size } = stats
     let cached = this.cache.get(humanId)
     if (cached !== undefined && size < cached.offset) cached = undefined // replaced: read again
@@ -1272,9 +1256,9 @@ class FileJournalImpl {
     const bytes = Buffer.alloc(size - start)
     let read = 0
     while (read < bytes.length) {
-      const result = await handle.read(bytes, read, bytes.length - read, start + read)
-      if (result.bytesRead === 0) break
-      read += result.bytesRead
+      const count = await readDescriptor(fd, bytes, read, bytes.length - read, start + read)
+      if (count === 0) break
+      read += count
     }
     return this.applyRecords(humanId, file, stats, cached, start, bytes.subarray(0, read))
   }

@@ -345,18 +345,42 @@ describe("file journal on disk", () => {
       join(dispatchDir, litter),
       JSON.stringify({ pid: child.pid, host: hostname(), token: "dead", since: "" }),
     )
-    // every lock's own owner file stays while it is held, however many are taken at once
-    const read = await Promise.all(
+    // the locks held at once share one owner file of this process, which stays while one is held
+    let releaseAll = () => {}
+    const releasing = new Promise<void>((resolve) => {
+      releaseAll = resolve
+    })
+    const holding = Promise.all(
       incidents.map((incident) =>
         run(
           journal.withDispatchLock(
             incident.humanId,
-            Effect.map(journal.read(incident.humanId), (record) => record.humanId),
+            Effect.flatMap(Effect.promise(() => releasing), () =>
+              Effect.map(journal.read(incident.humanId), (record) => record.humanId),
+            ),
           ),
         ),
       ),
     )
+    const lockFiles = incidents.map((incident) => `${incident.humanId}.lock`)
+    for (let tries = 0; tries < 100; tries += 1) {
+      const names = await readdir(dispatchDir)
+      if (lockFiles.every((name) => names.includes(name))) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const held = await readdir(dispatchDir)
+    expect(held.filter((name) => lockFiles.includes(name))).toHaveLength(incidents.length)
+    expect(held.filter((name) => name.startsWith(`.owner.${process.pid}.`))).toHaveLength(1)
+    // another journal of the same process still waits for a held incident, and is told it is busy
+    const other = await run(openFileJournal({ dir }))
+    const busy = await attempt(
+      other.withDispatchLock(incidents[0]!.humanId, Effect.succeed("taken"), { waitMs: 100 }),
+    )
+    expect(Either.isLeft(busy) && busy.left).toMatchObject({ reason: "busy" })
+    releaseAll()
+    const read = await holding
     expect(read).toEqual(incidents.map((incident) => incident.humanId))
+    await run(other.close)
     const left = await readdir(dispatchDir)
     expect(left).not.toContain(litter)
     expect(left.filter((name) => name.startsWith(".owner."))).toEqual([])

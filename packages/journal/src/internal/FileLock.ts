@@ -105,6 +105,49 @@ export interface FileLockOptions {
   readonly lockName?: string
   readonly timeoutMs: number
   readonly foreignStaleMs: number
+  /**
+   * One owner file for every lock of `dir` this process holds with this option, kept while one
+   * of them is open: for many short locks (one per incident), where writing and removing an owner
+   * file for each would cost more than the lock itself.
+   */
+  readonly sharedOwner?: boolean
+}
+
+/** An owner file: its path, inode and token. */
+interface Owner {
+  readonly path: string
+  readonly ino: number
+  readonly token: string
+}
+
+/** The shared owner file of each directory (`sharedOwner`), with the locks open that use it. */
+const sharedOwners = new Map<string, { readonly owner: Promise<Owner>; users: number }>()
+
+/** Writes an owner file of this process in `dir`, its token live from before it exists. */
+const writeOwner = async (dir: string): Promise<Owner> => {
+  const token = randomBytes(8).toString("hex")
+  const path = join(dir, `.owner.${process.pid}.${token}`)
+  const holder: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    token,
+    since: new Date().toISOString(),
+  }
+  // Listed before the file exists: a sweep in this process never takes it for a leftover.
+  liveTokens.add(token)
+  try {
+    await fs.writeFile(path, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
+    return { path, ino: (await fs.stat(path)).ino, token }
+  } catch (error) {
+    liveTokens.delete(token)
+    throw error
+  }
+}
+
+/** Removes an owner file: its token is no longer live, so a lock it left behind is stale. */
+const removeOwner = async (owner: Owner): Promise<void> => {
+  liveTokens.delete(owner.token)
+  await fs.unlink(owner.path).catch(() => undefined)
 }
 
 export class FileLock {
@@ -113,14 +156,19 @@ export class FileLock {
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
 
+  private readonly ownerPath: string
+  private readonly ownerIno: number
+  private readonly token: string
+
   private constructor(
     private readonly options: FileLockOptions,
-    private readonly ownerPath: string,
-    private readonly ownerIno: number,
-    private readonly token: string,
+    private readonly owner: Owner,
     /** On a read-only file system: no lock file, no writes. */
     readonly readOnly = false,
   ) {
+    this.ownerPath = owner.path
+    this.ownerIno = owner.ino
+    this.token = owner.token
     this.path = join(options.dir, options.lockName ?? LOCK_FILE)
     this.breakerPath = `${this.path}.break`
   }
@@ -135,30 +183,34 @@ export class FileLock {
       return await FileLock.createWritable(options)
     } catch (error) {
       if (errnoOf(error) !== "EROFS") throw error
-      return new FileLock(options, "", -1, "", true)
+      return new FileLock(options, { path: "", ino: -1, token: "" }, true)
     }
   }
 
   private static async createWritable(options: FileLockOptions): Promise<FileLock> {
-    const token = randomBytes(8).toString("hex")
-    const ownerPath = join(options.dir, `.owner.${process.pid}.${token}`)
-    const holder: Holder = {
-      pid: process.pid,
-      host: hostname(),
-      token,
-      since: new Date().toISOString(),
+    let owner: Owner
+    if (options.sharedOwner === true) {
+      let shared = sharedOwners.get(options.dir)
+      if (shared === undefined) {
+        const created = { owner: writeOwner(options.dir), users: 0 }
+        sharedOwners.set(options.dir, created)
+        created.owner.catch(() => {
+          if (sharedOwners.get(options.dir) === created) sharedOwners.delete(options.dir)
+        })
+        shared = created
+      }
+      shared.users += 1
+      owner = await shared.owner
+    } else {
+      owner = await writeOwner(options.dir)
     }
-    // Listed before the file exists: a sweep in this process never takes it for a leftover.
-    liveTokens.add(token)
+    const lock = new FileLock(options, owner)
     try {
-      await fs.writeFile(ownerPath, `${JSON.stringify(holder)}\n`, { flag: "wx", mode: 0o644 })
+      await lock.removeDeadOwnerFiles()
     } catch (error) {
-      liveTokens.delete(token)
+      await lock.close()
       throw error
     }
-    const { ino } = await fs.stat(ownerPath)
-    const lock = new FileLock(options, ownerPath, ino, token)
-    await lock.removeDeadOwnerFiles()
     return lock
   }
 
@@ -253,8 +305,11 @@ export class FileLock {
     await this.queue
     this.closed = true
     if (this.readOnly) return
-    liveTokens.delete(this.token)
-    await fs.unlink(this.ownerPath).catch(() => undefined)
+    if (this.options.sharedOwner !== true) return removeOwner(this.owner)
+    const shared = sharedOwners.get(this.options.dir)
+    if (shared === undefined || (shared.users -= 1) > 0) return
+    sharedOwners.delete(this.options.dir)
+    await removeOwner(this.owner)
   }
 
   private async acquire(timeoutMs = this.options.timeoutMs): Promise<void> {
