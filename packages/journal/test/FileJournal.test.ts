@@ -355,8 +355,9 @@ describe("file journal on disk", () => {
         run(
           journal.withDispatchLock(
             incident.humanId,
-            Effect.flatMap(Effect.promise(() => releasing), () =>
-              Effect.map(journal.read(incident.humanId), (record) => record.humanId),
+            Effect.flatMap(
+              Effect.promise(() => releasing),
+              () => Effect.map(journal.read(incident.humanId), (record) => record.humanId),
             ),
           ),
         ),

@@ -307,7 +307,9 @@ export class FileLock {
     if (this.readOnly) return
     if (this.options.sharedOwner !== true) return removeOwner(this.owner)
     const shared = sharedOwners.get(this.options.dir)
-    if (shared === undefined || (shared.users -= 1) > 0) return
+    if (shared === undefined) return
+    shared.users -= 1
+    if (shared.users > 0) return
     sharedOwners.delete(this.options.dir)
     await removeOwner(this.owner)
   }
