@@ -147,10 +147,22 @@ const summaryOfRow = (row: IncidentRow): IncidentSummary => ({
 const INCIDENT_COLUMNS =
   "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence"
 
+/** A `create` waiting for its batch (see `create`). */
+interface PendingCreate {
+  readonly fields: Omit<OpenInput, "dedupKey">
+  readonly dedupKey: string | undefined
+  readonly initialEvents: ReadonlyArray<Event>
+  readonly resolve: (result: OpenResult) => void
+  readonly reject: (error: unknown) => void
+}
+
 class PostgresJournalImpl {
   private readonly cache = new Map<string, CachedIncident>()
   /** Leases held (given up when the journal closes, before the pool ends). */
   private readonly leases = new Set<() => Promise<void>>()
+  /** Creates waiting for the transaction in flight to end (see `create`). */
+  private readonly waitingCreates: Array<PendingCreate> = []
+  private creating = false
 
   constructor(
     private readonly pool: pg.Pool,
@@ -187,70 +199,173 @@ class PostgresJournalImpl {
     })
   }
 
-  private async create(
+  /**
+   * Creates the incident. Creates that arrive while this process has one in flight wait, and the
+   * next transaction creates all of them (group commit): one step of each year's counter, one
+   * insert of the incidents and one of their events, one commit. Opens take turns on the counter
+   * row, so a storm of new alert groups went at the speed of one commit per incident. A batch
+   * that fails as a whole (another process opened one of its keys meanwhile) is created again
+   * one by one, so that only the open that collided sees it.
+   */
+  private create(
     fields: Omit<OpenInput, "dedupKey">,
     dedupKey: string | undefined,
     initialEvents: ReadonlyArray<Event>,
   ): Promise<OpenResult> {
-    const created = await this.transaction(async (client) => {
-      const year = fields.at.getUTCFullYear()
-      const counter = await client.query<{ last: number }>(
-        `INSERT INTO ${this.s}.incident_counters (year, last) VALUES ($1, 1)
-         ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last`,
-        [year],
-      )
-      const humanId = formatHumanId(year, counter.rows[0]?.last ?? 1)
-      const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-      const encoded = encodeEvents([opened, ...initialEvents])
-      if (Either.isLeft(encoded)) throw encoded.left
-      const stored = encoded.right
-      const canonical = stored.map((event) => Either.getOrThrow(decodeStoredEvent(event)))
-      const folded = applyAll(undefined, canonical)
-      if (Either.isLeft(folded)) throw folded.left
-      const state = folded.right
-      const meta: IncidentMeta = {
-        id: randomUUID(),
-        humanId,
-        ...(dedupKey === undefined ? {} : { dedupKey }),
+    // Checked before it joins a batch: an open the journal refuses is refused alone.
+    const draft = encodeEvents([
+      { ...fields, type: "opened", incidentId: "INC-0000-0000" },
+      ...initialEvents,
+    ])
+    if (Either.isLeft(draft)) return Promise.reject(draft.left)
+    const folded = applyAll(
+      undefined,
+      draft.right.map((event) => Either.getOrThrow(decodeStoredEvent(event))),
+    )
+    if (Either.isLeft(folded)) return Promise.reject(folded.left)
+    return new Promise<OpenResult>((resolve, reject) => {
+      this.waitingCreates.push({ fields, dedupKey, initialEvents, resolve, reject })
+      if (!this.creating) void this.createWaiting()
+    })
+  }
+
+  private async createWaiting(): Promise<void> {
+    this.creating = true
+    try {
+      while (this.waitingCreates.length > 0) {
+        const batch = this.waitingCreates.splice(0)
+        // Two creates of one key wait for the next batch: the second then meets the first.
+        const keys = new Set<string>()
+        const now: Array<PendingCreate> = []
+        for (const waiting of batch) {
+          if (waiting.dedupKey !== undefined && keys.has(waiting.dedupKey)) {
+            this.waitingCreates.push(waiting)
+            continue
+          }
+          if (waiting.dedupKey !== undefined) keys.add(waiting.dedupKey)
+          now.push(waiting)
+        }
+        if (now.length > 1) {
+          const created = await this.createTogether(now).then(
+            (results) => Either.right(results),
+            (error: unknown) => Either.left(error),
+          )
+          if (Either.isRight(created)) {
+            for (const [index, waiting] of now.entries())
+              waiting.resolve(created.right[index] as OpenResult)
+            continue
+          }
+          // Only a collision on a key is one open's own; any other failure is every one's.
+          if (!isUniqueViolation(created.left, "incidents_active_dedup_key")) {
+            for (const waiting of now) waiting.reject(created.left)
+            continue
+          }
+        }
+        for (const waiting of now)
+          await this.createTogether([waiting]).then(
+            ([result]) => waiting.resolve(result as OpenResult),
+            waiting.reject,
+          )
       }
+    } finally {
+      this.creating = false
+    }
+  }
+
+  /** Creates `batch` in one transaction, in its order; all of them or none. */
+  private async createTogether(
+    batch: ReadonlyArray<PendingCreate>,
+  ): Promise<ReadonlyArray<OpenResult>> {
+    const created = await this.transaction(async (client) => {
+      const numbers = new Map<number, number>()
+      for (const waiting of batch) {
+        const year = waiting.fields.at.getUTCFullYear()
+        numbers.set(year, (numbers.get(year) ?? 0) + 1)
+      }
+      // Each year's counter steps once for the batch: its numbers are the last ones it returns.
+      const next = new Map<number, number>()
+      for (const [year, count] of [...numbers].sort(([a], [b]) => a - b)) {
+        const counter = await client.query<{ last: number }>(
+          `INSERT INTO ${this.s}.incident_counters (year, last) VALUES ($1, $2)
+           ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + $2 RETURNING last`,
+          [year, count],
+        )
+        next.set(year, (counter.rows[0]?.last ?? count) - count + 1)
+      }
+      const incidents = batch.map((waiting) => {
+        const { fields, dedupKey, initialEvents } = waiting
+        const year = fields.at.getUTCFullYear()
+        const number = next.get(year) ?? 1
+        next.set(year, number + 1)
+        const humanId = formatHumanId(year, number)
+        const opened: Event = { ...fields, type: "opened", incidentId: humanId }
+        const encoded = encodeEvents([opened, ...initialEvents])
+        if (Either.isLeft(encoded)) throw encoded.left
+        const stored = encoded.right
+        const canonical = stored.map((event) => Either.getOrThrow(decodeStoredEvent(event)))
+        const folded = applyAll(undefined, canonical)
+        if (Either.isLeft(folded)) throw folded.left
+        const meta: IncidentMeta = {
+          id: randomUUID(),
+          humanId,
+          ...(dedupKey === undefined ? {} : { dedupKey }),
+        }
+        return {
+          cached: { meta, sequence: canonical.length, state: folded.right, events: canonical },
+          stored,
+        }
+      })
       await client.query(
         `INSERT INTO ${this.s}.incidents
            (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         SELECT id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence
+         FROM jsonb_to_recordset($1::jsonb) AS incident (id uuid, human_id text, dedup_key text,
+           title text, status text, severity text, playbooks text[], opened_at timestamptz,
+           sequence integer)`,
         [
-          meta.id,
-          humanId,
-          dedupKey ?? null,
-          state.title,
-          state.status,
-          state.severity,
-          [...state.playbooks],
-          state.openedAt,
-          canonical.length,
+          JSON.stringify(
+            incidents.map(({ cached: { meta, state, sequence } }) => ({
+              id: meta.id,
+              human_id: meta.humanId,
+              dedup_key: meta.dedupKey ?? null,
+              title: state.title,
+              status: state.status,
+              severity: state.severity,
+              playbooks: state.playbooks,
+              opened_at: state.openedAt.toISOString(),
+              sequence,
+            })),
+          ),
         ],
+      )
+      const rows = incidents.flatMap(({ cached, stored }) =>
+        cached.events.map((event, index) => ({
+          id: cached.meta.id,
+          seq: index + 1,
+          type: event.type,
+          at: event.at,
+          body: JSON.stringify(stored[index]),
+        })),
       )
       await client.query(
         `INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
-         SELECT $1, event.seq, event.type, event.at, event.body
-         FROM unnest($2::integer[], $3::text[], $4::timestamptz[], $5::jsonb[])
-           AS event (seq, type, at, body)`,
+         SELECT event.id, event.seq, event.type, event.at, event.body
+         FROM unnest($1::uuid[], $2::integer[], $3::text[], $4::timestamptz[], $5::jsonb[])
+           AS event (id, seq, type, at, body)`,
         [
-          meta.id,
-          canonical.map((_, index) => index + 1),
-          canonical.map((event) => event.type),
-          canonical.map((event) => event.at),
-          stored.map((event) => JSON.stringify(event)),
+          rows.map((row) => row.id),
+          rows.map((row) => row.seq),
+          rows.map((row) => row.type),
+          rows.map((row) => row.at),
+          rows.map((row) => row.body),
         ],
       )
-      return {
-        meta,
-        sequence: canonical.length,
-        state,
-        events: canonical,
-      } satisfies CachedIncident
+      return incidents.map(({ cached }) => cached satisfies CachedIncident)
     })
-    this.cache.set(created.meta.id, created)
-    return { incident: this.record(created), created: true }
+    return created.map((cached) => {
+      this.cache.set(cached.meta.id, cached)
+      return { incident: this.record(cached), created: true }
+    })
   }
 
   async append(
