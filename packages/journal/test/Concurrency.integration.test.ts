@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { once } from "node:events"
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { IncidentEvent } from "@ir/core"
@@ -199,4 +199,53 @@ describe.each(backends)("$name journal with several processes", ({ config: makeC
     expect((await run(journal.read(incident.humanId))).torn).toBeUndefined()
     await run(journal.close)
   }, 120_000)
+})
+
+describe("the file journal's lock between one writer's appends", () => {
+  const distIndex = join(import.meta.dirname, "..", "dist", "index.js")
+
+  it("is kept for the next append, let go a turn later, and never left behind by an exit", async () => {
+    const dir = join(mkdtempSync(join(base, "linger-")), "journal")
+    const journal = await run(openJournal({ backend: "file", dir }))
+    const { incident } = await run(journal.open(downInput({ at: new Date(Date.now() - 1000) })))
+    const lock = join(dir, "journal.lock")
+    // Right after an append the lock is still held, ready for the writer's next one ...
+    await run(
+      journal.append(incident.humanId, [{ type: "acknowledged", at: new Date(), by: "alice" }]),
+    )
+    expect(existsSync(lock)).toBe(true)
+    // ... and free once the event loop has turned (its turn ends after the caller's), for others.
+    let turns = 0
+    while (existsSync(lock) && turns < 10) {
+      await new Promise((resolve) => setImmediate(resolve))
+      turns += 1
+    }
+    expect(existsSync(lock)).toBe(false)
+    expect(turns).toBeLessThanOrEqual(2)
+    await run(journal.close)
+
+    // A process that exits right after an append (process.exit, no close) leaves no lock.
+    const script = `
+      import { Effect } from "effect"
+      import { openJournal } from ${JSON.stringify(distIndex)}
+      const journal = await Effect.runPromise(openJournal({ backend: "file", dir: ${JSON.stringify(dir)} }))
+      await Effect.runPromise(journal.append(${JSON.stringify(incident.humanId)}, [
+        { type: "update-posted", at: new Date(), progress: "exiting", status: "investigating", nextSteps: "none" },
+      ]))
+      process.exit(0)
+    `
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: join(import.meta.dirname, ".."),
+      stdio: ["ignore", "ignore", "pipe"],
+    })
+    const stderr: Array<string> = []
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()))
+    const [code] = await once(child, "exit")
+    expect(stderr.join("")).toBe("")
+    expect(code).toBe(0)
+    expect(existsSync(lock)).toBe(false)
+    const reader = await run(openJournal({ backend: "file", dir, lockTimeoutMs: 1_000 }))
+    expect((await run(reader.read(incident.humanId))).sequence).toBe(3)
+    await run(reader.close)
+  })
 })

@@ -44,8 +44,11 @@ const settle = (dir: string): void => {
 /** What the files hold: the listing of a journal with no index (a copy, the index deleted). */
 const fromFilesAlone = async (dir: string): Promise<ReadonlyArray<IncidentSummary>> => {
   const copy = mkdtempSync(join(base, "copy-"))
-  cpSync(dir, copy, { recursive: true })
-  rmSync(join(copy, "index.json"), { force: true })
+  // The files alone: not the index, and not the lock another journal of this process may hold.
+  cpSync(dir, copy, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(index\.json|journal\.lock)$/.test(source),
+  })
   const journal = await run(openFileJournal({ dir: copy }))
   try {
     return await run(journal.list())

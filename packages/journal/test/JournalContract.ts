@@ -263,9 +263,11 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       const incidents = await Promise.all(
         keys.map((dedupKey) => run(journal.open(downInput({ dedupKey })))),
       )
+      // One time for all: appends that race may land in any order, and time never runs back.
+      const now = new Date()
       const update = (progress: string): Event => ({
         type: "update-posted",
-        at: new Date(),
+        at: now,
         progress,
         status: "investigating",
         nextSteps: "continue",
@@ -279,7 +281,7 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
           attempt(journal.append(id, [update(`stale ${index}`)], { expectedSequence: 0 })),
           attempt(
             journal.append(id, [
-              { type: "severity-changed", at: new Date(), severity: "P7" as "P0", reason: "bad" },
+              { type: "severity-changed", at: now, severity: "P7" as "P0", reason: "bad" },
             ]),
           ),
         ])

@@ -1,7 +1,7 @@
 // Files through plain descriptors and node:fs's callback API. A `FileHandle` (node:fs/promises)
 // is an object the garbage collector tracks, made transferable, for every open; a storm that
 // opens and appends to thousands of incident files a second paid more for those objects than
-// for the system calls. The slow calls (write, fsync) still run on libuv's thread pool.
+// for the system calls. The slow call, fsync, still runs on libuv's thread pool.
 import * as fs from "node:fs"
 
 const settle =
@@ -34,14 +34,14 @@ export const readDescriptor = (
     fs.read(fd, bytes, offset, length, position, settle(resolve, reject)),
   )
 
-/** Writes all of `bytes` (at the end, for a descriptor opened with O_APPEND), then fsyncs. */
+/**
+ * Writes all of `bytes` (at the end, for a descriptor opened with O_APPEND), then fsyncs. The
+ * write only copies into the page cache (microseconds, so it is synchronous, as the lock's calls
+ * are); the fsync, which waits for the disk, goes through the thread pool.
+ */
 export const writeDurably = async (fd: number, bytes: Buffer): Promise<void> => {
   let written = 0
-  while (written < bytes.length) {
-    written += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, bytes, written, bytes.length - written, null, settle(resolve, reject)),
-    )
-  }
+  while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written)
   await syncDescriptor(fd)
 }
 

@@ -45,6 +45,14 @@ const ownerSweeps = new Map<string, number>()
 const OWNER_SWEEP_INTERVAL_MS = 60_000
 
 const LOCK_FILE = "journal.lock"
+/** The longest `withLock` keeps the lock across work that keeps coming (see `releaseSoon`). */
+const LINGER_MS = 20
+
+/** Locks `withLock` holds, or keeps for the next turn: released if the process exits first. */
+const heldLocks = new Set<FileLock>()
+process.on("exit", () => {
+  for (const lock of heldLocks) lock.releaseNow()
+})
 const BREAKER_ABANDONED_MS = 5_000
 
 const errnoOf = (error: unknown): string | undefined =>
@@ -155,6 +163,10 @@ export class FileLock {
   private readonly breakerPath: string
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
+  /** Set while `withLock` keeps the lock until the next turn of the event loop. */
+  private lingering: NodeJS.Immediate | undefined
+  /** When `withLock` last took the lock (`performance.now()`). */
+  private heldSince = 0
 
   private readonly ownerPath: string
   private readonly ownerIno: number
@@ -226,7 +238,7 @@ export class FileLock {
         cause: new Error("the file system is read-only: no lock can be taken"),
       })
     await this.acquire()
-    return () => this.release()
+    return async () => this.release()
   }
 
   /**
@@ -242,7 +254,7 @@ export class FileLock {
       if (error instanceof JournalUnavailable && error.reason === "busy") return undefined
       throw error
     }
-    return () => this.release()
+    return async () => this.release()
   }
 
   /** Whether the lock file is still this holder's (a hard link of its owner file). */
@@ -262,11 +274,18 @@ export class FileLock {
           cause: new Error("this journal was closed; open it again to use it"),
         })
       if (this.readOnly) return body()
-      await this.acquire()
+      if (this.lingering === undefined) {
+        await this.acquire()
+        heldLocks.add(this)
+        this.heldSince = performance.now()
+      } else {
+        clearImmediate(this.lingering)
+        this.lingering = undefined
+      }
       try {
         return await body()
       } finally {
-        await this.release()
+        this.releaseSoon()
       }
     })
     this.queue = run.catch(() => undefined)
@@ -274,11 +293,37 @@ export class FileLock {
   }
 
   /**
+   * Keeps the lock until the event loop's next turn, unless it has been held for `LINGER_MS`:
+   * work queued meanwhile (a writer appending one event after another, each awaited) runs under
+   * the same hold. Taking and releasing the lock file are metadata changes of the journal's
+   * directory that the next fsync would have to commit too; a writer with nothing more to do
+   * lets go a turn later.
+   */
+  private releaseSoon(): void {
+    if (performance.now() - this.heldSince >= LINGER_MS) {
+      this.releaseNow()
+      return
+    }
+    this.lingering = setImmediate(() => {
+      this.lingering = undefined
+      this.releaseNow()
+    })
+  }
+
+  /** Releases a lock held by `withLock` now (also when the process exits while it holds it). */
+  releaseNow(): void {
+    if (this.lingering !== undefined) clearImmediate(this.lingering)
+    this.lingering = undefined
+    heldLocks.delete(this)
+    this.release()
+  }
+
+  /**
    * Removes the lock if it is still ours. It is first renamed aside (atomic), then judged by the
    * inode it had: a stat-then-unlink could remove a lock that another process took in between
    * (after judging ours stale). One that turns out not to be ours is linked back.
    */
-  private async release(): Promise<void> {
+  private release(): void {
     const aside = `${this.path}.release.${this.token}`
     try {
       renameSync(this.path, aside)
@@ -304,6 +349,7 @@ export class FileLock {
     if (this.closed) return
     await this.queue
     this.closed = true
+    if (this.lingering !== undefined) this.releaseNow()
     if (this.readOnly) return
     if (this.options.sharedOwner !== true) return removeOwner(this.owner)
     const shared = sharedOwners.get(this.options.dir)
