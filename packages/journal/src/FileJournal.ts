@@ -18,7 +18,6 @@
  * await Effect.runPromise(journal.close)
  * ```
  */
-import { randomUUID } from "node:crypto"
 import {
   closeSync,
   constants as fsConstants,
@@ -42,17 +41,21 @@ import {
   syncDirectory,
   writeDurably,
 } from "./internal/Descriptor.js"
-import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { applyAll, decodeStoredEvent, encodeEvents, newIncident } from "./internal/EventCodec.js"
 import { FileLock } from "./internal/FileLock.js"
 import {
   type FileStamp,
   type IndexEntry,
+  isRangeable,
   isSettled,
   readIndex,
+  readSettled,
   removeAbandonedIndexTemps,
+  type SettledPart,
   sameStamp,
   stampOf,
   writeIndex,
+  writeSettled,
 } from "./internal/IncidentIndex.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { parseChunk } from "./internal/JsonLines.js"
@@ -267,6 +270,15 @@ const REREADS_BEFORE_WRITE = 64
  */
 const INDEX_WRITE_INTERVAL_MS = 10_000
 
+/**
+ * Resolved incidents opened longer ago than this go to the settled part of the index: past the
+ * 30 days `ir escalate` and `ir serve` keep resolved incidents in view, so that neither reads it.
+ */
+const SETTLE_AFTER_MS = 45 * 86_400_000
+
+/** While the settled part is not loaded, it is read and written again for this many at once. */
+const SETTLE_BATCH = 256
+
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
@@ -309,6 +321,12 @@ class FileJournalImpl {
    * never changes. Entries of files since removed may linger: each is checked when looked up.
    */
   private readonly idsByKey = new Map<string, Set<string>>()
+  /** The settled part of the index as `index.json` names it (see internal/IncidentIndex.ts). */
+  private settled: SettledPart = { ids: new Set(), openedBefore: Number.NEGATIVE_INFINITY }
+  /** Whether the entries of `index-settled.json` are in `index`. */
+  private settledLoaded = false
+  /** Whether `index-settled.json` holds an entry no longer right, or lacks one it names. */
+  private settledDirty = false
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -415,7 +433,11 @@ class FileJournalImpl {
       const keyOf = new Map(batch.map((waiting) => [waiting, dedupKeyOf(waiting.input)]))
       const keys = new Set([...keyOf.values(), ...lookups.map((lookup) => lookup.key)])
       keys.delete(undefined)
-      const found = await this.incidentsOfKeys(names, keys as Set<string>)
+      const found = await this.incidentsOfKeys(
+        names,
+        keys as Set<string>,
+        new Set(lookups.map((lookup) => lookup.key)),
+      )
       for (const lookup of lookups) {
         const matching = found.get(lookup.key)
         lookup.resolve(matching?.active ?? matching?.newest)
@@ -492,23 +514,27 @@ class FileJournalImpl {
   }
 
   /**
-   * The incidents opened with each of `keys`, the newest one in progress and the newest of all,
-   * from the index: incident files the index does not know yet are read first, and every one
+   * The incidents opened with each of `keys`: the newest one in progress, and for `lookups`, the
+   * newest of all. Incident files the index does not know yet are read first, and every one
    * opened with one of the keys is checked against its file (a `stat`; read again if it moved).
-   * Costs one pass over `names` for a `Map` look-up each, whatever the number of keys.
+   * Costs one pass over `names` for a `Map` look-up each, whatever the number of keys; the
+   * settled part of the index is read only for a look-up with nothing in progress.
    */
   private async incidentsOfKeys(
     names: ReadonlyArray<string>,
     keys: ReadonlySet<string>,
+    lookups: ReadonlySet<string>,
   ): Promise<Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>> {
     const found = new Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>()
     if (keys.size === 0) return found
     const index = await this.loadIndex()
     for (const humanId of names)
-      if (!index.has(humanId)) await this.checkedEntry(humanId, undefined)
-    for (const key of keys) {
+      if (!index.has(humanId) && !this.isUnloadedSettled(humanId))
+        await this.checkedEntry(humanId, undefined)
+    const scan = async (key: string) => {
+      found.delete(key)
       const ids = this.idsByKey.get(key)
-      if (ids === undefined) continue
+      if (ids === undefined) return
       for (const humanId of [...ids]) {
         const summary = (await this.checkedEntry(humanId, index.get(humanId)))?.summary
         if (summary?.dedupKey !== key) {
@@ -526,6 +552,12 @@ class FileJournalImpl {
         found.set(key, known)
       }
     }
+    for (const key of keys) await scan(key)
+    const unanswered = [...lookups].filter((key) => found.get(key)?.active === undefined)
+    if (unanswered.length > 0 && !this.settledLoaded && this.settled.ids.size > 0) {
+      await this.loadSettled()
+      for (const key of unanswered) await scan(key)
+    }
     return found
   }
 
@@ -536,21 +568,16 @@ class FileJournalImpl {
     dedupKey: string | undefined,
   ): PlannedOpen {
     const { dedupKey: _, initialEvents = [], ...fields } = waiting.input
-    const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-    const encoded = encodeEvents([opened, ...initialEvents])
-    if (Either.isLeft(encoded)) throw encoded.left
-    const canonical = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
-    const folded = applyAll(undefined, canonical)
-    if (Either.isLeft(folded)) throw folded.left
-    const meta: IncidentMeta = {
-      id: randomUUID(),
-      humanId,
-      ...(dedupKey === undefined ? {} : { dedupKey }),
-    }
+    const {
+      meta,
+      stored,
+      events: canonical,
+      state,
+    } = newIncident(fields, initialEvents, humanId, dedupKey)
     // Several records carry `to`, their last sequence, as an append of several events does.
-    const to = encoded.right.length
+    const to = stored.length
     const line = Buffer.from(
-      encoded.right
+      stored
         .map(
           (event, index) =>
             `${JSON.stringify({ seq: index + 1, ...(index === 0 ? { incident: meta } : {}), ...(to > 1 ? { to } : {}), event })}\n`,
@@ -567,7 +594,7 @@ class FileJournalImpl {
         file: this.fileOf(humanId),
         offset: line.length,
         sequence: canonical.length,
-        state: folded.right,
+        state,
         events: canonical,
         torn: undefined,
         stamp: { size: 0, mtimeMs: 0, ino: 0 },
@@ -691,9 +718,11 @@ class FileJournalImpl {
   list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
     return this.lock.withLock(async () => {
       // A resolved incident the filter leaves out stays left out whatever is appended to it.
+      await this.loadIndex()
       const entries = await this.validEntries(
         await this.incidentNames(),
         (entry) => !isSettled(entry) || matchesFilter(entry.summary as IncidentSummary, filter),
+        this.needsSettled(filter),
       )
       const summaries = entries
         .flatMap((entry) => (entry.summary === undefined ? [] : [entry.summary]))
@@ -934,10 +963,15 @@ class FileJournalImpl {
       previous.summary.sequence === cached.sequence
     )
       return
-    const entry: IndexEntry = { humanId, stamp: cached.stamp, summary: this.summary(cached) }
-    this.index.set(humanId, entry)
-    if (previous?.summary === undefined) this.noteKey(entry)
+    this.setEntry({ humanId, stamp: cached.stamp, summary: this.summary(cached) })
+  }
+
+  /** Sets an entry of the loaded index (the settled file then needs writing too, if it has it). */
+  private setEntry(entry: IndexEntry): void {
+    this.index?.set(entry.humanId, entry)
+    this.noteEntry(entry)
     this.indexDirty = true
+    if (this.settled.ids.has(entry.humanId)) this.settledDirty = true
   }
 
   /**
@@ -950,17 +984,19 @@ class FileJournalImpl {
   private async validEntries(
     humanIds: ReadonlyArray<string>,
     needsCheck: (entry: IndexEntry) => boolean,
+    withSettled: boolean,
   ): Promise<Array<IndexEntry>> {
     const index = await this.loadIndex()
+    if (withSettled) await this.loadSettled()
     const present = new Set(humanIds)
     for (const humanId of index.keys()) {
       if (present.has(humanId)) continue
-      index.delete(humanId)
-      this.indexDirty = true
+      this.dropEntry(humanId)
     }
     const entries: Array<IndexEntry> = []
     for (const humanId of humanIds) {
       let entry = index.get(humanId)
+      if (entry === undefined && this.isUnloadedSettled(humanId)) continue
       if (entry === undefined || needsCheck(entry)) entry = await this.checkedEntry(humanId, entry)
       if (entry !== undefined) entries.push(entry)
     }
@@ -974,16 +1010,73 @@ class FileJournalImpl {
     // A temporary index file is only ever written under the lock we hold: any left is a killed
     // writer's.
     if (!this.lock.readOnly) await removeAbandonedIndexTemps(this.dir)
-    const index = stored ?? new Map<string, IndexEntry>()
+    const index = stored?.entries ?? new Map<string, IndexEntry>()
     this.index = index
     this.indexDirty = stored === undefined
     this.indexRebuilt = stored === undefined
+    // Rebuilt from the files, nothing is settled yet: the settled file is written anew.
+    this.settled = stored?.settled ?? { ids: new Set(), openedBefore: Number.NEGATIVE_INFINITY }
+    this.settledLoaded = stored === undefined
     for (const entry of index.values()) {
-      this.noteKey(entry)
-      if (entry.summary !== undefined)
-        this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
+      // An id both settled and with an entry of its own keeps the entry (see IncidentIndex.ts).
+      if (this.settled.ids.delete(entry.humanId)) this.settledDirty = true
+      this.noteEntry(entry)
     }
     return index
+  }
+
+  /**
+   * Adds the entries of `index-settled.json` to the index, once. An id `index.json` names as
+   * settled but the settled file does not hold (a crash between the two writes, a deleted file)
+   * is read again from its incident file.
+   */
+  private async loadSettled(): Promise<void> {
+    const index = await this.loadIndex()
+    if (this.settledLoaded) return
+    this.settledLoaded = true
+    const stored = await readSettled(this.dir)
+    for (const humanId of [...this.settled.ids]) {
+      // Read or written by this process since: fresher than the settled file.
+      if (index.has(humanId)) continue
+      const entry = stored.get(humanId)
+      if (entry === undefined) {
+        this.settled.ids.delete(humanId)
+        this.settledDirty = true
+        this.indexDirty = true
+        continue
+      }
+      index.set(humanId, entry)
+      this.noteEntry(entry)
+    }
+  }
+
+  /** Whether `humanId` is in the settled part of the index, which is not loaded. */
+  private isUnloadedSettled(humanId: string): boolean {
+    return !this.settledLoaded && this.settled.ids.has(humanId)
+  }
+
+  /** Whether a list with `filter` may return settled incidents: those resolved long ago. */
+  private needsSettled(filter: ListFilter): boolean {
+    if (this.settledLoaded || this.settled.ids.size === 0) return false
+    const statuses =
+      filter.status === undefined ? undefined : ([] as Array<string>).concat(filter.status)
+    if (statuses !== undefined && !statuses.includes("resolved")) return false
+    return !(
+      filter.openedAfter !== undefined && filter.openedAfter.getTime() >= this.settled.openedBefore
+    )
+  }
+
+  /** Drops the entry of an incident whose file is gone. */
+  private dropEntry(humanId: string): void {
+    if (this.index?.delete(humanId) === true) this.indexDirty = true
+    if (this.settled.ids.delete(humanId)) this.settledDirty = true
+  }
+
+  /** Keeps the entry's dedup key and UUID known (see `idsByKey` and `humanIdByUuid`). */
+  private noteEntry(entry: IndexEntry): void {
+    this.noteKey(entry)
+    if (entry.summary !== undefined)
+      this.humanIdByUuid.set(entry.summary.id.toLowerCase(), entry.humanId)
   }
 
   /**
@@ -997,7 +1090,7 @@ class FileJournalImpl {
   ): Promise<IndexEntry | undefined> {
     const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
     if (stats === undefined) {
-      if (this.index?.delete(humanId) === true) this.indexDirty = true
+      this.dropEntry(humanId)
       return undefined
     }
     if (entry !== undefined && sameStamp(entry.stamp, stampOf(stats))) return entry
@@ -1026,7 +1119,7 @@ class FileJournalImpl {
         cached = await this.refresh(humanId)
       }
       if (cached === undefined) {
-        if (index.delete(humanId)) this.indexDirty = true
+        this.dropEntry(humanId)
         return undefined
       }
       this.noteInIndex(cached)
@@ -1035,7 +1128,7 @@ class FileJournalImpl {
       if (!(error instanceof JournalUnavailable) || error.reason !== "corrupt") throw error
       const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
       if (stats === undefined) {
-        if (index.delete(humanId)) this.indexDirty = true
+        this.dropEntry(humanId)
         return undefined
       }
       const entry: IndexEntry = {
@@ -1047,8 +1140,7 @@ class FileJournalImpl {
           problem: causeMessage(error.cause),
         },
       }
-      index.set(humanId, entry)
-      this.indexDirty = true
+      this.setEntry(entry)
       return entry
     }
   }
@@ -1073,10 +1165,46 @@ class FileJournalImpl {
 
   /** Writes the index when it holds news; a failure only costs the next reader some reads. */
   private async persistIndex(): Promise<void> {
-    if (!this.indexDirty || this.index === undefined || this.lock.readOnly) return
+    const index = this.index
+    if (!this.indexDirty || index === undefined || this.lock.readOnly) return
     try {
       await removeAbandonedIndexTemps(this.dir)
-      await writeIndex(this.dir, this.index.values(), syncDir)
+      const now = Date.now()
+      // Resolved incidents opened long enough ago join the settled file: in batches while it is
+      // not loaded (it is read whole to be written), with every write once it is.
+      const movable = [...index.values()].filter(
+        (entry) =>
+          entry.summary?.status === "resolved" &&
+          entry.summary.openedAt.getTime() < now - SETTLE_AFTER_MS &&
+          entry.stamp.mtimeMs < now - 1_000 &&
+          !this.settled.ids.has(entry.humanId) &&
+          isRangeable(entry.humanId),
+      )
+      const rewrite = this.settledLoaded
+        ? movable.length > 0 || this.settledDirty
+        : movable.length >= SETTLE_BATCH
+      if (rewrite) {
+        await this.loadSettled()
+        const ids = new Set([...this.settled.ids, ...movable.map((entry) => entry.humanId)])
+        const entries = [...ids].flatMap((humanId) => index.get(humanId) ?? [])
+        await writeSettled(this.dir, entries, syncDir, now)
+        this.settled = {
+          ids: new Set(entries.map((entry) => entry.humanId)),
+          openedBefore: entries.reduce(
+            (bound, entry) => Math.max(bound, (entry.summary?.openedAt.getTime() ?? 0) + 1),
+            Number.NEGATIVE_INFINITY,
+          ),
+        }
+        this.settledDirty = false
+      }
+      const settled = this.settled
+      await writeIndex(
+        this.dir,
+        [...index.values()].filter((entry) => !settled.ids.has(entry.humanId)),
+        settled,
+        syncDir,
+        now,
+      )
       this.indexDirty = false
       this.indexRebuilt = false
       this.indexWrittenAt = performance.now()
@@ -1181,6 +1309,7 @@ class FileJournalImpl {
       const entries = await this.validEntries(
         await this.incidentNames(),
         (entry) => !isSettled(entry),
+        false,
       )
       await this.persistIndexIfWorthIt()
       return entries.flatMap((entry) => (entry.damage === undefined ? [] : [entry.damage]))
@@ -1193,7 +1322,7 @@ class FileJournalImpl {
       humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       if (humanId === undefined) {
         // Loads the index and reads the incidents it does not know yet.
-        await this.validEntries(await this.incidentNames(), () => false)
+        await this.validEntries(await this.incidentNames(), () => false, true)
         humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       }
     } else if (!humanIdPattern.test(incidentId)) {

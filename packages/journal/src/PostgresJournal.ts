@@ -18,13 +18,12 @@
  * })
  * ```
  */
-import { randomUUID } from "node:crypto"
 import { setTimeout as delay } from "node:timers/promises"
 import { type Incident, type IncidentEvent, type Maintenance, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import pg from "pg"
-import { applyAll, decodeStoredEvent, encodeEvents } from "./internal/EventCodec.js"
+import { applyAll, decodeStoredEvent, encodeEvents, newIncident } from "./internal/EventCodec.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
@@ -213,16 +212,11 @@ class PostgresJournalImpl {
     initialEvents: ReadonlyArray<Event>,
   ): Promise<OpenResult> {
     // Checked before it joins a batch: an open the journal refuses is refused alone.
-    const draft = encodeEvents([
-      { ...fields, type: "opened", incidentId: "INC-0000-0000" },
-      ...initialEvents,
-    ])
-    if (Either.isLeft(draft)) return Promise.reject(draft.left)
-    const folded = applyAll(
-      undefined,
-      draft.right.map((event) => Either.getOrThrow(decodeStoredEvent(event))),
-    )
-    if (Either.isLeft(folded)) return Promise.reject(folded.left)
+    try {
+      newIncident(fields, initialEvents, "INC-0000-0000", dedupKey)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return new Promise<OpenResult>((resolve, reject) => {
       this.waitingCreates.push({ fields, dedupKey, initialEvents, resolve, reject })
       if (!this.creating) void this.createWaiting()
@@ -297,22 +291,15 @@ class PostgresJournalImpl {
         const year = fields.at.getUTCFullYear()
         const number = next.get(year) ?? 1
         next.set(year, number + 1)
-        const humanId = formatHumanId(year, number)
-        const opened: Event = { ...fields, type: "opened", incidentId: humanId }
-        const encoded = encodeEvents([opened, ...initialEvents])
-        if (Either.isLeft(encoded)) throw encoded.left
-        const stored = encoded.right
-        const canonical = stored.map((event) => Either.getOrThrow(decodeStoredEvent(event)))
-        const folded = applyAll(undefined, canonical)
-        if (Either.isLeft(folded)) throw folded.left
-        const meta: IncidentMeta = {
-          id: randomUUID(),
-          humanId,
-          ...(dedupKey === undefined ? {} : { dedupKey }),
-        }
+        const planned = newIncident(fields, initialEvents, formatHumanId(year, number), dedupKey)
         return {
-          cached: { meta, sequence: canonical.length, state: folded.right, events: canonical },
-          stored,
+          cached: {
+            meta: planned.meta,
+            sequence: planned.events.length,
+            state: planned.state,
+            events: planned.events,
+          },
+          stored: planned.stored,
         }
       })
       await client.query(

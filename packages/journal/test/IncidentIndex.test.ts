@@ -18,8 +18,9 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { type IncidentSummary, openFileJournal } from "../src/index.js"
+import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
 import { downInput, run } from "./JournalContract.js"
 
 const base = mkdtempSync(join(tmpdir(), "ir-journal-index-"))
@@ -47,7 +48,7 @@ const fromFilesAlone = async (dir: string): Promise<ReadonlyArray<IncidentSummar
   // The files alone: not the index, and not the lock another journal of this process may hold.
   cpSync(dir, copy, {
     recursive: true,
-    filter: (source) => !/(^|\/)(index\.json|journal\.lock)$/.test(source),
+    filter: (source) => !/(^|\/)(index\.json|index-settled\.json|journal\.lock)$/.test(source),
   })
   const journal = await run(openFileJournal({ dir: copy }))
   try {
@@ -348,6 +349,153 @@ describe("the incident index", () => {
     truncateSync(join(dir, "index.json"), 10)
     expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
     expect(await run(journal.list({ status: "acknowledged" }))).toHaveLength(1)
+    await run(journal.close)
+  })
+})
+
+describe("the settled part of the index", () => {
+  const day = 86_400_000
+  /**
+   * 300 incidents resolved long ago (opened 60 to 360 days back, some sharing a dedup key), two
+   * resolved last week and three in progress; the index written by a fresh process's list.
+   */
+  const journalWithHistory = async () => {
+    const dir = mkdtempSync(join(base, "history-"))
+    const journal = await run(openFileJournal({ dir }))
+    const now = Date.now()
+    // Twice 150 keys: each key's first incident resolved before its second is opened.
+    const old: Array<IncidentRecord> = []
+    for (const first of [210, 60]) {
+      const batch = await Promise.all(
+        Array.from({ length: 150 }, (_, index) =>
+          run(
+            journal.open({
+              ...downInput(),
+              at: new Date(now - (first + index) * day),
+              dedupKey: `old-${index}`,
+            }),
+          ),
+        ),
+      )
+      await Promise.all(
+        batch.map(({ incident }) =>
+          run(
+            journal.append(incident.humanId, [
+              {
+                type: "resolved",
+                at: new Date(incident.openedAt.getTime() + 3_600_000),
+                resolution: "ok",
+              },
+            ]),
+          ),
+        ),
+      )
+      old.push(...batch.map(({ incident }) => incident))
+    }
+    for (const index of [0, 1]) {
+      const { incident } = await run(
+        journal.open({
+          ...downInput(),
+          at: new Date(now - (5 + index) * day),
+          dedupKey: `recent-${index}`,
+        }),
+      )
+      await run(
+        journal.append(incident.humanId, [
+          { type: "resolved", at: new Date(now - 4 * day), resolution: "ok" },
+        ]),
+      )
+    }
+    for (const index of [0, 1, 2])
+      await run(
+        journal.open({
+          ...downInput(),
+          at: new Date(now - index * 3_600_000),
+          dedupKey: `live-${index}`,
+        }),
+      )
+    await run(journal.close)
+    settle(dir)
+    await listOnce(dir)
+    return { dir, now, old }
+  }
+
+  it("holds the incidents resolved long ago, and index.json only names them", async () => {
+    const { dir, old } = await journalWithHistory()
+    const settledFile = JSON.parse(readFileSync(join(dir, "index-settled.json"), "utf8")) as {
+      incidents: ReadonlyArray<{ humanId: string; status: string }>
+    }
+    expect(settledFile.incidents.map((entry) => entry.humanId).sort()).toEqual(
+      old.map((incident) => incident.humanId).sort(),
+    )
+    const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as {
+      incidents: ReadonlyArray<{ humanId: string }>
+      settled: { ids: Record<string, Array<[number, number]>> }
+    }
+    expect(index.incidents).toHaveLength(5)
+    const named = Object.values(index.settled.ids)
+      .flat()
+      .reduce((count, [from, to]) => count + to - from + 1, 0)
+    expect(named).toBe(300)
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+  })
+
+  it("is not read for the incidents in progress, nor for those opened in the last 30 days", async () => {
+    const { dir, now, old } = await journalWithHistory()
+    const expected = await fromFilesAlone(dir)
+    // A probe: a settled entry that claims to be open. A list that read the settled file would
+    // return it (its stamp matches its file).
+    const settledPath = join(dir, "index-settled.json")
+    const real = readFileSync(settledPath, "utf8")
+    const probe = JSON.parse(real) as { incidents: Array<{ humanId: string; status: string }> }
+    const lying = probe.incidents.find((entry) => entry.humanId === old[0]?.humanId)
+    if (lying === undefined) throw new Error("no settled entry to doctor")
+    lying.status = "open"
+    delete (lying as { resolvedAt?: number }).resolvedAt
+    writeFileSync(settledPath, JSON.stringify(probe))
+    expect(await listOnce(dir, { status: [...active] })).toEqual(
+      expected.filter((summary) => summary.status !== "resolved"),
+    )
+    const lastMonth = new Date(now - 30 * day)
+    expect(await listOnce(dir, { status: "resolved", openedAfter: lastMonth })).toEqual(
+      expected.filter((summary) => summary.status === "resolved" && summary.openedAt >= lastMonth),
+    )
+    // A list that may return settled incidents reads it (and so shows the probe).
+    const all = await listOnce(dir)
+    expect(all.find((summary) => summary.humanId === lying.humanId)?.status).toBe("open")
+    writeFileSync(settledPath, real)
+    expect(await listOnce(dir)).toEqual(expected)
+  })
+
+  it("is rebuilt from the files when it is missing, torn or older than index.json", async () => {
+    const { dir } = await journalWithHistory()
+    const expected = await fromFilesAlone(dir)
+    const settledPath = join(dir, "index-settled.json")
+    const real = readFileSync(settledPath, "utf8")
+    rmSync(settledPath)
+    expect(await listOnce(dir)).toEqual(expected)
+    expect(existsSync(settledPath)).toBe(true) // written again from the files
+    writeFileSync(settledPath, real.slice(0, real.length / 2))
+    expect(await listOnce(dir)).toEqual(expected)
+    // index.json rebuilt (gone) while the settled file stays: the files decide
+    rmSync(join(dir, "index.json"))
+    expect(await listOnce(dir, { status: [...active] })).toEqual(
+      expected.filter((summary) => summary.status !== "resolved"),
+    )
+    expect(await listOnce(dir)).toEqual(expected)
+  })
+
+  it("answers a look-up by key and a read by UUID of an incident resolved long ago", async () => {
+    const { dir, old } = await journalWithHistory()
+    const journal = await run(openFileJournal({ dir }))
+    // old-7 was opened twice, 217 and 67 days ago: the newer one is the answer
+    const found = Option.getOrThrow(await run(journal.findByDedupKey("old-7")))
+    expect(found.humanId).toBe(old[157]?.humanId)
+    const byUuid = await run(journal.read(old[200]?.id as string))
+    expect(byUuid.humanId).toBe(old[200]?.humanId)
+    // and a new alert on an old key opens a new incident, the old ones being resolved
+    const again = await run(journal.open({ ...downInput(), dedupKey: "old-7" }))
+    expect(again.created).toBe(true)
     await run(journal.close)
   })
 })

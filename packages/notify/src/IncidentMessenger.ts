@@ -50,6 +50,7 @@ import {
   messageContext,
   type RenderedMessage,
   type Templates,
+  TimeFormat,
 } from "@ir/templates"
 import * as Data from "effect/Data"
 import type { Channel } from "./Channel.js"
@@ -319,19 +320,6 @@ const pagedChannels = (incident: Incident): ReadonlyArray<string> =>
     .filter((sent) => sent.message === "page" || sent.message === "escalation")
     .flatMap((sent) => sent.channels)
 
-const timeText = (date: Date, timeZone: string): string => {
-  const parts: Record<string, string> = {}
-  for (const part of new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).formatToParts(date))
-    parts[part.type] = part.value
-  return `${parts.hour}:${parts.minute} ${parts.timeZoneName}`
-}
-
 /**
  * The incident as a status update sees it. When an update was posted after the last update
  * message, that one is announced; otherwise (the cadence came round and nobody posted) the
@@ -375,8 +363,8 @@ const forUpdate = (incident: Incident, now: Date, timeZone: string): Incident =>
     })
   const progress =
     happened.length === 0
-      ? `No new progress reported since ${timeText(since, timeZone)}`
-      : `Since ${timeText(since, timeZone)}: ${happened.join("; ")}`
+      ? `No new progress reported since ${TimeFormat.formatTime(since, timeZone)}`
+      : `Since ${TimeFormat.formatTime(since, timeZone)}: ${happened.join("; ")}`
   const written: IncidentEvent.EventOf<"update-posted"> = {
     type: "update-posted",
     at: now,

@@ -10,47 +10,23 @@ import {
 } from "@ir/core"
 import type { IncidentRecord, IncidentSummary } from "@ir/journal"
 import type { Dispatch } from "@ir/notify"
+import { TimeFormat } from "@ir/templates"
 import type { Style } from "../Output.js"
 
-const partsOf = (date: Date, timeZone: string) => {
-  const parts: Record<string, string> = {}
-  for (const part of new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).formatToParts(date))
-    parts[part.type] = part.value
-  return parts
-}
-
 /** `2026-11-28 10:30 UTC` in the runbook's time zone. */
-export const dateTime = (date: Date, timeZone: string): string => {
-  const parts = partsOf(date, timeZone)
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`
-}
+export const dateTime = TimeFormat.formatDateTime
 
 /** `10:30 UTC` */
-export const time = (date: Date, timeZone: string): string => {
-  const parts = partsOf(date, timeZone)
-  return `${parts.hour}:${parts.minute} ${parts.timeZoneName}`
-}
+export const time = TimeFormat.formatTime
 
 /**
  * A moment as a responder reads it next to `now`: `10:30 UTC` on the same day (in the runbook's
  * time zone), `2026-11-30 10:30 UTC` on any other, so that a deadline days away keeps its date.
  */
-export const when = (date: Date, now: Date, timeZone: string): string => {
-  const day = (moment: Date) => {
-    const parts = partsOf(moment, timeZone)
-    return `${parts.year}-${parts.month}-${parts.day}`
-  }
-  return day(date) === day(now) ? time(date, timeZone) : dateTime(date, timeZone)
-}
+export const when = (date: Date, now: Date, timeZone: string): string =>
+  TimeFormat.formatDay(date, timeZone) === TimeFormat.formatDay(now, timeZone)
+    ? time(date, timeZone)
+    : dateTime(date, timeZone)
 
 /** `in 12m`, `15m ago`, `now`. */
 export const relative = (at: Date, now: Date): string => {

@@ -1,5 +1,6 @@
 // Events go to disk and to PostgreSQL as core's Schema encodes them (Dates as ISO strings), so
 // every event type core knows, including ones added later, is stored without changes here.
+import { randomUUID } from "node:crypto"
 import { applyEvent, type Incident, IncidentEvent, IncidentTransitionError } from "@ir/core"
 
 type Event = IncidentEvent.IncidentEvent
@@ -7,7 +8,9 @@ type Event = IncidentEvent.IncidentEvent
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { OpenInput } from "../Journal.js"
 import { JournalInvalidEvent } from "../JournalError.js"
+import type { IncidentMeta } from "./Summary.js"
 
 // core's declaration bundle declares `IncidentEvent.IncidentEvent` as a type only (the bundler
 // drops a namespace member whose value and type share a name); the value is in the JavaScript.
@@ -72,4 +75,39 @@ export const applyAll = (
   return current === undefined
     ? Either.left(new IncidentTransitionError({ reason: "no-events", index: 0 }))
     : Either.right(current)
+}
+
+/** A new incident as a journal writes it: its opened record and initial events, and their fold. */
+export interface NewIncident {
+  readonly meta: IncidentMeta
+  /** The events as stored (Schema-encoded), in order. */
+  readonly stored: ReadonlyArray<unknown>
+  /** The same events as a reader decodes them back. */
+  readonly events: Array<Event>
+  readonly state: Incident
+}
+
+/**
+ * The opened event of `fields` as `humanId` and the initial events after it: encoded, decoded
+ * back as a reader will see them, and folded. Throws what the journal refuses (an invalid event,
+ * an impossible transition).
+ */
+export const newIncident = (
+  fields: Omit<OpenInput, "dedupKey" | "initialEvents">,
+  initialEvents: ReadonlyArray<Event>,
+  humanId: string,
+  dedupKey: string | undefined,
+): NewIncident => {
+  const opened: Event = { ...fields, type: "opened", incidentId: humanId }
+  const encoded = encodeEvents([opened, ...initialEvents])
+  if (Either.isLeft(encoded)) throw encoded.left
+  const events = encoded.right.map((stored) => Either.getOrThrow(decodeStoredEvent(stored)))
+  const folded = applyAll(undefined, events)
+  if (Either.isLeft(folded)) throw folded.left
+  const meta: IncidentMeta = {
+    id: randomUUID(),
+    humanId,
+    ...(dedupKey === undefined ? {} : { dedupKey }),
+  }
+  return { meta, stored: encoded.right, events, state: folded.right }
 }

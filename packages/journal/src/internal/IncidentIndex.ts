@@ -1,23 +1,34 @@
-// The file journal's index (`index.json`): each incident's summary (what `list` returns) or its
-// damage, with the size, mtime and inode of the incident file it was read from. It is a cache:
-// the incident files stay the only source of truth. An entry counts only while its file still has
-// the size, mtime and inode it records; any other entry is read again from its file, and an index
-// that is missing, torn or of another version is rebuilt from the files. So a crash mid-write,
-// a writer that never updated the index (an older `ir`, or one killed between its append and the
-// index) or a deleted index cost a re-read, never a wrong listing.
+// The file journal's index: each incident's summary (what `list` returns) or its damage, with
+// the size, mtime and inode of the incident file it was read from. It is a cache: the incident
+// files stay the only source of truth. An entry counts only while its file still has the size,
+// mtime and inode it records; any other entry is read again from its file, and an index that is
+// missing, torn or of another version is rebuilt from the files. So a crash mid-write, a writer
+// that never updated the index (an older `ir`, or one killed between its append and the index)
+// or a deleted index cost a re-read, never a wrong listing.
 //
-// Written whole under a temporary name, fsynced, renamed into place and the directory fsynced:
-// a reader sees the old index or the new one, never a mix.
+// Two files. `index-settled.json` holds the incidents resolved long ago (opened before a bound,
+// `openedBefore`): most of a journal, and final. `index.json` holds every other entry, the human
+// ids of the settled ones (as ranges of numbers per year) and the bound. A list of the incidents
+// in progress, or of those opened after the bound (what `ir escalate` looks at), reads only
+// `index.json`; the settled file is read when a list, a look-up or a UUID needs it. The settled
+// file is written first: a crash between the two writes leaves ids in the settled file that
+// `index.json` does not name yet (their entries are still in `index.json`), never the reverse.
+//
+// Each is written whole under a temporary name, fsynced, renamed into place and the directory
+// fsynced: a reader sees the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto"
 import type { Stats } from "node:fs"
 import * as fs from "node:fs/promises"
 import { join } from "node:path"
 import type { IncidentStatus, SeverityLevel } from "@ir/core"
 import type { IncidentSummary, JournalDamage } from "../Journal.js"
+import { formatHumanId, humanIdPattern } from "./Summary.js"
 
 export const INDEX_FILE = "index.json"
+export const SETTLED_FILE = "index-settled.json"
 // 2: opened and resolved times as epoch milliseconds (parsing 20,000 ISO strings took 30 ms).
-const INDEX_VERSION = 2
+// 3: the incidents resolved long ago in a file of their own.
+const INDEX_VERSION = 3
 export const INDEX_TEMP_PREFIX = `${INDEX_FILE}.tmp-`
 
 /** What identifies one state of an incident file: any write changes one of them. */
@@ -160,14 +171,21 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
   }
 }
 
-/**
- * The entries of `dir/index.json` by human id, or undefined when there is none or it cannot be
- * used as a whole (torn, not JSON, another version, any entry malformed): then it is rebuilt.
- */
-export const readIndex = async (dir: string): Promise<Map<string, IndexEntry> | undefined> => {
+/** The settled part as `index.json` names it. */
+export interface SettledPart {
+  /** The human ids whose entries are in the settled file. */
+  readonly ids: Set<string>
+  /** Every settled incident was opened before this time (epoch ms); -Infinity when none is. */
+  readonly openedBefore: number
+}
+
+/** The parsed content of one index file, or undefined when it cannot be used as a whole. */
+const readEntries = async (
+  file: string,
+): Promise<{ entries: Map<string, IndexEntry>; parsed: Record<string, unknown> } | undefined> => {
   let text: string
   try {
-    text = await fs.readFile(join(dir, INDEX_FILE), "utf8")
+    text = await fs.readFile(file, "utf8")
   } catch {
     return undefined
   }
@@ -186,8 +204,83 @@ export const readIndex = async (dir: string): Promise<Map<string, IndexEntry> | 
     if (entry === undefined) return undefined
     entries.set(entry.humanId, entry)
   }
-  return entries
+  return { entries, parsed: parsed as Record<string, unknown> }
 }
+
+/** `{ "2025": [[1, 4999], [5001, 9000]] }`: ranges of numbers per year, as `formatHumanId` names. */
+const idsOfRanges = (value: unknown): Set<string> | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const ids = new Set<string>()
+  for (const [year, ranges] of Object.entries(value)) {
+    if (!/^\d{4}$/.test(year) || !Array.isArray(ranges)) return undefined
+    for (const range of ranges) {
+      if (!Array.isArray(range) || range.length !== 2) return undefined
+      const [from, to] = range as [unknown, unknown]
+      if (!Number.isInteger(from) || !Number.isInteger(to)) return undefined
+      if ((from as number) < 1 || (to as number) < (from as number)) return undefined
+      for (let number = from as number; number <= (to as number); number += 1)
+        ids.add(formatHumanId(Number(year), number))
+    }
+  }
+  return ids
+}
+
+const rangesOfIds = (ids: Iterable<string>): Record<string, Array<[number, number]>> => {
+  const byYear = new Map<number, Array<number>>()
+  for (const id of ids) {
+    const match = humanIdPattern.exec(id)
+    if (match === null) continue
+    const year = Number(match[1])
+    const numbers = byYear.get(year) ?? []
+    numbers.push(Number(match[2]))
+    byYear.set(year, numbers)
+  }
+  const ranges: Record<string, Array<[number, number]>> = {}
+  for (const [year, numbers] of [...byYear].sort(([a], [b]) => a - b)) {
+    numbers.sort((a, b) => a - b)
+    const list: Array<[number, number]> = []
+    for (const number of numbers) {
+      const last = list[list.length - 1]
+      if (last !== undefined && number === last[1] + 1) last[1] = number
+      else list.push([number, number])
+    }
+    ranges[String(year)] = list
+  }
+  return ranges
+}
+
+/** Whether an id can be named by a range (it is exactly what `formatHumanId` writes). */
+export const isRangeable = (humanId: string): boolean => {
+  const match = humanIdPattern.exec(humanId)
+  return match !== null && formatHumanId(Number(match[1]), Number(match[2])) === humanId
+}
+
+/**
+ * `dir/index.json`: its entries by human id and the settled part it names, or undefined when
+ * there is none or it cannot be used as a whole (torn, not JSON, another version, any entry
+ * malformed): then it is rebuilt.
+ */
+export const readIndex = async (
+  dir: string,
+): Promise<{ entries: Map<string, IndexEntry>; settled: SettledPart } | undefined> => {
+  const read = await readEntries(join(dir, INDEX_FILE))
+  if (read === undefined) return undefined
+  const settled = read.parsed.settled as { ids?: unknown; openedBefore?: unknown } | undefined
+  if (typeof settled !== "object" || settled === null) return undefined
+  const ids = idsOfRanges(settled.ids)
+  const openedBefore =
+    settled.openedBefore === null ? Number.NEGATIVE_INFINITY : settled.openedBefore
+  if (ids === undefined || typeof openedBefore !== "number" || Number.isNaN(openedBefore))
+    return undefined
+  return { entries: read.entries, settled: { ids, openedBefore } }
+}
+
+/**
+ * The entries of `dir/index-settled.json` by human id; empty when it is missing or unusable (the
+ * incidents it should hold are then read again from their files).
+ */
+export const readSettled = async (dir: string): Promise<Map<string, IndexEntry>> =>
+  (await readEntries(join(dir, SETTLED_FILE)))?.entries ?? new Map()
 
 /**
  * Files changed this recently are left out of the index written (their next reader reads them
@@ -196,17 +289,14 @@ export const readIndex = async (dir: string): Promise<Map<string, IndexEntry> | 
  */
 const RACY_MS = 1_000
 
-/** Replaces `dir/index.json` atomically (temporary file, fsync, rename, fsync of the directory). */
-export const writeIndex = async (
+/** Replaces `dir/<name>` atomically (temporary file, fsync, rename, fsync of the directory). */
+const replaceFile = async (
   dir: string,
-  entries: Iterable<IndexEntry>,
+  name: string,
+  content: unknown,
   syncDir: (dir: string) => Promise<void>,
-  now: number = Date.now(),
 ): Promise<void> => {
-  const incidents = [...entries]
-    .filter((entry) => entry.stamp.mtimeMs < now - RACY_MS)
-    .map(encodeEntry)
-  const bytes = Buffer.from(`${JSON.stringify({ version: INDEX_VERSION, incidents })}\n`)
+  const bytes = Buffer.from(`${JSON.stringify(content)}\n`)
   const temp = join(dir, `${INDEX_TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`)
   const handle = await fs.open(temp, "wx", 0o644)
   try {
@@ -223,12 +313,60 @@ export const writeIndex = async (
   }
   await handle.close()
   try {
-    await fs.rename(temp, join(dir, INDEX_FILE))
+    await fs.rename(temp, join(dir, name))
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined)
     throw error
   }
   await syncDir(dir)
+}
+
+/** An entry as written: one whose file changed too recently is stamped to be read again. */
+const storedOf = (entry: IndexEntry, now: number): StoredEntry =>
+  encodeEntry(
+    entry.stamp.mtimeMs < now - RACY_MS
+      ? entry
+      : { ...entry, stamp: { size: -1, mtimeMs: entry.stamp.mtimeMs, ino: entry.stamp.ino } },
+  )
+
+/** Replaces `dir/index.json`: the entries not settled, and the settled part it names. */
+export const writeIndex = async (
+  dir: string,
+  entries: Iterable<IndexEntry>,
+  settled: SettledPart,
+  syncDir: (dir: string) => Promise<void>,
+  now: number = Date.now(),
+): Promise<void> => {
+  const incidents = [...entries]
+    .filter((entry) => entry.stamp.mtimeMs < now - RACY_MS)
+    .map(encodeEntry)
+  await replaceFile(
+    dir,
+    INDEX_FILE,
+    {
+      version: INDEX_VERSION,
+      settled: {
+        ids: rangesOfIds(settled.ids),
+        openedBefore: Number.isFinite(settled.openedBefore) ? settled.openedBefore : null,
+      },
+      incidents,
+    },
+    syncDir,
+  )
+}
+
+/**
+ * Replaces `dir/index-settled.json` with `entries`, every one of them kept (one whose file
+ * changed too recently is stamped to be read again, not left out: `index.json` names it).
+ */
+export const writeSettled = async (
+  dir: string,
+  entries: Iterable<IndexEntry>,
+  syncDir: (dir: string) => Promise<void>,
+  now: number = Date.now(),
+): Promise<void> => {
+  const incidents = [...entries].map((entry) => storedOf(entry, now))
+  await replaceFile(dir, SETTLED_FILE, { version: INDEX_VERSION, incidents }, syncDir)
 }
 
 /** Temporary index files a killed writer left behind (only ever removed under the lock). */

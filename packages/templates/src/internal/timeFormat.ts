@@ -46,3 +46,9 @@ export const formatDateTime = (date: Date, timeZone: string): string => {
   const parts = partsOf(date, timeZone)
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`
 }
+
+/** `"2026-11-28"`: the calendar day in the time zone. */
+export const formatDay = (date: Date, timeZone: string): string => {
+  const parts = partsOf(date, timeZone)
+  return `${parts.year}-${parts.month}-${parts.day}`
+}
