@@ -279,6 +279,14 @@ const SETTLE_AFTER_MS = 45 * 86_400_000
 /** While the settled part is not loaded, it is read and written again for this many at once. */
 const SETTLE_BATCH = 256
 
+/**
+ * Between two full listings of `incidents/` (for the numbers of years not seen yet, temporary
+ * files left by a crash, and any file not numbered in turn), new incidents of other processes are
+ * found by probing the next number of each year: a listing of 30,000 names on every turn of an
+ * alert storm was what it spent most on.
+ */
+const FULL_LISTING_EVERY_MS = 1_000
+
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
@@ -314,6 +322,20 @@ class FileJournalImpl {
       }
     }
   >()
+  /**
+   * The listing of `incidents/` taken in the current hold of the lock (see `openTogether`), with
+   * this process's new files added: exact while the hold lasts.
+   */
+  private heldListing:
+    | { readonly holding: number | undefined; readonly lastOfYear: Map<number, number> }
+    | undefined
+  /** When this process last listed `incidents/` whole (`performance.now()`). */
+  private fullListingAt: number | undefined
+  /**
+   * The last number of each year this process has brought its index up to: an incident of another
+   * process numbered above it is new.
+   */
+  private syncedLastOfYear: Map<number, number> | undefined
   /** What waits for the next turn of the lock (see `joinTurn`), once something does. */
   private nextTurn: Turn | undefined
   /**
@@ -423,18 +445,60 @@ class FileJournalImpl {
       batch = []
     }
     try {
-      // Opens need the whole listing (the last number of each year, temporary files left
-      // behind); lookups alone make do with the listing kept while the directory is unchanged.
-      const scan = batch.length > 0 ? scanListing(await fs.readdir(this.incidentsDir)) : undefined
-      if (scan !== undefined)
-        for (const name of scan.temps)
-          await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
-      const names = scan?.names ?? (await this.incidentNames())
+      // The listing of `incidents/` (the last number of each year, temporary files left behind,
+      // other processes' new incidents) is taken once per hold of the lock: while the hold lasts
+      // no other process can add a file, and this one adds its own to it.
+      const holding = this.lock.holding
+      let listing =
+        holding !== undefined && this.heldListing?.holding === holding
+          ? this.heldListing
+          : undefined
+      if (listing === undefined) {
+        const synced = this.syncedLastOfYear
+        const years = batch.map((waiting) => waiting.input.at.getUTCFullYear())
+        let lastOfYear: Map<number, number>
+        let unsynced: ReadonlyArray<string>
+        if (
+          synced === undefined ||
+          this.fullListingAt === undefined ||
+          performance.now() - this.fullListingAt >= FULL_LISTING_EVERY_MS ||
+          years.some((year) => !synced.has(year))
+        ) {
+          const scan = scanListing(await fs.readdir(this.incidentsDir))
+          if (!this.lock.readOnly)
+            for (const name of scan.temps)
+              await fs.unlink(join(this.incidentsDir, name)).catch(() => undefined)
+          this.fullListingAt = performance.now()
+          lastOfYear = scan.lastOfYear
+          unsynced = synced === undefined ? scan.names : numbersAbove(synced, lastOfYear)
+        } else {
+          // Between full listings, another process's new incidents are found by their numbers:
+          // each is the last of its year plus one.
+          lastOfYear = new Map(synced)
+          for (const [year, last] of lastOfYear) {
+            let number = last
+            while (
+              statSync(this.fileOf(formatHumanId(year, number + 1)), { throwIfNoEntry: false })
+            )
+              number += 1
+            lastOfYear.set(year, number)
+          }
+          unsynced = numbersAbove(synced, lastOfYear)
+        }
+        listing = { holding, lastOfYear }
+        // The same map: this process's own opens in the hold move it on.
+        this.syncedLastOfYear = lastOfYear
+        // Files of other processes the index does not know yet: read before any key is looked up.
+        const index = await this.loadIndex()
+        for (const humanId of unsynced)
+          if (!index.has(humanId) && !this.isUnloadedSettled(humanId))
+            await this.checkedEntry(humanId, undefined)
+      }
+      this.heldListing = listing
       const keyOf = new Map(batch.map((waiting) => [waiting, dedupKeyOf(waiting.input)]))
       const keys = new Set([...keyOf.values(), ...lookups.map((lookup) => lookup.key)])
       keys.delete(undefined)
       const found = await this.incidentsOfKeys(
-        names,
         keys as Set<string>,
         new Set(lookups.map((lookup) => lookup.key)),
       )
@@ -443,7 +507,7 @@ class FileJournalImpl {
         lookup.resolve(matching?.active ?? matching?.newest)
       }
       const byKey = new Map<string, PlannedOpen>()
-      const lastOfYear = scan?.lastOfYear ?? new Map<number, number>()
+      const lastOfYear = listing?.lastOfYear ?? new Map<number, number>()
       for (const waiting of batch) {
         try {
           const dedupKey = keyOf.get(waiting)
@@ -498,6 +562,8 @@ class FileJournalImpl {
       }
       // A temporary file left here is removed by the next open.
       await Promise.all(planned.map((plan) => fs.unlink(plan.temp).catch(() => undefined)))
+      // After any failure the numbers are taken again from a full listing.
+      if (linked.length !== planned.length) this.forgetListing()
       for (const plan of linked) {
         plan.cached.stamp = stampOf(statSync(plan.cached.file))
         this.remember(plan.cached)
@@ -507,30 +573,34 @@ class FileJournalImpl {
           settle(joiner, Either.right({ incident, created: false }))
       }
     } catch (error) {
+      this.forgetListing()
       // The turn itself failed (the listing, say): every open and lookup not yet settled.
       for (const waiting of batch) settle(waiting, Either.left(error))
       for (const lookup of lookups) lookup.reject(error)
     }
   }
 
+  /** Makes the next turn take a full listing, and check every name of it against the index. */
+  private forgetListing(): void {
+    this.heldListing = undefined
+    this.syncedLastOfYear = undefined
+    this.fullListingAt = undefined
+  }
+
   /**
    * The incidents opened with each of `keys`: the newest one in progress, and for `lookups`, the
-   * newest of all. Incident files the index does not know yet are read first, and every one
-   * opened with one of the keys is checked against its file (a `stat`; read again if it moved).
-   * Costs one pass over `names` for a `Map` look-up each, whatever the number of keys; the
-   * settled part of the index is read only for a look-up with nothing in progress.
+   * newest of all, from the index (brought up to date with the listing first, see
+   * `openTogether`). Every one opened with one of the keys is checked against its file (a
+   * `stat`; read again if it moved); the settled part of the index is read only for a look-up
+   * with nothing in progress.
    */
   private async incidentsOfKeys(
-    names: ReadonlyArray<string>,
     keys: ReadonlySet<string>,
     lookups: ReadonlySet<string>,
   ): Promise<Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>> {
     const found = new Map<string, { active?: IncidentSummary; newest?: IncidentSummary }>()
     if (keys.size === 0) return found
     const index = await this.loadIndex()
-    for (const humanId of names)
-      if (!index.has(humanId) && !this.isUnloadedSettled(humanId))
-        await this.checkedEntry(humanId, undefined)
     const scan = async (key: string) => {
       found.delete(key)
       const ids = this.idsByKey.get(key)
@@ -1503,6 +1573,18 @@ const createDurably = async (dir: string): Promise<void> => {
     }
     await syncDir(dirname(path))
   }
+}
+
+/** The human ids numbered above `from` and up to `to`, year by year. */
+const numbersAbove = (
+  from: ReadonlyMap<number, number>,
+  to: ReadonlyMap<number, number>,
+): Array<string> => {
+  const names: Array<string> = []
+  for (const [year, last] of to)
+    for (let number = (from.get(year) ?? 0) + 1; number <= last; number += 1)
+      names.push(formatHumanId(year, number))
+  return names
 }
 
 /**

@@ -330,6 +330,32 @@ describe("file journal on disk", () => {
     await run(journal.close)
   })
 
+  it("sees another writer's new incidents between its own turns, by number and in a year it has not seen", async () => {
+    const dir = await freshDir()
+    const a = await run(openFileJournal({ dir }))
+    const b = await run(openFileJournal({ dir }))
+    const at = new Date()
+    const first = await run(a.open({ ...downInput(), at, dedupKey: "first" }))
+    const other = await run(b.open({ ...downInput(), at, dedupKey: "shared" }))
+    // a's next turn, well within a second of its full listing: b's incident is found all the same
+    const again = await run(a.open({ ...downInput(), at, dedupKey: "shared" }))
+    expect(again).toMatchObject({ created: false, incident: { id: other.incident.id } })
+    const next = await run(a.open({ ...downInput(), at, dedupKey: "next" }))
+    expect(next.incident.humanId).toBe(
+      `INC-${at.getUTCFullYear()}-${String(Number(first.incident.humanId.slice(9)) + 2).padStart(4, "0")}`,
+    )
+    // an incident in a year a has never listed
+    const old = new Date("2019-05-01T10:00:00Z")
+    const backdated = await run(b.open({ ...downInput(), at: old, dedupKey: "backdated" }))
+    expect(backdated.incident.humanId).toBe("INC-2019-0001")
+    const same = await run(a.open({ ...downInput(), at: old, dedupKey: "backdated" }))
+    expect(same).toMatchObject({ created: false, incident: { id: backdated.incident.id } })
+    const later = await run(a.open({ ...downInput(), at: old, dedupKey: "later" }))
+    expect(later.incident.humanId).toBe("INC-2019-0002")
+    await run(a.close)
+    await run(b.close)
+  })
+
   it("holds many dispatch locks at once, and sweeps a dead process's owner file from dispatch/", async () => {
     const dir = await freshDir()
     const journal = await run(openFileJournal({ dir }))

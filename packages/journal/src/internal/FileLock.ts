@@ -167,6 +167,8 @@ export class FileLock {
   private lingering: NodeJS.Immediate | undefined
   /** When `withLock` last took the lock (`performance.now()`). */
   private heldSince = 0
+  /** How many times `withLock` took the lock file: one number for one uninterrupted hold. */
+  private takings = 0
 
   private readonly ownerPath: string
   private readonly ownerIno: number
@@ -257,6 +259,15 @@ export class FileLock {
     return async () => this.release()
   }
 
+  /**
+   * Which hold of `withLock` this is, while one lasts: the same number means that the lock was
+   * held throughout, so no other process wrote the journal in between. Undefined outside
+   * `withLock`, and on a read-only file system.
+   */
+  get holding(): number | undefined {
+    return heldLocks.has(this) ? this.takings : undefined
+  }
+
   /** Whether the lock file is still this holder's (a hard link of its owner file). */
   holds(): boolean {
     if (this.readOnly) return false
@@ -277,6 +288,7 @@ export class FileLock {
       if (this.lingering === undefined) {
         await this.acquire()
         heldLocks.add(this)
+        this.takings += 1
         this.heldSince = performance.now()
       } else {
         clearImmediate(this.lingering)
