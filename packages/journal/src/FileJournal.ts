@@ -449,13 +449,17 @@ class FileJournalImpl {
       // other processes' new incidents) is taken once per hold of the lock: while the hold lasts
       // no other process can add a file, and this one adds its own to it.
       const holding = this.lock.holding
+      const years = batch.map((waiting) => waiting.input.at.getUTCFullYear())
+      const held = this.heldListing
+      // A year the listing has not seen (a backdated open) is looked for in a full listing.
       let listing =
-        holding !== undefined && this.heldListing?.holding === holding
-          ? this.heldListing
+        holding !== undefined &&
+        held?.holding === holding &&
+        years.every((year) => held.lastOfYear.has(year))
+          ? held
           : undefined
       if (listing === undefined) {
         const synced = this.syncedLastOfYear
-        const years = batch.map((waiting) => waiting.input.at.getUTCFullYear())
         let lastOfYear: Map<number, number>
         let unsynced: ReadonlyArray<string>
         if (

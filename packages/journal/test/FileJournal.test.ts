@@ -348,7 +348,11 @@ describe("file journal on disk", () => {
     const old = new Date("2019-05-01T10:00:00Z")
     const backdated = await run(b.open({ ...downInput(), at: old, dedupKey: "backdated" }))
     expect(backdated.incident.humanId).toBe("INC-2019-0001")
+    // a takes the lock for an open of this year, and the backdated one comes while it holds it
+    const thisYear = run(a.open({ ...downInput(), at, dedupKey: "this-year" }))
+    await new Promise((resolve) => setImmediate(resolve))
     const same = await run(a.open({ ...downInput(), at: old, dedupKey: "backdated" }))
+    await thisYear
     expect(same).toMatchObject({ created: false, incident: { id: backdated.incident.id } })
     const later = await run(a.open({ ...downInput(), at: old, dedupKey: "later" }))
     expect(later.incident.humanId).toBe("INC-2019-0002")
