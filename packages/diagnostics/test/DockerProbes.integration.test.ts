@@ -225,10 +225,27 @@ describe.skipIf(socket === undefined)("against a real Docker Engine", () => {
     const cpuRoles = { busy: `${prefix}-busy`, idle: `${prefix}-idle` }
     beforeAll(async () => {
       if (docker === undefined) return
-      await Promise.all([
+      const [, idle] = await Promise.all([
         create("busy", ["sh", "-c", "while :; do :; done"]),
         create("idle", ["sleep", "1000"]),
       ])
+      // A container's start (runc, the exec of `sleep`) is counted in its cgroup: wait until the
+      // idle one has stopped spending CPU, so that a short window measures it at rest.
+      const usage = async () =>
+        (
+          (await idle.stats({ stream: false, "one-shot": true } as { stream: false })) as {
+            cpu_stats: { cpu_usage: { total_usage: number } }
+          }
+        ).cpu_stats.cpu_usage.total_usage
+      await eventually(
+        async () => {
+          const before = await usage()
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          return (await usage()) - before
+        },
+        (spent) => spent < 1_000_000, // under a millisecond of CPU in 300 ms
+        20_000,
+      )
     }, 30_000)
     afterAll(async () => {
       if (docker === undefined) return
