@@ -344,6 +344,35 @@ const dueContact = (contact: Contact, level: number): DueContact => ({
 const repeatAfterMillis = (runbook: Pick<Runbook, "escalation">, cadence: number): number =>
   runbook.escalation.repeatAfter !== undefined ? toMillis(runbook.escalation.repeatAfter) : cadence
 
+/** Where the status-update cadence counts from: the last update, else the opening. */
+const updateSince = (incident: Incident): number =>
+  (incident.lastUpdateAt ?? incident.openedAt).getTime()
+
+/**
+ * When the climb goes one contact further (or reminds the last one), if it is running: an
+ * escalation nobody acknowledged, service not restored, not planned maintenance. Up the chain
+ * after `repeatAfter`; the last contact, reached already, at the update cadence. `previous` is
+ * the number of escalations so far.
+ */
+const climbAt = (
+  runbook: EscalateRunbook,
+  incident: Incident,
+  previous: number,
+): { readonly at: Date; readonly wait: number } | undefined => {
+  const latestAt = latestEscalationAt(incident)
+  if (
+    latestAt === undefined ||
+    incident.status === "mitigated" ||
+    !awaitsAcknowledgement(incident) ||
+    hasFlag(incident, "planned-maintenance")
+  )
+    return undefined
+  const cadence = (severityOf(runbook, incident)?.updateEveryMinutes ?? 60) * MINUTE
+  const wait =
+    previous >= runbook.escalation.contacts.length ? cadence : repeatAfterMillis(runbook, cadence)
+  return { at: new Date(latestAt.getTime() + wait), wait }
+}
+
 const WEEK = 7 * 24 * 60 * MINUTE
 
 /**
@@ -569,7 +598,7 @@ export const escalate = (
     const updateDue = nextUpdateDue(runbook, incident)
     const every = (severity?.updateEveryMinutes ?? 0) * MINUTE
     if (updateDue !== undefined && updateDue.getTime() <= now.getTime() && every > 0) {
-      const since = (incident.lastUpdateAt ?? incident.openedAt).getTime()
+      const since = updateSince(incident)
       // Reminders repeat every cadence until an update is posted; each has its own key.
       const reminder = Math.max(1, Math.floor((now.getTime() - since) / every))
       candidates.push({
@@ -600,18 +629,9 @@ export const escalate = (
     // The climb: an escalation nobody acknowledged goes one contact further after `repeatAfter`,
     // and the last contact is reminded at that pace, until someone acknowledges or the service
     // is restored.
-    const latestAt = latestEscalationAt(incident)
-    if (
-      firing.length === 0 &&
-      latestAt !== undefined &&
-      incident.status !== "mitigated" &&
-      awaitsAcknowledgement(incident) &&
-      !hasFlag(incident, "planned-maintenance")
-    ) {
-      // Up the chain after `repeatAfter`; the last contact, reached already, at the update cadence.
-      const cadence = (severity?.updateEveryMinutes ?? 60) * MINUTE
-      const wait = previous >= contacts.length ? cadence : repeatAfterMillis(runbook, cadence)
-      const at = new Date(latestAt.getTime() + wait)
+    const climb = climbAt(runbook, incident, previous)
+    if (firing.length === 0 && climb !== undefined) {
+      const { at, wait } = climb
       if (at.getTime() <= now.getTime()) {
         const level = Math.min(previous, Math.max(0, contacts.length - 1))
         const contact = contacts[level]
@@ -693,4 +713,68 @@ export const escalate = (
         a.dueAt.getTime() - b.dueAt.getTime() ||
         kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind),
     )
+}
+
+/**
+ * The earliest moment after `now` at which `escalate` may return an action it does not return at
+ * `now`, with no new event: a rule's deadline, the next update reminder, the climb's next step, a
+ * post-incident deadline, an action item's weekly reminder. `undefined` when only a new event can
+ * make anything due. Between `now` and that moment `escalate` returns what it returns at `now`,
+ * so a process that found nothing due need not look at the incident again before then, unless it
+ * changed (the responder's clock keeps this per incident, with the journal's sequence).
+ *
+ * @example
+ * ```ts
+ * import { Escalation, defaultRunbook, foldIncident } from "@ir/core"
+ * import * as Either from "effect/Either"
+ * const incident = Either.getOrThrow(foldIncident([
+ *   { type: "opened", at: new Date("2026-11-28T10:00:00Z"), incidentId: "INC-2026-0001",
+ *     title: "System completely down", severity: "P0", playbooks: [], summary: "Down" },
+ * ]))
+ * Escalation.nextDueAt(defaultRunbook, incident, new Date("2026-11-28T10:05:00Z"))
+ * // 2026-11-28T10:30:00.000Z: the first status update, and p0-not-restored
+ * ```
+ */
+export const nextDueAt = (
+  runbook: EscalateRunbook,
+  incident: Incident,
+  now: Date,
+): Date | undefined => {
+  const moments: Array<number> = []
+  if (incident.status !== "resolved") {
+    moments.push(severitySince(incident).getTime(), incident.openedAt.getTime())
+    const updateDue = nextUpdateDue(runbook, incident)
+    const every = (severityOf(runbook, incident)?.updateEveryMinutes ?? 0) * MINUTE
+    if (updateDue !== undefined && every > 0) {
+      const since = updateSince(incident)
+      moments.push(
+        updateDue.getTime(),
+        since + (Math.floor(Math.max(0, now.getTime() - since) / every) + 1) * every,
+      )
+    }
+    for (const rule of runbook.escalation.rules) {
+      if (hasFired(incident, rule.id)) continue
+      const at = ruleDueAt(rule, incident)
+      if (at !== undefined) moments.push(at.getTime())
+    }
+    const climb = climbAt(runbook, incident, escalationCount(incident))
+    if (climb !== undefined) moments.push(climb.at.getTime())
+  } else if (incident.resolvedAt !== undefined) {
+    const resolvedAt = incident.resolvedAt.getTime()
+    moments.push(resolvedAt)
+    if (incident.postmortemScheduledFor !== undefined)
+      moments.push(incident.postmortemScheduledFor.getTime())
+    for (const group of runbook.postIncident) {
+      const within = withinMillis(group.within, Number.NaN)
+      if (Number.isFinite(within)) moments.push(resolvedAt + within)
+    }
+    for (const item of incident.actionItems) {
+      if (item.doneAt !== undefined || item.due === undefined) continue
+      const late = now.getTime() - item.due.getTime()
+      moments.push(item.due.getTime() + (late < 0 ? 0 : (Math.floor(late / WEEK) + 1) * WEEK))
+    }
+  }
+  let next = Number.POSITIVE_INFINITY
+  for (const moment of moments) if (moment > now.getTime() && moment < next) next = moment
+  return Number.isFinite(next) ? new Date(next) : undefined
 }

@@ -22,7 +22,7 @@ export { DrillResult, drill, synthesizeObservations } from "./Drill.js"
 export * as DrillReport from "./DrillReport.js"
 export * as Duration from "./Duration.js"
 export * as Escalation from "./Escalation.js"
-export { DueAction, DueActionKind, escalate, severityRaises } from "./Escalation.js"
+export { DueAction, DueActionKind, escalate, nextDueAt, severityRaises } from "./Escalation.js"
 export * as FollowUp from "./FollowUp.js"
 export {
   type ActionItem,

@@ -10,6 +10,7 @@ import {
   foldIncident,
   type Incident,
   type IncidentEvent,
+  nextDueAt,
   Postmortem,
   type Runbook,
   recordedKeys,
@@ -669,6 +670,108 @@ describe("escalate (properties)", () => {
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe("nextDueAt: when to look again", () => {
+  const keysAt = (runbook: Runbook, incident: Incident, when: Date) =>
+    escalate(runbook, incident, when).map((action) => action.key)
+
+  it("names the P0's first deadline, and then the climb's next step", () => {
+    const incident = fold([opened("P0"), acknowledged(4)])
+    // the first status update and p0-not-restored, both at 30 minutes
+    expect(nextDueAt(defaultRunbook, incident, at(5))).toEqual(at(30))
+    expect(keysAt(defaultRunbook, incident, at(29))).toEqual([`${incidentId}:notify-initial`])
+    expect(keysAt(defaultRunbook, incident, at(30))).toContain(
+      `${incidentId}:escalate:p0-not-restored:0`,
+    )
+    const escalated = fold([
+      opened("P0"),
+      ...escalate(defaultRunbook, fold([opened("P0")]), at(30)).map((action) =>
+        record(action, at(30)),
+      ),
+    ])
+    // nobody acknowledged the escalation: the next contact after the P0 cadence (30 minutes),
+    // the second update reminder then too
+    expect(nextDueAt(defaultRunbook, escalated, at(31))).toEqual(at(60))
+    expect(escalations(escalate(defaultRunbook, escalated, at(60)))).toHaveLength(1)
+  })
+
+  it("is undefined once only a new event can make anything due", () => {
+    const incident = fold([
+      opened("P3"),
+      acknowledged(1),
+      { type: "resolved", at: at(10), resolution: "fixed" },
+    ])
+    const done = fold([
+      ...incident.events,
+      ...escalate(defaultRunbook, incident, at(11)).map((action) => record(action, at(11))),
+    ])
+    // the post-incident checklists' deadlines are still to come
+    expect(nextDueAt(defaultRunbook, done, at(11))).toBeDefined()
+    expect(nextDueAt(defaultRunbook, done, at(60 * 24 * 400))).toBeUndefined()
+  })
+
+  it("names each follow-up's moment after resolution: checklists, the meeting, weekly action items", () => {
+    const day = 24 * 60
+    const resolved = fold([
+      opened("P2"),
+      acknowledged(1),
+      { type: "resolved", at: at(10), resolution: "fixed" },
+      {
+        type: "action-item-added",
+        at: at(20),
+        item: "A1",
+        text: "Alert on pools",
+        due: at(3 * day),
+      },
+    ])
+    const quiet = fold([
+      ...resolved.events,
+      ...escalate(defaultRunbook, resolved, at(30)).map((action) => record(action, at(30))),
+    ])
+    expect(escalate(defaultRunbook, quiet, at(31))).toEqual([])
+    // the "immediate" checklist's 24 hours, then the action item's due day
+    expect(nextDueAt(defaultRunbook, quiet, at(31))).toEqual(at(10 + day))
+    expect(nextDueAt(defaultRunbook, quiet, at(10 + day))).toEqual(at(3 * day))
+    // overdue: reminded once a week, each week a new key
+    expect(nextDueAt(defaultRunbook, quiet, at(3 * day + 5))).toEqual(at(10 + 7 * day))
+    expect(nextDueAt(defaultRunbook, quiet, at(10 * day + 5))).toEqual(at(17 * day))
+    const weekly = (minutes: number) =>
+      escalate(defaultRunbook, quiet, at(minutes))
+        .filter((action) => action.rule.id === "action-item")
+        .map((action) => action.key)
+    expect(weekly(17 * day - 1)).toEqual([`${incidentId}:remind:action-item:A1:1`])
+    expect(weekly(17 * day)).toEqual([`${incidentId}:remind:action-item:A1:2`])
+  })
+
+  it("leaves escalate's answer unchanged until the moment it names (properties)", () => {
+    fc.assert(
+      fc.property(
+        folded,
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        ({ incident, now, runbook }, fractions) => {
+          const before = keysAt(runbook, incident, now)
+          const next = nextDueAt(runbook, incident, now)
+          if (next === undefined) {
+            // nothing ever changes without a new event: not in a day, not in a year
+            for (const days of [1, 45, 400])
+              expect(keysAt(runbook, incident, at(days * 24 * 60, now))).toEqual(before)
+            return
+          }
+          expect(next.getTime()).toBeGreaterThan(now.getTime())
+          const span = next.getTime() - now.getTime()
+          for (const fraction of [...fractions, 1 - 1 / span])
+            expect(
+              keysAt(runbook, incident, new Date(now.getTime() + Math.floor(fraction * span))),
+            ).toEqual(before)
+        },
+      ),
+      { numRuns: 2000 },
     )
   })
 })

@@ -9,7 +9,10 @@
  *   follow-ups (acknowledge, resolve). Exactly once per key across every process sharing the
  *   journal: a key recorded is never due again, and the lock makes reading and recording one step.
  * - `tick()`: `dispatch` for every incident in view (active, and resolved within 30 days for the
- *   resolution notice and the post-mortem), going on past a damaged or failing incident.
+ *   resolution notice and the post-mortem), going on past a damaged or failing incident. An
+ *   incident found with nothing due is not read again until its journal sequence moves (anyone
+ *   appended to it) or the moment core's `nextDueAt` names comes: a clock over thousands of open
+ *   incidents reads only those that changed or fell due.
  * - `open(input)`: records a new incident (from a person or a triage) and dispatches what it has
  *   due at once, the page of a P0 first.
  *
@@ -37,6 +40,7 @@ import {
   type Incident,
   type IncidentEvent,
   type Maintenance,
+  nextDueAt,
   type Runbook,
   severityRaises,
   Training,
@@ -333,6 +337,35 @@ export const createResponder = (options: ResponderOptions): Responder => {
     }
   }
 
+  /**
+   * Incidents found with nothing due, by human id: the journal's sequence then, when, and the
+   * moment something may next fall due (`nextDueAt`, or never without a new event). Until the
+   * sequence or the clock passes it, `tick` does not read the incident.
+   */
+  const quiet = new Map<
+    string,
+    { readonly sequence: number; readonly checkedAt: number; readonly until: number }
+  >()
+  /** Notes the incident quiet when nothing is due on it at `at`; says whether it is. */
+  const noteQuiet = (humanId: string, sequence: number, state: Incident, at: Date): boolean => {
+    if (escalate(runbook, state, at).length > 0 || messenger.pageFollowUps(state).length > 0) {
+      quiet.delete(humanId)
+      return false
+    }
+    const until = nextDueAt(runbook, state, at)?.getTime() ?? Number.POSITIVE_INFINITY
+    quiet.set(humanId, { sequence, checkedAt: at.getTime(), until })
+    return true
+  }
+  const stillQuiet = (incident: IncidentSummary, at: Date): boolean => {
+    const known = quiet.get(incident.humanId)
+    return (
+      known !== undefined &&
+      known.sequence === incident.sequence &&
+      known.checkedAt <= at.getTime() &&
+      at.getTime() < known.until
+    )
+  }
+
   const dispatch = (
     incidentId: string,
     dispatchOptions: DispatchOptions = {},
@@ -344,7 +377,9 @@ export const createResponder = (options: ResponderOptions): Responder => {
           try: async (): Promise<DispatchRun> => {
             // Read under the lock: the time and the incident as they are when it is our turn.
             const at = now()
-            let state = (await run(journal.read(incidentId))).state
+            const record = await run(journal.read(incidentId))
+            let state = record.state
+            let sequence = record.sequence
             const requests: Array<MessageRequest> = []
             if (dispatchOptions.first !== undefined) requests.push(dispatchOptions.first(state))
             if (dispatchOptions.firstOnly !== true) {
@@ -366,7 +401,9 @@ export const createResponder = (options: ResponderOptions): Responder => {
                 })
                 dispatches.push(sent)
                 if (sent.events.length > 0) {
-                  state = (await run(journal.append(state.id, sent.events))).state
+                  const appended = await run(journal.append(state.id, sent.events))
+                  state = appended.state
+                  sequence = appended.sequence
                 }
                 if (dispatchOptions.dryRun !== true)
                   log({ event: "dispatched", incidentId: state.id, dispatch: sent })
@@ -375,6 +412,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
             await sendAll(requests)
             // PagerDuty follows what the incident became (also what this dispatch recorded).
             if (dispatchOptions.firstOnly !== true) await sendAll(messenger.pageFollowUps(state))
+            noteQuiet(record.humanId, sequence, state, at)
             return { status: "done", incident: state, dispatches }
           },
           catch: (error) => error,
@@ -438,17 +476,17 @@ export const createResponder = (options: ResponderOptions): Responder => {
       const dispatched: Array<TickReport["dispatched"][number]> = []
       const busy: Array<string> = []
       const failed: Array<TickReport["failed"][number]> = []
+      const inTick = new Set<string>()
       for (const incident of incidents) {
+        inTick.add(incident.humanId)
+        if (stillQuiet(incident, at)) continue
         // Cheap first look without the lock: most incidents have nothing due most ticks.
         const record = yield* Effect.either(journal.read(incident.humanId))
-        if (Either.isRight(record)) {
-          const state = record.right.state
-          if (
-            escalate(runbook, state, at).length === 0 &&
-            messenger.pageFollowUps(state).length === 0
-          )
-            continue
-        }
+        if (
+          Either.isRight(record) &&
+          noteQuiet(incident.humanId, record.right.sequence, record.right.state, at)
+        )
+          continue
         const result = yield* Effect.either(dispatch(incident.humanId))
         if (Either.isLeft(result)) {
           const detail = result.left.message
@@ -458,6 +496,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
         else if (result.right.dispatches.length > 0)
           dispatched.push({ incidentId: incident.humanId, dispatches: result.right.dispatches })
       }
+      for (const humanId of quiet.keys()) if (!inTick.has(humanId)) quiet.delete(humanId)
       const reminded = options.trainingReminders === true ? yield* remindTraining(at) : []
       return { at, incidents: incidents.length, dispatched, busy, failed, damaged, reminded }
     })

@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { headlines, p0, pages, run, runbookWith, type World, world } from "./fixtures.js"
+import {
+  headlines,
+  p0,
+  pages,
+  run,
+  runbookWith,
+  type World,
+  watchingReads,
+  world,
+} from "./fixtures.js"
 
 const t0 = new Date("2026-11-28T10:00:00Z")
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000)
@@ -62,6 +71,61 @@ describe("createResponder", () => {
     await run(responder.tick())
     await run(responder.tick())
     expect(headlines(w.slack)).toHaveLength(3)
+  })
+
+  it("reads an incident again only once it changed or something may have fallen due", async () => {
+    let now = t0
+    const w = await world()
+    current = w
+    const reads: Array<string> = []
+    const responder = await w.responder({ now: () => now, wrapJournal: watchingReads(reads) })
+    const { incident } = await run(responder.open(p0(t0)))
+    const id = incident.humanId
+    expect(pages(w.pagerduty)).toHaveLength(1)
+
+    // The open's dispatch left nothing due before 10:30 (p0-not-restored, the first update).
+    reads.length = 0
+    for (const minute of [5, 10, 29]) {
+      now = minutes(minute)
+      const report = await run(responder.tick())
+      expect(report.incidents).toBe(1)
+      expect(report.dispatched).toEqual([])
+    }
+    expect(reads).toEqual([])
+
+    // Another process acknowledges: the sequence moved, so the next tick reads it and follows
+    // PagerDuty at once, without waiting for 10:30.
+    const other = await w.journal()
+    const read = await run(other.read(id))
+    await run(
+      other.append(id, [{ type: "acknowledged", at: minutes(12), by: "bob" }], {
+        expectedSequence: read.sequence,
+      }),
+    )
+    now = minutes(13)
+    const followed = await run(responder.tick())
+    expect(followed.dispatched.map((entry) => entry.incidentId)).toEqual([id])
+    expect(pages(w.pagerduty).map((page) => page.action)).toEqual(["trigger", "acknowledge"])
+    expect(reads.length).toBeGreaterThan(0)
+
+    reads.length = 0
+    now = minutes(20)
+    await run(responder.tick())
+    expect(reads).toEqual([])
+
+    // 10:30, the moment nextDueAt named: the escalation and the status update go out.
+    now = minutes(30)
+    const due = await run(responder.tick())
+    expect(due.dispatched.map((entry) => entry.incidentId)).toEqual([id])
+    const latest = headlines(w.slack).slice(-2)
+    expect(latest).toHaveLength(2)
+    expect(latest).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("INCIDENT ESCALATION - P0"),
+        expect.stringContaining("INCIDENT UPDATE - P0"),
+      ]),
+    )
+    expect(reads).toContain(id)
   })
 
   it("follows PagerDuty: acknowledges the page once acknowledged, resolves it once resolved", async () => {

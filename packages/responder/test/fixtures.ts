@@ -35,6 +35,8 @@ export interface World {
     readonly now?: () => Date
     readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
     readonly trainingReminders?: boolean
+    /** What the responder sees of its journal (to watch its calls). */
+    readonly wrapJournal?: (journal: Journal) => Journal
   }) => Promise<Responder>
   readonly events: Array<ResponderEvent>
   readonly close: () => Promise<void>
@@ -70,7 +72,7 @@ export const world = async (runbookBase: Runbook = defaultRunbook): Promise<Worl
     events,
     responder: async (options = {}) =>
       createResponder({
-        journal: await journal(),
+        journal: (options.wrapJournal ?? ((opened: Journal) => opened))(await journal()),
         runbook,
         messenger: createIncidentMessenger({
           runbook,
@@ -112,3 +114,19 @@ export const p0 = (at: Date) => ({
   summary: "Health check endpoint unreachable",
   by: "alice",
 })
+
+/** The journal, with the human ids `read` was asked for pushed onto `reads`. */
+export const watchingReads =
+  (reads: Array<string>) =>
+  (journal: Journal): Journal =>
+    new Proxy(journal, {
+      get: (target, property) => {
+        if (property === "read")
+          return (id: string) => {
+            reads.push(id)
+            return target.read(id)
+          }
+        const value: unknown = Reflect.get(target, property)
+        return typeof value === "function" ? value.bind(target) : value
+      },
+    })
