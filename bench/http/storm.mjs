@@ -8,6 +8,12 @@
 //   3. saturation: rates doubling from 100/s for BENCH_STEP_SECONDS each, until the receiver
 //      stops keeping up (achieved < 95 % of the rate, or p99 ≥ 200 ms): the last rate it held.
 //
+// Before them, a warm-up: BENCH_WARMUP_SECONDS (default 10) of mixed traffic at BENCH_WARMUP_RATE
+// (default 50/s), printed on
+// its own line and held to no goal, so that the phases measure a receiver that has been running
+// (as during a storm on a live `ir serve`), not its first seconds (modules loaded on the first
+// request, code not yet optimised). BENCH_WARMUP_SECONDS=0 measures it cold.
+//
 // Afterwards the journal must hold exactly one incident per distinct group, and every resolved
 // group's incident marked mitigated (checked with `ir incident list --all --json`).
 //
@@ -19,7 +25,8 @@
 // BENCH_STEP_SECONDS (5), BENCH_BACKENDS (default "file" plus "postgres" when IR_TEST_PG_URL is
 // set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time),
 // BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
-// e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver).
+// e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver), BENCH_TRACE=1 (each
+// phase's p99 second by second, to see when the slow answers came).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -31,6 +38,9 @@ const seconds = Number(settings.BENCH_SECONDS ?? 60)
 const mixedRate = Number(settings.BENCH_RATE ?? 500)
 const newRate = Number(settings.BENCH_NEW_RATE ?? 300)
 const stepSeconds = Number(settings.BENCH_STEP_SECONDS ?? 5)
+const warmupSeconds = Number(settings.BENCH_WARMUP_SECONDS ?? 10)
+const warmupRate = Number(settings.BENCH_WARMUP_RATE ?? 50)
+const trace = settings.BENCH_TRACE === "1"
 const maxInFlight = Number(settings.BENCH_MAX_IN_FLIGHT ?? 256)
 const phases = new Set((settings.BENCH_PHASES ?? "mixed,new,saturation").split(","))
 const pgUrl = settings.IR_TEST_PG_URL
@@ -93,6 +103,8 @@ const percentile = (values, p) => {
  */
 const load = async (url, rate, duration, next) => {
   const latencies = []
+  // [second the send was due, latency] of each answer, with BENCH_TRACE
+  const traced = []
   let errors = 0
   let dropped = 0
   let inFlight = 0
@@ -122,6 +134,7 @@ const load = async (url, rate, duration, next) => {
         else answered?.()
         // Latency from when the send was due, so a lagging generator is not flattering.
         latencies.push(performance.now() - Math.min(sent, due))
+        if (trace) traced.push([Math.floor((due - started) / 1000), latencies.at(-1)])
       })
       .catch(() => {
         errors += 1
@@ -133,6 +146,14 @@ const load = async (url, rate, duration, next) => {
     pending.add(request)
   }
   await Promise.all([...pending])
+  if (trace) {
+    const bySecond = new Map()
+    for (const [second, ms] of traced) bySecond.set(second, [...(bySecond.get(second) ?? []), ms])
+    const series = [...bySecond].map(
+      ([second, list]) => `${second}s:${percentile(list, 99).toFixed(0)}`,
+    )
+    console.log(`  p99 (ms) by second: ${series.join(" ")}`)
+  }
   const elapsed = (performance.now() - started) / 1000
   return {
     sent: total - dropped,
@@ -205,6 +226,12 @@ for (const backend of backends) {
   }
   try {
     console.log(`\n${backend} journal (ir serve, no channels, loopback)`)
+    if (warmupSeconds > 0) {
+      const warm = await load(serve.url, warmupRate, warmupSeconds, mixed)
+      console.log(
+        `${line(`warm-up, ${warmupSeconds} s`, warmupRate, warm).split(" → ")[0]} (no goal)`,
+      )
+    }
     if (phases.has("mixed")) {
       const mix = await load(serve.url, mixedRate, seconds, mixed)
       console.log(line("mixed 40/40/20", mixedRate, mix))

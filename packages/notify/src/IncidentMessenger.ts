@@ -170,7 +170,7 @@ export interface Dispatch {
   readonly results: ReadonlyArray<DeliveryResult>
   /** The events to append to the incident's journal; empty unless a channel took the message. */
   readonly events: ReadonlyArray<Event>
-  /** The rendered message (absent when rendering failed). */
+  /** The rendered message (absent when rendering failed, or when no configured channel could take it, outside a dry run). */
   readonly rendered?: RenderedMessage & Message
   /** Why it could not be rendered. */
   readonly error?: IncidentMessageError
@@ -754,6 +754,20 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
       key: request.key,
       message: request.message,
       reason: request.reason,
+    }
+    // A message that no configured channel could take is not rendered, except for a dry run's
+    // preview: a receiver without channels under an alert storm would render every one for nobody.
+    if (sendOptions.dryRun !== true && !request.channels.some((id) => byId.has(id))) {
+      return {
+        ...base,
+        outcome: "unrouted",
+        delivered: [],
+        channels: [],
+        unrouted: [...request.channels],
+        declined: [],
+        results: [],
+        events: [],
+      }
     }
     let prepared: PreparedMessage
     try {

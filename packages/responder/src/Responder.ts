@@ -10,9 +10,10 @@
  *   journal: a key recorded is never due again, and the lock makes reading and recording one step.
  * - `tick()`: `dispatch` for every incident in view (active, and resolved within 30 days for the
  *   resolution notice and the post-mortem), going on past a damaged or failing incident. An
- *   incident found with nothing due is not read again until its journal sequence moves (anyone
- *   appended to it) or the moment core's `nextDueAt` names comes: a clock over thousands of open
- *   incidents reads only those that changed or fell due.
+ *   incident found with nothing due (or only messages no configured channel takes) is not read
+ *   again until its journal sequence moves (anyone appended to it) or the moment core's
+ *   `nextDueAt` names comes: a clock over thousands of open incidents reads only those that
+ *   changed or fell due.
  * - `open(input)`: records a new incident (from a person or a triage) and dispatches what it has
  *   due at once, the page of a P0 first.
  *
@@ -346,9 +347,21 @@ export const createResponder = (options: ResponderOptions): Responder => {
     string,
     { readonly sequence: number; readonly checkedAt: number; readonly until: number }
   >()
-  /** Notes the incident quiet when nothing is due on it at `at`; says whether it is. */
-  const noteQuiet = (humanId: string, sequence: number, state: Incident, at: Date): boolean => {
-    if (escalate(runbook, state, at).length > 0 || messenger.pageFollowUps(state).length > 0) {
+  /**
+   * Notes the incident quiet when nothing is due on it at `at`, or only messages that no
+   * configured channel takes (`unrouted`, by key: sending them again changes nothing until the
+   * incident or the time does); says whether it is.
+   */
+  const noteQuiet = (
+    humanId: string,
+    sequence: number,
+    state: Incident,
+    at: Date,
+    unrouted: ReadonlySet<string> = new Set(),
+  ): boolean => {
+    const pending = (keys: ReadonlyArray<{ readonly key: string }>) =>
+      keys.some((request) => !unrouted.has(request.key))
+    if (pending(escalate(runbook, state, at)) || pending(messenger.pageFollowUps(state))) {
       quiet.delete(humanId)
       return false
     }
@@ -387,6 +400,8 @@ export const createResponder = (options: ResponderOptions): Responder => {
                 requests.push(messenger.requestFor(state, action))
             }
             const dispatches: Array<Dispatch> = []
+            // Messages no configured channel takes, by key (not when sending to some only).
+            const unrouted = new Set<string>()
             const sendAll = async (batch: ReadonlyArray<MessageRequest>) => {
               for (const plain of batch) {
                 const request =
@@ -400,6 +415,8 @@ export const createResponder = (options: ResponderOptions): Responder => {
                   ...(dispatchOptions.only === undefined ? {} : { only: dispatchOptions.only }),
                 })
                 dispatches.push(sent)
+                if (sent.outcome === "unrouted" && dispatchOptions.only === undefined)
+                  unrouted.add(request.key)
                 if (sent.events.length > 0) {
                   const appended = await run(journal.append(state.id, sent.events))
                   state = appended.state
@@ -412,7 +429,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
             await sendAll(requests)
             // PagerDuty follows what the incident became (also what this dispatch recorded).
             if (dispatchOptions.firstOnly !== true) await sendAll(messenger.pageFollowUps(state))
-            noteQuiet(record.humanId, sequence, state, at)
+            noteQuiet(record.humanId, sequence, state, at, unrouted)
             return { status: "done", incident: state, dispatches }
           },
           catch: (error) => error,

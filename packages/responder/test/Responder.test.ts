@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { defaultRunbook } from "@ir/core"
+import { createIncidentMessenger } from "@ir/notify"
 import { afterEach, describe, expect, it } from "vitest"
+import { createResponder } from "../src/index.js"
 import {
   headlines,
   p0,
@@ -126,6 +129,33 @@ describe("createResponder", () => {
       ]),
     )
     expect(reads).toContain(id)
+  })
+
+  it("does not render again, tick after tick, messages no configured channel takes", async () => {
+    let now = t0
+    const w = await world()
+    current = w
+    const reads: Array<string> = []
+    const responder = createResponder({
+      journal: watchingReads(reads)(await w.journal()),
+      runbook: defaultRunbook,
+      messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
+      now: () => now,
+    })
+    const { incident, sent } = await run(responder.open({ ...p0(t0), severity: "P2" }))
+    expect(sent?.status === "done" && sent.dispatches.map((d) => d.outcome)).toEqual(["unrouted"])
+    reads.length = 0
+    now = minutes(5)
+    const quiet = await run(responder.tick())
+    expect(quiet.dispatched).toEqual([])
+    expect(reads).toEqual([])
+    // a change to the incident makes it worth a look again
+    await run(
+      responder.journal.append(incident.humanId, [{ type: "acknowledged", at: now, by: "bob" }]),
+    )
+    now = minutes(6)
+    await run(responder.tick())
+    expect(reads).toContain(incident.humanId)
   })
 
   it("follows PagerDuty: acknowledges the page once acknowledged, resolves it once resolved", async () => {
