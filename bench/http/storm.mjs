@@ -9,10 +9,9 @@
 //      stops keeping up (achieved < 95 % of the rate, or p99 ≥ 200 ms): the last rate it held.
 //
 // Before them, a warm-up: BENCH_WARMUP_SECONDS (default 10) of mixed traffic at BENCH_WARMUP_RATE
-// (default 50/s), printed on
-// its own line and held to no goal, so that the phases measure a receiver that has been running
-// (as during a storm on a live `ir serve`), not its first seconds (modules loaded on the first
-// request, code not yet optimised). BENCH_WARMUP_SECONDS=0 measures it cold.
+// (default BENCH_RATE), printed on its own line and held to no goal: it is the cold start (modules
+// loaded on the first request, code not yet optimised), and the phases after it measure a
+// receiver that has been running, as during a storm on a live `ir serve`.
 //
 // Afterwards the journal must hold exactly one incident per distinct group, and every resolved
 // group's incident marked mitigated (checked with `ir incident list --all --json`).
@@ -39,7 +38,7 @@ const mixedRate = Number(settings.BENCH_RATE ?? 500)
 const newRate = Number(settings.BENCH_NEW_RATE ?? 300)
 const stepSeconds = Number(settings.BENCH_STEP_SECONDS ?? 5)
 const warmupSeconds = Number(settings.BENCH_WARMUP_SECONDS ?? 10)
-const warmupRate = Number(settings.BENCH_WARMUP_RATE ?? 50)
+const warmupRate = Number(settings.BENCH_WARMUP_RATE ?? mixedRate)
 const trace = settings.BENCH_TRACE === "1"
 const maxInFlight = Number(settings.BENCH_MAX_IN_FLIGHT ?? 256)
 const phases = new Set((settings.BENCH_PHASES ?? "mixed,new,saturation").split(","))

@@ -157,6 +157,8 @@ interface PendingCreate {
 
 class PostgresJournalImpl {
   private readonly cache = new Map<string, CachedIncident>()
+  /** The cached incidents' ids by human id (an append names either). */
+  private readonly idByHumanId = new Map<string, string>()
   /** Leases held (given up when the journal closes, before the pool ends). */
   private readonly leases = new Set<() => Promise<void>>()
   /** Creates waiting for the transaction in flight to end (see `create`). */
@@ -350,7 +352,7 @@ class PostgresJournalImpl {
       return incidents.map(({ cached }) => cached satisfies CachedIncident)
     })
     return created.map((cached) => {
-      this.cache.set(cached.meta.id, cached)
+      this.remember(cached)
       return { incident: this.record(cached), created: true }
     })
   }
@@ -428,7 +430,7 @@ class PostgresJournalImpl {
         events: [...current.events, ...canonical],
       } satisfies CachedIncident
     })
-    this.cache.set(next.meta.id, next)
+    this.remember(next)
     return {
       id: next.meta.id,
       humanId: next.meta.humanId,
@@ -450,9 +452,7 @@ class PostgresJournalImpl {
     stored: ReadonlyArray<unknown>,
     options: AppendOptions,
   ): Promise<AppendResult | undefined> {
-    const cached = [...this.cache.values()].find(
-      (entry) => entry.meta.id === incidentId || entry.meta.humanId === incidentId,
-    )
+    const cached = this.cache.get(this.idByHumanId.get(incidentId) ?? incidentId)
     if (cached === undefined || canonical.length === 0) return undefined
     if (options.expectedSequence !== undefined && options.expectedSequence !== cached.sequence)
       return undefined
@@ -493,7 +493,7 @@ class PostgresJournalImpl {
       state: state.right,
       events: [...cached.events, ...canonical],
     }
-    this.cache.set(next.meta.id, next)
+    this.remember(next)
     return { id: next.meta.id, humanId: next.meta.humanId, sequence, state: next.state }
   }
 
@@ -797,6 +797,11 @@ class PostgresJournalImpl {
     return this.foldRows(row, cached, rows)
   }
 
+  private remember(cached: CachedIncident): void {
+    this.cache.set(cached.meta.id, cached)
+    this.idByHumanId.set(cached.meta.humanId, cached.meta.id)
+  }
+
   /** What is cached of the incident, unless it is ahead of the row (then nothing is). */
   private upToDate(row: IncidentRow): CachedIncident | undefined {
     const cached = this.cache.get(row.id)
@@ -890,7 +895,7 @@ class PostgresJournalImpl {
       ...(row.dedup_key === null ? {} : { dedupKey: row.dedup_key }),
     }
     const next: CachedIncident = { meta, sequence: row.sequence, state, events }
-    this.cache.set(row.id, next)
+    this.remember(next)
     return next
   }
 
