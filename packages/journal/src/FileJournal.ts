@@ -202,7 +202,6 @@ interface PlannedOpen {
   readonly cached: CachedIncident
 }
 
-const INCIDENT_FILE = /^(INC-\d{4}-\d{4,})\.jsonl$/
 const NUMBERED_FILE = /^INC-(\d{4})-(\d{4,})\.jsonl$/
 /** The append-only log of maintenance windows started and ended (`ir maintenance`). */
 const MAINTENANCE_FILE = "maintenance.jsonl"
@@ -261,6 +260,11 @@ const MAX_OPEN_FILES = 32
  * holds every incident's summary.
  */
 const MAX_CACHED_INCIDENTS = 1024
+/**
+ * How long the checks of incident files against the index are trusted while no other lock held
+ * the journal: the bound for a writer that does not announce itself in `journal.holder`.
+ */
+const TRUST_CHECKS_MS = 60_000
 /** How many files an open's dedup look-up may have read again before it writes the index. */
 const REREADS_BEFORE_WRITE = 64
 /**
@@ -349,6 +353,12 @@ class FileJournalImpl {
   private settledLoaded = false
   /** Whether `index-settled.json` holds an entry no longer right, or lacks one it names. */
   private settledDirty = false
+  /** The current epoch of the files' checks (see `checkEpoch`). */
+  private epoch:
+    | { readonly number: number; readonly interruptions: number; readonly since: number }
+    | undefined
+  /** The epoch in which each incident's file was last checked against its index entry. */
+  private readonly checkedIn = new Map<string, number>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
 
@@ -1068,13 +1078,46 @@ class FileJournalImpl {
       this.dropEntry(humanId)
     }
     const entries: Array<IndexEntry> = []
+    const epoch = this.checkEpoch()
     for (const humanId of humanIds) {
       let entry = index.get(humanId)
       if (entry === undefined && this.isUnloadedSettled(humanId)) continue
-      if (entry === undefined || needsCheck(entry)) entry = await this.checkedEntry(humanId, entry)
+      if (
+        entry === undefined ||
+        (needsCheck(entry) &&
+          (epoch === undefined ||
+            entry.damage !== undefined ||
+            this.checkedIn.get(humanId) !== epoch))
+      ) {
+        entry = await this.checkedEntry(humanId, entry)
+        if (epoch !== undefined) this.checkedIn.set(humanId, epoch)
+      }
       if (entry !== undefined) entries.push(entry)
     }
     return entries
+  }
+
+  /**
+   * The epoch of the files' checks (`validEntries`), under the lock: an entry checked in the
+   * current epoch is taken as it is, without a `stat`, unless it names damage (a file mended by
+   * hand is seen at once). A new epoch begins when another lock held
+   * the journal since this process's last hold (`FileLock.interruptions`: it may have written),
+   * and at least every `TRUST_CHECKS_MS`, for a writer that does not announce itself (an older
+   * ir, a hand edit). Undefined on a read-only file system: every entry is checked.
+   */
+  private checkEpoch(): number | undefined {
+    const interruptions = this.lock.interruptions
+    if (interruptions === undefined) return undefined
+    const now = performance.now()
+    if (
+      this.epoch === undefined ||
+      this.epoch.interruptions !== interruptions ||
+      now - this.epoch.since >= TRUST_CHECKS_MS
+    ) {
+      this.epoch = { number: (this.epoch?.number ?? 0) + 1, interruptions, since: now }
+      this.checkedIn.clear()
+    }
+    return this.epoch.number
   }
 
   /** The index, loaded from `index.json` on first use (rebuilt from the files when unusable). */
@@ -1306,7 +1349,7 @@ class FileJournalImpl {
     const stamp = stampOf(stats)
     if (this.listing !== undefined && sameStamp(this.listing.stamp, stamp))
       return this.listing.names
-    const names = incidentNamesOf(await fs.readdir(this.incidentsDir))
+    const { names } = scanListing(await fs.readdir(this.incidentsDir))
     this.listing = stats.mtimeMs < Date.now() - 1_000 ? { stamp, names } : undefined
     return names
   }
@@ -1615,13 +1658,6 @@ const scanListing = (
   return { names, temps, lastOfYear }
 }
 
-/** The human ids of the incident files of a listing of `incidents/`. */
-const incidentNamesOf = (listing: ReadonlyArray<string>): Array<string> =>
-  listing.flatMap((name) => {
-    const match = INCIDENT_FILE.exec(name)
-    return match === null ? [] : [match[1] as string]
-  })
-
 const causeMessage = (cause: unknown): string =>
   cause instanceof Error ? cause.message : String(cause)
 
@@ -1655,6 +1691,7 @@ export const openFileJournal = (
         dir,
         timeoutMs: options.lockTimeoutMs ?? 10_000,
         foreignStaleMs: options.staleLockAfterMs ?? 60_000,
+        trackHolders: true,
       })
       return new FileJournalImpl(dir, lock)
     },

@@ -504,6 +504,42 @@ describe("what a process keeps between reads", () => {
     await run(other.close)
   })
 
+  it("lists from the files it checked until another journal holds the lock, then checks them again", async () => {
+    const dir = await freshDir()
+    const one = await run(openFileJournal({ dir }))
+    const other = await run(openFileJournal({ dir }))
+    const { incident } = await run(one.open(downInput()))
+    const sequenceListed = async () =>
+      (await run(one.list())).find((each) => each.humanId === incident.humanId)?.sequence
+    expect(await sequenceListed()).toBe(1)
+    const holderFile = join(dir, "journal.holder")
+    const oneHeldLast = readFileSync(holderFile, "utf8")
+    const postUpdate = (minute: number) =>
+      run(
+        other.append(incident.humanId, [
+          {
+            type: "update-posted",
+            at: new Date(Date.UTC(2026, 10, 28, 10, minute)),
+            progress: `Minute ${minute}`,
+            status: "Investigating",
+            nextSteps: "Keep looking",
+          },
+        ]),
+      )
+    // A writer that does not announce itself (as an older ir would not): `one` still lists what
+    // it checked, without a stat of the file, while a read of the incident is exact.
+    await postUpdate(5)
+    writeFileSync(holderFile, oneHeldLast)
+    expect(await sequenceListed()).toBe(1)
+    expect((await run(one.read(incident.humanId))).sequence).toBe(2)
+    // One that takes part: the next list of `one` checks the files again.
+    await postUpdate(6)
+    expect(readFileSync(holderFile, "utf8")).not.toBe(oneHeldLast)
+    expect(await sequenceListed()).toBe(3)
+    await run(one.close)
+    await run(other.close)
+  })
+
   it("sees another process's append to an incident it opened itself", async () => {
     const dir = await freshDir()
     const one = await run(openFileJournal({ dir }))

@@ -19,11 +19,18 @@
 //
 // Within one process, a mutex queues callers first, so they don't poll the file lock.
 //
+// With `trackHolders`, each taking of the lock also reads `journal.holder`, the random token
+// of the lock that last held it, and writes its own there when it differs, before anything is
+// written under the hold. `interruptions` counts the holds another lock (another process, another
+// journal) had since this one's previous hold: while it stays the same, nothing but this lock's
+// holder wrote the journal, and what it checked of the files still holds. A holder file that
+// cannot be read counts as an interruption; one that cannot be written refuses the lock.
+//
 // Taking and releasing the lock (link, stat, unlink) are synchronous calls: microseconds of
 // metadata work on a local disk, where a trip through libuv's thread pool would cost more than the
 // call itself on a busy machine. The slow calls, write and fsync, stay asynchronous.
 import { randomBytes } from "node:crypto"
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync } from "node:fs"
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import { hostname } from "node:os"
 import { join } from "node:path"
@@ -119,6 +126,8 @@ export interface FileLockOptions {
    * file for each would cost more than the lock itself.
    */
   readonly sharedOwner?: boolean
+  /** Keep `<lock name>.holder` and count `interruptions` (see the module's documentation). */
+  readonly trackHolders?: boolean
 }
 
 /** An owner file: its path, inode and token. */
@@ -173,6 +182,11 @@ export class FileLock {
   private readonly ownerPath: string
   private readonly ownerIno: number
   private readonly token: string
+  /** `journal.holder` beside `journal.lock`, with `trackHolders`. */
+  private readonly holderPath: string | undefined
+  /** This lock's token in the holder file: its own, whatever owner file it shares. */
+  private readonly holderToken = randomBytes(12).toString("hex")
+  private interrupted = 0
 
   private constructor(
     private readonly options: FileLockOptions,
@@ -185,6 +199,40 @@ export class FileLock {
     this.token = owner.token
     this.path = join(options.dir, options.lockName ?? LOCK_FILE)
     this.breakerPath = `${this.path}.break`
+    this.holderPath =
+      options.trackHolders === true ? `${this.path.replace(/\.lock$/, "")}.holder` : undefined
+  }
+
+  /**
+   * How many times another lock held this one's file between two of its holds, with
+   * `trackHolders` (undefined without, and on a read-only file system). The same number across
+   * two holds means that nothing else wrote in between.
+   */
+  get interruptions(): number | undefined {
+    return this.holderPath === undefined || this.readOnly ? undefined : this.interrupted
+  }
+
+  /** Just after taking the lock: records this lock as the holder, counting another before it. */
+  private noteHolder(holderPath: string): void {
+    let last: string | undefined
+    try {
+      last = readFileSync(holderPath, "utf8")
+    } catch {
+      last = undefined
+    }
+    if (last === this.holderToken) return
+    this.interrupted += 1
+    try {
+      writeFileSync(holderPath, this.holderToken)
+    } catch (error) {
+      // Not one write under this hold may go unannounced: give the lock back, refuse the write.
+      try {
+        unlinkSync(this.path)
+      } catch {
+        // the lock is ours: nothing else removes it
+      }
+      throw new JournalUnavailable({ reason: "unwritable", location: holderPath, cause: error })
+    }
   }
 
   /**
@@ -377,11 +425,16 @@ export class FileLock {
     let waitMs = 1
     let holder: Holder | undefined
     for (;;) {
+      let taken = false
       try {
         linkSync(this.ownerPath, this.path)
-        return
+        taken = true
       } catch (error) {
         if (errnoOf(error) !== "EEXIST") throw error
+      }
+      if (taken) {
+        if (this.holderPath !== undefined) this.noteHolder(this.holderPath)
+        return
       }
       const current = await this.inspect()
       if (current === "gone") continue
