@@ -11,13 +11,23 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 // (a lifecycle command such as `ir incident list` reads the notify section, so it loads notify and
 // templates), and Handlebars and ical.js, which notify and templates load with themselves. pg is
 // then no runtime dependency of the CLI. Docker's, the host's, the HTTP and the SMTP clients stay
-// external and load when a probe or a delivery first uses them.
+// external and load when a probe or a delivery first uses them; so do the status page's badge and
+// feed libraries (badge-maker brings 900 KB of font metrics), which only `ir serve` loads, when its
+// status page is first asked for: every other command would read them at each start.
 const inlined = [
   /^effect(\/|$)/,
   /^@effect\//,
   /^@ir\/(core|diagnostics|templates|notify|journal|responder|http)(\/node)?$/,
 ]
-const external = ["nodemailer", "prom-client", "dockerode", "systeminformation", "undici"]
+const external = [
+  "nodemailer",
+  "prom-client",
+  "dockerode",
+  "systeminformation",
+  "undici",
+  "badge-maker",
+  "feed",
+]
 
 type Plugin = NonNullable<Options["esbuildPlugins"]>[number]
 

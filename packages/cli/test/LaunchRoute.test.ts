@@ -149,6 +149,24 @@ describe("the check bundle's `ir check`", () => {
     }
   })
 
+  it("grades with the configuration's runbook as the whole program does: its overrides, its file, its problems", async () => {
+    const target = `targets:\n  http: { health: { url: "${healthUrl}/health" } }\n`
+    // Any latency is at or over a critical level of 0 seconds.
+    const strict = `runbook:\n  thresholds:\n    http.latency_seconds: { description: "strict", critical: 0 }\n`
+    const overridden = configure("overridden.yaml", `${target}${strict}`)
+    const critical = await agree(["check", "-c", overridden, "http.health"])
+    expect(critical.code).toBe(2)
+    expect(critical.stdout).toMatch(/^CRITICAL - http\.health: /)
+    const plain = await agree(["check", "-c", configure("plain.yaml", target), "http.health"])
+    expect(plain.code).toBe(0)
+
+    const runbookFile = configure("runbook.yaml", "name: Team runbook\n")
+    const fromFile = configure("from-file.yaml", `${target}runbook:\n  file: ${runbookFile}\n`)
+    const broken = await agree(["check", "-c", fromFile, "http.health"])
+    expect(broken.code).toBe(3)
+    expect(broken.stdout).toMatch(/^UNKNOWN - .*runbook\.yaml/)
+  })
+
   it("runs every configured probe when none is named", async () => {
     const only = configure(
       "ir.config.yaml",

@@ -146,6 +146,20 @@ describe("ir serve", () => {
     expect(await metrics.text()).toContain("ir_journal_up")
   })
 
+  it("serves the status page with its badge and feed, whose libraries load on first use", async () => {
+    const page = await fetch(`${url}/status`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain("<html")
+    const badge = await fetch(`${url}/status/badge.svg`)
+    expect(badge.status).toBe(200)
+    expect(badge.headers.get("content-type")).toContain("image/svg+xml")
+    const svg = await badge.text()
+    expect(svg).toMatch(/^<svg[^>]+width="\d+"/)
+    const feed = await fetch(`${url}/status/feed.atom`)
+    expect(feed.status).toBe(200)
+    expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom">')
+  })
+
   it("opens an incident for an alert group and sends its initial alert, once", async () => {
     expect((await post(notification('{}:{alertname="ApiErrors"}', "ApiErrors"))).status).toBe(401)
     expect(

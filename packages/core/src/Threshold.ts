@@ -9,6 +9,7 @@
  * ```
  */
 import * as Schema from "effect/Schema"
+import { thresholds as seedThresholds } from "./defaults/thresholds.js"
 
 /** Which level of a threshold a symptom or check compares against. */
 export const ThresholdLevel = Schema.Literal("warn", "critical")
@@ -32,6 +33,19 @@ export type Threshold = typeof Threshold.Type
 /** Thresholds by name. */
 export const Thresholds = Schema.Record({ key: Schema.String, value: Threshold })
 export type Thresholds = typeof Thresholds.Type
+
+/**
+ * The seed runbook's thresholds (equal to `defaultRunbook.thresholds`), decoded on their own: a
+ * program that grades probes and needs nothing else of the runbook (`ir check`) starts without
+ * decoding the whole seed runbook.
+ *
+ * @example
+ * ```ts
+ * import { Threshold } from "@ir/core"
+ * Threshold.resolve(Threshold.defaults, "postgres.connections.used_ratio", "warn")
+ * ```
+ */
+export const defaults: Thresholds = Schema.decodeSync(Thresholds)(seedThresholds)
 
 /** The number a threshold sets for a level; `warn` falls back to `critical` when not set. */
 export const resolve = (
