@@ -35,9 +35,9 @@ export const Thresholds = Schema.Record({ key: Schema.String, value: Threshold }
 export type Thresholds = typeof Thresholds.Type
 
 /**
- * The seed runbook's thresholds (equal to `defaultRunbook.thresholds`), decoded on their own: a
- * program that grades probes and needs nothing else of the runbook (`ir check`) starts without
- * decoding the whole seed runbook.
+ * The seed runbook's thresholds (`defaultRunbook.thresholds`), without the rest of the runbook: a
+ * program that only grades probes (`ir check`) starts without the runbook's schemas. Written in
+ * their decoded form, as the whole seed runbook is (test/Runbook.test.ts).
  *
  * @example
  * ```ts
@@ -45,7 +45,7 @@ export type Thresholds = typeof Thresholds.Type
  * Threshold.resolve(Threshold.defaults, "postgres.connections.used_ratio", "warn")
  * ```
  */
-export const defaults: Thresholds = Schema.decodeSync(Thresholds)(seedThresholds)
+export const defaults: Thresholds = seedThresholds
 
 /** The number a threshold sets for a level; `warn` falls back to `critical` when not set. */
 export const resolve = (

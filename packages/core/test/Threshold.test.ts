@@ -6,11 +6,6 @@ import { defaultRunbook, Threshold } from "../src/index.js"
 const { thresholds } = defaultRunbook
 
 describe("Threshold", () => {
-  it("gives the seed runbook's thresholds on their own, equal to the decoded runbook's", () => {
-    expect(Threshold.defaults).toEqual(thresholds)
-    expect(Object.keys(Threshold.defaults).length).toBeGreaterThan(10)
-  })
-
   it("resolves a named threshold at the level a symptom asks for", () => {
     expect(Threshold.resolve(thresholds, "api.error_ratio", "critical")).toBe(0.1)
     expect(Threshold.resolve(thresholds, "api.error_ratio", "warn")).toBe(0.05)

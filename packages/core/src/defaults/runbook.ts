@@ -3,7 +3,11 @@ import { playbooks } from "./playbooks.js"
 import { severities } from "./severities.js"
 import { thresholds } from "./thresholds.js"
 
-/** The seed runbook (the IoT anomaly-detection service), in its encoded (YAML/JSON) form. */
+/**
+ * The seed runbook (the IoT anomaly-detection service), in its encoded (YAML/JSON) form. It is
+ * written as it decodes: with the two sections decoding fills in, it is the decoded runbook too
+ * (`defaultRunbook`; test/Runbook.test.ts holds the two together).
+ */
 export const defaultRunbookDocument: typeof Runbook.Encoded = {
   name: "Incident Response Runbook",
   description:
