@@ -9,7 +9,6 @@
  * ```
  */
 import * as Schema from "effect/Schema"
-import { thresholds as seedThresholds } from "./defaults/thresholds.js"
 
 /** Which level of a threshold a symptom or check compares against. */
 export const ThresholdLevel = Schema.Literal("warn", "critical")
@@ -33,19 +32,6 @@ export type Threshold = typeof Threshold.Type
 /** Thresholds by name. */
 export const Thresholds = Schema.Record({ key: Schema.String, value: Threshold })
 export type Thresholds = typeof Thresholds.Type
-
-/**
- * The seed runbook's thresholds (`defaultRunbook.thresholds`), without the rest of the runbook: a
- * program that only grades probes (`ir check`) starts without the runbook's schemas. Written in
- * their decoded form, as the whole seed runbook is (test/Runbook.test.ts).
- *
- * @example
- * ```ts
- * import { Threshold } from "@ir/core"
- * Threshold.resolve(Threshold.defaults, "postgres.connections.used_ratio", "warn")
- * ```
- */
-export const defaults: Thresholds = seedThresholds
 
 /** The number a threshold sets for a level; `warn` falls back to `critical` when not set. */
 export const resolve = (

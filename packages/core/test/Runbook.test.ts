@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { defaultRunbookDocument } from "../src/defaults/runbook.js"
-import { defaultRunbook, Runbook, Threshold } from "../src/index.js"
+import { defaultRunbook, Runbook } from "../src/index.js"
 
 describe("defaultRunbook", () => {
   it("is its own decoded form: decoding the seed document gives it back, value for value", () => {
@@ -18,12 +18,5 @@ describe("defaultRunbook", () => {
       onCallSchedule: { people: [], rotations: [], shifts: [], overrides: [] },
     })
     expect(defaultRunbook.audiences.external.severities).toEqual(["P0", "P1"])
-  })
-
-  it("has the thresholds of Threshold.defaults, which decode to themselves", () => {
-    expect(Threshold.defaults).toStrictEqual(defaultRunbook.thresholds)
-    expect(Schema.decodeUnknownSync(Threshold.Thresholds)(Threshold.defaults)).toStrictEqual(
-      Threshold.defaults,
-    )
   })
 })

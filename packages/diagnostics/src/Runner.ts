@@ -14,7 +14,7 @@
  * for (const result of run.results) console.log(result.id, result.status, result.summary)
  * ```
  */
-import { Duration, type Observation, Probe, type Runbook, Threshold } from "@ir/core"
+import { Duration, defaultRunbook, type Observation, Probe, type Runbook } from "@ir/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -80,11 +80,6 @@ export type ProgressEvent =
 export interface RunOptions {
   /** Where the default thresholds come from (default: the seed runbook). */
   readonly runbook?: Runbook
-  /**
-   * The thresholds themselves, when a program has them without a runbook (default: `runbook`'s,
-   * else the seed runbook's, `Threshold.defaults`).
-   */
-  readonly thresholds?: Threshold.Thresholds
   /** Which probes (default: every configured probe). A probe asked for but not configured is `unknown`. */
   readonly probes?: ReadonlyArray<Probe.ProbeId>
   /**
@@ -251,7 +246,7 @@ export const runProbesEffect = (
     const now = options.now ?? (() => new Date())
     const startedAt = now()
     const started = performance.now()
-    const thresholds = options.thresholds ?? options.runbook?.thresholds ?? Threshold.defaults
+    const runbook = options.runbook ?? defaultRunbook
     const requested = options.probes === undefined ? undefined : new Set(options.probes)
     // Targets only of the probes that may run: each is a redacted URL to build.
     const targets = new Map<Probe.ProbeId, string | undefined>()
@@ -302,7 +297,7 @@ export const runProbesEffect = (
           : makeDockerEngine(config.docker, maxOf("docker."))
       const context = {
         config,
-        thresholds,
+        thresholds: runbook.thresholds,
         overrides: config.thresholds ?? noOverrides,
         now,
         http: uses("http.") || uses("prometheus.") ? httpClient() : notSelected,

@@ -5,8 +5,8 @@ import * as Config from "../Config.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, configOptions } from "./Implementation.js"
 import { configuredSelection, selectProbes } from "./ProbeSelection.js"
+import { resolveRunbook } from "./RunbookLoader.js"
 import { resolveTargets } from "./TargetsLoader.js"
-import { resolveThresholds } from "./ThresholdsLoader.js"
 
 export interface CheckArgs extends CommonArgs {
   readonly probes: ReadonlyArray<string>
@@ -20,7 +20,7 @@ export const run = (args: CheckArgs, context: CommandContext) =>
     if (!selection.ok) return yield* Effect.fail(selection.error)
     // Loaded statically (not Handler's lazy loadConfig): the check bundle runs nothing else.
     const config = yield* Config.load(configOptions(context))
-    const thresholds = yield* resolveThresholds(config, io.cwd)
+    const { runbook } = yield* resolveRunbook(config, io.cwd)
     const targets = yield* resolveTargets(config, io)
     output.debug(
       config.source.kind === "file"
@@ -32,7 +32,7 @@ export const run = (args: CheckArgs, context: CommandContext) =>
       selection.ids,
       probesFor(targets),
     )
-    const probeRun = yield* Effect.promise(() => runProbes(targets, { thresholds, probes: ids }))
+    const probeRun = yield* Effect.promise(() => runProbes(targets, { runbook, probes: ids }))
     if (output.format === "json") {
       output.json(
         CheckReport.toJson(
