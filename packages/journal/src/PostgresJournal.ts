@@ -22,7 +22,7 @@ import { setTimeout as delay } from "node:timers/promises"
 import { type Incident, type IncidentEvent, type Maintenance, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import pg from "pg"
+import type * as Pg from "pg"
 import { applyAll, decodeStoredEvent, encodeEvents, newIncident } from "./internal/EventCodec.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
@@ -166,9 +166,9 @@ class PostgresJournalImpl {
   private creating = false
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Pg.Pool,
     /** Sessions that hold an advisory lock (dispatch locks, leases) for longer than a query. */
-    private readonly lockPool: pg.Pool,
+    private readonly lockPool: Pg.Pool,
     private readonly s: string,
     readonly location: string,
   ) {}
@@ -758,7 +758,7 @@ class PostgresJournalImpl {
   }
 
   private async incidentRow(
-    client: pg.PoolClient,
+    client: Pg.PoolClient,
     incidentId: string,
     lock: "FOR UPDATE" | "",
   ): Promise<IncidentRow> {
@@ -785,7 +785,7 @@ class PostgresJournalImpl {
   }
 
   /** The incident's state at `row.sequence`, reading only the events this process has not seen. */
-  private async catchUp(client: pg.PoolClient, row: IncidentRow): Promise<CachedIncident> {
+  private async catchUp(client: Pg.PoolClient, row: IncidentRow): Promise<CachedIncident> {
     const cached = this.upToDate(row)
     if (cached !== undefined && cached.sequence === row.sequence) return cached
     const from = cached?.sequence ?? 0
@@ -814,7 +814,7 @@ class PostgresJournalImpl {
    * otherwise. Resolves to the damage found, by incident id.
    */
   private async catchUpAll(
-    client: pg.PoolClient,
+    client: Pg.PoolClient,
     rows: ReadonlyArray<IncidentRow>,
   ): Promise<Map<string, JournalUnavailable>> {
     const damage = new Map<string, JournalUnavailable>()
@@ -899,7 +899,7 @@ class PostgresJournalImpl {
     return next
   }
 
-  private async transaction<A>(body: (client: pg.PoolClient) => Promise<A>): Promise<A> {
+  private async transaction<A>(body: (client: Pg.PoolClient) => Promise<A>): Promise<A> {
     const client = await this.pool.connect()
     let broken: Error | undefined
     try {
@@ -916,6 +916,16 @@ class PostgresJournalImpl {
       client.release(broken)
     }
   }
+}
+
+/**
+ * pg, loaded when a PostgreSQL journal is first opened: a program that never opens one (every
+ * `ir` command on the file journal) does not load the client and the modules it brings (`net`,
+ * `crypto`, `dns`).
+ */
+const loadPg = async (): Promise<typeof Pg> => {
+  const module = await import("pg")
+  return (module as unknown as { default?: typeof Pg }).default ?? (module as unknown as typeof Pg)
 }
 
 /**
@@ -950,7 +960,7 @@ export const openPostgresJournal = (
   const statementTimeout = options.statementTimeoutMs ?? 10_000
   return Effect.tryPromise({
     try: async () => {
-      const settings: pg.PoolConfig = {
+      const settings: Pg.PoolConfig = {
         connectionString: options.url,
         max: options.poolSize ?? 5,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
@@ -961,8 +971,9 @@ export const openPostgresJournal = (
         idle_in_transaction_session_timeout: statementTimeout * 3,
         application_name: "ir-journal",
       }
-      const pool = new pg.Pool(settings)
-      const lockPool = new pg.Pool({ ...settings, application_name: "ir-journal-locks" })
+      const { Pool } = await loadPg()
+      const pool = new Pool(settings)
+      const lockPool = new Pool({ ...settings, application_name: "ir-journal-locks" })
       // An idle connection that the server drops must not crash the process; the next query
       // gets a fresh connection or a clear error.
       // The same for a connection in use: its query fails with the cause, which is reported.
