@@ -312,12 +312,21 @@ export const locksProbe: ProbeImplementation = {
   run: (context) =>
     withSession(context, (session) =>
       Effect.gen(function* () {
-        // One round trip: the waits and the sessions blocking them. `waitstart` exists from
-        // PostgreSQL 14; to_jsonb reads it without failing on older servers.
-        const [row] = yield* session.query<{
-          result: { waiting: Array<LockWait>; blockers: Array<Blocker> }
-        }>(
-          `WITH waiting AS (
+        // Most of the time nothing waits: a cheap look first. The query that names the waits
+        // and the sessions blocking them (about 15 ms of planning in a new session) runs only
+        // when something does; a wait that ended between the two is simply not there.
+        const [ungranted] = yield* session.query<{ count: number }>(
+          "SELECT count(*)::int AS count FROM pg_locks WHERE NOT granted",
+        )
+        // `waitstart` exists from PostgreSQL 14; to_jsonb reads it without failing on older
+        // servers.
+        const [row] =
+          (ungranted?.count ?? 0) === 0
+            ? []
+            : yield* session.query<{
+                result: { waiting: Array<LockWait>; blockers: Array<Blocker> }
+              }>(
+                `WITH waiting AS (
              SELECT l.pid AS waiting_pid,
                     pg_blocking_pids(l.pid) AS blocking_pids,
                     l.locktype, l.mode,
@@ -342,7 +351,7 @@ export const locksProbe: ProbeImplementation = {
                        left(a.query, 300) AS query
                   FROM pg_stat_activity a JOIN blocking USING (pid)) b)
            ) AS result`,
-        )
+              )
         const waiting = row?.result.waiting ?? []
         const blockers = row?.result.blockers ?? []
         const longest = waiting.reduce((max, wait) => Math.max(max, wait.wait_seconds ?? 0), 0)
