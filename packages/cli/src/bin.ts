@@ -7,7 +7,7 @@
 // src/internal/LaunchRoute.ts.
 import { join } from "node:path"
 import { loadBundle } from "./internal/CodeCache.js"
-import { type CheckLine, routeOf } from "./internal/LaunchRoute.js"
+import { type CheckLine, checkCacheName, routeOf } from "./internal/LaunchRoute.js"
 
 /** Set by the build, the same for the launcher and the bundles it loads. */
 declare const __IR_BUILD__: string
@@ -29,7 +29,7 @@ if (route.kind === "version") {
   process.stdout.write(`${__IR_CLI_VERSION__}\n\n`)
 } else if (route.kind === "check") {
   briefProcess()
-  const bundle = loadBundle(join(__dirname, "check.cjs"), __IR_BUILD__, "check")
+  const bundle = loadBundle(join(__dirname, "check.cjs"), __IR_BUILD__, checkCacheName(route.line))
   const { main } = bundle.exports as { main: (line: CheckLine) => Promise<number> }
   main(route.line).then((code) => {
     process.exitCode = code

@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCheck } from "../src/internal/CheckMain.js"
-import { routeOf } from "../src/internal/LaunchRoute.js"
+import { checkCacheName, routeOf } from "../src/internal/LaunchRoute.js"
 import { captured, ir, tempDir } from "./harness.js"
 import { binPath } from "./scenarios.js"
 
@@ -44,6 +44,20 @@ describe("routeOf", () => {
       kind: "check",
       line: { config: "a.yaml", verbose: true, quiet: false },
     })
+  })
+
+  it("names one code cache entry per set of probe families a check runs", () => {
+    const nameOf = (argv: ReadonlyArray<string>) => {
+      const route = routeOf(argv)
+      if (route.kind !== "check") throw new Error(`${argv.join(" ")} is not a check route`)
+      return checkCacheName(route.line)
+    }
+    expect(nameOf(["check"])).toBe("check")
+    expect(nameOf(["check", "--json"])).toBe("check")
+    expect(nameOf(["check", "postgres.locks"])).toBe("check-postgres")
+    expect(nameOf(["check", "postgres", "postgres.size", "-q"])).toBe("check-postgres")
+    expect(nameOf(["check", "host.load", "http.health", "host.disk"])).toBe("check-host-http")
+    expect(nameOf(["check", "http.health", "host.load"])).toBe("check-host-http")
   })
 
   it("leaves every other command line to the whole program", () => {

@@ -79,3 +79,15 @@ export const routeOf = (argv: ReadonlyArray<string>): Route => {
     },
   }
 }
+
+/**
+ * The name of the code cache entry (src/internal/CodeCache.ts) of a check line: one per set of
+ * probe families (`check-postgres`, `check-host-http`), `check` for every configured probe. An
+ * entry holds the functions its first run compiled, so a PostgreSQL check does not start from
+ * the entry a host check wrote, without the PostgreSQL client's code.
+ */
+export const checkCacheName = (line: CheckLine): string => {
+  const families = new Set(line.probes.map((probe) => probe.split(".")[0]?.toLowerCase() ?? ""))
+  families.delete("")
+  return families.size === 0 ? "check" : ["check", ...[...families].sort()].join("-")
+}
