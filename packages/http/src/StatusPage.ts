@@ -83,6 +83,12 @@ export interface StatusPageOptions {
   readonly checks?: () => Readonly<Record<string, StatusPage.CheckStatus>> | undefined
   /** The clock (default: the system's). */
   readonly now?: () => Date
+  /**
+   * Told why a summary could not be computed (the journal failed, or the page's renderers could
+   * not be loaded), at most once per `cacheMs`; the routes answer 503 meanwhile. `ir serve` logs
+   * it.
+   */
+  readonly onError?: (error: unknown) => void
 }
 
 /**
@@ -205,24 +211,34 @@ export const createStatusPage = (options: StatusPageOptions): StatusPageRoutes =
       }
       return value
     }
+  const computeSummary = async (): Promise<Computed> => {
+    const renderers = await loading
+    const summary = StatusPage.summarize({
+      runbook,
+      incidents: await figures.read(),
+      now: now(),
+      reference: referenceWith(renderers.publicReference),
+      days,
+      components,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(() => {
+        const checks = options.checks?.()
+        return checks === undefined ? {} : { checks }
+      })(),
+    })
+    return { summary, renderers }
+  }
   const summaries = cachedRunner(
-    async (): Promise<Computed> => {
-      const renderers = await loading
-      const summary = StatusPage.summarize({
-        runbook,
-        incidents: await figures.read(),
-        now: now(),
-        reference: referenceWith(renderers.publicReference),
-        days,
-        components,
-        ...(options.name === undefined ? {} : { name: options.name }),
-        ...(() => {
-          const checks = options.checks?.()
-          return checks === undefined ? {} : { checks }
-        })(),
-      })
-      return { summary, renderers }
-    },
+    // A failed computation is remembered for the interval: `onError` hears of it once per try.
+    () =>
+      computeSummary().catch((error: unknown) => {
+        try {
+          options.onError?.(error)
+        } catch {
+          // a failing listener must not change the answer
+        }
+        throw error
+      }),
     // Past the interval, the last summary is served for one more interval while the next one is
     // computed, so no request waits for the journal.
     { ttlMs: cacheMs, staleMs: cacheMs },

@@ -193,10 +193,18 @@ describe("the status page", () => {
       ...inner,
       list: () => Effect.fail(new (class extends Error {})() as never),
     }
-    const status = createStatusPage({ journal: broken, runbook: defaultRunbook })
+    const heard: Array<unknown> = []
+    const status = createStatusPage({
+      journal: broken,
+      runbook: defaultRunbook,
+      onError: (error) => heard.push(error),
+    })
     const answer = await get(status, "/status")
     expect(answer.status).toBe(503)
     expect(answer.headers.get("retry-after")).toBe("5")
+    // Told once per interval, not once per request.
+    expect((await get(status, "/status.json")).status).toBe(503)
+    expect(heard).toHaveLength(1)
     expect(() =>
       createStatusPage({
         journal: inner,

@@ -122,6 +122,11 @@ export const run = (args: ServeArgs, context: CommandContext) =>
                 ...(settings.status.components === undefined
                   ? {}
                   : { components: settings.status.components }),
+                // Why /status answers 503: the journal, or a renderer library that did not load.
+                onError: (error: unknown) =>
+                  output.error(
+                    `status page: ${error instanceof Error ? error.message : String(error)}`,
+                  ),
               }
             : false,
           ...(settings.boardToken === undefined
