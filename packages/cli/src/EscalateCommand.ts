@@ -9,6 +9,9 @@
  * (with `--notify`: could not be sent), 2 a usage or configuration error. With `--quiet` it
  * prints only what could not be sent, so cron mails only when a person is needed.
  *
+ * Each run notes the incidents it found with nothing due (the responder's quiet notes, kept in
+ * the user's cache per journal): the next run reads only those that changed or fell due since.
+ *
  * @example
  * ```sh
  * ir escalate                                   # what is due now

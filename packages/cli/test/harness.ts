@@ -18,6 +18,13 @@ export interface HarnessOptions {
   readonly tty?: boolean
 }
 
+/**
+ * The user's cache (`$XDG_CACHE_HOME`) of every in-process run unless its env names another: a
+ * folder of this test process, so that no run reads what a run of another test process kept.
+ */
+const testCache = mkdtempSync(join(tmpdir(), "ir-cli-cache-"))
+process.on("exit", () => rmSync(testCache, { recursive: true, force: true }))
+
 /** Runs `run` with captured streams, as `ir` sees them. */
 export const captured = async (
   run: (io: Io) => Promise<number>,
@@ -27,7 +34,7 @@ export const captured = async (
   let stderr = ""
   const tty = options.tty ?? false
   const code = await run({
-    env: options.env ?? {},
+    env: { XDG_CACHE_HOME: testCache, ...options.env },
     cwd: options.cwd ?? process.cwd(),
     stdout: {
       write: (text) => {

@@ -13,7 +13,8 @@
  *   incident found with nothing due (or only messages no configured channel takes) is not read
  *   again until its journal sequence moves (anyone appended to it) or the moment core's
  *   `nextDueAt` names comes: a clock over thousands of open incidents reads only those that
- *   changed or fell due.
+ *   changed or fell due. The notes live in memory, or in a file (`loadQuietNotes`) for processes
+ *   that make one pass each.
  * - `open(input)`: records a new incident (from a person or a triage) and dispatches what it has
  *   due at once, the page of a P0 first.
  *
@@ -67,6 +68,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { maintenanceCheck, withMaintenanceFlag } from "./MaintenanceCheck.js"
+import type { QuietNote, QuietNotes } from "./QuietNotes.js"
 
 /**
  * What the responder reports as it works (for a log): each dispatch, each incident it could not
@@ -140,6 +142,12 @@ export interface ResponderOptions {
    * per period for every process sharing the journal (`journal.recordOnce`). Default false.
    */
   readonly trainingReminders?: boolean
+  /**
+   * Where the responder keeps what it found of incidents with nothing due (default: in memory,
+   * for the responder's life). `loadQuietNotes` keeps them in a file, for processes that make one
+   * pass each (see QuietNotes).
+   */
+  readonly quiet?: QuietNotes
 }
 
 /**
@@ -301,6 +309,23 @@ export interface Responder {
   >
   /** The incidents `tick` looks at: active ones, and those resolved within 30 days. */
   readonly inView: () => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalError>
+  /**
+   * Whether the incident is known to have nothing due at `at`: it was found so at its current
+   * sequence, before `at`, and nothing can fall due between then and `at` (core's `nextDueAt`).
+   * `tick` does not read such an incident.
+   */
+  readonly isQuiet: (incident: Pick<IncidentSummary, "humanId" | "sequence">, at: Date) => boolean
+  /**
+   * Notes what a read of the incident found at `at` (nothing due: quiet until `nextDueAt`;
+   * something due: not quiet) and says whether it is quiet. `tick` and `dispatch` do it
+   * themselves; a caller that reads incidents on its own (`ir escalate`) does it for the next.
+   */
+  readonly noteQuiet: (
+    record: Pick<IncidentRecord, "humanId" | "sequence" | "state">,
+    at: Date,
+  ) => boolean
+  /** Forgets the notes of incidents not in `humanIds` (those out of view). */
+  readonly forgetQuietExcept: (humanIds: ReadonlySet<string>) => void
 }
 
 /** Resolved incidents stay in view this long, for their resolution notice and post-mortem. */
@@ -343,10 +368,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
    * moment something may next fall due (`nextDueAt`, or never without a new event). Until the
    * sequence or the clock passes it, `tick` does not read the incident.
    */
-  const quiet = new Map<
-    string,
-    { readonly sequence: number; readonly checkedAt: number; readonly until: number }
-  >()
+  const quiet: QuietNotes = options.quiet ?? new Map<string, QuietNote>()
   /**
    * Notes the incident quiet when nothing is due on it at `at`, or only messages that no
    * configured channel takes (`unrouted`, by key: sending them again changes nothing until the
@@ -369,7 +391,13 @@ export const createResponder = (options: ResponderOptions): Responder => {
     quiet.set(humanId, { sequence, checkedAt: at.getTime(), until })
     return true
   }
-  const stillQuiet = (incident: IncidentSummary, at: Date): boolean => {
+  const forgetQuietExcept = (humanIds: ReadonlySet<string>): void => {
+    for (const humanId of [...quiet.keys()]) if (!humanIds.has(humanId)) quiet.delete(humanId)
+  }
+  const stillQuiet = (
+    incident: Pick<IncidentSummary, "humanId" | "sequence">,
+    at: Date,
+  ): boolean => {
     const known = quiet.get(incident.humanId)
     return (
       known !== undefined &&
@@ -513,7 +541,7 @@ export const createResponder = (options: ResponderOptions): Responder => {
         else if (result.right.dispatches.length > 0)
           dispatched.push({ incidentId: incident.humanId, dispatches: result.right.dispatches })
       }
-      for (const humanId of quiet.keys()) if (!inTick.has(humanId)) quiet.delete(humanId)
+      forgetQuietExcept(inTick)
       const reminded = options.trainingReminders === true ? yield* remindTraining(at) : []
       return { at, incidents: incidents.length, dispatched, busy, failed, damaged, reminded }
     })
@@ -587,5 +615,20 @@ export const createResponder = (options: ResponderOptions): Responder => {
       return { incident, created: true, sent, maintenance: covering }
     })
 
-  return { journal, runbook, messenger, now, maintenance, log, dispatch, act, tick, open, inView }
+  return {
+    journal,
+    runbook,
+    messenger,
+    now,
+    maintenance,
+    log,
+    dispatch,
+    act,
+    tick,
+    open,
+    inView,
+    isQuiet: stillQuiet,
+    noteQuiet: (record, at) => noteQuiet(record.humanId, record.sequence, record.state, at),
+    forgetQuietExcept,
+  }
 }

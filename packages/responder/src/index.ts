@@ -28,6 +28,13 @@ export {
   withMaintenanceFlag,
 } from "./MaintenanceCheck.js"
 export {
+  loadQuietNotes,
+  type QuietNote,
+  type QuietNotes,
+  type QuietNotesFile,
+  runbookFingerprint,
+} from "./QuietNotes.js"
+export {
   type ActResult,
   createResponder,
   DispatchFailed,

@@ -8,7 +8,12 @@ import { type Journal, openJournal } from "@ir/journal"
 import { Channel, createIncidentMessenger, withConfiguredChannels } from "@ir/notify"
 import * as Effect from "effect/Effect"
 import { type Peer, pagerDutyPeer, slackPeer } from "../../../scripts/test-support/peers.js"
-import { createResponder, type Responder, type ResponderEvent } from "../src/index.js"
+import {
+  createResponder,
+  type QuietNotes,
+  type Responder,
+  type ResponderEvent,
+} from "../src/index.js"
 
 export const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)
 
@@ -37,6 +42,7 @@ export interface World {
     readonly trainingReminders?: boolean
     /** What the responder sees of its journal (to watch its calls). */
     readonly wrapJournal?: (journal: Journal) => Journal
+    readonly quiet?: QuietNotes
   }) => Promise<Responder>
   readonly events: Array<ResponderEvent>
   readonly close: () => Promise<void>
@@ -84,6 +90,7 @@ export const world = async (runbookBase: Runbook = defaultRunbook): Promise<Worl
         ...(options.trainingReminders === undefined
           ? {}
           : { trainingReminders: options.trainingReminders }),
+        ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
         log: (event) => events.push(event),
       }),
     close: async () => {

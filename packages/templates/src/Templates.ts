@@ -23,9 +23,16 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { SeverityLevel } from "@ir/core"
-import Handlebars from "handlebars"
+import type Handlebars from "handlebars"
 import { escapeFor, sanitizeText } from "./Escaping.js"
-import { HelperArgumentError, helperSpecs, registerHelpers } from "./internal/helpers.js"
+import { compileOptions, environment } from "./internal/environment.js"
+import { HelperArgumentError } from "./internal/helpers.js"
+import {
+  loadPrecompiled,
+  PRECOMPILED_FILE,
+  type Precompiled,
+  precompiledTemplate,
+} from "./internal/precompiled.js"
 import { isDivider, type SlackBlock, slackBlocks } from "./internal/slackBlocks.js"
 import { checkTemplate } from "./internal/templateCheck.js"
 import { type ContextOf, contextShape, type MessageContext } from "./MessageContext.js"
@@ -124,19 +131,6 @@ interface CompiledTemplate extends TemplateSource {
   readonly run: Handlebars.TemplateDelegate
 }
 
-const environment = Handlebars.create()
-registerHelpers(environment)
-
-const knownHelpers = Object.fromEntries(Object.keys(helperSpecs).map((name) => [name, true]))
-
-const compileOptions = (part: TemplatePart) => ({
-  strict: true,
-  knownHelpersOnly: true,
-  knownHelpers,
-  // Non-HTML formats are escaped before rendering, field by field (see Escaping).
-  noEscape: part !== "html",
-})
-
 /** A team's template (an override), checked in full when it loads. */
 const compileOverride = (
   kind: MessageKind,
@@ -193,10 +187,14 @@ const compileOverride = (
   }
 }
 
+let precompiled: ReadonlyMap<string, Precompiled> | undefined
+
 /**
- * A built-in template, parsed and compiled on its first render: the built-ins pass every check an
- * override goes through (the package's tests load each of them as an override), so a process that
- * renders one message, or none, compiles only what it renders.
+ * A built-in template, made ready on its first render: the built-ins pass every check an override
+ * goes through (the package's tests load each of them as an override), so a process that renders
+ * one message, or none, prepares only what it renders. It runs from the spec the build
+ * precompiled from the same source when there is one (see internal/precompiled), else Handlebars
+ * compiles the source.
  */
 const builtIn = (
   kind: MessageKind,
@@ -205,6 +203,7 @@ const builtIn = (
   source: string,
 ): CompiledTemplate => {
   let program: hbs.AST.Program | undefined
+  let ready: Handlebars.TemplateDelegate | undefined
   return {
     kind,
     part,
@@ -214,8 +213,15 @@ const builtIn = (
       program ??= environment.parse(source)
       return program
     },
-    // Handlebars compiles on the template's first call.
-    run: environment.compile(source, compileOptions(part)),
+    run: (context, options) => {
+      if (ready === undefined) {
+        precompiled ??= loadPrecompiled(join(templatesDirectory, PRECOMPILED_FILE))
+        ready =
+          precompiledTemplate(precompiled.get(fileName(kind, part)), source) ??
+          environment.compile(source, compileOptions(part))
+      }
+      return ready(context, options)
+    },
   }
 }
 

@@ -1,7 +1,15 @@
 // The package as npm installs it: the built module finds its template files next to dist/ in
 // the packed tarball, outside the monorepo.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs"
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -32,6 +40,7 @@ describe.runIf(built)("the packed package", () => {
     ]
     const paths = files.map((file) => file.path)
     expect(paths).toContain("templates/initial.slack.hbs")
+    expect(paths).toContain("templates/templates.precompiled.cjs")
     expect(paths).toContain("dist/index.js")
     expect(paths.some((path) => path.startsWith("test/") || path.startsWith("src/"))).toBe(false)
 
@@ -71,5 +80,32 @@ describe.runIf(built)("the packed package", () => {
     expect(result.dir.startsWith(installed)).toBe(true)
     expect(result.header).toBe("🚨 INCIDENT ALERT - P0")
     expect(result.subject).toBe("🚨 INCIDENT ALERT - P0: Down [INC-1]")
+
+    // The installed package renders its built-ins from the specs its build precompiled: with the
+    // subject's spec swapped for another template's (its hash kept), the subject is that other
+    // template's output. With the hash changed too, the spec no longer counts.
+    const precompiledFile = join(installed, "templates", "templates.precompiled.cjs")
+    const original = readFileSync(precompiledFile, "utf8")
+    writeFileSync(join(work, "original.cjs"), original)
+    const subjectWith = (hash: string) => {
+      writeFileSync(
+        precompiledFile,
+        `const built = require(${JSON.stringify(join(work, "original.cjs"))})
+module.exports = { ...built, "initial.subject.hbs": {
+  hash: ${hash}, spec: built["resolution.subject.hbs"].spec } }\n`,
+      )
+      const swapped = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: work,
+        encoding: "utf8",
+        timeout: 30_000,
+      })
+      expect(swapped.status, swapped.stderr).toBe(0)
+      return (JSON.parse(swapped.stdout) as { subject: string }).subject
+    }
+    expect(subjectWith('built["initial.subject.hbs"].hash')).toBe(
+      "✅ INCIDENT RESOLVED - P0: Down [INC-1]",
+    )
+    expect(subjectWith(JSON.stringify("0".repeat(64)))).toBe("🚨 INCIDENT ALERT - P0: Down [INC-1]")
+    writeFileSync(precompiledFile, original)
   })
 })

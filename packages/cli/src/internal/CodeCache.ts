@@ -42,16 +42,22 @@ export interface LoadedBundle {
   readonly save: () => CacheOutcome
 }
 
-/** `$XDG_CACHE_HOME/ir/code-cache`, else `~/.cache/ir/code-cache`; undefined without a home. */
-export const defaultCacheDirectory = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
+/** `$XDG_CACHE_HOME/ir`, else `~/.cache/ir`: the user's cache of ir; undefined without a home. */
+export const cacheHome = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
   const xdg = env.XDG_CACHE_HOME
-  if (xdg?.startsWith("/")) return join(xdg, "ir", "code-cache")
+  if (xdg?.startsWith("/")) return join(xdg, "ir")
   try {
     const home = homedir()
-    return home === "" ? undefined : join(home, ".cache", "ir", "code-cache")
+    return home === "" ? undefined : join(home, ".cache", "ir")
   } catch {
     return undefined
   }
+}
+
+/** `$XDG_CACHE_HOME/ir/code-cache`, else `~/.cache/ir/code-cache`; undefined without a home. */
+export const defaultCacheDirectory = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
+  const home = cacheHome(env)
+  return home === undefined ? undefined : join(home, "code-cache")
 }
 
 /** FNV-1a, 32 bits, as hex: a short stable name for a key (not a security boundary). */

@@ -1,6 +1,8 @@
 // What every incident-lifecycle command shares: the clock (real, or `--at`/`$IR_NOW` for a
 // rehearsal), the configuration's runbook, journal and channels, output scrubbed of every secret
 // the configuration holds, and sending what an incident has due under its dispatch lock.
+import { createHash } from "node:crypto"
+import { join } from "node:path"
 import { activeStatuses, type Maintenance, type Runbook } from "@ir/core"
 import {
   type IncidentRecord,
@@ -22,7 +24,10 @@ import {
   type DispatchOptions,
   type DispatchRun,
   journalMessage,
+  loadQuietNotes,
+  type QuietNotesFile,
   type Responder,
+  runbookFingerprint,
 } from "@ir/responder"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -31,6 +36,7 @@ import { type ConfigError, UsageError } from "../CliError.js"
 import type { Config } from "../Config.js"
 import { type Io, make as makeOutput, type Output } from "../Output.js"
 import { type Clock, resolveClock } from "./Clock.js"
+import { cacheHome } from "./CodeCache.js"
 import type { CommonArgs } from "./CommonOptions.js"
 import { type CommandContext, loadConfig } from "./Handler.js"
 import { resolveJournal } from "./JournalSection.js"
@@ -38,6 +44,7 @@ import { resolveMaintenance } from "./MaintenanceSection.js"
 import { type NotifySettings, resolveNotify } from "./NotifySection.js"
 import { isSecretKey, redacted } from "./Redact.js"
 import { resolveRunbook } from "./RunbookLoader.js"
+import { version } from "./Version.js"
 
 /** The options of every lifecycle command. */
 export interface LifecycleArgs extends CommonArgs {
@@ -126,11 +133,33 @@ const scrubbedOutput = (
   return makeOutput(io, { format: output.format, quiet: output.quiet, verbose: output.verbose })
 }
 
+/**
+ * Where a command that makes one pass over the incidents in view (`ir escalate`) keeps the
+ * responder's notes of incidents with nothing due, between runs: the user's cache, one file per
+ * journal (`$XDG_CACHE_HOME/ir/quiet/<hash of the journal's location>.json`).
+ */
+const quietNotesFile = (env: NodeJS.ProcessEnv, location: string): string | undefined => {
+  const home = cacheHome(env)
+  if (home === undefined) return undefined
+  const name = createHash("sha256").update(location).digest("hex").slice(0, 32)
+  return join(home, "quiet", `${name}.json`)
+}
+
+/** What a lifecycle command asks of its setting beyond the defaults. */
+export interface LifecycleOptions {
+  /**
+   * Keep the responder's notes of incidents with nothing due in the user's cache between runs
+   * (see `quietNotesFile`): a run reads only the incidents that changed or fell due since.
+   */
+  readonly quietNotes?: boolean
+}
+
 /** Loads the configuration, opens the journal, and runs `use`; the journal is closed after. */
 export const withLifecycle = <A>(
   context: CommandContext,
   args: LifecycleArgs,
   use: (lifecycle: Lifecycle) => Effect.Effect<A, UsageError | ConfigError, Scope.Scope>,
+  options: LifecycleOptions = {},
 ): Effect.Effect<A, UsageError | ConfigError> =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -159,6 +188,20 @@ export const withLifecycle = <A>(
         Effect.mapError(openJournal(choice.config), fromJournal),
         (opened) => opened.close,
       )
+      const notesFile =
+        options.quietNotes === true ? quietNotesFile(io.env, choice.location) : undefined
+      const quiet: QuietNotesFile | undefined =
+        notesFile === undefined
+          ? undefined
+          : yield* Effect.acquireRelease(
+              Effect.promise(() =>
+                loadQuietNotes({
+                  file: notesFile,
+                  fingerprint: runbookFingerprint(runbook, version),
+                }),
+              ),
+              (notes) => Effect.promise(() => notes.save()),
+            )
       let messenger: IncidentMessenger | undefined
       let responder: Responder | undefined
       const user = io.env.IR_USER ?? io.env.USER ?? io.env.LOGNAME
@@ -198,6 +241,7 @@ export const withLifecycle = <A>(
             messenger: messengerOf(),
             now,
             maintenance,
+            ...(quiet === undefined ? {} : { quiet }),
           })
           return responder
         },

@@ -1,0 +1,139 @@
+/**
+ * What a responder remembers of the incidents it found with nothing due: for each, the journal
+ * sequence it read, when, and the moment something may next fall due (core's `nextDueAt`). Until
+ * the sequence moves or that moment comes, the incident is not read again (see `createResponder`).
+ *
+ * A responder keeps its notes in memory by default (`ir serve` runs one for as long as it runs).
+ * A process that starts for one pass, like `ir escalate` from cron, loses them when it exits;
+ * `loadQuietNotes` keeps them in a file between such processes. The notes are a cache and only
+ * ever save a read: a note counts only for the sequence it names, from the moment it was taken to
+ * the one it names, and only under the runbook it was taken with (the `fingerprint`, which
+ * `runbookFingerprint` computes); a file that is missing, unreadable, of another version or of
+ * another runbook means reading every incident again, as without notes.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunbook } from "@ir/core"
+ * import { loadQuietNotes, runbookFingerprint } from "@ir/responder"
+ * const notes = await loadQuietNotes({
+ *   file: "/home/me/.cache/ir/quiet/journal.json",
+ *   fingerprint: runbookFingerprint(defaultRunbook, "1.0.0"),
+ * })
+ * // createResponder({ journal, runbook, messenger, quiet: notes }); after the pass:
+ * await notes.save()
+ * ```
+ */
+import { createHash, randomBytes } from "node:crypto"
+import * as fs from "node:fs/promises"
+import { dirname } from "node:path"
+import type { Runbook } from "@ir/core"
+
+/** One incident found with nothing due. Epoch milliseconds; `until` is Infinity for "never". */
+export interface QuietNote {
+  readonly sequence: number
+  readonly checkedAt: number
+  readonly until: number
+}
+
+/** Where a responder keeps its notes; a `Map` is one. */
+export interface QuietNotes {
+  readonly get: (humanId: string) => QuietNote | undefined
+  readonly set: (humanId: string, note: QuietNote) => unknown
+  readonly delete: (humanId: string) => unknown
+  readonly keys: () => Iterable<string>
+}
+
+/** Notes kept in a file: `save` writes them back when they changed. */
+export interface QuietNotesFile extends QuietNotes {
+  readonly save: () => Promise<void>
+}
+
+const VERSION = 1
+
+/**
+ * What the notes depend on besides the incident: the runbook (its escalation rules, deadlines,
+ * follow-ups, calendar and channels) and the version of the code that reads it.
+ */
+export const runbookFingerprint = (runbook: Runbook, version: string): string =>
+  createHash("sha256").update(version).update("\0").update(JSON.stringify(runbook)).digest("hex")
+
+const decodeNotes = (value: unknown, fingerprint: string): Map<string, QuietNote> | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const stored = value as { version?: unknown; fingerprint?: unknown; notes?: unknown }
+  if (stored.version !== VERSION || stored.fingerprint !== fingerprint) return undefined
+  if (typeof stored.notes !== "object" || stored.notes === null) return undefined
+  const notes = new Map<string, QuietNote>()
+  for (const [humanId, note] of Object.entries(stored.notes)) {
+    if (!Array.isArray(note) || note.length !== 3) return undefined
+    const [sequence, checkedAt, until] = note as [unknown, unknown, unknown]
+    if (!Number.isInteger(sequence) || (sequence as number) < 1) return undefined
+    if (typeof checkedAt !== "number" || !Number.isFinite(checkedAt)) return undefined
+    if (until !== null && (typeof until !== "number" || !Number.isFinite(until))) return undefined
+    notes.set(humanId, {
+      sequence: sequence as number,
+      checkedAt,
+      until: until === null ? Number.POSITIVE_INFINITY : until,
+    })
+  }
+  return notes
+}
+
+/**
+ * The notes in `file` taken under `fingerprint`; empty when there are none usable. `save` writes
+ * them whole under a temporary name and renames it into place (the folder is created private to
+ * the user); a failure to save only costs the reads the notes would have saved.
+ */
+export const loadQuietNotes = async (options: {
+  readonly file: string
+  readonly fingerprint: string
+}): Promise<QuietNotesFile> => {
+  const { file, fingerprint } = options
+  let notes: Map<string, QuietNote> | undefined
+  try {
+    notes = decodeNotes(JSON.parse(await fs.readFile(file, "utf8")), fingerprint)
+  } catch {
+    notes = undefined
+  }
+  const map = notes ?? new Map<string, QuietNote>()
+  let changed = false
+  return {
+    get: (humanId) => map.get(humanId),
+    set: (humanId, note) => {
+      const known = map.get(humanId)
+      if (
+        known === undefined ||
+        known.sequence !== note.sequence ||
+        known.checkedAt !== note.checkedAt ||
+        known.until !== note.until
+      )
+        changed = true
+      map.set(humanId, note)
+    },
+    delete: (humanId) => {
+      if (map.delete(humanId)) changed = true
+    },
+    keys: () => map.keys(),
+    save: async () => {
+      if (!changed) return
+      const stored = {
+        version: VERSION,
+        fingerprint,
+        notes: Object.fromEntries(
+          [...map].map(([humanId, note]) => [
+            humanId,
+            [note.sequence, note.checkedAt, Number.isFinite(note.until) ? note.until : null],
+          ]),
+        ),
+      }
+      const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`
+      try {
+        await fs.mkdir(dirname(file), { recursive: true, mode: 0o700 })
+        await fs.writeFile(temp, `${JSON.stringify(stored)}\n`, { mode: 0o600, flag: "wx" })
+        await fs.rename(temp, file)
+        changed = false
+      } catch {
+        await fs.unlink(temp).catch(() => undefined)
+      }
+    },
+  }
+}
