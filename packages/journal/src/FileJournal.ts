@@ -361,6 +361,13 @@ class FileJournalImpl {
   private readonly checkedIn = new Map<string, number>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
+  /**
+   * The names of `incidents/` as the index read from disk gives them, with the directory's stamp
+   * it recorded: a listing as good as `readdir` while the directory keeps that stamp.
+   */
+  private storedListing:
+    | { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> }
+    | undefined
 
   constructor(
     readonly dir: string,
@@ -1139,6 +1146,10 @@ class FileJournalImpl {
       if (this.settled.ids.delete(entry.humanId)) this.settledDirty = true
       this.noteEntry(entry)
     }
+    this.storedListing =
+      stored?.listing === undefined || this.settledDirty
+        ? undefined
+        : { stamp: stored.listing, names: [...index.keys(), ...this.settled.ids] }
     return index
   }
 
@@ -1315,13 +1326,21 @@ class FileJournalImpl {
         this.settledDirty = false
       }
       const settled = this.settled
+      // The listing of this hold of the lock, if the directory still has its stamp.
+      const listing =
+        this.listing !== undefined &&
+        sameStamp(this.listing.stamp, stampOf(statSync(this.incidentsDir)))
+          ? this.listing
+          : undefined
       await writeIndex(
         this.dir,
         [...index.values()].filter((entry) => !settled.ids.has(entry.humanId)),
         settled,
         syncDir,
         now,
+        listing,
       )
+      this.storedListing = undefined
       this.indexDirty = false
       this.indexRebuilt = false
       this.indexWrittenAt = performance.now()
@@ -1345,12 +1364,21 @@ class FileJournalImpl {
    * the last second: a change in the same clock tick could keep the mtime.
    */
   private async incidentNames(): Promise<ReadonlyArray<string>> {
+    await this.loadIndex()
     const stats = statSync(this.incidentsDir)
     const stamp = stampOf(stats)
     if (this.listing !== undefined && sameStamp(this.listing.stamp, stamp))
       return this.listing.names
+    // The index names every file of the directory as it still is (see IncidentIndex.ts).
+    if (this.storedListing !== undefined && sameStamp(this.storedListing.stamp, stamp)) {
+      this.listing = this.storedListing
+      return this.listing.names
+    }
     const { names } = scanListing(await fs.readdir(this.incidentsDir))
     this.listing = stats.mtimeMs < Date.now() - 1_000 ? { stamp, names } : undefined
+    // An index on disk that does not know this listing is written with it (once: see
+    // `persistIndexIfWorthIt`), so that the next process need not list the directory.
+    if (this.listing !== undefined && this.index !== undefined) this.indexDirty = true
     return names
   }
 

@@ -353,73 +353,73 @@ describe("the incident index", () => {
   })
 })
 
-describe("the settled part of the index", () => {
-  const day = 86_400_000
-  /**
-   * 300 incidents resolved long ago (opened 60 to 360 days back, some sharing a dedup key), two
-   * resolved last week and three in progress; the index written by a fresh process's list.
-   */
-  const journalWithHistory = async () => {
-    const dir = mkdtempSync(join(base, "history-"))
-    const journal = await run(openFileJournal({ dir }))
-    const now = Date.now()
-    // Twice 150 keys: each key's first incident resolved before its second is opened.
-    const old: Array<IncidentRecord> = []
-    for (const first of [210, 60]) {
-      const batch = await Promise.all(
-        Array.from({ length: 150 }, (_, index) =>
-          run(
-            journal.open({
-              ...downInput(),
-              at: new Date(now - (first + index) * day),
-              dedupKey: `old-${index}`,
-            }),
-          ),
+const day = 86_400_000
+/**
+ * 300 incidents resolved long ago (opened 60 to 360 days back, some sharing a dedup key), two
+ * resolved last week and three in progress; the index written by a fresh process's list.
+ */
+const journalWithHistory = async () => {
+  const dir = mkdtempSync(join(base, "history-"))
+  const journal = await run(openFileJournal({ dir }))
+  const now = Date.now()
+  // Twice 150 keys: each key's first incident resolved before its second is opened.
+  const old: Array<IncidentRecord> = []
+  for (const first of [210, 60]) {
+    const batch = await Promise.all(
+      Array.from({ length: 150 }, (_, index) =>
+        run(
+          journal.open({
+            ...downInput(),
+            at: new Date(now - (first + index) * day),
+            dedupKey: `old-${index}`,
+          }),
         ),
-      )
-      await Promise.all(
-        batch.map(({ incident }) =>
-          run(
-            journal.append(incident.humanId, [
-              {
-                type: "resolved",
-                at: new Date(incident.openedAt.getTime() + 3_600_000),
-                resolution: "ok",
-              },
-            ]),
-          ),
+      ),
+    )
+    await Promise.all(
+      batch.map(({ incident }) =>
+        run(
+          journal.append(incident.humanId, [
+            {
+              type: "resolved",
+              at: new Date(incident.openedAt.getTime() + 3_600_000),
+              resolution: "ok",
+            },
+          ]),
         ),
-      )
-      old.push(...batch.map(({ incident }) => incident))
-    }
-    for (const index of [0, 1]) {
-      const { incident } = await run(
-        journal.open({
-          ...downInput(),
-          at: new Date(now - (5 + index) * day),
-          dedupKey: `recent-${index}`,
-        }),
-      )
-      await run(
-        journal.append(incident.humanId, [
-          { type: "resolved", at: new Date(now - 4 * day), resolution: "ok" },
-        ]),
-      )
-    }
-    for (const index of [0, 1, 2])
-      await run(
-        journal.open({
-          ...downInput(),
-          at: new Date(now - index * 3_600_000),
-          dedupKey: `live-${index}`,
-        }),
-      )
-    await run(journal.close)
-    settle(dir)
-    await listOnce(dir)
-    return { dir, now, old }
+      ),
+    )
+    old.push(...batch.map(({ incident }) => incident))
   }
+  for (const index of [0, 1]) {
+    const { incident } = await run(
+      journal.open({
+        ...downInput(),
+        at: new Date(now - (5 + index) * day),
+        dedupKey: `recent-${index}`,
+      }),
+    )
+    await run(
+      journal.append(incident.humanId, [
+        { type: "resolved", at: new Date(now - 4 * day), resolution: "ok" },
+      ]),
+    )
+  }
+  for (const index of [0, 1, 2])
+    await run(
+      journal.open({
+        ...downInput(),
+        at: new Date(now - index * 3_600_000),
+        dedupKey: `live-${index}`,
+      }),
+    )
+  await run(journal.close)
+  settle(dir)
+  await listOnce(dir)
+  return { dir, now, old }
+}
 
+describe("the settled part of the index", () => {
   it("holds the incidents resolved long ago, and index.json only names them", async () => {
     const { dir, old } = await journalWithHistory()
     const settledFile = JSON.parse(readFileSync(join(dir, "index-settled.json"), "utf8")) as {
@@ -497,5 +497,65 @@ describe("the settled part of the index", () => {
     const again = await run(journal.open({ ...downInput(), dedupKey: "old-7" }))
     expect(again.created).toBe(true)
     await run(journal.close)
+  })
+})
+
+describe("the listing the index keeps", () => {
+  const indexListing = (dir: string) =>
+    (JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { listing?: object }).listing
+  const dirStamp = (dir: string) => {
+    const stats = statSync(join(dir, "incidents"))
+    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino }
+  }
+
+  it("is the stamp of incidents/ when the index names every file there, settled ones too", async () => {
+    const { dir } = await journalWithIndex()
+    expect(indexListing(dir)).toEqual(dirStamp(dir))
+    const history = await journalWithHistory()
+    expect(indexListing(history.dir)).toEqual(dirStamp(history.dir))
+    expect(await listOnce(history.dir)).toEqual(await fromFilesAlone(history.dir))
+  })
+
+  it("stands for a listing of the directory while the directory keeps that stamp", async () => {
+    const { dir, ids } = await journalWithIndex()
+    // A file slipped in with the directory's stamp put back is not listed: the names came from
+    // the index, not from reading the directory.
+    const stamp = statSync(join(dir, "incidents"))
+    const stowaway = join(dir, "incidents", "INC-2026-9999.jsonl")
+    writeFileSync(
+      stowaway,
+      readFileSync(join(dir, "incidents", `${ids[0]}.jsonl`), "utf8").replace(
+        ids[0],
+        "INC-2026-9999",
+      ),
+    )
+    utimesSync(join(dir, "incidents"), stamp.atime, stamp.mtime)
+    expect(dirStamp(dir)).toEqual(indexListing(dir))
+    expect((await listOnce(dir)).map((summary) => summary.humanId)).not.toContain("INC-2026-9999")
+    // Any change of the directory (here its mtime) and the directory is listed again.
+    utimesSync(join(dir, "incidents"), stamp.atime, new Date(stamp.mtimeMs - 60_000))
+    expect((await listOnce(dir)).map((summary) => summary.humanId)).toContain("INC-2026-9999")
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+  })
+
+  it("is not kept for a directory changed within the last second, nor with a file the index leaves out", async () => {
+    const { dir, ids } = await journalWithIndex()
+    // a file changed within the last second is left out of the index (its stamp may still move)
+    const now = new Date()
+    utimesSync(join(dir, "incidents", `${ids[1]}.jsonl`), now, now)
+    const journal = await run(openFileJournal({ dir }))
+    await run(journal.open({ ...downInput(), dedupKey: "new" }))
+    await run(journal.close)
+    rmSync(join(dir, "index.json"))
+    await listOnce(dir)
+    expect(indexListing(dir)).toBeUndefined()
+    const past = new Date(Date.now() - 3_600_000)
+    utimesSync(join(dir, "incidents"), past, past)
+    await listOnce(dir)
+    expect(indexListing(dir)).toBeUndefined()
+    settle(dir)
+    await listOnce(dir)
+    expect(indexListing(dir)).toEqual(dirStamp(dir))
+    expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
   })
 })

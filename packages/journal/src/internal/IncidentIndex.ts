@@ -14,6 +14,12 @@
 // file is written first: a crash between the two writes leaves ids in the settled file that
 // `index.json` does not name yet (their entries are still in `index.json`), never the reverse.
 //
+// `index.json` may also hold the stamp of `incidents/` (`listing`) when it names every incident
+// file there, no more and no fewer: creating, removing or renaming a file changes the
+// directory's mtime, so while the directory keeps that stamp a reader takes the names from the
+// index instead of listing 10,000 files. It is written only for a directory unchanged for a
+// second (a change in the same clock tick could keep the mtime).
+//
 // Each is written whole under a temporary name, fsynced, renamed into place and the directory
 // fsynced: a reader sees the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto"
@@ -262,7 +268,15 @@ export const isRangeable = (humanId: string): boolean => {
  */
 export const readIndex = async (
   dir: string,
-): Promise<{ entries: Map<string, IndexEntry>; settled: SettledPart } | undefined> => {
+): Promise<
+  | {
+      entries: Map<string, IndexEntry>
+      settled: SettledPart
+      /** The stamp of `incidents/` when the index named every file in it (see above). */
+      listing?: FileStamp
+    }
+  | undefined
+> => {
   const read = await readEntries(join(dir, INDEX_FILE))
   if (read === undefined) return undefined
   const settled = read.parsed.settled as { ids?: unknown; openedBefore?: unknown } | undefined
@@ -272,7 +286,20 @@ export const readIndex = async (
     settled.openedBefore === null ? Number.NEGATIVE_INFINITY : settled.openedBefore
   if (ids === undefined || typeof openedBefore !== "number" || Number.isNaN(openedBefore))
     return undefined
-  return { entries: read.entries, settled: { ids, openedBefore } }
+  const listing = read.parsed.listing as Record<string, unknown> | null | undefined
+  const stamp =
+    typeof listing === "object" &&
+    listing !== null &&
+    isNumber(listing.size) &&
+    isNumber(listing.mtimeMs) &&
+    isNumber(listing.ino)
+      ? { size: listing.size, mtimeMs: listing.mtimeMs, ino: listing.ino }
+      : undefined
+  return {
+    entries: read.entries,
+    settled: { ids, openedBefore },
+    ...(stamp === undefined ? {} : { listing: stamp }),
+  }
 }
 
 /**
@@ -329,17 +356,25 @@ const storedOf = (entry: IndexEntry, now: number): StoredEntry =>
       : { ...entry, stamp: { size: -1, mtimeMs: entry.stamp.mtimeMs, ino: entry.stamp.ino } },
   )
 
-/** Replaces `dir/index.json`: the entries not settled, and the settled part it names. */
+/**
+ * Replaces `dir/index.json`: the entries not settled, and the settled part it names. With
+ * `listing` (the names in `incidents/` and the directory's stamp when they were listed), the
+ * stamp is kept too when the index written names exactly those files and the directory has not
+ * changed for a second.
+ */
 export const writeIndex = async (
   dir: string,
   entries: Iterable<IndexEntry>,
   settled: SettledPart,
   syncDir: (dir: string) => Promise<void>,
   now: number = Date.now(),
+  listing?: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> },
 ): Promise<void> => {
-  const incidents = [...entries]
-    .filter((entry) => entry.stamp.mtimeMs < now - RACY_MS)
-    .map(encodeEntry)
+  const kept = [...entries].filter((entry) => entry.stamp.mtimeMs < now - RACY_MS)
+  const complete =
+    listing !== undefined &&
+    listing.stamp.mtimeMs < now - RACY_MS &&
+    namesExactly(listing.names, kept, settled.ids)
   await replaceFile(
     dir,
     INDEX_FILE,
@@ -349,10 +384,26 @@ export const writeIndex = async (
         ids: rangesOfIds(settled.ids),
         openedBefore: Number.isFinite(settled.openedBefore) ? settled.openedBefore : null,
       },
-      incidents,
+      ...(complete ? { listing: listing.stamp } : {}),
+      incidents: kept.map(encodeEntry),
     },
     syncDir,
   )
+}
+
+/** Whether the entries and the settled ids name `names`, each once, and nothing else. */
+const namesExactly = (
+  names: ReadonlyArray<string>,
+  entries: ReadonlyArray<IndexEntry>,
+  settled: ReadonlySet<string>,
+): boolean => {
+  if (names.length !== entries.length + settled.size) return false
+  const listed = new Set(names)
+  if (listed.size !== names.length) return false
+  for (const entry of entries)
+    if (!listed.has(entry.humanId) || settled.has(entry.humanId)) return false
+  for (const humanId of settled) if (!listed.has(humanId)) return false
+  return true
 }
 
 /**
