@@ -261,6 +261,12 @@ const MAX_OPEN_FILES = 32
  */
 const MAX_CACHED_INCIDENTS = 1024
 /**
+ * Of those, how many resolved incidents: a resolved incident is rarely read twice (`/metrics`
+ * reads each once per process), and 10,000 of them kept until 1,024 reads later would each
+ * outlive V8's young generation: hundreds of megabytes of old-generation garbage.
+ */
+const MAX_CACHED_RESOLVED = 64
+/**
  * How long the checks of incident files against the index are trusted while no other lock held
  * the journal: the bound for a writer that does not announce itself in `journal.holder`.
  */
@@ -294,6 +300,8 @@ const FULL_LISTING_EVERY_MS = 1_000
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
+  /** The resolved incidents of `cache`, least recently read first (see `MAX_CACHED_RESOLVED`). */
+  private readonly cachedResolved = new Set<string>()
   /** Leases held (closed with the journal: a closed journal leads nothing). */
   private readonly leases = new Set<() => Promise<void>>()
   private readonly humanIdByUuid = new Map<string, string>()
@@ -1033,11 +1041,26 @@ class FileJournalImpl {
   }
 
   private remember(cached: CachedIncident): void {
-    this.cache.delete(cached.meta.humanId)
-    this.cache.set(cached.meta.humanId, cached)
+    const humanId = cached.meta.humanId
+    this.cache.delete(humanId)
+    this.cache.set(humanId, cached)
+    this.cachedResolved.delete(humanId)
+    if (cached.state.status === "resolved") {
+      this.cachedResolved.add(humanId)
+      if (this.cachedResolved.size > MAX_CACHED_RESOLVED) {
+        const [oldest] = this.cachedResolved
+        if (oldest !== undefined) {
+          this.cachedResolved.delete(oldest)
+          if (this.cache.get(oldest)?.state.status === "resolved") this.cache.delete(oldest)
+        }
+      }
+    }
     if (this.cache.size > MAX_CACHED_INCIDENTS) {
       const [oldest] = this.cache.keys()
-      if (oldest !== undefined) this.cache.delete(oldest)
+      if (oldest !== undefined) {
+        this.cache.delete(oldest)
+        this.cachedResolved.delete(oldest)
+      }
     }
     this.humanIdByUuid.set(cached.meta.id.toLowerCase(), cached.meta.humanId)
     this.noteInIndex(cached)
