@@ -32,6 +32,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
+  matchesFilter,
   summaryOf,
   uuidPattern,
 } from "./internal/Summary.js"
@@ -593,9 +594,20 @@ class PostgresJournalImpl {
    * Resolved incidents are final (see Journal.damaged): their events are decoded when read.
    */
   async damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    // Only the sequences first: the rows of incidents this process holds up to date (all of
+    // them, in a long-running process) are not fetched again (see `list`).
+    const { rows: sequences } = await this.pool.query<{ id: string; sequence: number }>(
+      `SELECT id, sequence FROM ${this.s}.incidents WHERE status <> 'resolved'`,
+    )
+    const behind = sequences
+      .filter((row) => this.upToDate(row)?.sequence !== row.sequence)
+      .map((row) => row.id)
+    if (behind.length === 0) return []
     const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE status <> 'resolved'
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+       WHERE id = ANY($1::uuid[]) AND status <> 'resolved'
        ORDER BY opened_at, human_id`,
+      [behind],
     )
     const client = await this.pool.connect()
     try {
@@ -641,12 +653,47 @@ class PostgresJournalImpl {
     if (filter.openedBefore !== undefined) add((p) => `opened_at < ${p}`, filter.openedBefore)
     const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`
     const limit = filter.limit === undefined ? "" : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`
-    const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ${where}
-       ORDER BY opened_at DESC, human_id DESC ${limit}`,
+    const order = `ORDER BY opened_at DESC, human_id DESC ${limit}`
+    if (this.cache.size === 0) {
+      const { rows } = await this.pool.query<IncidentRow>(
+        `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ${where} ${order}`,
+        values,
+      )
+      return rows.map(summaryOfRow)
+    }
+    // A process that holds incidents (`ir serve`: the responder's clock lists those in view
+    // every tick) asks for the sequences first, and takes the summary of each incident it holds
+    // at that sequence from memory: decoding thousands of full rows every tick held the event
+    // loop for tens of milliseconds. The others' rows come in a second query.
+    const { rows: sequences } = await this.pool.query<{ id: string; sequence: number }>(
+      `SELECT id, sequence FROM ${this.s}.incidents ${where} ${order}`,
       values,
     )
-    return rows.map(summaryOfRow)
+    const held = (row: { id: string; sequence: number }) => {
+      const cached = this.cache.get(row.id)
+      return cached !== undefined && cached.sequence === row.sequence ? cached : undefined
+    }
+    const missing = sequences.filter((row) => held(row) === undefined).map((row) => row.id)
+    const fetched = new Map<string, IncidentSummary>()
+    if (missing.length > 0) {
+      const { rows } = await this.pool.query<IncidentRow>(
+        `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`,
+        [missing],
+      )
+      // A row that changed in between is taken as it is now, if it still matches.
+      for (const row of rows) {
+        const summary = summaryOfRow(row)
+        if (matchesFilter(summary, filter)) fetched.set(row.id, summary)
+      }
+    }
+    return sequences.flatMap((row) => {
+      const cached = held(row)
+      const summary =
+        cached === undefined
+          ? fetched.get(row.id)
+          : summaryOf(cached.meta, cached.state, cached.sequence)
+      return summary === undefined ? [] : [summary]
+    })
   }
 
   async findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
@@ -803,7 +850,7 @@ class PostgresJournalImpl {
   }
 
   /** What is cached of the incident, unless it is ahead of the row (then nothing is). */
-  private upToDate(row: IncidentRow): CachedIncident | undefined {
+  private upToDate(row: Pick<IncidentRow, "id" | "sequence">): CachedIncident | undefined {
     const cached = this.cache.get(row.id)
     return cached !== undefined && cached.sequence > row.sequence ? undefined : cached
   }

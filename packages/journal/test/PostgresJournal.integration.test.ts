@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import pg from "pg"
 import { describe, expect, it } from "vitest"
-import { openPostgresJournal } from "../src/index.js"
+import { type IncidentRecord, type Journal, openPostgresJournal } from "../src/index.js"
 import { attempt, downInput, journalContract, run } from "./JournalContract.js"
 import { requireService } from "./requireService.js"
 
@@ -107,6 +107,91 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       }
     } finally {
       await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("lists from memory what it holds at the database's sequence, and the rest from the database", async () => {
+    const schema = freshSchema()
+    const writer = await run(openPostgresJournal({ url, schema }))
+    const reader = await run(openPostgresJournal({ url, schema }))
+    const fresh = async <A>(use: (journal: Journal) => Promise<A>): Promise<A> => {
+      const other = await run(openPostgresJournal({ url, schema }))
+      try {
+        return await use(other)
+      } finally {
+        await run(other.close)
+      }
+    }
+    try {
+      const at = new Date("2026-11-28T10:00:00Z")
+      const opened = []
+      for (const index of [0, 1, 2, 3])
+        opened.push(
+          (
+            await run(
+              writer.open({
+                ...downInput(),
+                at: new Date(at.getTime() + index * 60_000),
+                dedupKey: `group-${index}`,
+              }),
+            )
+          ).incident,
+        )
+      const [kept, moved, resolved, unread] = opened as [
+        IncidentRecord,
+        IncidentRecord,
+        IncidentRecord,
+        IncidentRecord,
+      ]
+      // The reader holds three of them; then the writer moves two of those on.
+      for (const incident of [kept, moved, resolved]) await run(reader.read(incident.humanId))
+      const later = new Date(at.getTime() + 600_000)
+      await run(
+        writer.append(moved.humanId, [{ type: "acknowledged", at: later, by: "bob" }], {
+          expectedSequence: 1,
+        }),
+      )
+      await run(
+        writer.append(resolved.humanId, [
+          { type: "mitigated", at: later, summary: "rolled back" },
+          { type: "resolved", at: later, resolution: "rolled back" },
+        ]),
+      )
+      const added = (await run(writer.open({ ...downInput(), dedupKey: "group-new" }))).incident
+      for (const filter of [
+        {},
+        { status: ["open", "acknowledged", "mitigated"] as const },
+        { status: "open" as const },
+        { limit: 2 },
+      ]) {
+        const listed = await run(reader.list(filter))
+        expect(listed).toEqual(await fresh((other) => run(other.list(filter))))
+      }
+      const active = await run(reader.list({ status: ["open", "acknowledged", "mitigated"] }))
+      expect(active.map((summary) => summary.humanId).sort()).toEqual(
+        [added.humanId, unread.humanId, moved.humanId, kept.humanId].sort(),
+      )
+      expect(active.find((summary) => summary.humanId === moved.humanId)).toMatchObject({
+        status: "acknowledged",
+        sequence: 2,
+      })
+      // A damaged row of an incident in progress the reader does not hold up to date is found.
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(
+        `UPDATE ${schema}.incident_events SET body = '{"type":"opened","severity":"P9"}'
+         WHERE incident_id = $1`,
+        [unread.id],
+      )
+      await client.end()
+      expect((await run(reader.damaged)).map((damage) => damage.incidentId)).toEqual([
+        unread.humanId,
+      ])
+      expect(await run(reader.damaged)).toEqual(await fresh((other) => run(other.damaged)))
+    } finally {
+      await run(writer.close)
+      await run(reader.close)
       await dropSchema(url, schema)
     }
   })
