@@ -25,7 +25,7 @@
  */
 import { createHash, randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
-import { dirname } from "node:path"
+import { dirname, join } from "node:path"
 import type { Runbook } from "@ir/core"
 
 /** One incident found with nothing due. Epoch milliseconds; `until` is Infinity for "never". */
@@ -49,6 +49,9 @@ export interface QuietNotesFile extends QuietNotes {
 }
 
 const VERSION = 1
+
+/** Files of the folder not written for this long are removed when one is written. */
+const STALE_AFTER_MS = 30 * 86_400_000
 
 /**
  * What the notes depend on besides the incident: the runbook (its escalation rules, deadlines,
@@ -78,10 +81,23 @@ const decodeNotes = (value: unknown, fingerprint: string): Map<string, QuietNote
   return notes
 }
 
+/** Removes the notes of journals not used for 30 days (a journal of a test, one moved away). */
+const removeStale = async (dir: string, now: number): Promise<void> => {
+  const names = await fs.readdir(dir).catch(() => [] as Array<string>)
+  for (const name of names) {
+    if (!name.endsWith(".json")) continue
+    const path = join(dir, name)
+    const stats = await fs.stat(path).catch(() => undefined)
+    if (stats !== undefined && stats.mtimeMs < now - STALE_AFTER_MS)
+      await fs.unlink(path).catch(() => undefined)
+  }
+}
+
 /**
  * The notes in `file` taken under `fingerprint`; empty when there are none usable. `save` writes
  * them whole under a temporary name and renames it into place (the folder is created private to
- * the user); a failure to save only costs the reads the notes would have saved.
+ * the user), and removes the folder's files not written for 30 days; a failure to save only
+ * costs the reads the notes would have saved.
  */
 export const loadQuietNotes = async (options: {
   readonly file: string
@@ -133,7 +149,9 @@ export const loadQuietNotes = async (options: {
         changed = false
       } catch {
         await fs.unlink(temp).catch(() => undefined)
+        return
       }
+      await removeStale(dirname(file), Date.now())
     },
   }
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
@@ -97,6 +105,26 @@ describe("quiet notes kept in a file", () => {
         undefined,
       )
     }
+    // Writing removes the notes of journals not written for 30 days, and only those.
+    const stale = join(dir, "stale-journal.json")
+    const recent = join(dir, "recent-journal.json")
+    writeFileSync(stale, "{}")
+    writeFileSync(recent, "{}")
+    utimesSync(
+      stale,
+      new Date(Date.now() - 31 * 86_400_000),
+      new Date(Date.now() - 31 * 86_400_000),
+    )
+    utimesSync(
+      recent,
+      new Date(Date.now() - 29 * 86_400_000),
+      new Date(Date.now() - 29 * 86_400_000),
+    )
+    again.set("INC-2026-0003", { sequence: 1, checkedAt: 10, until: 20 })
+    await again.save()
+    expect(existsSync(stale)).toBe(false)
+    expect(existsSync(recent)).toBe(true)
+    expect(existsSync(file)).toBe(true)
     // A cache that cannot be written costs only the reads it would have saved.
     writeFileSync(join(dir, "a-file"), "")
     const unwritable = await loadQuietNotes({
