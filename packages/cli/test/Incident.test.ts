@@ -215,6 +215,14 @@ describe("the journal, notify and serve sections", () => {
       ],
       [{ journal: { dir: "j", colour: "blue" } }, /journal\.colour: unknown setting "colour"/],
       [
+        { journal: { url: "postgres://ir@127.0.0.1:1/ir", poolSize: 0 } },
+        /journal\.poolSize: expected a number of connections from 1 to 100, got number 0/,
+      ],
+      [
+        { journal: { dir: "j", poolSize: 4 } },
+        /journal\.poolSize: a file journal has no connection pool/,
+      ],
+      [
         {
           notify: {
             channels: [{ id: "incidents", kind: "slack", webhookUrl: "not a url xoxSECRETUNIT77" }],

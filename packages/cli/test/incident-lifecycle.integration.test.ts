@@ -247,7 +247,10 @@ describe.concurrent("a P0 from triage to post-mortem", () => {
     async () => {
       const schema = `ir_lifecycle_${process.pid}`
       try {
-        await walk(await workspace("postgres", { backend: "postgres", url: pgUrl, schema }), true)
+        await walk(
+          await workspace("postgres", { backend: "postgres", url: pgUrl, schema, poolSize: 3 }),
+          true,
+        )
       } finally {
         const client = new pg.Client({ connectionString: pgUrl })
         await client.connect()

@@ -17,7 +17,7 @@ const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
 /**
  * The `journal:` section: `{ backend: file, dir }` (the default: `dir` defaults to
  * `$XDG_STATE_HOME/ir/journal`, relative paths are relative to the configuration file) or
- * `{ backend: postgres, url, schema? }`. A `url` alone means PostgreSQL.
+ * `{ backend: postgres, url, schema?, poolSize? }`. A `url` alone means PostgreSQL.
  */
 export const resolveJournal = (
   config: Config,
@@ -43,7 +43,7 @@ export const resolveJournal = (
         `expected a mapping ({ backend: file, dir } or { backend: postgres, url }), got ${describeValue(section)}`,
       )
     }
-    const known = ["backend", "dir", "url", "schema"]
+    const known = ["backend", "dir", "url", "schema", "poolSize"]
     const unknown = Object.keys(section).find((key) => !known.includes(key))
     if (unknown !== undefined) {
       return fail([unknown], `unknown setting "${unknown}": expected one of ${known.join(", ")}`)
@@ -56,6 +56,12 @@ export const resolveJournal = (
       }
       if (section.url !== undefined) {
         return fail(["url"], "a file journal has no url (write backend: postgres to use one)")
+      }
+      if (section.poolSize !== undefined) {
+        return fail(
+          ["poolSize"],
+          "a file journal has no connection pool (poolSize is for postgres)",
+        )
       }
       const path =
         dir === undefined
@@ -82,11 +88,25 @@ export const resolveJournal = (
           `expected a schema name (lower-case letters, digits and underscores), got ${describeValue(schema)}`,
         )
       }
+      const poolSize = section.poolSize
+      if (
+        poolSize !== undefined &&
+        (typeof poolSize !== "number" ||
+          !Number.isInteger(poolSize) ||
+          poolSize < 1 ||
+          poolSize > 100)
+      ) {
+        return fail(
+          ["poolSize"],
+          `expected a number of connections from 1 to 100, got ${describeValue(poolSize)}`,
+        )
+      }
       return Effect.succeed({
         config: {
           backend: "postgres",
           url,
           ...(typeof schema === "string" ? { schema } : {}),
+          ...(typeof poolSize === "number" ? { poolSize } : {}),
         },
         location: redactText(url),
       })
