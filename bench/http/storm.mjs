@@ -23,6 +23,7 @@
 // Environment: BENCH_SECONDS per phase (default 60), BENCH_RATE (500), BENCH_NEW_RATE (300),
 // BENCH_STEP_SECONDS (5), BENCH_BACKENDS (default "file" plus "postgres" when IR_TEST_PG_URL is
 // set), BENCH_MAX_IN_FLIGHT (default 256: past it, a send is counted as not sent in time),
+// BENCH_POOL_SIZE (the PostgreSQL journal's `poolSize`, default 5),
 // BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver), BENCH_TRACE=1 (each
 // phase's p99 second by second, to see when the slow answers came).
@@ -202,7 +203,14 @@ for (const backend of backends) {
   const dir = mkdtempSync(join(tmpdir(), "ir-storm-"))
   const journal =
     backend === "postgres"
-      ? { backend: "postgres", url: pgUrl, schema: `ir_storm_${process.pid}` }
+      ? {
+          backend: "postgres",
+          url: pgUrl,
+          schema: `ir_storm_${process.pid}`,
+          ...(settings.BENCH_POOL_SIZE === undefined
+            ? {}
+            : { poolSize: Number(settings.BENCH_POOL_SIZE) }),
+        }
       : { dir: "journal" }
   const serve = await serveStorm(dir, journal)
   let nextGroup = 0
