@@ -669,11 +669,11 @@ class PostgresJournalImpl {
       `SELECT id, sequence FROM ${this.s}.incidents ${where} ${order}`,
       values,
     )
-    const held = (row: { id: string; sequence: number }) => {
+    const held = sequences.map((row) => {
       const cached = this.cache.get(row.id)
       return cached !== undefined && cached.sequence === row.sequence ? cached : undefined
-    }
-    const missing = sequences.filter((row) => held(row) === undefined).map((row) => row.id)
+    })
+    const missing = sequences.filter((_, index) => held[index] === undefined).map((row) => row.id)
     const fetched = new Map<string, IncidentSummary>()
     if (missing.length > 0) {
       const { rows } = await this.pool.query<IncidentRow>(
@@ -686,8 +686,8 @@ class PostgresJournalImpl {
         if (matchesFilter(summary, filter)) fetched.set(row.id, summary)
       }
     }
-    return sequences.flatMap((row) => {
-      const cached = held(row)
+    return sequences.flatMap((row, index) => {
+      const cached = held[index]
       const summary =
         cached === undefined
           ? fetched.get(row.id)

@@ -43,7 +43,7 @@ export interface QuietNotes {
   readonly keys: () => Iterable<string>
 }
 
-/** Notes kept in a file: `save` writes them back when they changed. */
+/** Notes kept in a file: `save` writes them back when any was set or deleted. */
 export interface QuietNotesFile extends QuietNotes {
   readonly save: () => Promise<void>
 }
@@ -115,14 +115,7 @@ export const loadQuietNotes = async (options: {
   return {
     get: (humanId) => map.get(humanId),
     set: (humanId, note) => {
-      const known = map.get(humanId)
-      if (
-        known === undefined ||
-        known.sequence !== note.sequence ||
-        known.checkedAt !== note.checkedAt ||
-        known.until !== note.until
-      )
-        changed = true
+      changed = true
       map.set(humanId, note)
     },
     delete: (humanId) => {
