@@ -52,7 +52,7 @@ import { HttpConfigError } from "./HttpConfigError.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
-import { createMetrics, figureOf, type IncidentCount } from "./Metrics.js"
+import { createMetrics, figureOf, figureOfSummary, type IncidentCount } from "./Metrics.js"
 import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
 export type { PlainResponse } from "./internal/Problem.js"
@@ -242,9 +242,12 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             ),
           { ttlMs: cacheMs, staleMs: 5000 },
         )
-  // /metrics keeps a few fields of each incident, not its events (see figureOf).
+  // /metrics keeps a few fields of each incident, not its events (see figureOf), and takes them
+  // from the summaries when the journal keeps them there (see figureOfSummary).
   const figures =
-    journal === undefined ? undefined : createIncidentFigures(journal, { keep: figureOf })
+    journal === undefined
+      ? undefined
+      : createIncidentFigures(journal, { keep: figureOf, fromSummary: figureOfSummary })
   const metrics = createMetrics(options.registry, {
     ...(incidentCounts === undefined ? {} : { incidents: incidentCounts.get }),
     ...(figures === undefined

@@ -2,7 +2,8 @@
  * The incidents of a journal as `/metrics` measures them, read incrementally: each scrape lists
  * the journal (one read of the summaries) and reads again only the incidents whose sequence
  * changed since the last scrape; the rest come from memory. A resolved incident that no longer
- * changes is read once per process.
+ * changes is read once per process. With `fromSummary`, an incident whose summary carries what
+ * is kept is not read at all (the file journal's index keeps the figures of `/metrics`).
  *
  * @example
  * ```ts
@@ -36,7 +37,8 @@ export interface IncidentFigures<A = Incident> {
  * Creates the reader for a journal; each journal call has `timeoutMs` (default 5 s). With
  * `include`, only the incidents whose summary it accepts are read (and returned). With `keep`,
  * only what it takes of each incident stays in memory (the figures of `/metrics` keep a few
- * dates, not every event).
+ * dates, not every event). With `fromSummary`, what it returns of a summary is kept instead of
+ * reading the incident; it returns undefined when the summary does not carry enough.
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ export function createIncidentFigures<A>(
     readonly timeoutMs?: number
     readonly include?: (summary: IncidentSummary) => boolean
     readonly keep: (incident: Incident) => A
+    readonly fromSummary?: (summary: IncidentSummary) => A | undefined
   },
 ): IncidentFigures<A>
 export function createIncidentFigures<A>(
@@ -65,6 +68,7 @@ export function createIncidentFigures<A>(
     readonly timeoutMs?: number
     readonly include?: (summary: IncidentSummary) => boolean
     readonly keep?: (incident: Incident) => A
+    readonly fromSummary?: (summary: IncidentSummary) => A | undefined
   } = {},
 ): IncidentFigures<A | Incident> {
   const keep = options.keep ?? ((incident: Incident): A | Incident => incident)
@@ -80,6 +84,11 @@ export function createIncidentFigures<A>(
             if (options.include !== undefined && !options.include(summary)) continue
             present.add(summary.id)
             if (known.get(summary.id)?.sequence === summary.sequence) continue
+            const carried = options.fromSummary?.(summary)
+            if (carried !== undefined) {
+              known.set(summary.id, { sequence: summary.sequence, state: carried })
+              continue
+            }
             // A damaged or vanished incident is left out of the figures, never fatal to them.
             const record = yield* journal
               .read(summary.id)

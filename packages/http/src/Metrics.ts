@@ -30,6 +30,7 @@
  */
 import { type Incident, Report, type Runbook } from "@ir/core"
 import type { ProbeRun } from "@ir/diagnostics"
+import type { IncidentSummary } from "@ir/journal"
 import { Counter, Gauge, Histogram, Registry } from "prom-client"
 import type { HealthStatus } from "./HealthReport.js"
 
@@ -96,19 +97,20 @@ export interface MetricsOptions {
 }
 
 /**
- * What the incident figures read of an incident: its severity, its dates, its escalations and
- * action items (see {@link figureOf}).
+ * What the incident figures read of an incident: its severity, its dates, the rule of each
+ * escalation and its action items. An `Incident` is one; {@link figureOf} keeps only these
+ * fields, and {@link figureOfSummary} takes them from a journal's summary without reading the
+ * incident.
  */
-export type IncidentFigure = Pick<
-  Incident,
-  | "severity"
-  | "openedAt"
-  | "acknowledgedAt"
-  | "mitigatedAt"
-  | "resolvedAt"
-  | "escalations"
-  | "actionItems"
->
+export interface IncidentFigure {
+  readonly severity: Incident["severity"]
+  readonly openedAt: Date
+  readonly acknowledgedAt?: Date
+  readonly mitigatedAt?: Date
+  readonly resolvedAt?: Date
+  readonly escalations: ReadonlyArray<{ readonly rule: string }>
+  readonly actionItems: ReadonlyArray<{ readonly due?: Date; readonly doneAt?: Date }>
+}
 
 /**
  * The part of an incident the figures keep in memory: a handful of fields, not its events, so a
@@ -126,9 +128,35 @@ export const figureOf = (incident: Incident): IncidentFigure => ({
   ...(incident.acknowledgedAt === undefined ? {} : { acknowledgedAt: incident.acknowledgedAt }),
   ...(incident.mitigatedAt === undefined ? {} : { mitigatedAt: incident.mitigatedAt }),
   ...(incident.resolvedAt === undefined ? {} : { resolvedAt: incident.resolvedAt }),
-  escalations: incident.escalations,
-  actionItems: incident.actionItems,
+  escalations: incident.escalations.map((escalation) => ({ rule: escalation.rule })),
+  actionItems: incident.actionItems.flatMap((item) =>
+    item.doneAt !== undefined ? [] : [item.due === undefined ? {} : { due: item.due }],
+  ),
 })
+
+/**
+ * The same figure from a journal's summary, when the journal keeps the figures with it (see
+ * `IncidentSummary.figures`); undefined when it does not, and the incident is to be read.
+ *
+ * @example
+ * ```ts
+ * import { createIncidentFigures, figureOf, figureOfSummary } from "@ir/http"
+ * const figures = createIncidentFigures(journal, { keep: figureOf, fromSummary: figureOfSummary })
+ * ```
+ */
+export const figureOfSummary = (summary: IncidentSummary): IncidentFigure | undefined => {
+  const { figures } = summary
+  if (figures === undefined) return undefined
+  return {
+    severity: summary.severity,
+    openedAt: summary.openedAt,
+    ...(figures.acknowledgedAt === undefined ? {} : { acknowledgedAt: figures.acknowledgedAt }),
+    ...(figures.mitigatedAt === undefined ? {} : { mitigatedAt: figures.mitigatedAt }),
+    ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt }),
+    escalations: figures.escalations.map((rule) => ({ rule })),
+    actionItems: figures.openActionItems,
+  }
+}
 
 /** Buckets of the time-to histograms: a minute to a week. */
 export const durationBuckets: ReadonlyArray<number> = [

@@ -65,6 +65,7 @@ export { createIncidentFigures, type IncidentFigures } from "./IncidentFigures.j
 export {
   createMetrics,
   figureOf,
+  figureOfSummary,
   type IncidentCount,
   type IncidentFigure,
   type IrMetrics,

@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { createHandler } from "../src/Handler.js"
 import { createIncidentFigures } from "../src/IncidentFigures.js"
+import { figureOf, figureOfSummary } from "../src/Metrics.js"
 import { tempJournal } from "./fixtures.js"
 
 const disposals: Array<() => Promise<void>> = []
@@ -127,5 +128,76 @@ describe("/metrics: the incident figures", () => {
     const again = await figures.read()
     expect(reads).toBe(6)
     expect(again.find((incident) => incident.acknowledgedBy === "alice")).toBeDefined()
+  })
+
+  it("takes the figures from the journal's summaries without reading an incident, the same as reading each", async () => {
+    const { journal, dispose } = await tempJournal()
+    disposals.push(dispose)
+    const ids: Array<string> = []
+    for (const [index, severity] of (["P0", "P1", "P2"] as const).entries()) {
+      const opened = await Effect.runPromise(
+        journal.open({
+          at: at(index),
+          title: `incident ${index}`,
+          severity,
+          playbooks: [],
+          summary: "figures",
+          source: { kind: "manual" },
+        }),
+      )
+      ids.push(opened.incident.id)
+    }
+    await Effect.runPromise(
+      journal.append(ids[0]!, [
+        { type: "acknowledged", at: at(3), by: "alice" },
+        { type: "escalated", at: at(15), level: 0, to: "Lead", rule: "p0-not-restored" },
+        { type: "mitigated", at: at(20), summary: "rolled back" },
+        { type: "resolved", at: at(50), resolution: "fixed" },
+        { type: "action-item-added", at: at(60), item: "A1", text: "one", due: at(120) },
+        { type: "action-item-added", at: at(61), item: "A2", text: "two" },
+        { type: "action-item-added", at: at(62), item: "A3", text: "three", due: at(1e7) },
+        { type: "action-item-done", at: at(63), item: "A2" },
+      ]),
+    )
+    await Effect.runPromise(
+      journal.append(ids[1]!, [{ type: "acknowledged", at: at(95), by: "bob" }]),
+    )
+    let reads = 0
+    const counting = {
+      ...journal,
+      read: (id: string) => {
+        reads += 1
+        return journal.read(id)
+      },
+    }
+    // A journal that keeps no figures with its summaries: each incident is read instead.
+    const bare = {
+      ...counting,
+      list: (filter: Parameters<typeof journal.list>[0]) =>
+        journal
+          .list(filter)
+          .pipe(Effect.map((summaries) => summaries.map(({ figures: _, ...summary }) => summary))),
+    }
+    const irLines = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => /^ir_(incident_|action_items)/.test(line))
+        .join("\n")
+    const fromSummaries = irLines(
+      await scrape(createHandler({ journal: counting, runbook: defaultRunbook })),
+    )
+    expect(reads).toBe(0)
+    const fromReads = irLines(
+      await scrape(createHandler({ journal: bare, runbook: defaultRunbook })),
+    )
+    expect(reads).toBe(3)
+    expect(fromSummaries).toBe(fromReads)
+    expect(sample(fromSummaries, "ir_action_items", 'state="open"')).toBe(2)
+    expect(sample(fromSummaries, "ir_action_items", 'state="overdue"')).toBe(1)
+    expect(sample(fromSummaries, "ir_incident_escalations", 'rule="p0-not-restored"')).toBe(1)
+    for (const summary of await Effect.runPromise(journal.list({}))) {
+      const record = await Effect.runPromise(journal.read(summary.id))
+      expect(figureOfSummary(summary)).toEqual(figureOf(record.state))
+    }
   })
 })

@@ -111,6 +111,32 @@ export interface IncidentSummary {
   readonly resolvedAt?: Date
   /** Number of events recorded; the `expectedSequence` for the next append. */
   readonly sequence: number
+  /**
+   * What `/metrics` measures of the incident at this sequence, when the backend keeps it with
+   * the summary (the file journal's index; PostgreSQL's rows written since migration 4). When
+   * absent, read the incident.
+   */
+  readonly figures?: SummaryFigures
+}
+
+/**
+ * The figures of an incident a summary can carry: the dates of its lifecycle, the rule of each
+ * escalation, and the action items still open. A few dozen bytes, so that a journal of 10,000
+ * incidents is measured without reading each one.
+ *
+ * @example
+ * ```ts
+ * import type { SummaryFigures } from "@ir/journal"
+ * const escalated = (f: SummaryFigures) => f.escalations.length > 0
+ * ```
+ */
+export interface SummaryFigures {
+  readonly acknowledgedAt?: Date
+  readonly mitigatedAt?: Date
+  /** The rule of each escalation recorded, in order. */
+  readonly escalations: ReadonlyArray<string>
+  /** The action items not done yet, with their due dates. */
+  readonly openActionItems: ReadonlyArray<{ readonly due?: Date }>
 }
 
 /**

@@ -28,7 +28,10 @@ import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
 import {
+  decodeFigures,
   dedupKeyOf,
+  encodeFigures,
+  figuresOf,
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
@@ -46,6 +49,7 @@ import type {
   ListFilter,
   OpenInput,
   OpenResult,
+  SummaryFigures,
 } from "./Journal.js"
 import {
   JournalConflict,
@@ -103,6 +107,7 @@ interface IncidentRow {
   opened_at: Date
   resolved_at: Date | null
   sequence: number
+  figures: unknown
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -142,10 +147,23 @@ const summaryOfRow = (row: IncidentRow): IncidentSummary => ({
   openedAt: row.opened_at,
   ...(row.resolved_at === null ? {} : { resolvedAt: row.resolved_at }),
   sequence: row.sequence,
+  ...figuresOfRow(row),
 })
 
+/** The row's figures, when they were taken at its sequence (see migration 4). */
+const figuresOfRow = (row: IncidentRow): { readonly figures?: SummaryFigures } => {
+  const stored = row.figures as { readonly sequence?: unknown } | null
+  if (stored === null || typeof stored !== "object" || stored.sequence !== row.sequence) return {}
+  const figures = decodeFigures(stored)
+  return figures === undefined ? {} : { figures }
+}
+
+/** The `figures` column of an incident at `sequence`. */
+const storedFigures = (state: Incident, sequence: number): string =>
+  JSON.stringify({ ...encodeFigures(figuresOf(state)), sequence })
+
 const INCIDENT_COLUMNS =
-  "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence"
+  "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence, figures"
 
 /** A `create` waiting for its batch (see `create`). */
 interface PendingCreate {
@@ -307,11 +325,13 @@ class PostgresJournalImpl {
       })
       await client.query(
         `INSERT INTO ${this.s}.incidents
-           (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence)
-         SELECT id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence
+           (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence,
+            figures)
+         SELECT id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence,
+           figures
          FROM jsonb_to_recordset($1::jsonb) AS incident (id uuid, human_id text, dedup_key text,
            title text, status text, severity text, playbooks text[], opened_at timestamptz,
-           sequence integer)`,
+           sequence integer, figures jsonb)`,
         [
           JSON.stringify(
             incidents.map(({ cached: { meta, state, sequence } }) => ({
@@ -324,6 +344,7 @@ class PostgresJournalImpl {
               playbooks: state.playbooks,
               opened_at: state.openedAt.toISOString(),
               sequence,
+              figures: { ...encodeFigures(figuresOf(state)), sequence },
             })),
           ),
         ],
@@ -414,7 +435,8 @@ class PostgresJournalImpl {
       const sequence = row.sequence + canonical.length
       await client.query(
         `UPDATE ${this.s}.incidents
-         SET sequence = $2, status = $3, severity = $4, resolved_at = $5, updated_at = now()
+         SET sequence = $2, status = $3, severity = $4, resolved_at = $5, figures = $6,
+           updated_at = now()
          WHERE id = $1`,
         [
           row.id,
@@ -422,6 +444,7 @@ class PostgresJournalImpl {
           state.right.status,
           state.right.severity,
           state.right.resolvedAt ?? null,
+          storedFigures(state.right, sequence),
         ],
       )
       return {
@@ -471,7 +494,8 @@ class PostgresJournalImpl {
          RETURNING 1
        )
        UPDATE ${this.s}.incidents
-       SET sequence = $7, status = $8, severity = $9, resolved_at = $10, updated_at = now()
+       SET sequence = $7, status = $8, severity = $9, resolved_at = $10, figures = $12,
+         updated_at = now()
        WHERE id = (SELECT id FROM locked) AND (SELECT count(*) FROM inserted) = $11`,
       [
         cached.meta.id,
@@ -485,6 +509,7 @@ class PostgresJournalImpl {
         state.right.severity,
         state.right.resolvedAt ?? null,
         canonical.length,
+        storedFigures(state.right, sequence),
       ],
     )
     if (rowCount !== 1) return undefined

@@ -363,6 +363,50 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       expect(disk.incident.status).toBe("open")
     })
 
+    it("carries what /metrics measures with each summary, the same for a fresh reader", async () => {
+      const { journal, location } = await freshJournal()
+      const down = await run(journal.open(downInput({ at: at("08:00:00") })))
+      const quiet = await run(journal.open(downInput({ at: at("08:05:00"), severity: "P2" })))
+      await run(
+        journal.append(down.incident.id, [
+          { type: "acknowledged", at: at("08:02:00"), by: "alice" },
+          { type: "escalated", at: at("08:15:00"), level: 0, to: "Lead", rule: "p0-not-restored" },
+          { type: "escalated", at: at("08:20:00"), level: 1, to: "CTO", rule: "p0-not-restored" },
+          { type: "mitigated", at: at("08:25:00"), summary: "rolled back" },
+          { type: "resolved", at: at("08:40:00"), resolution: "fixed" },
+          { type: "action-item-added", at: at("09:00:00"), item: "A1", text: "alert earlier" },
+        ]),
+      )
+      // After the resolution the summary's status and dates are final; its action items are not.
+      await run(
+        journal.append(down.incident.id, [
+          {
+            type: "action-item-added",
+            at: at("09:01:00"),
+            item: "A2",
+            text: "runbook step",
+            due: at("18:00:00"),
+          },
+          { type: "action-item-done", at: at("09:02:00"), item: "A1" },
+        ]),
+      )
+      const expected = {
+        [down.incident.humanId]: {
+          acknowledgedAt: at("08:02:00"),
+          mitigatedAt: at("08:25:00"),
+          escalations: ["p0-not-restored", "p0-not-restored"],
+          openActionItems: [{ due: at("18:00:00") }],
+        },
+        [quiet.incident.humanId]: { escalations: [], openActionItems: [] },
+      }
+      const figures = async (reader: Journal) =>
+        Object.fromEntries(
+          (await run(reader.list({}))).map((summary) => [summary.humanId, summary.figures]),
+        )
+      expect(await figures(journal)).toEqual(expected)
+      expect(await figures(await journalAt(location))).toEqual(expected)
+    })
+
     it("says which incident does not exist", async () => {
       const { journal } = await freshJournal()
       for (const id of ["INC-2026-0999", "0b9c4f3e-2f7a-4c1e-9a55-3d4f0d1e2a6b", "nonsense"]) {

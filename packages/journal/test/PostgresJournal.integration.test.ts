@@ -64,8 +64,55 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       await client.connect()
       const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`)
       await client.end()
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }])
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
     } finally {
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("lists a row's figures only when they were taken at its sequence", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    try {
+      const opened = (await run(journal.open(downInput()))).incident
+      const others = await Promise.all(
+        ["group-2", "group-3"].map(
+          async (dedupKey) => (await run(journal.open({ ...downInput(), dedupKey }))).incident,
+        ),
+      )
+      await run(journal.append(opened.id, [{ type: "acknowledged", at: new Date(), by: "a" }]))
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      // As a version of ir that keeps no figures leaves its rows: an append moved the sequence on
+      // past the figures (or the row predates them).
+      await client.query(
+        `UPDATE ${schema}.incidents
+         SET figures = jsonb_set(figures, '{sequence}', to_jsonb(sequence - 1)) WHERE id = $1`,
+        [others[0]?.id],
+      )
+      await client.query(`UPDATE ${schema}.incidents SET figures = NULL WHERE id = $1`, [
+        others[1]?.id,
+      ])
+      await client.end()
+      const other = await run(openPostgresJournal({ url, schema }))
+      try {
+        const figures = Object.fromEntries(
+          (await run(other.list())).map((summary) => [summary.humanId, summary.figures]),
+        )
+        expect(figures).toEqual({
+          [opened.humanId]: {
+            acknowledgedAt: expect.any(Date),
+            escalations: [],
+            openActionItems: [],
+          },
+          [others[0]?.humanId ?? ""]: undefined,
+          [others[1]?.humanId ?? ""]: undefined,
+        })
+      } finally {
+        await run(other.close)
+      }
+    } finally {
+      await run(journal.close)
       await dropSchema(url, schema)
     }
   })

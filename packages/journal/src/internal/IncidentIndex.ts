@@ -28,13 +28,20 @@ import * as fs from "node:fs/promises"
 import { join } from "node:path"
 import type { IncidentStatus, SeverityLevel } from "@ir/core"
 import type { IncidentSummary, JournalDamage } from "../Journal.js"
-import { formatHumanId, humanIdPattern } from "./Summary.js"
+import {
+  decodeFigures,
+  encodeFigures,
+  formatHumanId,
+  humanIdPattern,
+  type StoredFigures,
+} from "./Summary.js"
 
 export const INDEX_FILE = "index.json"
 export const SETTLED_FILE = "index-settled.json"
 // 2: opened and resolved times as epoch milliseconds (parsing 20,000 ISO strings took 30 ms).
 // 3: the incidents resolved long ago in a file of their own.
-const INDEX_VERSION = 3
+// 4: each summary's figures (see SummaryFigures).
+const INDEX_VERSION = 4
 export const INDEX_TEMP_PREFIX = `${INDEX_FILE}.tmp-`
 
 /** What identifies one state of an incident file: any write changes one of them. */
@@ -88,6 +95,7 @@ interface StoredEntry {
   readonly openedAt?: number
   readonly resolvedAt?: number
   readonly sequence?: number
+  readonly figures?: StoredFigures
   readonly damage?: { readonly location: string; readonly problem: string }
 }
 
@@ -111,6 +119,7 @@ const encodeEntry = (entry: IndexEntry): StoredEntry => {
     openedAt: summary.openedAt.getTime(),
     ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt.getTime() }),
     sequence: summary.sequence,
+    ...(summary.figures === undefined ? {} : { figures: encodeFigures(summary.figures) }),
   }
 }
 
@@ -143,7 +152,9 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
   }
   const openedAt = dateOf(stored.openedAt)
   const resolvedAt = stored.resolvedAt === undefined ? undefined : dateOf(stored.resolvedAt)
+  const figures = decodeFigures(stored.figures)
   if (
+    figures === undefined ||
     !isString(stored.id) ||
     (stored.dedupKey !== undefined && !isString(stored.dedupKey)) ||
     !isString(stored.title) ||
@@ -173,6 +184,7 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
       openedAt,
       ...(resolvedAt === undefined ? {} : { resolvedAt }),
       sequence: stored.sequence as number,
+      figures,
     },
   }
 }

@@ -78,6 +78,13 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "figures with the summary",
+    // What /metrics measures of each incident (see SummaryFigures), with the sequence it was
+    // taken at: a row written since by a version of ir that does not keep it is read instead.
+    sql: (s) => `ALTER TABLE ${s}.incidents ADD COLUMN figures jsonb;`,
+  },
 ]
 
 /** An identifier quoted for SQL; schema names are also checked by the caller. */

@@ -1,6 +1,6 @@
 // What list and findByDedupKey return, and the filter both backends apply the same way.
 import type { Incident } from "@ir/core"
-import type { IncidentSummary, ListFilter } from "../Journal.js"
+import type { IncidentSummary, ListFilter, SummaryFigures } from "../Journal.js"
 
 export interface IncidentMeta {
   readonly id: string
@@ -23,6 +23,71 @@ export const summaryOf = (
   openedAt: state.openedAt,
   ...(state.resolvedAt === undefined ? {} : { resolvedAt: state.resolvedAt }),
   sequence,
+  figures: figuresOf(state),
+})
+
+/**
+ * The figures as the file index and PostgreSQL's `figures` column store them: times as epoch
+ * milliseconds, empty lists left out, each open action item its due time or null.
+ */
+export interface StoredFigures {
+  readonly acknowledgedAt?: number
+  readonly mitigatedAt?: number
+  readonly escalations?: ReadonlyArray<string>
+  readonly openActionItems?: ReadonlyArray<number | null>
+}
+
+export const encodeFigures = (figures: SummaryFigures): StoredFigures => ({
+  ...(figures.acknowledgedAt === undefined
+    ? {}
+    : { acknowledgedAt: figures.acknowledgedAt.getTime() }),
+  ...(figures.mitigatedAt === undefined ? {} : { mitigatedAt: figures.mitigatedAt.getTime() }),
+  ...(figures.escalations.length === 0 ? {} : { escalations: figures.escalations }),
+  ...(figures.openActionItems.length === 0
+    ? {}
+    : { openActionItems: figures.openActionItems.map((item) => item.due?.getTime() ?? null) }),
+})
+
+const timeOf = (value: unknown): Date | undefined => {
+  if (typeof value !== "number" || !Number.isFinite(value)) return undefined
+  const date = new Date(value)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** The figures stored, or undefined when any part of them is not what `encodeFigures` writes. */
+export const decodeFigures = (value: unknown): SummaryFigures | undefined => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined
+  const stored = value as Record<string, unknown>
+  const acknowledgedAt = timeOf(stored.acknowledgedAt)
+  const mitigatedAt = timeOf(stored.mitigatedAt)
+  if (stored.acknowledgedAt !== undefined && acknowledgedAt === undefined) return undefined
+  if (stored.mitigatedAt !== undefined && mitigatedAt === undefined) return undefined
+  const escalations = stored.escalations ?? []
+  const items = stored.openActionItems ?? []
+  if (!Array.isArray(escalations) || !escalations.every((rule) => typeof rule === "string"))
+    return undefined
+  if (!Array.isArray(items)) return undefined
+  const openActionItems: Array<{ readonly due?: Date }> = []
+  for (const item of items) {
+    const due = item === null ? undefined : timeOf(item)
+    if (item !== null && due === undefined) return undefined
+    openActionItems.push(due === undefined ? {} : { due })
+  }
+  return {
+    ...(acknowledgedAt === undefined ? {} : { acknowledgedAt }),
+    ...(mitigatedAt === undefined ? {} : { mitigatedAt }),
+    escalations: escalations as ReadonlyArray<string>,
+    openActionItems,
+  }
+}
+
+export const figuresOf = (state: Incident): SummaryFigures => ({
+  ...(state.acknowledgedAt === undefined ? {} : { acknowledgedAt: state.acknowledgedAt }),
+  ...(state.mitigatedAt === undefined ? {} : { mitigatedAt: state.mitigatedAt }),
+  escalations: state.escalations.map((escalation) => escalation.rule),
+  openActionItems: state.actionItems.flatMap((item) =>
+    item.doneAt !== undefined ? [] : [item.due === undefined ? {} : { due: item.due }],
+  ),
 })
 
 const asList = <A>(value: A | ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
