@@ -49,10 +49,11 @@ import {
   httpStatus,
 } from "./HealthReport.js"
 import { HttpConfigError } from "./HttpConfigError.js"
+import { figureOf, figureOfSummary } from "./IncidentFigure.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
-import { createMetrics, figureOf, figureOfSummary, type IncidentCount } from "./Metrics.js"
+import { createMetrics, type IncidentCount } from "./Metrics.js"
 import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
 export type { PlainResponse } from "./internal/Problem.js"

@@ -74,33 +74,46 @@ export function createIncidentFigures<A>(
   const keep = options.keep ?? ((incident: Incident): A | Incident => incident)
   const timeout = `${options.timeoutMs ?? 5000} millis` as const
   const known = new Map<string, { readonly sequence: number; readonly state: A | Incident }>()
+  const fromSummaries = new WeakMap<IncidentSummary, A>()
   return {
     read: () =>
       Effect.runPromise(
         Effect.gen(function* () {
           const summaries = yield* journal.list().pipe(Effect.timeout(timeout))
           const present = new Set<string>()
+          const states: Array<A | Incident> = []
           for (const summary of summaries) {
             if (options.include !== undefined && !options.include(summary)) continue
-            present.add(summary.id)
-            if (known.get(summary.id)?.sequence === summary.sequence) continue
-            const carried = options.fromSummary?.(summary)
+            // Taken from the summary, kept only while the journal keeps that summary object (the
+            // file journal's index does until the incident changes): an unchanged incident gives
+            // the same object at each read, and nothing outlives the summary.
+            let carried = fromSummaries.get(summary)
+            if (carried === undefined && options.fromSummary !== undefined) {
+              carried = options.fromSummary(summary)
+              if (carried !== undefined) fromSummaries.set(summary, carried)
+            }
             if (carried !== undefined) {
-              known.set(summary.id, { sequence: summary.sequence, state: carried })
+              states.push(carried)
               continue
             }
-            // A damaged or vanished incident is left out of the figures, never fatal to them.
-            const record = yield* journal
-              .read(summary.id)
-              .pipe(Effect.timeout(timeout), Effect.option)
-            if (record._tag === "Some")
-              known.set(summary.id, {
-                sequence: record.value.sequence,
-                state: keep(record.value.state),
-              })
+            present.add(summary.id)
+            let entry = known.get(summary.id)
+            if (entry?.sequence !== summary.sequence) {
+              // A damaged or vanished incident is left out of the figures, never fatal to them.
+              const record = yield* journal
+                .read(summary.id)
+                .pipe(Effect.timeout(timeout), Effect.option)
+              entry =
+                record._tag === "Some"
+                  ? { sequence: record.value.sequence, state: keep(record.value.state) }
+                  : undefined
+              if (entry === undefined) known.delete(summary.id)
+              else known.set(summary.id, entry)
+            }
+            if (entry !== undefined) states.push(entry.state)
           }
           for (const id of known.keys()) if (!present.has(id)) known.delete(id)
-          return [...known.values()].map((entry) => entry.state)
+          return states
         }),
       ),
   }

@@ -28,11 +28,13 @@
  * const text = await metrics.registry.metrics()
  * ```
  */
-import { type Incident, Report, type Runbook } from "@ir/core"
+import type { Runbook } from "@ir/core"
 import type { ProbeRun } from "@ir/diagnostics"
-import type { IncidentSummary } from "@ir/journal"
-import { Counter, Gauge, Histogram, Registry } from "prom-client"
+import { Counter, Gauge, Registry } from "prom-client"
 import type { HealthStatus } from "./HealthReport.js"
+import type { IncidentFigure } from "./IncidentFigure.js"
+import { createFigureTally, type Duration, type Tally } from "./internal/FigureTally.js"
+import { TallyHistogram } from "./internal/TallyHistogram.js"
 
 const probeStatusValue = { ok: 0, warn: 1, critical: 2, unknown: 3 } as const
 const healthStatusValue = { pass: 0, warn: 1, fail: 2 } as const
@@ -93,68 +95,6 @@ export interface MetricsOptions {
     readonly read: () => Promise<ReadonlyArray<IncidentFigure>>
     readonly runbook: Pick<Runbook, "severities" | "calendar">
     readonly now?: () => Date
-  }
-}
-
-/**
- * What the incident figures read of an incident: its severity, its dates, the rule of each
- * escalation and its action items. An `Incident` is one; {@link figureOf} keeps only these
- * fields, and {@link figureOfSummary} takes them from a journal's summary without reading the
- * incident.
- */
-export interface IncidentFigure {
-  readonly severity: Incident["severity"]
-  readonly openedAt: Date
-  readonly acknowledgedAt?: Date
-  readonly mitigatedAt?: Date
-  readonly resolvedAt?: Date
-  readonly escalations: ReadonlyArray<{ readonly rule: string }>
-  readonly actionItems: ReadonlyArray<{ readonly due?: Date; readonly doneAt?: Date }>
-}
-
-/**
- * The part of an incident the figures keep in memory: a handful of fields, not its events, so a
- * journal of thousands of incidents costs kilobytes each scrape keeps, not megabytes.
- *
- * @example
- * ```ts
- * import { createIncidentFigures, figureOf } from "@ir/http"
- * const figures = createIncidentFigures(journal, { keep: figureOf })
- * ```
- */
-export const figureOf = (incident: Incident): IncidentFigure => ({
-  severity: incident.severity,
-  openedAt: incident.openedAt,
-  ...(incident.acknowledgedAt === undefined ? {} : { acknowledgedAt: incident.acknowledgedAt }),
-  ...(incident.mitigatedAt === undefined ? {} : { mitigatedAt: incident.mitigatedAt }),
-  ...(incident.resolvedAt === undefined ? {} : { resolvedAt: incident.resolvedAt }),
-  escalations: incident.escalations.map((escalation) => ({ rule: escalation.rule })),
-  actionItems: incident.actionItems.flatMap((item) =>
-    item.doneAt !== undefined ? [] : [item.due === undefined ? {} : { due: item.due }],
-  ),
-})
-
-/**
- * The same figure from a journal's summary, when the journal keeps the figures with it (see
- * `IncidentSummary.figures`); undefined when it does not, and the incident is to be read.
- *
- * @example
- * ```ts
- * import { createIncidentFigures, figureOf, figureOfSummary } from "@ir/http"
- * const figures = createIncidentFigures(journal, { keep: figureOf, fromSummary: figureOfSummary })
- * ```
- */
-export const figureOfSummary = (summary: IncidentSummary): IncidentFigure | undefined => {
-  const { figures } = summary
-  if (figures === undefined) return undefined
-  return {
-    severity: summary.severity,
-    openedAt: summary.openedAt,
-    ...(figures.acknowledgedAt === undefined ? {} : { acknowledgedAt: figures.acknowledgedAt }),
-    ...(figures.mitigatedAt === undefined ? {} : { mitigatedAt: figures.mitigatedAt }),
-    ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt }),
-    escalations: figures.escalations.map((rule) => ({ rule })),
-    actionItems: figures.openActionItems,
   }
 }
 
@@ -244,11 +184,13 @@ export const createMetrics = (
   }
   const figures = options.figures
   if (figures !== undefined && existing("ir_incident_time_to_resolve_seconds") === undefined) {
-    // One read per scrape, shared by every figure below.
-    let pending: Promise<ReadonlyArray<IncidentFigure> | undefined> | undefined
-    const incidents = () => {
+    // One read and one tally per scrape, shared by every figure below.
+    const tallyOf = createFigureTally(figures.runbook, durationBuckets)
+    const now = figures.now ?? (() => new Date())
+    let pending: Promise<Tally | undefined> | undefined
+    const tally = () => {
       pending ??= figures.read().then(
-        (read) => read,
+        (read) => tallyOf(read, now()),
         () => undefined,
       )
       const current = pending
@@ -259,41 +201,29 @@ export const createMetrics = (
       })
       return current
     }
-    const histogram = (
-      name: string,
-      help: string,
-      measure: (incident: IncidentFigure) => number | undefined,
-    ) =>
-      new Histogram({
+    const histogram = (name: string, help: string, duration: Duration) =>
+      new TallyHistogram(
         name,
         help,
-        labelNames: ["severity"] as const,
-        buckets: [...durationBuckets],
-        registers: [registry],
-        async collect() {
-          const read = await incidents()
-          if (read === undefined) return
-          this.reset()
-          for (const incident of read) {
-            const value = measure(incident)
-            if (value !== undefined) this.observe({ severity: incident.severity }, value)
-          }
-        },
-      })
+        "severity",
+        durationBuckets,
+        async () => (await tally())?.durations[duration],
+        registry,
+      )
     histogram(
       "ir_incident_time_to_acknowledge_seconds",
       "Time from opening to acknowledgement, by current severity",
-      (incident) => Report.durations(incident).acknowledge,
+      "acknowledge",
     )
     histogram(
       "ir_incident_time_to_mitigate_seconds",
       "Time from opening to mitigation (or resolution), by current severity",
-      (incident) => Report.durations(incident).mitigate,
+      "mitigate",
     )
     histogram(
       "ir_incident_time_to_resolve_seconds",
       "Time from opening to resolution, by current severity",
-      (incident) => Report.durations(incident).resolve,
+      "resolve",
     )
     new Gauge({
       name: "ir_incident_response_deadline",
@@ -301,15 +231,11 @@ export const createMetrics = (
       labelNames: ["severity", "outcome"] as const,
       registers: [registry],
       async collect() {
-        const read = await incidents()
+        const read = await tally()
         if (read === undefined) return
         this.reset()
-        const now = (figures.now ?? (() => new Date()))()
-        for (const incident of read)
-          this.inc({
-            severity: incident.severity,
-            outcome: Report.responseOf(figures.runbook, incident, now),
-          })
+        for (const [severity, outcomes] of read.response)
+          for (const [outcome, count] of outcomes) this.set({ severity, outcome }, count)
       },
     })
     new Gauge({
@@ -318,11 +244,10 @@ export const createMetrics = (
       labelNames: ["rule"] as const,
       registers: [registry],
       async collect() {
-        const read = await incidents()
+        const read = await tally()
         if (read === undefined) return
         this.reset()
-        for (const incident of read)
-          for (const escalation of incident.escalations) this.inc({ rule: escalation.rule })
+        for (const [rule, count] of read.escalations) this.set({ rule }, count)
       },
     })
     new Gauge({
@@ -331,17 +256,10 @@ export const createMetrics = (
       labelNames: ["state"] as const,
       registers: [registry],
       async collect() {
-        const read = await incidents()
+        const read = await tally()
         if (read === undefined) return
-        const now = (figures.now ?? (() => new Date()))().getTime()
-        const open = read.flatMap((incident) =>
-          incident.actionItems.filter((item) => item.doneAt === undefined),
-        )
-        this.set({ state: "open" }, open.length)
-        this.set(
-          { state: "overdue" },
-          open.filter((item) => item.due !== undefined && item.due.getTime() < now).length,
-        )
+        this.set({ state: "open" }, read.actionItems.open)
+        this.set({ state: "overdue" }, read.actionItems.overdue)
       },
     })
   }

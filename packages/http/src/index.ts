@@ -61,13 +61,11 @@ export {
   worstHealth,
 } from "./HealthReport.js"
 export { HttpConfigError } from "./HttpConfigError.js"
+export { figureOf, figureOfSummary, type IncidentFigure } from "./IncidentFigure.js"
 export { createIncidentFigures, type IncidentFigures } from "./IncidentFigures.js"
 export {
   createMetrics,
-  figureOf,
-  figureOfSummary,
   type IncidentCount,
-  type IncidentFigure,
   type IrMetrics,
   type MetricsOptions,
 } from "./Metrics.js"

@@ -5,8 +5,8 @@ import { defaultRunbook } from "@ir/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { createHandler } from "../src/Handler.js"
+import { figureOf, figureOfSummary } from "../src/IncidentFigure.js"
 import { createIncidentFigures } from "../src/IncidentFigures.js"
-import { figureOf, figureOfSummary } from "../src/Metrics.js"
 import { tempJournal } from "./fixtures.js"
 
 const disposals: Array<() => Promise<void>> = []

@@ -354,7 +354,7 @@ class FileJournalImpl {
    * The human ids of incidents opened with each dedup key, as far as the index knows; a dedup key
    * never changes. Entries of files since removed may linger: each is checked when looked up.
    */
-  private readonly idsByKey = new Map<string, Set<string>>()
+  private readonly idsByKey = new Map<string, string | Set<string>>()
   /** The settled part of the index as `index.json` names it (see internal/IncidentIndex.ts). */
   private settled: SettledPart = { ids: new Set(), openedBefore: Number.NEGATIVE_INFINITY }
   /** Whether the entries of `index-settled.json` are in `index`. */
@@ -634,10 +634,11 @@ class FileJournalImpl {
       found.delete(key)
       const ids = this.idsByKey.get(key)
       if (ids === undefined) return
-      for (const humanId of [...ids]) {
+      for (const humanId of typeof ids === "string" ? [ids] : [...ids]) {
         const summary = (await this.checkedEntry(humanId, index.get(humanId)))?.summary
         if (summary?.dedupKey !== key) {
-          ids.delete(humanId)
+          if (typeof ids !== "string") ids.delete(humanId)
+          else if (this.idsByKey.get(key) === ids) this.idsByKey.delete(key)
           continue
         }
         const known = found.get(key) ?? {}
@@ -1253,7 +1254,9 @@ class FileJournalImpl {
     const key = entry.summary?.dedupKey
     if (key === undefined) return
     const ids = this.idsByKey.get(key)
-    if (ids === undefined) this.idsByKey.set(key, new Set([entry.humanId]))
+    // Most keys name one incident: a Set each would cost some 300 bytes per incident.
+    if (ids === undefined || ids === entry.humanId) this.idsByKey.set(key, entry.humanId)
+    else if (typeof ids === "string") this.idsByKey.set(key, new Set([ids, entry.humanId]))
     else ids.add(entry.humanId)
   }
 

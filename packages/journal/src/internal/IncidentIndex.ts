@@ -75,13 +75,13 @@ export const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
  */
 export const isSettled = (entry: IndexEntry): boolean => entry.summary?.status === "resolved"
 
-const statuses: ReadonlySet<string> = new Set<IncidentStatus>([
-  "open",
-  "acknowledged",
-  "mitigated",
-  "resolved",
-])
-const severities: ReadonlySet<string> = new Set<SeverityLevel>(["P0", "P1", "P2", "P3"])
+// Each maps a stored value to the program's own string, so that 10,000 entries share one copy.
+const statuses: ReadonlyMap<string, IncidentStatus> = new Map(
+  (["open", "acknowledged", "mitigated", "resolved"] as const).map((status) => [status, status]),
+)
+const severities: ReadonlyMap<string, SeverityLevel> = new Map(
+  (["P0", "P1", "P2", "P3"] as const).map((severity) => [severity, severity]),
+)
 
 interface StoredEntry {
   readonly humanId: string
@@ -178,8 +178,8 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
       humanId,
       ...(stored.dedupKey === undefined ? {} : { dedupKey: stored.dedupKey }),
       title: stored.title,
-      status: stored.status as IncidentStatus,
-      severity: stored.severity as SeverityLevel,
+      status: statuses.get(stored.status) as IncidentStatus,
+      severity: severities.get(stored.severity) as SeverityLevel,
       playbooks: stored.playbooks as ReadonlyArray<string>,
       openedAt,
       ...(resolvedAt === undefined ? {} : { resolvedAt }),
