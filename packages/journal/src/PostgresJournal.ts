@@ -202,8 +202,16 @@ class PostgresJournalImpl {
     for (let round = 0; round < 5; round += 1) {
       if (dedupKey !== undefined) {
         const existing = await this.activeByDedupKey(dedupKey)
-        if (existing !== undefined)
-          return { incident: await this.read(existing.id), created: false }
+        if (existing !== undefined) {
+          // Held at the sequence the row has: that is the incident as the look-up found it, so a
+          // repeat of a firing alert costs this one query (else the row is read again).
+          const cached = this.cache.get(existing.id)
+          const incident =
+            cached !== undefined && cached.sequence === existing.sequence
+              ? this.record(cached)
+              : await this.read(existing.id)
+          return { incident, created: false }
+        }
       }
       try {
         return await this.create(fields, dedupKey, initialEvents)

@@ -70,6 +70,45 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("joins a repeat of a held incident with one query, and reads it again when another process moved it", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    const other = await run(openPostgresJournal({ url, schema }))
+    const statements: Array<string> = []
+    const query = pg.Client.prototype.query
+    try {
+      const input = { ...downInput(), dedupKey: "group-1" }
+      const first = await run(journal.open(input))
+      // Every statement any client of this process sends, from here on.
+      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
+        const [config] = args
+        statements.push(
+          typeof config === "string" ? config : String((config as pg.QueryConfig)?.text),
+        )
+        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
+      } as typeof query
+      const repeat = await run(journal.open(input))
+      expect(repeat).toMatchObject({
+        created: false,
+        incident: { sequence: first.incident.sequence },
+      })
+      expect(statements).toHaveLength(1)
+      pg.Client.prototype.query = query
+      await run(
+        other.append(first.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
+      )
+      const moved = await run(journal.open(input))
+      expect(moved.created).toBe(false)
+      expect(moved.incident.sequence).toBe(first.incident.sequence + 1)
+      expect(moved.incident.state.acknowledgedBy).toBe("bob")
+    } finally {
+      pg.Client.prototype.query = query
+      await run(other.close)
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
   it("lists a row's figures only when they were taken at its sequence", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
