@@ -156,6 +156,21 @@ export interface IncidentRecord extends IncidentSummary {
 }
 
 /**
+ * Options of `read`. `atLeast`: a record at this sequence or later will do, such as the sequence
+ * a summary just listed or an append just returned; a backend that holds one may return it
+ * without asking its store (PostgreSQL does, sparing a query; the file journal reads as always).
+ *
+ * @example
+ * ```ts
+ * import type { ReadOptions } from "@ir/journal"
+ * const options: ReadOptions = { atLeast: 4 }
+ * ```
+ */
+export interface ReadOptions {
+  readonly atLeast?: number
+}
+
+/**
  * The result of `open`: the incident, and whether this call created it (`false` when an
  * unresolved incident with the same dedup key already existed).
  *
@@ -316,8 +331,10 @@ export interface Journal {
     | JournalInvalidEvent
     | IncidentTransitionError
   >
+  /** The incident as it stands (see {@link ReadOptions} for a read that a held copy may answer). */
   readonly read: (
     incidentId: string,
+    options?: ReadOptions,
   ) => Effect.Effect<IncidentRecord, JournalNotFound | JournalUnavailable>
   readonly list: (
     filter?: ListFilter,

@@ -49,6 +49,7 @@ import type {
   ListFilter,
   OpenInput,
   OpenResult,
+  ReadOptions,
   SummaryFigures,
 } from "./Journal.js"
 import {
@@ -661,7 +662,11 @@ class PostgresJournalImpl {
     }
   }
 
-  async read(incidentId: string): Promise<IncidentRecord> {
+  async read(incidentId: string, options: ReadOptions = {}): Promise<IncidentRecord> {
+    if (options.atLeast !== undefined) {
+      const cached = this.cache.get(this.idByHumanId.get(incidentId) ?? incidentId.toLowerCase())
+      if (cached !== undefined && cached.sequence >= options.atLeast) return this.record(cached)
+    }
     const client = await this.pool.connect()
     try {
       return this.record(await this.catchUp(client, await this.incidentRow(client, incidentId, "")))

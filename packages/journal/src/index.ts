@@ -34,6 +34,7 @@ export {
   type OpenInput,
   type OpenResult,
   openJournal,
+  type ReadOptions,
   type SummaryFigures,
   scoped,
   type TornRecord,

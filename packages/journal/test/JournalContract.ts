@@ -407,6 +407,23 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       expect(await figures(await journalAt(location))).toEqual(expected)
     })
 
+    it("reads at least the sequence asked for, whatever another process appended", async () => {
+      const { journal, location } = await freshJournal()
+      const other = await journalAt(location)
+      const opened = await run(journal.open(downInput()))
+      await run(journal.read(opened.incident.id))
+      const appended = await run(
+        other.append(opened.incident.id, [{ type: "acknowledged", at: at("10:01:00"), by: "x" }]),
+      )
+      for (const atLeast of [1, appended.sequence]) {
+        const read = await run(journal.read(opened.incident.humanId, { atLeast }))
+        expect(read.sequence).toBeGreaterThanOrEqual(atLeast)
+        expect(read.events).toHaveLength(read.sequence)
+      }
+      const fresh = await run(journal.read(opened.incident.id, { atLeast: appended.sequence }))
+      expect(fresh.state.acknowledgedBy).toBe("x")
+    })
+
     it("says which incident does not exist", async () => {
       const { journal } = await freshJournal()
       for (const id of ["INC-2026-0999", "0b9c4f3e-2f7a-4c1e-9a55-3d4f0d1e2a6b", "nonsense"]) {

@@ -109,6 +109,39 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("answers a read that a held copy satisfies from memory, and asks the database for a later one", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    const other = await run(openPostgresJournal({ url, schema }))
+    const statements: Array<string> = []
+    const query = pg.Client.prototype.query
+    try {
+      const opened = await run(journal.open(downInput()))
+      const appended = await run(
+        other.append(opened.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
+      )
+      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
+        statements.push(String(args[0]))
+        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
+      } as typeof query
+      // Held at 1: enough for "at least 1", by its human id or its UUID, without a query.
+      const held = await run(journal.read(opened.incident.humanId, { atLeast: 1 }))
+      expect(held.sequence).toBe(1)
+      expect((await run(journal.read(opened.incident.id, { atLeast: 1 }))).sequence).toBe(1)
+      expect(statements).toEqual([])
+      // Another process's append: "at least 2" is read from the database.
+      const later = await run(journal.read(opened.incident.humanId, { atLeast: appended.sequence }))
+      expect(later.sequence).toBe(2)
+      expect(later.state.acknowledgedBy).toBe("bob")
+      expect(statements.length).toBeGreaterThan(0)
+    } finally {
+      pg.Client.prototype.query = query
+      await run(other.close)
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
   it("lists a row's figures only when they were taken at its sequence", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))

@@ -154,10 +154,11 @@ export const resolveAlertGroup = (
     const found = yield* journal.findByDedupKey(clip(input.groupKey, AlertGroup.limits.key))
     if (Option.isNone(found) || found.value.status === "resolved")
       return { created: false, recorded: [] }
-    const record = yield* journal.read(found.value.humanId)
+    // At least as the look-up found it: a journal holding that much need not ask its store.
+    const record = yield* journal.read(found.value.humanId, { atLeast: found.value.sequence })
     if (record.state.mitigatedAt !== undefined || record.state.status === "resolved")
       return { record, created: false, recorded: [] }
-    yield* journal.append(
+    const appended = yield* journal.append(
       record.humanId,
       [
         {
@@ -173,7 +174,7 @@ export const resolveAlertGroup = (
       { expectedSequence: record.sequence },
     )
     return {
-      record: yield* journal.read(record.humanId),
+      record: yield* journal.read(record.humanId, { atLeast: appended.sequence }),
       created: false,
       recorded: ["mitigated"],
     }

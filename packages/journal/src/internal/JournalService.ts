@@ -15,6 +15,7 @@ import type {
   ListFilter,
   OpenInput,
   OpenResult,
+  ReadOptions,
 } from "../Journal.js"
 import {
   JournalConflict,
@@ -32,7 +33,7 @@ export interface JournalBackend {
     events: Parameters<Journal["append"]>[1],
     options: AppendOptions,
   ) => Promise<AppendResult>
-  readonly read: (incidentId: string) => Promise<IncidentRecord>
+  readonly read: (incidentId: string, options?: ReadOptions) => Promise<IncidentRecord>
   readonly list: (filter: ListFilter) => Promise<ReadonlyArray<IncidentSummary>>
   readonly findByDedupKey: (key: string) => Promise<IncidentSummary | undefined>
   readonly damaged: () => Promise<ReadonlyArray<JournalDamage>>
@@ -93,7 +94,7 @@ export const journalService = (
     open: (input) => attempt(() => impl.open(input)),
     append: (incidentId, events, options = {}) =>
       attempt(() => impl.append(incidentId, events, options)),
-    read: (incidentId) => attempt(() => impl.read(incidentId)),
+    read: (incidentId, options) => attempt(() => impl.read(incidentId, options)),
     list: (filter = {}) => attempt(() => impl.list(filter)),
     findByDedupKey: (key) =>
       attempt<IncidentSummary | undefined, JournalUnavailable>(() => impl.findByDedupKey(key)).pipe(
