@@ -335,6 +335,12 @@ class JournalFailure {
   constructor(readonly error: JournalError) {}
 }
 
+/**
+ * Reads of a tick's first look in flight at once: within the PostgreSQL journal's default pool
+ * of 5 connections, one left for the dispatches and the receiver.
+ */
+const FIRST_LOOKS_AT_ONCE = 4
+
 const run = async <A>(effect: Effect.Effect<A, JournalError>): Promise<A> => {
   const result = await Effect.runPromise(Effect.either(effect))
   if (Either.isLeft(result)) throw new JournalFailure(result.left)
@@ -522,11 +528,24 @@ export const createResponder = (options: ResponderOptions): Responder => {
       const busy: Array<string> = []
       const failed: Array<TickReport["failed"][number]> = []
       const inTick = new Set<string>()
+      // Cheap first look without the lock, a few at once (a database journal answers them on
+      // several connections): most incidents have nothing due most ticks.
+      const toLook = incidents.filter((incident) => !stillQuiet(incident, at))
+      const looked = new Map(
+        yield* Effect.forEach(
+          toLook,
+          (incident) =>
+            Effect.map(
+              Effect.either(journal.read(incident.humanId)),
+              (record) => [incident.humanId, record] as const,
+            ),
+          { concurrency: FIRST_LOOKS_AT_ONCE },
+        ),
+      )
       for (const incident of incidents) {
         inTick.add(incident.humanId)
-        if (stillQuiet(incident, at)) continue
-        // Cheap first look without the lock: most incidents have nothing due most ticks.
-        const record = yield* Effect.either(journal.read(incident.humanId))
+        const record = looked.get(incident.humanId)
+        if (record === undefined) continue
         if (
           Either.isRight(record) &&
           noteQuiet(incident.humanId, record.right.sequence, record.right.state, at)

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
+import type { Journal } from "@ir/journal"
 import { createIncidentMessenger } from "@ir/notify"
+import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { createResponder } from "../src/index.js"
 import {
@@ -129,6 +131,48 @@ describe("createResponder", () => {
       ]),
     )
     expect(reads).toContain(id)
+  })
+
+  it("takes a tick's first looks a few at once, and still reads each incident", async () => {
+    const w = await world()
+    current = w
+    let inFlight = 0
+    let most = 0
+    const reads: Array<string> = []
+    // Each read takes 20 ms, so reads made one after another never overlap.
+    const slowReads = (journal: Journal): Journal =>
+      new Proxy(journal, {
+        get: (target, property) => {
+          if (property === "read")
+            return (id: string, options?: Parameters<Journal["read"]>[1]) =>
+              Effect.acquireUseRelease(
+                Effect.sync(() => {
+                  inFlight += 1
+                  most = Math.max(most, inFlight)
+                  reads.push(id)
+                }),
+                () => Effect.zipRight(Effect.sleep("20 millis"), target.read(id, options)),
+                () => Effect.sync(() => (inFlight -= 1)),
+              )
+          const value: unknown = Reflect.get(target, property)
+          return typeof value === "function" ? value.bind(target) : value
+        },
+      })
+    const opener = await w.responder({ now: () => t0 })
+    const ids: Array<string> = []
+    for (let index = 0; index < 6; index += 1) {
+      const { incident } = await run(
+        opener.open({ ...p0(t0), title: `down ${index}`, dedupKey: `group-${index}` }),
+      )
+      ids.push(incident.humanId)
+    }
+    // A second responder has no notes yet: it looks at every incident in view.
+    const responder = await w.responder({ now: () => minutes(5), wrapJournal: slowReads })
+    const report = await run(responder.tick())
+    expect(report.incidents).toBe(6)
+    expect([...new Set(reads)].sort()).toEqual([...ids].sort())
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(4)
   })
 
   it("does not render again, tick after tick, messages no configured channel takes", async () => {
