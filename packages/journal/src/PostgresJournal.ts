@@ -23,6 +23,7 @@ import { type Incident, type IncidentEvent, type Maintenance, Redaction } from "
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Pg from "pg"
+import { coalescing } from "./internal/Coalescer.js"
 import { applyAll, decodeStoredEvent, encodeEvents, newIncident } from "./internal/EventCodec.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
@@ -734,13 +735,19 @@ class PostgresJournalImpl {
     })
   }
 
-  async findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
+  /** Look-ups arriving while one is in flight share the next query (see Coalescer.ts). */
+  private readonly lookUpKey = coalescing<string, IncidentSummary>(async (keys) => {
     const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE dedup_key = $1
-       ORDER BY (status <> 'resolved') DESC, opened_at DESC, human_id DESC LIMIT 1`,
-      [key],
+      `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+       WHERE dedup_key = ANY($1::text[])
+       ORDER BY dedup_key, (status <> 'resolved') DESC, opened_at DESC, human_id DESC`,
+      [keys],
     )
-    return rows[0] === undefined ? undefined : summaryOfRow(rows[0])
+    return new Map(rows.map((row) => [row.dedup_key as string, summaryOfRow(row)]))
+  })
+
+  findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
+    return this.lookUpKey(key)
   }
 
   async recordOnce(key: string, at: Date): Promise<boolean> {
@@ -758,7 +765,16 @@ class PostgresJournalImpl {
     return rows.length > 0
   }
 
+  /** Calls arriving while the windows are being read share the next read (see Coalescer.ts). */
+  private readonly readWindows = coalescing<"windows", ReadonlyArray<MaintenanceWindow>>(
+    async () => new Map([["windows", await this.queryWindows()] as const]),
+  )
+
   async maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
+    return (await this.readWindows("windows")) ?? []
+  }
+
+  private async queryWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
     const { rows } = await this.pool.query<{ id: string; body: unknown; ends_at: Date }>(
       `SELECT id, body, ends_at FROM ${this.s}.maintenance_windows ORDER BY created_at, id`,
     )

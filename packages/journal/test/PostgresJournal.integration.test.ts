@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Either } from "effect"
+import { Effect, Either, Option } from "effect"
 import pg from "pg"
 import { describe, expect, it } from "vitest"
 import { type IncidentRecord, type Journal, openPostgresJournal } from "../src/index.js"
@@ -134,6 +134,53 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(later.sequence).toBe(2)
       expect(later.state.acknowledgedBy).toBe("bob")
       expect(statements.length).toBeGreaterThan(0)
+    } finally {
+      pg.Client.prototype.query = query
+      await run(other.close)
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("answers look-ups made at once by key with a few queries, each as a query of its own would", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    const other = await run(openPostgresJournal({ url, schema }))
+    const statements: Array<string> = []
+    const query = pg.Client.prototype.query
+    try {
+      const keys = Array.from({ length: 20 }, (_, index) => `group-${index}`)
+      for (const dedupKey of keys.slice(0, 15)) await run(other.open({ ...downInput(), dedupKey }))
+      // group-0's incident resolved and opened again: the one in progress is the answer.
+      const first = await run(other.findByDedupKey("group-0"))
+      if (Option.isNone(first)) throw new Error("group-0 not found")
+      await run(
+        other.append(first.value.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
+      )
+      const again = await run(other.open({ ...downInput(), dedupKey: "group-0" }))
+      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
+        statements.push(String((args[0] as pg.QueryConfig)?.text ?? args[0]))
+        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
+      } as typeof query
+      const found = await Promise.all(keys.map((key) => run(journal.findByDedupKey(key))))
+      const windows = await Promise.all(
+        Array.from({ length: 10 }, () => run(journal.maintenanceWindows)),
+      )
+      pg.Client.prototype.query = query
+      expect(found.map((summary) => Option.getOrUndefined(summary)?.dedupKey)).toEqual([
+        ...keys.slice(0, 15),
+        ...Array.from({ length: 5 }, () => undefined),
+      ])
+      expect(Option.getOrUndefined(found[0] ?? Option.none())?.id).toBe(again.incident.id)
+      expect(windows.every((each) => each.length === 0)).toBe(true)
+      // One query for the first look-up, one for the others that waited; so for the windows.
+      expect(statements.filter((text) => text.includes("dedup_key = ANY"))).toHaveLength(2)
+      expect(statements.filter((text) => text.includes("maintenance_windows"))).toHaveLength(2)
+      // Each answer is a fresh process's.
+      for (const key of keys)
+        expect(Option.getOrUndefined(await run(other.findByDedupKey(key)))?.id).toBe(
+          Option.getOrUndefined(found[keys.indexOf(key)] ?? Option.none())?.id,
+        )
     } finally {
       pg.Client.prototype.query = query
       await run(other.close)
