@@ -668,13 +668,44 @@ class PostgresJournalImpl {
       const cached = this.cache.get(this.idByHumanId.get(incidentId) ?? incidentId.toLowerCase())
       if (cached !== undefined && cached.sequence >= options.atLeast) return this.record(cached)
     }
+    const key = uuidPattern.test(incidentId) ? incidentId.toLowerCase() : incidentId
+    const row =
+      uuidPattern.test(key) || humanIdPattern.test(key) ? await this.lookUpRow(key) : undefined
+    if (row === undefined)
+      throw new JournalNotFound({
+        reason: "no-such-incident",
+        incidentId,
+        location: this.location,
+      })
+    const held = this.upToDate(row)
+    if (held !== undefined && held.sequence === row.sequence) return this.record(held)
     const client = await this.pool.connect()
     try {
-      return this.record(await this.catchUp(client, await this.incidentRow(client, incidentId, "")))
+      return this.record(await this.catchUp(client, row))
     } finally {
       client.release()
     }
   }
+
+  /**
+   * The rows of incidents read at once, by UUID (lower case) or human id, in one query (see
+   * Coalescer.ts): under a storm every new incident's dispatch reads its row under the lock.
+   */
+  private readonly lookUpRow = coalescing<string, IncidentRow>(async (keys) => {
+    const uuids = keys.filter((key) => uuidPattern.test(key))
+    const humanIds = keys.filter((key) => !uuidPattern.test(key))
+    const { rows } = await this.pool.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+       WHERE id = ANY($1::uuid[]) OR human_id = ANY($2::text[])`,
+      [uuids, humanIds],
+    )
+    const found = new Map<string, IncidentRow>()
+    for (const row of rows) {
+      found.set(row.id, row)
+      found.set(row.human_id, row)
+    }
+    return found
+  })
 
   async list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
     const conditions: Array<string> = []

@@ -142,7 +142,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
-  it("answers look-ups made at once by key with a few queries, each as a query of its own would", async () => {
+  it("answers look-ups and reads made at once with a few queries, each as a query of its own would", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
     const other = await run(openPostgresJournal({ url, schema }))
@@ -166,7 +166,22 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       const windows = await Promise.all(
         Array.from({ length: 10 }, () => run(journal.maintenanceWindows)),
       )
+      // Reads at once, by human id and by UUID (any case): one row query for the first, one for
+      // the rest; then the events of each, as this process holds none.
+      const present = found.flatMap((summary) => (Option.isSome(summary) ? [summary.value] : []))
+      const records = await Promise.all(
+        present.map((summary, index) =>
+          run(journal.read(index % 2 === 0 ? summary.humanId : summary.id.toUpperCase())),
+        ),
+      )
       pg.Client.prototype.query = query
+      expect(statements.filter((text) => text.includes("OR human_id = ANY"))).toHaveLength(2)
+      for (const [index, record] of records.entries()) {
+        const fresh = await run(other.read(present[index]?.humanId ?? ""))
+        expect(record.sequence).toBe(fresh.sequence)
+        expect(record.state).toEqual(fresh.state)
+      }
+      await expect(run(journal.read("INC-2026-9999"))).rejects.toThrow("INC-2026-9999")
       expect(found.map((summary) => Option.getOrUndefined(summary)?.dedupKey)).toEqual([
         ...keys.slice(0, 15),
         ...Array.from({ length: 5 }, () => undefined),
