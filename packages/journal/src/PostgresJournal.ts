@@ -117,6 +117,13 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 /** Incidents whose events one query of `damaged` fetches. */
 const CATCH_UP_BATCH = 500
 
+/**
+ * Incidents kept in memory with their events, the most recently fetched or written: `ir serve`
+ * under a storm of 30,000 incidents otherwise kept every one, and each major collection of that
+ * heap held the event loop for a few hundred milliseconds. Their summaries stay (see `summaries`).
+ */
+const MAX_CACHED = 1024
+
 const errorField = (error: unknown, field: "code" | "constraint"): string | undefined =>
   typeof error === "object" && error !== null && field in error
     ? String((error as Record<string, unknown>)[field])
@@ -178,6 +185,12 @@ interface PendingCreate {
 
 class PostgresJournalImpl {
   private readonly cache = new Map<string, CachedIncident>()
+  /**
+   * The summary of every incident this process fetched or wrote, at the sequence it saw it (so
+   * its events decoded up to there): what `list` and `damaged` take from memory instead of
+   * fetching rows, a few hundred bytes each, kept after its events leave `cache`.
+   */
+  private readonly summaries = new Map<string, IncidentSummary>()
   /** The cached incidents' ids by human id (an append names either). */
   private readonly idByHumanId = new Map<string, string>()
   /** Leases held (given up when the journal closes, before the pool ends). */
@@ -635,7 +648,7 @@ class PostgresJournalImpl {
       `SELECT id, sequence FROM ${this.s}.incidents WHERE status <> 'resolved'`,
     )
     const behind = sequences
-      .filter((row) => this.upToDate(row)?.sequence !== row.sequence)
+      .filter((row) => this.summaries.get(row.id)?.sequence !== row.sequence)
       .map((row) => row.id)
     if (behind.length === 0) return []
     const { rows } = await this.pool.query<IncidentRow>(
@@ -724,7 +737,7 @@ class PostgresJournalImpl {
     const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`
     const limit = filter.limit === undefined ? "" : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`
     const order = `ORDER BY opened_at DESC, human_id DESC ${limit}`
-    if (this.cache.size === 0) {
+    if (this.summaries.size === 0) {
       const { rows } = await this.pool.query<IncidentRow>(
         `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ${where} ${order}`,
         values,
@@ -740,8 +753,8 @@ class PostgresJournalImpl {
       values,
     )
     const held = sequences.map((row) => {
-      const cached = this.cache.get(row.id)
-      return cached !== undefined && cached.sequence === row.sequence ? cached : undefined
+      const summary = this.summaries.get(row.id)
+      return summary !== undefined && summary.sequence === row.sequence ? summary : undefined
     })
     const missing = sequences.filter((_, index) => held[index] === undefined).map((row) => row.id)
     const fetched = new Map<string, IncidentSummary>()
@@ -757,11 +770,7 @@ class PostgresJournalImpl {
       }
     }
     return sequences.flatMap((row, index) => {
-      const cached = held[index]
-      const summary =
-        cached === undefined
-          ? fetched.get(row.id)
-          : summaryOf(cached.meta, cached.state, cached.sequence)
+      const summary = held[index] ?? fetched.get(row.id)
       return summary === undefined ? [] : [summary]
     })
   }
@@ -930,8 +939,15 @@ class PostgresJournalImpl {
   }
 
   private remember(cached: CachedIncident): void {
+    // Most recent last: the first key is the one to let go.
+    this.cache.delete(cached.meta.id)
     this.cache.set(cached.meta.id, cached)
+    if (this.cache.size > MAX_CACHED) {
+      const oldest = this.cache.keys().next().value
+      if (oldest !== undefined) this.cache.delete(oldest)
+    }
     this.idByHumanId.set(cached.meta.humanId, cached.meta.id)
+    this.summaries.set(cached.meta.id, summaryOf(cached.meta, cached.state, cached.sequence))
   }
 
   /** What is cached of the incident, unless it is ahead of the row (then nothing is). */

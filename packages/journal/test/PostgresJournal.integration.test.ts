@@ -204,6 +204,45 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("keeps the events of its 1,024 most recent incidents, and every summary it saw", async () => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    const statements: Array<string> = []
+    const query = pg.Client.prototype.query
+    try {
+      const opened: Array<IncidentRecord> = []
+      for (let start = 0; start < 1100; start += 100) {
+        const batch = await Promise.all(
+          Array.from({ length: 100 }, (_, index) =>
+            run(journal.open({ ...downInput(), dedupKey: `group-${start + index}` })),
+          ),
+        )
+        opened.push(...batch.map((result) => result.incident))
+      }
+      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
+        statements.push(String((args[0] as pg.QueryConfig)?.text ?? args[0]))
+        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
+      } as typeof query
+      // Every summary from memory: one query, for the sequences.
+      expect(await run(journal.list())).toHaveLength(1100)
+      expect(await run(journal.damaged)).toEqual([])
+      expect(statements.filter((text) => !text.includes("SELECT id, sequence"))).toEqual([])
+      const eventsRead = () => statements.filter((text) => text.includes("incident_events")).length
+      // The newest is held with its events; the oldest's were let go and are read again.
+      const newest = opened.at(-1) as IncidentRecord
+      expect((await run(journal.read(newest.humanId))).events).toHaveLength(1)
+      expect(eventsRead()).toBe(0)
+      const oldest = opened[0] as IncidentRecord
+      const again = await run(journal.read(oldest.humanId))
+      expect(eventsRead()).toBe(1)
+      expect(again.state).toEqual(oldest.state)
+    } finally {
+      pg.Client.prototype.query = query
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  })
+
   it("lists a row's figures only when they were taken at its sequence", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
