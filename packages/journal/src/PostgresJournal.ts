@@ -118,11 +118,12 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 const CATCH_UP_BATCH = 500
 
 /**
- * Incidents kept in memory with their events, the most recently fetched or written: `ir serve`
- * under a storm of 30,000 incidents otherwise kept every one, and each major collection of that
- * heap held the event loop for a few hundred milliseconds. Their summaries stay (see `summaries`).
+ * Resolved incidents kept in memory with their events, the most recently fetched or written: a
+ * resolved incident is final, and a long-running `ir serve` otherwise kept every one it ever read.
+ * Incidents in progress keep theirs (the responder and the receiver come back to them), as every
+ * summary stays (see `summaries`).
  */
-const MAX_CACHED = 1024
+const MAX_RESOLVED_CACHED = 64
 
 const errorField = (error: unknown, field: "code" | "constraint"): string | undefined =>
   typeof error === "object" && error !== null && field in error
@@ -191,6 +192,8 @@ class PostgresJournalImpl {
    * fetching rows, a few hundred bytes each, kept after its events leave `cache`.
    */
   private readonly summaries = new Map<string, IncidentSummary>()
+  /** The resolved incidents of `cache`, least recently fetched or written first. */
+  private readonly resolvedCached = new Set<string>()
   /** The cached incidents' ids by human id (an append names either). */
   private readonly idByHumanId = new Map<string, string>()
   /** Leases held (given up when the journal closes, before the pool ends). */
@@ -939,12 +942,19 @@ class PostgresJournalImpl {
   }
 
   private remember(cached: CachedIncident): void {
-    // Most recent last: the first key is the one to let go.
-    this.cache.delete(cached.meta.id)
-    this.cache.set(cached.meta.id, cached)
-    if (this.cache.size > MAX_CACHED) {
-      const oldest = this.cache.keys().next().value
-      if (oldest !== undefined) this.cache.delete(oldest)
+    const id = cached.meta.id
+    this.cache.set(id, cached)
+    if (cached.state.status === "resolved") {
+      // Most recent last: the first one is the one to let go.
+      this.resolvedCached.delete(id)
+      this.resolvedCached.add(id)
+      if (this.resolvedCached.size > MAX_RESOLVED_CACHED) {
+        const oldest = this.resolvedCached.values().next().value
+        if (oldest !== undefined) {
+          this.resolvedCached.delete(oldest)
+          this.cache.delete(oldest)
+        }
+      }
     }
     this.idByHumanId.set(cached.meta.humanId, cached.meta.id)
     this.summaries.set(cached.meta.id, summaryOf(cached.meta, cached.state, cached.sequence))

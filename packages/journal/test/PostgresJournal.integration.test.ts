@@ -204,38 +204,41 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
-  it("keeps the events of its 1,024 most recent incidents, and every summary it saw", async () => {
+  it("keeps the events of its incidents in progress and of 64 resolved ones, and every summary", async () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
     const statements: Array<string> = []
     const query = pg.Client.prototype.query
     try {
-      const opened: Array<IncidentRecord> = []
-      for (let start = 0; start < 1100; start += 100) {
-        const batch = await Promise.all(
+      const opened = (
+        await Promise.all(
           Array.from({ length: 100 }, (_, index) =>
-            run(journal.open({ ...downInput(), dedupKey: `group-${start + index}` })),
+            run(journal.open({ ...downInput(), dedupKey: `group-${index}` })),
           ),
         )
-        opened.push(...batch.map((result) => result.incident))
-      }
+      ).map((result) => result.incident)
+      // The first 80 resolved, in order: the 16 resolved first let their events go.
+      for (const incident of opened.slice(0, 80))
+        await run(
+          journal.append(incident.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
+        )
       pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
         statements.push(String((args[0] as pg.QueryConfig)?.text ?? args[0]))
         return (query as (...a: Array<unknown>) => unknown).apply(this, args)
       } as typeof query
-      // Every summary from memory: one query, for the sequences.
-      expect(await run(journal.list())).toHaveLength(1100)
+      // Every summary from memory: one query each, for the sequences.
+      expect(await run(journal.list())).toHaveLength(100)
       expect(await run(journal.damaged)).toEqual([])
       expect(statements.filter((text) => !text.includes("SELECT id, sequence"))).toEqual([])
       const eventsRead = () => statements.filter((text) => text.includes("incident_events")).length
-      // The newest is held with its events; the oldest's were let go and are read again.
-      const newest = opened.at(-1) as IncidentRecord
-      expect((await run(journal.read(newest.humanId))).events).toHaveLength(1)
+      for (const kept of [opened[99], opened[79], opened[16]] as Array<IncidentRecord>)
+        await run(journal.read(kept.humanId))
       expect(eventsRead()).toBe(0)
-      const oldest = opened[0] as IncidentRecord
-      const again = await run(journal.read(oldest.humanId))
+      const letGo = opened[15] as IncidentRecord
+      const again = await run(journal.read(letGo.humanId))
       expect(eventsRead()).toBe(1)
-      expect(again.state).toEqual(oldest.state)
+      expect(again.state.status).toBe("resolved")
+      expect(again.events).toHaveLength(2)
     } finally {
       pg.Client.prototype.query = query
       await run(journal.close)
