@@ -14,6 +14,24 @@ import { requireService } from "./requireService.js"
 const pgUrl = requireService("IR_TEST_PG_URL")
 const clusterScript = requireService("IR_TEST_PG_CLUSTER_SCRIPT")
 
+/**
+ * Pushes the text of every statement this process's clients send onto `statements` until `stop`:
+ * for the tests of how many queries an operation makes.
+ */
+const watchStatements = (statements: Array<string>) => {
+  const query = pg.Client.prototype.query
+  pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
+    const [config] = args
+    statements.push(typeof config === "string" ? config : String((config as pg.QueryConfig)?.text))
+    return (query as (...a: Array<unknown>) => unknown).apply(this, args)
+  } as typeof query
+  return {
+    stop: () => {
+      pg.Client.prototype.query = query
+    },
+  }
+}
+
 /** A schema of its own for each test: isolated counters and tables, dropped afterwards. */
 const freshSchema = () => `ir_journal_test_${randomBytes(6).toString("hex")}`
 
@@ -75,25 +93,19 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     const journal = await run(openPostgresJournal({ url, schema }))
     const other = await run(openPostgresJournal({ url, schema }))
     const statements: Array<string> = []
-    const query = pg.Client.prototype.query
+    let watch: ReturnType<typeof watchStatements> | undefined
     try {
       const input = { ...downInput(), dedupKey: "group-1" }
       const first = await run(journal.open(input))
       // Every statement any client of this process sends, from here on.
-      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
-        const [config] = args
-        statements.push(
-          typeof config === "string" ? config : String((config as pg.QueryConfig)?.text),
-        )
-        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
-      } as typeof query
+      watch = watchStatements(statements)
       const repeat = await run(journal.open(input))
       expect(repeat).toMatchObject({
         created: false,
         incident: { sequence: first.incident.sequence },
       })
       expect(statements).toHaveLength(1)
-      pg.Client.prototype.query = query
+      watch?.stop()
       await run(
         other.append(first.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
       )
@@ -102,7 +114,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(moved.incident.sequence).toBe(first.incident.sequence + 1)
       expect(moved.incident.state.acknowledgedBy).toBe("bob")
     } finally {
-      pg.Client.prototype.query = query
+      watch?.stop()
       await run(other.close)
       await run(journal.close)
       await dropSchema(url, schema)
@@ -114,16 +126,13 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     const journal = await run(openPostgresJournal({ url, schema }))
     const other = await run(openPostgresJournal({ url, schema }))
     const statements: Array<string> = []
-    const query = pg.Client.prototype.query
+    let watch: ReturnType<typeof watchStatements> | undefined
     try {
       const opened = await run(journal.open(downInput()))
       const appended = await run(
         other.append(opened.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
       )
-      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
-        statements.push(String(args[0]))
-        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
-      } as typeof query
+      watch = watchStatements(statements)
       // Held at 1: enough for "at least 1", by its human id or its UUID, without a query.
       const held = await run(journal.read(opened.incident.humanId, { atLeast: 1 }))
       expect(held.sequence).toBe(1)
@@ -135,7 +144,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(later.state.acknowledgedBy).toBe("bob")
       expect(statements.length).toBeGreaterThan(0)
     } finally {
-      pg.Client.prototype.query = query
+      watch?.stop()
       await run(other.close)
       await run(journal.close)
       await dropSchema(url, schema)
@@ -147,7 +156,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     const journal = await run(openPostgresJournal({ url, schema }))
     const other = await run(openPostgresJournal({ url, schema }))
     const statements: Array<string> = []
-    const query = pg.Client.prototype.query
+    let watch: ReturnType<typeof watchStatements> | undefined
     try {
       const keys = Array.from({ length: 20 }, (_, index) => `group-${index}`)
       for (const dedupKey of keys.slice(0, 15)) await run(other.open({ ...downInput(), dedupKey }))
@@ -158,10 +167,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         other.append(first.value.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
       )
       const again = await run(other.open({ ...downInput(), dedupKey: "group-0" }))
-      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
-        statements.push(String((args[0] as pg.QueryConfig)?.text ?? args[0]))
-        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
-      } as typeof query
+      watch = watchStatements(statements)
       const found = await Promise.all(keys.map((key) => run(journal.findByDedupKey(key))))
       const windows = await Promise.all(
         Array.from({ length: 10 }, () => run(journal.maintenanceWindows)),
@@ -174,7 +180,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
           run(journal.read(index % 2 === 0 ? summary.humanId : summary.id.toUpperCase())),
         ),
       )
-      pg.Client.prototype.query = query
+      watch?.stop()
       expect(statements.filter((text) => text.includes("OR human_id = ANY"))).toHaveLength(2)
       for (const [index, record] of records.entries()) {
         const fresh = await run(other.read(present[index]?.humanId ?? ""))
@@ -197,7 +203,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
           Option.getOrUndefined(found[keys.indexOf(key)] ?? Option.none())?.id,
         )
     } finally {
-      pg.Client.prototype.query = query
+      watch?.stop()
       await run(other.close)
       await run(journal.close)
       await dropSchema(url, schema)
@@ -208,7 +214,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     const schema = freshSchema()
     const journal = await run(openPostgresJournal({ url, schema }))
     const statements: Array<string> = []
-    const query = pg.Client.prototype.query
+    let watch: ReturnType<typeof watchStatements> | undefined
     try {
       const opened = (
         await Promise.all(
@@ -222,10 +228,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         await run(
           journal.append(incident.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
         )
-      pg.Client.prototype.query = function (this: pg.Client, ...args: Array<unknown>) {
-        statements.push(String((args[0] as pg.QueryConfig)?.text ?? args[0]))
-        return (query as (...a: Array<unknown>) => unknown).apply(this, args)
-      } as typeof query
+      watch = watchStatements(statements)
       // Every summary from memory: one query each, for the sequences.
       expect(await run(journal.list())).toHaveLength(100)
       expect(await run(journal.damaged)).toEqual([])
@@ -240,7 +243,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(again.state.status).toBe("resolved")
       expect(again.events).toHaveLength(2)
     } finally {
-      pg.Client.prototype.query = query
+      watch?.stop()
       await run(journal.close)
       await dropSchema(url, schema)
     }
