@@ -169,8 +169,10 @@ const figuresOfRow = (row: IncidentRow): { readonly figures?: SummaryFigures } =
 }
 
 /** The `figures` column of an incident at `sequence`. */
-const storedFigures = (state: Incident, sequence: number): string =>
-  JSON.stringify({ ...encodeFigures(figuresOf(state)), sequence })
+const figuresColumn = (state: Incident, sequence: number) => ({
+  ...encodeFigures(figuresOf(state)),
+  sequence,
+})
 
 const INCIDENT_COLUMNS =
   "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence, figures"
@@ -370,7 +372,7 @@ class PostgresJournalImpl {
               playbooks: state.playbooks,
               opened_at: state.openedAt.toISOString(),
               sequence,
-              figures: { ...encodeFigures(figuresOf(state)), sequence },
+              figures: figuresColumn(state, sequence),
             })),
           ),
         ],
@@ -470,7 +472,7 @@ class PostgresJournalImpl {
           state.right.status,
           state.right.severity,
           state.right.resolvedAt ?? null,
-          storedFigures(state.right, sequence),
+          JSON.stringify(figuresColumn(state.right, sequence)),
         ],
       )
       return {
@@ -535,7 +537,7 @@ class PostgresJournalImpl {
         state.right.severity,
         state.right.resolvedAt ?? null,
         canonical.length,
-        storedFigures(state.right, sequence),
+        JSON.stringify(figuresColumn(state.right, sequence)),
       ],
     )
     if (rowCount !== 1) return undefined

@@ -34,6 +34,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type StoredFigures,
+  timeOf,
 } from "./Summary.js"
 
 export const INDEX_FILE = "index.json"
@@ -126,11 +127,6 @@ const encodeEntry = (entry: IndexEntry): StoredEntry => {
 const isNumber = (value: unknown): value is number =>
   typeof value === "number" && Number.isFinite(value)
 const isString = (value: unknown): value is string => typeof value === "string"
-const dateOf = (value: unknown): Date | undefined => {
-  if (!isNumber(value)) return undefined
-  const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? undefined : date
-}
 
 /** An entry as stored, or undefined when any part of it is not what this version writes. */
 const decodeEntry = (value: unknown): IndexEntry | undefined => {
@@ -150,8 +146,8 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
       damage: { incidentId: humanId, location: damage.location, problem: damage.problem },
     }
   }
-  const openedAt = dateOf(stored.openedAt)
-  const resolvedAt = stored.resolvedAt === undefined ? undefined : dateOf(stored.resolvedAt)
+  const openedAt = timeOf(stored.openedAt)
+  const resolvedAt = stored.resolvedAt === undefined ? undefined : timeOf(stored.resolvedAt)
   const figures = decodeFigures(stored.figures)
   if (
     figures === undefined ||

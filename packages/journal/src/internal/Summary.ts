@@ -48,7 +48,8 @@ export const encodeFigures = (figures: SummaryFigures): StoredFigures => ({
     : { openActionItems: figures.openActionItems.map((item) => item.due?.getTime() ?? null) }),
 })
 
-const timeOf = (value: unknown): Date | undefined => {
+/** A time stored as epoch milliseconds, or undefined when it is not one. */
+export const timeOf = (value: unknown): Date | undefined => {
   if (typeof value !== "number" || !Number.isFinite(value)) return undefined
   const date = new Date(value)
   return Number.isNaN(date.getTime()) ? undefined : date
