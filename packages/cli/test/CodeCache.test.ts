@@ -13,7 +13,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import ts from "typescript"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type CacheOutcome, defaultCacheDirectory } from "../src/internal/CodeCache.js"
+import { type CacheOutcome, defaultCacheDirectory, readSource } from "../src/internal/CodeCache.js"
 
 // Every load runs in a fresh process, as `ir` does: within one process V8 keeps compiled scripts
 // in memory and would never consult the cache on disk.
@@ -50,9 +50,9 @@ const loadWithCodeCache = (
     const { loadWithCodeCache } = require(${JSON.stringify(loader)})
     const [file, directory, build, command] = JSON.parse(process.argv[1])
     const loaded = loadWithCodeCache(file, directory ?? undefined, build, command)
-    const { double, ...exports } = loaded.exports
+    const { double, ...values } = loaded.exports
     const saved = loaded.save()
-    process.stdout.write(JSON.stringify({ outcome: loaded.outcome, saved, exports: { ...exports, doubled: double(21) } }))
+    process.stdout.write(JSON.stringify({ outcome: loaded.outcome, saved, exports: { ...values, doubled: double(21) } }))
   `
   const output = execFileSync(
     process.execPath,
@@ -210,6 +210,28 @@ describe("loadWithCodeCache", () => {
     const blocked = loadWithCodeCache(bundle, cache, "build-1", "check")
     expect(exportsOf(blocked).answer).toBe(42)
     expect(blocked.saved).toBe("off")
+  })
+})
+
+describe("readSource", () => {
+  it("reads an ASCII bundle as the same text, and one beyond ASCII as UTF-8", () => {
+    const ascii = 'exports.s = "plain \\u00e4 text"\n'
+    writeFileSync(bundle, ascii)
+    const read = readSource(bundle)
+    expect(read).toBe(ascii)
+    expect(read.length).toBe(Buffer.byteLength(ascii))
+    const beyond = 'exports.s = "Jimmy W\u00e4rting \u2013 \u{1F6A8}"\n'
+    writeFileSync(bundle, beyond)
+    expect(readSource(bundle)).toBe(beyond)
+  })
+
+  it("gives the program the strings its source spells, beyond ASCII too", () => {
+    writeFileSync(bundle, `${program(42)}exports.dash = "\u2013 \u00e4"\nexports.raw = "– ä"\n`)
+    const loaded = loadWithCodeCache(bundle, cache, "build-1", "check") as unknown as {
+      exports: { dash: string; raw: string }
+    }
+    expect(loaded.exports.dash).toBe("– ä")
+    expect(loaded.exports.raw).toBe("– ä")
   })
 })
 

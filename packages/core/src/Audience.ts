@@ -18,7 +18,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { Incident } from "./Incident.js"
-import type { NotificationMessage } from "./IncidentEvent.js"
+import type { NotificationMessage } from "./NotificationMessage.js"
 import { find as findPlaybook } from "./Playbook.js"
 import type { Runbook } from "./Runbook.js"
 import { find as findSeverity, SeverityLevel } from "./Severity.js"

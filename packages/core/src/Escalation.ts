@@ -64,7 +64,9 @@ import {
   latestEscalationAt,
   recordedKeys,
 } from "./Incident.js"
-import { type IncidentEvent, IncidentFlag, NotificationMessage } from "./IncidentEvent.js"
+import type { IncidentEvent } from "./IncidentEvent.js"
+import { IncidentFlag } from "./IncidentFlag.js"
+import { NotificationMessage } from "./NotificationMessage.js"
 import type { Runbook } from "./Runbook.js"
 import { rank, SeverityLevel } from "./Severity.js"
 

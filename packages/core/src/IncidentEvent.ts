@@ -13,19 +13,13 @@
  * ```
  */
 import * as Schema from "effect/Schema"
+import { IncidentFlag } from "./IncidentFlag.js"
+import { NotificationMessage } from "./NotificationMessage.js"
 import { SeverityLevel } from "./Severity.js"
 
-/** Facts a responder raises that change the escalation policy's answer. */
-export const IncidentFlag = Schema.Literal(
-  "data-loss",
-  "security-suspected",
-  "customer-impact-increasing",
-  "multiple-systems-affected",
-  // Declared planned maintenance: the incident is recorded and its messages go out, but nobody
-  // is paged for it.
-  "planned-maintenance",
-)
-export type IncidentFlag = typeof IncidentFlag.Type
+// Their own modules, so that what needs only them (the escalation policy, and so the runbook)
+// does not construct every event schema; still part of this namespace.
+export { IncidentFlag, NotificationMessage }
 
 const at = Schema.Date
 
@@ -180,30 +174,6 @@ export const ChecklistStepDone = Schema.Struct({
   step: Schema.Number.pipe(Schema.int(), Schema.nonNegative()),
   by: Schema.optional(Schema.String),
 })
-
-/**
- * Which message a notification carried: the runbook's three templates, an escalation, a page, or
- * the post-mortem reminder.
- *
- * @example
- * ```ts
- * import { IncidentEvent } from "@ir/core"
- * IncidentEvent.NotificationMessage.literals // ["initial", "update", ...]
- * ```
- */
-export const NotificationMessage = Schema.Literal(
-  "initial",
-  "update",
-  "resolution",
-  "escalation",
-  "page",
-  "postmortem",
-  // what follows a resolved incident and is due: the meeting, a checklist, an overdue action item
-  "followup",
-  // PagerDuty's acknowledge of a page the responder took (the resolve is a "resolution")
-  "acknowledgement",
-)
-export type NotificationMessage = typeof NotificationMessage.Type
 
 /**
  * A message went out. `key` is the idempotency key of the due action it answered (see

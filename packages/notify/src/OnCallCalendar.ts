@@ -103,7 +103,7 @@ type IcalComponent = InstanceType<typeof ICAL.Component>
 const personFromSummary = (summary: string): string => {
   let name = summary.trim().replace(/^\[[^\]]*\]\s*/, "")
   // PagerDuty: "On Call - Ada Lovelace - Schedule name"; ir: "Primary on call: Ada Lovelace".
-  const onCall = /^on[\s-]?call\s*[-–:]\s*(.+?)(?:\s+[-–]\s+.*)?$/i.exec(name)
+  const onCall = /^on[\s-]?call\s*[-\u2013:]\s*(.+?)(?:\s+[-\u2013]\s+.*)?$/i.exec(name)
   if (onCall?.[1] !== undefined) name = onCall[1]
   const labelled = /^(?:primary|secondary)\s+on[\s-]?call\s*:\s*(.+)$/i.exec(name)
   if (labelled?.[1] !== undefined) name = labelled[1]

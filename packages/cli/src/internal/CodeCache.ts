@@ -12,6 +12,8 @@
  *
  * This module is part of the tiny launcher (`bin.cjs`): it imports nothing but Node built-ins.
  */
+
+import { isAscii } from "node:buffer"
 import {
   mkdirSync,
   readdirSync,
@@ -120,6 +122,16 @@ const pruneCache = (directory: string, keep: string, prefix: string, build: stri
 }
 
 /**
+ * The text of a bundle. The build keeps the bundles ASCII (tsup.config.ts), and ASCII bytes read
+ * as Latin-1 are the same text: Node 20 decodes a megabyte of UTF-8 in 10-15 ms and Latin-1 in
+ * under 2 ms. Anything beyond ASCII is decoded as UTF-8.
+ */
+export const readSource = (file: string): string => {
+  const bytes = readFileSync(file)
+  return bytes.toString(isAscii(bytes) ? "latin1" : "utf8")
+}
+
+/**
  * Compiles and runs the CommonJS file `file` with V8 cached data kept in `directory` (the Node 20
  * path; also what the tests exercise on every version).
  */
@@ -129,7 +141,7 @@ export const loadWithCodeCache = (
   build = "",
   command = "",
 ): LoadedBundle => {
-  const source = readFileSync(file, "utf8")
+  const source = readSource(file)
   if (directory === undefined) {
     const script = new vm.Script(Module.wrap(source), { filename: file })
     return { exports: evaluate(script, file), outcome: "off", save: () => "off" }
@@ -159,7 +171,7 @@ export const loadWithCodeCache = (
   })
   const outcome: CacheOutcome =
     cachedData === undefined ? "off" : script.cachedDataRejected === true ? "rejected" : "used"
-  const exports = evaluate(script, file)
+  const values = evaluate(script, file)
   const save = (): CacheOutcome => {
     if (outcome === "used") {
       // An entry in use stays young, so that pruning (by the time each was written) spares it.
@@ -184,7 +196,7 @@ export const loadWithCodeCache = (
       return outcome
     }
   }
-  return { exports, outcome, save }
+  return { exports: values, outcome, save }
 }
 
 /**
