@@ -68,6 +68,12 @@ start() {
       tail -n 20 "$initlog" >&2
       die "initdb failed for $dir (is it empty and reachable by the postgres user?)"
     fi
+    # Everyone is trusted but two roles, which must give a password over TCP (SCRAM and MD5):
+    # the tests that connect with a password create them.
+    printf -v q '%q ' sh -c '{ printf "%s\n" "$2" "$3"; cat "$1"; } >"$1.new" && mv "$1.new" "$1"' sh \
+      "$dir/pg_hba.conf" "host all ir_password_scram 127.0.0.1/32 scram-sha-256" \
+      "host all ir_password_md5 127.0.0.1/32 md5"
+    as_pg "$q" || die "could not write $dir/pg_hba.conf"
   fi
 
   if [[ -f $dir/postmaster.pid ]] && status "$dir"; then die "a server is already running in $dir"; fi

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { defineConfig, type Options } from "tsup"
 
@@ -49,6 +50,43 @@ const pgNodeStream: Plugin = {
         "  getSecureStream: (options) => require('tls').connect(options),",
         "}",
       ].join("\n"),
+    }))
+  },
+}
+
+/**
+ * pg's lib/crypto/utils.js loads node:crypto (and its Web Crypto) when pg loads: 6 ms of every
+ * PostgreSQL check or journal command, for what only password authentication (MD5 or SCRAM) uses.
+ * The bundles get a module with the same functions that loads pg's own on the first call.
+ */
+const pgLazyCrypto: Plugin = {
+  name: "pg-lazy-crypto",
+  setup(build) {
+    const eager = /[\\/]node_modules[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/
+    build.onLoad({ filter: eager, namespace: "file" }, (args) => {
+      const source = readFileSync(args.path, "utf8")
+      const names = /module\.exports = \{([^}]*)\}/.exec(source)?.[1]?.match(/\w+/g)
+      if (names === undefined || names === null || names.length === 0) {
+        throw new Error(
+          `${args.path}: pg's crypto helpers are no longer one module.exports = {...}`,
+        )
+      }
+      const lines = [
+        "// pg's lib/crypto/utils.js, loaded on first use (packages/cli/tsup.config.ts: pgLazyCrypto).",
+        "let eager",
+        `const load = () => (eager ??= require(${JSON.stringify(`${args.path}?eager`)}))`,
+        ...names.map((name) => `exports.${name} = (...args) => load().${name}(...args)`),
+      ]
+      return { loader: "js", contents: lines.join("\n") }
+    })
+    build.onResolve({ filter: /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js\?eager$/ }, (args) => ({
+      path: args.path.slice(0, -"?eager".length),
+      namespace: "pg-eager-crypto",
+    }))
+    build.onLoad({ filter: /.*/, namespace: "pg-eager-crypto" }, (args) => ({
+      loader: "js",
+      contents: readFileSync(args.path, "utf8"),
+      resolveDir: dirname(args.path),
     }))
   },
 }
@@ -174,7 +212,7 @@ const program: Options = {
   splitting: false,
   // IR_NO_MINIFY=1 keeps names readable, for a CPU profile of start-up.
   minify: process.env.IR_NO_MINIFY === undefined,
-  esbuildPlugins: [pgNodeStream, templatesDirectory],
+  esbuildPlugins: [pgNodeStream, pgLazyCrypto, templatesDirectory],
   // `import("pg")` of an external package becomes a lazy `require("pg")`: the bundle runs from
   // V8's code cache through `vm.Script`, where Node 20 has no dynamic `import()` without an
   // experimental warning.
@@ -212,7 +250,7 @@ export default defineConfig([
     // undici too (http.* and prometheus.*): from the code cache, not a hundred files compiled.
     noExternal: [...inlined, /^yaml$/, /^pg$/, /^undici$/],
     external: [...external.filter((name) => name !== "undici"), "pg-native"],
-    esbuildPlugins: [pgNodeStream, librarySources, undiciWithoutCookies],
+    esbuildPlugins: [pgNodeStream, pgLazyCrypto, librarySources, undiciWithoutCookies],
     onSuccess: assertAscii("check.cjs"),
   },
 ])

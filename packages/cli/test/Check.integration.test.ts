@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createServer, type Server, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { requireService } from "./requireService.js"
 import { irProcess, requireBuiltCli } from "./scenarios.js"
@@ -90,6 +91,49 @@ describe.skipIf(pgUrl === undefined)("ir check", () => {
     // ... and the whole process ends about that timeout after the baseline, nothing left waiting.
     expect(result.ms).toBeLessThan(baseline.ms + timeoutMs + 3000)
     expect(result.stdout).not.toContain("secret-pw")
+  })
+
+  // The bundles load pg's crypto helpers on first use (tsup.config.ts): a password over SCRAM or
+  // MD5 (roles scripts/pg-cluster.sh gives no trust) must still authenticate, and a wrong one fail.
+  it("authenticates with a password over SCRAM and MD5, and names a wrong one", async () => {
+    const admin = new pg.Client({ connectionString: pgUrl })
+    await admin.connect()
+    try {
+      for (const [role, method] of [
+        ["ir_password_scram", "scram-sha-256"],
+        ["ir_password_md5", "md5"],
+      ] as const) {
+        await admin.query(`SET password_encryption = '${method}'`)
+        await admin.query(`DROP ROLE IF EXISTS ${role}`)
+        await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw-${method}'`)
+      }
+    } finally {
+      await admin.end()
+    }
+    const target = new URL(pgUrl ?? "")
+    target.hostname = "127.0.0.1"
+    const as = (user: string, password: string) => {
+      const url = new URL(target)
+      url.username = user
+      url.password = password
+      return url.toString()
+    }
+    for (const [user, password] of [
+      ["ir_password_scram", "pw-scram-sha-256"],
+      ["ir_password_md5", "pw-md5"],
+    ]) {
+      configure(as(user, password), "5s")
+      const result = await irProcess(["check", "postgres.connectivity"], { cwd: dir })
+      expect(result.stdout).toMatch(/^OK - postgres\.connectivity: PostgreSQL \d+/)
+      expect(result.code).toBe(0)
+    }
+    configure(as("ir_password_scram", "not-the-password"), "5s")
+    const wrong = await irProcess(["check", "postgres.connectivity"], { cwd: dir })
+    expect(wrong.stdout).toMatch(
+      /^UNKNOWN - postgres\.connectivity: PostgreSQL at \S+: password authentication failed for user "ir_password_scram"/,
+    )
+    expect(wrong.stdout).not.toContain("not-the-password")
+    expect([2, 3]).toContain(wrong.code)
   })
 
   it("treats a usage error as UNKNOWN", async () => {

@@ -49,7 +49,8 @@ const sqlReason = (error: unknown): ProbeFailure["reason"] | undefined => {
 
 const toFailure = (error: unknown, what: string): ProbeFailure => {
   const reason = sqlReason(error)
-  const failure = failureOf(error, what, "protocol")
+  // A server's error (a wrong password, a failed query) is said in its own words.
+  const failure = failureOf(error, what, reason ?? "protocol")
   return reason === undefined
     ? failure
     : new ProbeFailure({ reason, message: failure.message, cause: error })
