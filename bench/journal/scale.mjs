@@ -350,10 +350,25 @@ const serveRss = async (cwd) => {
 }
 
 // ------------------------------------------------------------------ the runs
-// IR_BENCH_BUILD_ONLY=DIR: write the file journal's project into DIR and stop (for profiling).
+// IR_BENCH_BUILD_ONLY=DIR: write the file journal's project into DIR and stop (for profiling);
+// with IR_BENCH_BACKENDS=postgres, a project over PostgreSQL schema ir_scale_profile instead
+// (replaced if it exists, and kept).
 if (process.env.IR_BENCH_BUILD_ONLY !== undefined) {
   const dir = process.env.IR_BENCH_BUILD_ONLY
   mkdirSync(dir, { recursive: true })
+  if (process.env.IR_BENCH_BACKENDS === "postgres" && pgUrl !== undefined) {
+    const schema = "ir_scale_profile"
+    const pg = (await import(require.resolve("pg"))).default
+    const client = new pg.Client({ connectionString: pgUrl })
+    await client.connect()
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client.end()
+    await buildPostgresJournal(schema)
+    const journal = { backend: "postgres", url: pgUrl, schema }
+    writeFileSync(join(dir, "ir.config.yaml"), `${JSON.stringify({ journal })}\n`)
+    console.log(`${incidents} incidents written to schema ${schema}; project in ${dir}`)
+    process.exit(0)
+  }
   writeFileSync(join(dir, "ir.config.yaml"), `${JSON.stringify({ journal: { dir: "journal" } })}\n`)
   console.log(`${buildFileJournal(join(dir, "journal"))} events written to ${dir}`)
   process.exit(0)

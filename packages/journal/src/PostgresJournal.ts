@@ -1089,6 +1089,17 @@ const loadPg = async (): Promise<typeof Pg> => {
 }
 
 /**
+ * The schema that holds the journal's tables when `schema` is not given.
+ *
+ * @example
+ * ```ts
+ * import { defaultPostgresSchema } from "@ir/journal"
+ * defaultPostgresSchema // "ir_journal"
+ * ```
+ */
+export const defaultPostgresSchema = "ir_journal"
+
+/**
  * Connects to PostgreSQL, creates or migrates the journal's schema, and returns the journal.
  * Fails with `JournalUnavailable` (`unreachable`, naming the URL without its password) when the
  * database cannot be reached within `connectTimeoutMs`.
@@ -1107,7 +1118,7 @@ export const openPostgresJournal = (
   options: PostgresJournalOptions,
 ): Effect.Effect<Journal, JournalUnavailable> => {
   const location = Redaction.redactUrl(options.url)
-  const schemaName = options.schema ?? "ir_journal"
+  const schemaName = options.schema ?? defaultPostgresSchema
   if (!SCHEMA_NAME.test(schemaName))
     return Effect.fail(
       new JournalUnavailable({

@@ -46,7 +46,11 @@ export {
   JournalUnavailable,
   MaintenanceWindowError,
 } from "./JournalError.js"
-export { openPostgresJournal, type PostgresJournalOptions } from "./PostgresJournal.js"
+export {
+  defaultPostgresSchema,
+  openPostgresJournal,
+  type PostgresJournalOptions,
+} from "./PostgresJournal.js"
 export {
   describeEvent,
   type Timeline,

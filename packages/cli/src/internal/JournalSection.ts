@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path"
-import { defaultJournalDir, type JournalConfig } from "@ir/journal"
+import { defaultJournalDir, defaultPostgresSchema, type JournalConfig } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import { ConfigError } from "../CliError.js"
 import { type Config, describeValue, isMapping, problemAt } from "../Config.js"
@@ -8,7 +8,7 @@ import { redactText } from "./Redact.js"
 /** The journal a lifecycle command uses, and how to name it to the user. */
 export interface JournalChoice {
   readonly config: JournalConfig
-  /** The directory, or the database URL without its password. */
+  /** The directory, or the database URL without its password and the schema. */
   readonly location: string
 }
 
@@ -108,7 +108,9 @@ export const resolveJournal = (
           ...(typeof schema === "string" ? { schema } : {}),
           ...(typeof poolSize === "number" ? { poolSize } : {}),
         },
-        location: redactText(url),
+        // The schema too: two journals in one database are two journals (`ir escalate` keeps
+        // its notes per location).
+        location: `${redactText(url)} (schema ${typeof schema === "string" ? schema : defaultPostgresSchema})`,
       })
     }
     return fail(["backend"], `expected file or postgres, got ${describeValue(backend)}`)
