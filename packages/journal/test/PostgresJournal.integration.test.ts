@@ -76,13 +76,52 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         ),
       )
       for (const journal of journals) await run(journal.close)
-      const again = await run(openPostgresJournal({ url, schema }))
+      // A schema at the latest version is opened with one statement: no lock, no DDL.
+      const statements: Array<string> = []
+      const watch = watchStatements(statements)
+      const again = await run(openPostgresJournal({ url, schema })).finally(watch.stop)
       await run(again.close)
+      expect(statements).toHaveLength(1)
+      expect(statements[0]).toMatch(/^SELECT count\(\*\)/)
       const client = new pg.Client({ connectionString: url })
       await client.connect()
       const { rows } = await client.query(`SELECT version FROM ${schema}.schema_migrations`)
+      const { rows: indexes } = await client.query(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'incidents_in_progress'",
+        [schema],
+      )
       await client.end()
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
+      expect(rows).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })))
+      expect(indexes[0]?.indexdef).toMatch(
+        /\(opened_at DESC\) WHERE \(status <> 'resolved'::text\)/,
+      )
+    } finally {
+      await dropSchema(url, schema)
+    }
+  })
+
+  it("migrates a schema an older version left behind, and only what it lacks", async () => {
+    const schema = freshSchema()
+    try {
+      const journal = await run(openPostgresJournal({ url, schema }))
+      await run(journal.close)
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      // As version 4 of the schema left it.
+      await client.query(`DROP INDEX ${schema}.incidents_in_progress`)
+      await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = 5`)
+      const again = await run(openPostgresJournal({ url, schema }))
+      await run(again.close)
+      const { rows } = await client.query(
+        `SELECT version FROM ${schema}.schema_migrations ORDER BY version`,
+      )
+      const { rows: indexes } = await client.query(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname = 'incidents_in_progress'",
+        [schema],
+      )
+      await client.end()
+      expect(rows).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })))
+      expect(indexes).toHaveLength(1)
     } finally {
       await dropSchema(url, schema)
     }

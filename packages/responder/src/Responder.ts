@@ -189,6 +189,12 @@ export interface DispatchOptions {
   readonly only?: ReadonlyArray<string>
   /** The triage assessment shown in the initial alert and the page. */
   readonly assessment?: MessageRequest["assessment"]
+  /**
+   * With `dryRun`: the journal sequence the caller has just read the incident at. The dry run
+   * takes the journal's copy at that sequence or later (`read`'s `atLeast`) instead of asking
+   * the database again. A dispatch that sends always reads the incident anew, under the lock.
+   */
+  readonly readAtLeast?: number
 }
 
 /**
@@ -416,77 +422,86 @@ export const createResponder = (options: ResponderOptions): Responder => {
   const dispatch = (
     incidentId: string,
     dispatchOptions: DispatchOptions = {},
-  ): Effect.Effect<DispatchRun, JournalError | DispatchFailed> =>
-    journal
-      .withDispatchLock(
-        incidentId,
-        Effect.tryPromise({
-          try: async (): Promise<DispatchRun> => {
-            // Read under the lock: the time and the incident as they are when it is our turn.
-            const at = now()
-            const record = await run(journal.read(incidentId))
-            let state = record.state
-            let sequence = record.sequence
-            const requests: Array<MessageRequest> = []
-            if (dispatchOptions.first !== undefined) requests.push(dispatchOptions.first(state))
-            if (dispatchOptions.firstOnly !== true) {
-              for (const action of escalate(runbook, state, at))
-                requests.push(messenger.requestFor(state, action))
+  ): Effect.Effect<DispatchRun, JournalError | DispatchFailed> => {
+    const work = Effect.tryPromise({
+      try: async (): Promise<DispatchRun> => {
+        // Read under the lock: the time and the incident as they are when it is our turn.
+        const at = now()
+        const record = await run(
+          journal.read(
+            incidentId,
+            dispatchOptions.dryRun === true && dispatchOptions.readAtLeast !== undefined
+              ? { atLeast: dispatchOptions.readAtLeast }
+              : {},
+          ),
+        )
+        let state = record.state
+        let sequence = record.sequence
+        const requests: Array<MessageRequest> = []
+        if (dispatchOptions.first !== undefined) requests.push(dispatchOptions.first(state))
+        if (dispatchOptions.firstOnly !== true) {
+          for (const action of escalate(runbook, state, at))
+            requests.push(messenger.requestFor(state, action))
+        }
+        const dispatches: Array<Dispatch> = []
+        // Messages no configured channel takes, by key (not when sending to some only).
+        const unrouted = new Set<string>()
+        const sendAll = async (batch: ReadonlyArray<MessageRequest>) => {
+          for (const plain of batch) {
+            const request =
+              dispatchOptions.assessment !== undefined &&
+              (plain.message === "initial" || plain.message === "page")
+                ? { ...plain, assessment: dispatchOptions.assessment }
+                : plain
+            const sent = await messenger.send(state, request, {
+              now: at,
+              ...(dispatchOptions.dryRun === true ? { dryRun: true } : {}),
+              ...(dispatchOptions.only === undefined ? {} : { only: dispatchOptions.only }),
+            })
+            dispatches.push(sent)
+            if (sent.outcome === "unrouted" && dispatchOptions.only === undefined)
+              unrouted.add(request.key)
+            if (sent.events.length > 0) {
+              const appended = await run(journal.append(state.id, sent.events))
+              state = appended.state
+              sequence = appended.sequence
             }
-            const dispatches: Array<Dispatch> = []
-            // Messages no configured channel takes, by key (not when sending to some only).
-            const unrouted = new Set<string>()
-            const sendAll = async (batch: ReadonlyArray<MessageRequest>) => {
-              for (const plain of batch) {
-                const request =
-                  dispatchOptions.assessment !== undefined &&
-                  (plain.message === "initial" || plain.message === "page")
-                    ? { ...plain, assessment: dispatchOptions.assessment }
-                    : plain
-                const sent = await messenger.send(state, request, {
-                  now: at,
-                  ...(dispatchOptions.dryRun === true ? { dryRun: true } : {}),
-                  ...(dispatchOptions.only === undefined ? {} : { only: dispatchOptions.only }),
-                })
-                dispatches.push(sent)
-                if (sent.outcome === "unrouted" && dispatchOptions.only === undefined)
-                  unrouted.add(request.key)
-                if (sent.events.length > 0) {
-                  const appended = await run(journal.append(state.id, sent.events))
-                  state = appended.state
-                  sequence = appended.sequence
-                }
-                if (dispatchOptions.dryRun !== true)
-                  log({ event: "dispatched", incidentId: state.id, dispatch: sent })
-              }
-            }
-            await sendAll(requests)
-            // PagerDuty follows what the incident became (also what this dispatch recorded).
-            if (dispatchOptions.firstOnly !== true) await sendAll(messenger.pageFollowUps(state))
-            noteQuiet(record.humanId, sequence, state, at, unrouted)
-            return { status: "done", incident: state, dispatches }
-          },
-          catch: (error) => error,
-        }),
-        { waitMs },
-      )
-      .pipe(
-        Effect.catchAll((error): Effect.Effect<DispatchRun, JournalError | DispatchFailed> => {
-          if (error instanceof JournalFailure) return Effect.fail(error.error)
-          if (error instanceof JournalUnavailable && error.reason === "busy") {
-            log({ event: "busy", incidentId, detail: error.message })
-            return Effect.succeed({ status: "busy", detail: error.message })
+            if (dispatchOptions.dryRun !== true)
+              log({ event: "dispatched", incidentId: state.id, dispatch: sent })
           }
-          if (error instanceof JournalUnavailable) return Effect.fail(error)
-          return Effect.fail(
-            new DispatchFailed({
-              incidentId,
-              detail: error instanceof Error ? error.message : String(error),
-              cause: error,
-            }),
-          )
-        }),
-      )
+        }
+        await sendAll(requests)
+        // PagerDuty follows what the incident became (also what this dispatch recorded).
+        if (dispatchOptions.firstOnly !== true) await sendAll(messenger.pageFollowUps(state))
+        noteQuiet(record.humanId, sequence, state, at, unrouted)
+        return { status: "done", incident: state, dispatches }
+      },
+      catch: (error) => error,
+    })
+    // A dry run sends and records nothing: it neither takes the lock nor waits for a responder
+    // that holds it (one lock and one read of the incident fewer per incident on PostgreSQL).
+    const held: Effect.Effect<DispatchRun, unknown> =
+      dispatchOptions.dryRun === true
+        ? work
+        : journal.withDispatchLock(incidentId, work, { waitMs })
+    return held.pipe(
+      Effect.catchAll((error): Effect.Effect<DispatchRun, JournalError | DispatchFailed> => {
+        if (error instanceof JournalFailure) return Effect.fail(error.error)
+        if (error instanceof JournalUnavailable && error.reason === "busy") {
+          log({ event: "busy", incidentId, detail: error.message })
+          return Effect.succeed({ status: "busy", detail: error.message })
+        }
+        if (error instanceof JournalUnavailable) return Effect.fail(error)
+        return Effect.fail(
+          new DispatchFailed({
+            incidentId,
+            detail: error instanceof Error ? error.message : String(error),
+            cause: error,
+          }),
+        )
+      }),
+    )
+  }
 
   const act: Responder["act"] = (incidentId, events, actOptions = {}) =>
     Effect.gen(function* () {

@@ -47,6 +47,44 @@ describe("createResponder", () => {
     ])
   })
 
+  it("runs a dry run without the dispatch lock: it neither waits for a holder nor sends", async () => {
+    const w = await world()
+    current = w
+    const responder = await w.responder({ now: () => t0 })
+    const { incident } = await run(responder.journal.open(p0(t0)))
+    const other = await w.journal()
+    let release: () => void = () => undefined
+    const holding = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let held: () => void = () => undefined
+    const taken = new Promise<void>((resolve) => {
+      held = resolve
+    })
+    // Another process holds the incident's lock (as a responder sending its page would)...
+    const holder = run(
+      other.withDispatchLock(
+        incident.humanId,
+        Effect.promise(async () => {
+          held()
+          await holding
+        }),
+      ),
+    )
+    await taken
+    // ...and the dry run answers at once with what it would send, sending nothing.
+    const dry = await run(responder.dispatch(incident.humanId, { dryRun: true }))
+    release()
+    await holder
+    expect(dry.status).toBe("done")
+    const outcomes = dry.status === "done" ? dry.dispatches.map((sent) => sent.outcome) : []
+    expect(outcomes).toEqual(["dry-run", "dry-run"])
+    expect(pages(w.pagerduty)).toEqual([])
+    expect(headlines(w.slack)).toEqual([])
+    const record = await run(other.read(incident.humanId))
+    expect(record.state.notifications).toEqual([])
+  })
+
   it("opens and sends at once; a tick later sends only what fell due since, once", async () => {
     let now = t0
     const w = await world()

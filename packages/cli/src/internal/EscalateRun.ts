@@ -22,6 +22,9 @@ export interface EscalateArgs extends LifecycleArgs {
   readonly incident: Option.Option<string>
 }
 
+/** Incidents read at once: within the PostgreSQL journal's default pool of 5 connections. */
+const READS_AT_ONCE = 4
+
 interface IncidentDue {
   readonly summary: Pick<IncidentSummary, "humanId" | "title" | "severity" | "status">
   readonly due: ReadonlyArray<Escalation.DueAction>
@@ -58,11 +61,18 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
         const single = Option.isSome(args.incident)
         if (!single)
           responder.forgetQuietExcept(new Set(summaries.map((summary) => summary.humanId)))
-        for (const summary of summaries) {
-          if (!single && responder.isQuiet(summary, now)) continue
-          const read = yield* Effect.either(
-            Effect.mapError(journal.read(summary.humanId), fromJournal),
-          )
+        const toRead = single
+          ? summaries
+          : summaries.filter((summary) => !responder.isQuiet(summary, now))
+        // Read a few at once (in order): on PostgreSQL each read waits for its queries.
+        const reads = yield* Effect.forEach(
+          toRead,
+          (summary) => Effect.either(Effect.mapError(journal.read(summary.humanId), fromJournal)),
+          { concurrency: READS_AT_ONCE },
+        )
+        for (const [index, summary] of toRead.entries()) {
+          const read = reads[index]
+          if (read === undefined) continue
           if (read._tag === "Left") {
             output.error(`warning: ${summary.humanId} is left out: ${read.left.message}`)
             damaged.push({ incidentId: summary.humanId, problem: read.left.message })
@@ -75,7 +85,10 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
             continue
           }
           const sent = sending
-            ? yield* dispatchDue(lifecycle, summary.humanId, { dryRun: args.dryRun })
+            ? yield* dispatchDue(lifecycle, summary.humanId, {
+                dryRun: args.dryRun,
+                ...(args.dryRun ? { readAtLeast: record.sequence } : {}),
+              })
             : undefined
           // What was due stays for the next run to see, sent or not (a dry run sends nothing, and
           // a message no channel takes is not recorded): the note the dispatch took is replaced.

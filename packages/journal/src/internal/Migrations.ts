@@ -85,6 +85,16 @@ export const migrations: ReadonlyArray<Migration> = [
     // taken at: a row written since by a version of ir that does not keep it is read instead.
     sql: (s) => `ALTER TABLE ${s}.incidents ADD COLUMN figures jsonb;`,
   },
+  {
+    version: 5,
+    name: "incidents in progress",
+    // The incidents not resolved, newest first: what `ir incident list`, the responder's clock
+    // and `damaged` ask for. Without it each scanned the whole table (9 ms at 10,000 incidents).
+    sql: (s) => `
+      CREATE INDEX IF NOT EXISTS incidents_in_progress ON ${s}.incidents (opened_at DESC)
+        WHERE status <> 'resolved';
+    `,
+  },
 ]
 
 /** An identifier quoted for SQL; schema names are also checked by the caller. */
@@ -97,6 +107,19 @@ export const migrate = async (
 ): Promise<ReadonlyArray<number>> => {
   const s = quoteIdent(schemaName)
   const applied: Array<number> = []
+  // A schema already at the latest version needs no lock and no DDL: one read (a read-only role
+  // can then use it too). Anything else, a missing table included, takes the full path.
+  const versions = migrations.map((migration) => migration.version)
+  const current = await client
+    .query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${s}.schema_migrations WHERE version = ANY($1::int[])`,
+      [versions],
+    )
+    .then(
+      ({ rows }) => rows[0]?.count === versions.length,
+      () => false,
+    )
+  if (current) return applied
   await client.query("BEGIN")
   try {
     // Two-key form: a fixed class id for this package, the schema's hash for the object.
