@@ -29,6 +29,10 @@ const config = (url: string, extra: Partial<DiagnosticsConfig> = {}): Diagnostic
   ...extra,
 })
 
+/** Sockets that keep the event loop alive (ref'd handles), as `process` reports them. */
+const activeSockets = () =>
+  process.getActiveResourcesInfo().filter((resource) => resource === "TCPSocketWrap").length
+
 const connect = async (url: string) => {
   const client = new pg.Client({ connectionString: url, application_name: "ir-test-load" })
   client.on("error", () => undefined)
@@ -78,6 +82,39 @@ describe.skipIf(pgUrl === undefined)("against a real PostgreSQL 15", () => {
       ro: "on",
     })
     expect(outcome.write.message).toContain("read-only transaction")
+  })
+
+  it("says goodbye: the backend ends on the Terminate, and the socket keeps no process alive", async () => {
+    const applicationName = `ir-goodbye-${process.pid}`
+    const backends = async () => {
+      const client = await connect(url)
+      const { rows } = await client.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+        [applicationName],
+      )
+      await client.end()
+      return rows.map((row) => row.pid)
+    }
+    let pid = 0
+    let handles = 0
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const session = yield* acquirePostgresSession({ url, applicationName, timeoutMs: 1500 })
+          const [row] = yield* session.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
+          pid = row?.pid ?? 0
+          handles = activeSockets()
+        }),
+      ),
+    )
+    // Closed: the socket is no longer one that keeps the event loop alive…
+    expect(activeSockets()).toBe(handles - 1)
+    // …and the server ends the backend on the client's Terminate (no wait for a timeout).
+    const deadline = Date.now() + 2000
+    while ((await backends()).includes(pid) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(await backends()).not.toContain(pid)
   })
 
   it("never shows the password of the URL", async () => {
