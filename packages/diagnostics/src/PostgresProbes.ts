@@ -93,7 +93,8 @@ export const connectivityProbe: ProbeImplementation = {
     {
       name: "latency",
       unit: "s",
-      description: "Round trip of `SELECT 1` on the open session.",
+      description:
+        "Round trip of `SELECT 1` (with the server's version and recovery state) on the open session.",
       threshold: "postgres.latency_seconds",
     },
     { name: "connect_time", unit: "s", description: "Time to connect and authenticate." },
@@ -106,16 +107,21 @@ export const connectivityProbe: ProbeImplementation = {
       context,
       (session) =>
         Effect.gen(function* () {
+          // One round trip: `SELECT 1` and what the summary names of the server.
           const started = performance.now()
-          yield* session.query("SELECT 1")
-          const latencySeconds = (performance.now() - started) / 1000
-          const [info] = yield* session.query<{
+          const [row] = yield* session.query<{
+            one: number
             version: string
             database: string
             in_recovery: boolean
           }>(
-            "SELECT current_setting('server_version') AS version, current_database() AS database, pg_is_in_recovery() AS in_recovery",
+            "SELECT 1 AS one, current_setting('server_version') AS version, current_database() AS database, pg_is_in_recovery() AS in_recovery",
           )
+          const latencySeconds = (performance.now() - started) / 1000
+          const info =
+            row === undefined
+              ? undefined
+              : { version: row.version, database: row.database, in_recovery: row.in_recovery }
           const latency = graded(context, "postgres.latency_seconds", {
             name: "latency",
             value: precise(latencySeconds),
