@@ -12,8 +12,7 @@
  * )
  * ```
  */
-import { createReadStream } from "node:fs"
-import { readFile, stat } from "node:fs/promises"
+import { createReadStream, promises as fs } from "node:fs"
 import { isAbsolute, join, relative, sep } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -119,7 +118,7 @@ export const modelsProbe: ProbeImplementation = {
       const models = context.config.files!.models!
       const dir = models.dir
       const dirStats = yield* Effect.tryPromise({
-        try: () => stat(dir),
+        try: () => fs.stat(dir),
         catch: (error) => failureOf(error, `model directory ${dir}`, "permission"),
       }).pipe(Effect.either)
       if (dirStats._tag === "Left" || !dirStats.right.isDirectory()) {
@@ -158,7 +157,7 @@ export const modelsProbe: ProbeImplementation = {
       let manifestProblem: ProbeFailure | undefined
       if (manifestPath !== undefined) {
         const manifest = yield* Effect.tryPromise({
-          try: async () => parseManifest(await readFile(manifestPath, "utf8")),
+          try: async () => parseManifest(await fs.readFile(manifestPath, "utf8")),
           catch: (error) => failureOf(error, `manifest ${manifestPath}`, "bad-response"),
         }).pipe(Effect.either)
         if (manifest._tag === "Left") manifestProblem = manifest.left

@@ -23,7 +23,7 @@
  */
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { open } from "node:fs/promises"
+import { promises as fs } from "node:fs"
 import { Duration } from "@ir/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -137,7 +137,7 @@ export interface RestoreCheckOptions {
 const customFormatMagic = "PGDMP"
 
 const isCustomFormat = async (path: string): Promise<boolean> => {
-  const handle = await open(path, "r").catch(() => undefined)
+  const handle = await fs.open(path, "r").catch(() => undefined)
   if (handle === undefined) return false
   try {
     const buffer = Buffer.alloc(customFormatMagic.length)

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises"
+import { promises as fs } from "node:fs"
 import { join } from "node:path"
 import type { Cancellation } from "./Cancellation.js"
 import { walk } from "./DirectoryWalk.js"
@@ -55,7 +55,7 @@ export const listBackups = async (
   options: { readonly match?: string | undefined; readonly cancellation: Cancellation },
 ): Promise<BackupListing> => {
   const pattern = options.match === undefined ? undefined : globPattern(options.match)
-  const entries = await readdir(dir, { withFileTypes: true })
+  const entries = await fs.readdir(dir, { withFileTypes: true })
   let ignored = 0
   const candidates: Array<string> = []
   for (const entry of entries) {
@@ -69,7 +69,7 @@ export const listBackups = async (
   const stats = await Promise.all(
     candidates.slice(0, maxBackups).map((name) =>
       // Links are followed: a `latest.dump` link to the newest dump is common.
-      stat(join(dir, name)).then(
+      fs.stat(join(dir, name)).then(
         (stats) => ({ name, stats }),
         () => undefined,
       ),

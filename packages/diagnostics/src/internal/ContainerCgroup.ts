@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises"
+import { promises as fs } from "node:fs"
 import { totalmem } from "node:os"
 import type { CpuCounters } from "./CpuSampling.js"
 
@@ -70,7 +70,7 @@ export const locateContainerCgroup = async (
   containerId: string,
 ): Promise<ContainerCgroup | undefined> => {
   if (process.platform !== "linux" || !(pid > 0)) return undefined
-  const text = await readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => undefined)
+  const text = await fs.readFile(`/proc/${pid}/cgroup`, "utf8").catch(() => undefined)
   return text === undefined ? undefined : parseContainerCgroup(text, containerId)
 }
 
@@ -107,7 +107,7 @@ export const hostCpuOfProcStat = (
   }
 }
 
-const read = (path: string) => readFile(path, "utf8")
+const read = (path: string) => fs.readFile(path, "utf8")
 
 /**
  * The engine reports the host's memory as the limit of a container without one (the cgroup's

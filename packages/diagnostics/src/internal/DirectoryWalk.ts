@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from "node:fs/promises"
+import { promises as fs } from "node:fs"
 import { join } from "node:path"
 import type { Cancellation } from "./Cancellation.js"
 
@@ -30,7 +30,7 @@ export const walk = async (root: string, cancellation: Cancellation): Promise<Wa
   const visit = async (dir: string, prefix: string, depth: number): Promise<void> => {
     if (cancellation.cancelled || truncated) return
     // Only the root must be readable: a subdirectory that vanished or is closed is skipped.
-    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
       if (depth === 0) throw error
       return []
     })
@@ -51,7 +51,9 @@ export const walk = async (root: string, cancellation: Cancellation): Promise<Wa
     }
     // Symbolic links are followed for files (a model may be a link to a versioned file).
     const stats = await Promise.all(
-      candidates.map(({ path, link }) => (link ? stat(path) : lstat(path)).catch(() => undefined)),
+      candidates.map(({ path, link }) =>
+        (link ? fs.stat(path) : fs.lstat(path)).catch(() => undefined),
+      ),
     )
     for (let index = 0; index < candidates.length; index += 1) {
       const entry = stats[index]

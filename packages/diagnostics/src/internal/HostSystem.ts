@@ -1,4 +1,4 @@
-import { readdir, readFile, statfs } from "node:fs/promises"
+import { promises as fs } from "node:fs"
 import { basename } from "node:path"
 
 /**
@@ -96,7 +96,7 @@ export const localMounts = (
 
 /** Space and inodes of the file system holding `path`, from statfs(2). */
 export const mountUsage = async (mount: string, device = "", type = ""): Promise<MountUsage> => {
-  const stats = await statfs(mount)
+  const stats = await fs.statfs(mount)
   const usedBytes = (stats.blocks - stats.bfree) * stats.bsize
   const availableBytes = stats.bavail * stats.bsize
   const usable = usedBytes + availableBytes
@@ -124,7 +124,7 @@ let lastProcMounts: { readonly text: string; readonly mounts: ReturnType<typeof 
 
 /** Usage of every local mount (Linux: /proc/mounts). */
 export const linuxMounts = async (): Promise<ReadonlyArray<MountUsage>> => {
-  const text = await readFile("/proc/mounts", "utf8")
+  const text = await fs.readFile("/proc/mounts", "utf8")
   if (text !== lastProcMounts.text) lastProcMounts = { text, mounts: localMounts(text) }
   const mounts = lastProcMounts.mounts
   const usage = await Promise.all(
@@ -142,7 +142,7 @@ export interface ProcessSample {
   readonly cpuCores: number
 }
 
-const readText = (path: string) => readFile(path, "utf8").catch(() => undefined)
+const readText = (path: string) => fs.readFile(path, "utf8").catch(() => undefined)
 
 const totalJiffies = async (): Promise<number> => {
   const stat = (await readText("/proc/stat")) ?? ""
@@ -185,7 +185,7 @@ const identity = async (pid: number): Promise<ProcessIdentity | undefined> => {
 
 /** Processes whose name (or the program of their command line) is `name`, else whose command contains it. */
 export const findProcesses = async (name: string): Promise<ReadonlyArray<ProcessIdentity>> => {
-  const pids = (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry)).map(Number)
+  const pids = (await fs.readdir("/proc")).filter((entry) => /^\d+$/.test(entry)).map(Number)
   const identities = (
     await Promise.all(pids.filter((pid) => pid !== process.pid).map(identity))
   ).filter((entry): entry is ProcessIdentity => entry !== undefined)
