@@ -58,6 +58,42 @@ const freePort = () =>
 describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
   const url = pgUrl as string
 
+  /**
+   * Runs `body` with two journals on a fresh schema (this process's and another's) and `watch`,
+   * which records on `statements` every statement this process sends until the stop it returns
+   * is called (or `body` ends); then closes both and drops the schema.
+   */
+  const withJournals = async (
+    body: (setting: {
+      readonly journal: Journal
+      readonly other: Journal
+      readonly statements: Array<string>
+      readonly watch: () => () => void
+    }) => Promise<void>,
+  ) => {
+    const schema = freshSchema()
+    const journal = await run(openPostgresJournal({ url, schema }))
+    const other = await run(openPostgresJournal({ url, schema }))
+    const statements: Array<string> = []
+    let watching: ReturnType<typeof watchStatements> | undefined
+    try {
+      await body({
+        journal,
+        other,
+        statements,
+        watch: () => {
+          watching = watchStatements(statements)
+          return watching.stop
+        },
+      })
+    } finally {
+      watching?.stop()
+      await run(other.close)
+      await run(journal.close)
+      await dropSchema(url, schema)
+    }
+  }
+
   journalContract("postgres", async () => {
     const schema = freshSchema()
     return {
@@ -128,23 +164,18 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
   })
 
   it("joins a repeat of a held incident with one query, and reads it again when another process moved it", async () => {
-    const schema = freshSchema()
-    const journal = await run(openPostgresJournal({ url, schema }))
-    const other = await run(openPostgresJournal({ url, schema }))
-    const statements: Array<string> = []
-    let watch: ReturnType<typeof watchStatements> | undefined
-    try {
+    await withJournals(async ({ journal, other, statements, watch }) => {
       const input = { ...downInput(), dedupKey: "group-1" }
       const first = await run(journal.open(input))
       // Every statement any client of this process sends, from here on.
-      watch = watchStatements(statements)
+      const stop = watch()
       const repeat = await run(journal.open(input))
       expect(repeat).toMatchObject({
         created: false,
         incident: { sequence: first.incident.sequence },
       })
       expect(statements).toHaveLength(1)
-      watch?.stop()
+      stop()
       await run(
         other.append(first.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
       )
@@ -152,26 +183,16 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(moved.created).toBe(false)
       expect(moved.incident.sequence).toBe(first.incident.sequence + 1)
       expect(moved.incident.state.acknowledgedBy).toBe("bob")
-    } finally {
-      watch?.stop()
-      await run(other.close)
-      await run(journal.close)
-      await dropSchema(url, schema)
-    }
+    })
   })
 
   it("answers a read that a held copy satisfies from memory, and asks the database for a later one", async () => {
-    const schema = freshSchema()
-    const journal = await run(openPostgresJournal({ url, schema }))
-    const other = await run(openPostgresJournal({ url, schema }))
-    const statements: Array<string> = []
-    let watch: ReturnType<typeof watchStatements> | undefined
-    try {
+    await withJournals(async ({ journal, other, statements, watch }) => {
       const opened = await run(journal.open(downInput()))
       const appended = await run(
         other.append(opened.incident.id, [{ type: "acknowledged", at: new Date(), by: "bob" }]),
       )
-      watch = watchStatements(statements)
+      watch()
       // Held at 1: enough for "at least 1", by its human id or its UUID, without a query.
       const held = await run(journal.read(opened.incident.humanId, { atLeast: 1 }))
       expect(held.sequence).toBe(1)
@@ -182,21 +203,11 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(later.sequence).toBe(2)
       expect(later.state.acknowledgedBy).toBe("bob")
       expect(statements.length).toBeGreaterThan(0)
-    } finally {
-      watch?.stop()
-      await run(other.close)
-      await run(journal.close)
-      await dropSchema(url, schema)
-    }
+    })
   })
 
   it("answers look-ups and reads made at once with a few queries, each as a query of its own would", async () => {
-    const schema = freshSchema()
-    const journal = await run(openPostgresJournal({ url, schema }))
-    const other = await run(openPostgresJournal({ url, schema }))
-    const statements: Array<string> = []
-    let watch: ReturnType<typeof watchStatements> | undefined
-    try {
+    await withJournals(async ({ journal, other, statements, watch }) => {
       const keys = Array.from({ length: 20 }, (_, index) => `group-${index}`)
       for (const dedupKey of keys.slice(0, 15)) await run(other.open({ ...downInput(), dedupKey }))
       // group-0's incident resolved and opened again: the one in progress is the answer.
@@ -206,7 +217,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         other.append(first.value.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
       )
       const again = await run(other.open({ ...downInput(), dedupKey: "group-0" }))
-      watch = watchStatements(statements)
+      const stop = watch()
       const found = await Promise.all(keys.map((key) => run(journal.findByDedupKey(key))))
       const windows = await Promise.all(
         Array.from({ length: 10 }, () => run(journal.maintenanceWindows)),
@@ -219,7 +230,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
           run(journal.read(index % 2 === 0 ? summary.humanId : summary.id.toUpperCase())),
         ),
       )
-      watch?.stop()
+      stop()
       expect(statements.filter((text) => text.includes("OR human_id = ANY"))).toHaveLength(2)
       for (const [index, record] of records.entries()) {
         const fresh = await run(other.read(present[index]?.humanId ?? ""))
@@ -241,20 +252,11 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         expect(Option.getOrUndefined(await run(other.findByDedupKey(key)))?.id).toBe(
           Option.getOrUndefined(found[keys.indexOf(key)] ?? Option.none())?.id,
         )
-    } finally {
-      watch?.stop()
-      await run(other.close)
-      await run(journal.close)
-      await dropSchema(url, schema)
-    }
+    })
   })
 
   it("keeps the events of its incidents in progress and of 64 resolved ones, and every summary", async () => {
-    const schema = freshSchema()
-    const journal = await run(openPostgresJournal({ url, schema }))
-    const statements: Array<string> = []
-    let watch: ReturnType<typeof watchStatements> | undefined
-    try {
+    await withJournals(async ({ journal, statements, watch }) => {
       const opened = (
         await Promise.all(
           Array.from({ length: 100 }, (_, index) =>
@@ -267,7 +269,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         await run(
           journal.append(incident.id, [{ type: "resolved", at: new Date(), resolution: "ok" }]),
         )
-      watch = watchStatements(statements)
+      watch()
       // Every summary from memory: one query each, for the sequences.
       expect(await run(journal.list())).toHaveLength(100)
       expect(await run(journal.damaged)).toEqual([])
@@ -281,11 +283,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       expect(eventsRead()).toBe(1)
       expect(again.state.status).toBe("resolved")
       expect(again.events).toHaveLength(2)
-    } finally {
-      watch?.stop()
-      await run(journal.close)
-      await dropSchema(url, schema)
-    }
+    })
   })
 
   it("lists a row's figures only when they were taken at its sequence", async () => {

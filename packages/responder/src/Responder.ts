@@ -425,7 +425,8 @@ export const createResponder = (options: ResponderOptions): Responder => {
   ): Effect.Effect<DispatchRun, JournalError | DispatchFailed> => {
     const work = Effect.tryPromise({
       try: async (): Promise<DispatchRun> => {
-        // Read under the lock: the time and the incident as they are when it is our turn.
+        // Read under the lock (a dry run takes none): the time and the incident as they are when
+        // it is our turn.
         const at = now()
         const record = await run(
           journal.read(

@@ -67,12 +67,14 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
         // Read a few at once (in order): on PostgreSQL each read waits for its queries.
         const reads = yield* Effect.forEach(
           toRead,
-          (summary) => Effect.either(Effect.mapError(journal.read(summary.humanId), fromJournal)),
+          (summary) =>
+            Effect.map(
+              Effect.either(Effect.mapError(journal.read(summary.humanId), fromJournal)),
+              (read) => ({ summary, read }),
+            ),
           { concurrency: READS_AT_ONCE },
         )
-        for (const [index, summary] of toRead.entries()) {
-          const read = reads[index]
-          if (read === undefined) continue
+        for (const { summary, read } of reads) {
           if (read._tag === "Left") {
             output.error(`warning: ${summary.humanId} is left out: ${read.left.message}`)
             damaged.push({ incidentId: summary.humanId, problem: read.left.message })
@@ -87,7 +89,7 @@ export const run = (args: EscalateArgs, context: CommandContext) =>
           const sent = sending
             ? yield* dispatchDue(lifecycle, summary.humanId, {
                 dryRun: args.dryRun,
-                ...(args.dryRun ? { readAtLeast: record.sequence } : {}),
+                readAtLeast: record.sequence,
               })
             : undefined
           // What was due stays for the next run to see, sent or not (a dry run sends nothing, and

@@ -89,7 +89,7 @@ export const migrations: ReadonlyArray<Migration> = [
     version: 5,
     name: "incidents in progress",
     // The incidents not resolved, newest first: what `ir incident list`, the responder's clock
-    // and `damaged` ask for. Without it each scanned the whole table (9 ms at 10,000 incidents).
+    // and `damaged` ask for. Without it each scanned the whole table (about 10 ms at 10,000 incidents).
     sql: (s) => `
       CREATE INDEX IF NOT EXISTS incidents_in_progress ON ${s}.incidents (opened_at DESC)
         WHERE status <> 'resolved';
