@@ -72,7 +72,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
-  matchesFilter,
+  summaryFilter,
   summaryOf,
   uuidPattern,
 } from "./internal/Summary.js"
@@ -367,6 +367,8 @@ class FileJournalImpl {
     | undefined
   /** The epoch in which each incident's file was last checked against its index entry. */
   private readonly checkedIn = new Map<string, number>()
+  /** The sets of the names of listings still in use (see `namesAsSet`). */
+  private readonly listingSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
   /**
@@ -819,15 +821,15 @@ class FileJournalImpl {
     return this.lock.withLock(async () => {
       // A resolved incident the filter leaves out stays left out whatever is appended to it.
       await this.loadIndex()
+      const matches = summaryFilter(filter)
       const entries = await this.validEntries(
         await this.incidentNames(),
-        (entry) => !isSettled(entry) || matchesFilter(entry.summary as IncidentSummary, filter),
+        (entry) => !isSettled(entry) || matches(entry.summary as IncidentSummary),
         this.needsSettled(filter),
+        (entry) => entry.summary !== undefined && matches(entry.summary),
       )
-      const summaries = entries
-        .flatMap((entry) => (entry.summary === undefined ? [] : [entry.summary]))
-        .filter((summary) => matchesFilter(summary, filter))
-        .sort(byNewest)
+      const summaries = entries.map((entry) => entry.summary as IncidentSummary)
+      summaries.sort(byNewest)
       await this.persistIndexIfWorthIt()
       return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
     })
@@ -1094,23 +1096,27 @@ class FileJournalImpl {
    * where `needsCheck` says so: one `stat`, and a read of the file only when its size, mtime or
    * inode moved (an incident not in the index is read too). Entries of files gone are dropped.
    * A damaged file gets an entry naming the damage: one bad file must not stop the others from
-   * being listed, escalated or deduplicated against.
+   * being listed, escalated or deduplicated against. Only the entries `keep` accepts are returned
+   * (a list of the incidents in progress need not gather 10,000 entries to drop most of them).
    */
   private async validEntries(
     humanIds: ReadonlyArray<string>,
     needsCheck: (entry: IndexEntry) => boolean,
     withSettled: boolean,
+    keep: (entry: IndexEntry) => boolean = () => true,
   ): Promise<Array<IndexEntry>> {
     const index = await this.loadIndex()
     if (withSettled) await this.loadSettled()
-    const present = new Set(humanIds)
-    for (const humanId of index.keys()) {
-      if (present.has(humanId)) continue
-      this.dropEntry(humanId)
-    }
+    const present = this.namesAsSet(humanIds)
+    // No iterators in these loops over every name: the responder's clock runs them each tick,
+    // and an iterator's result objects were most of what an idle `ir serve` still allocated.
+    index.forEach((_entry, humanId) => {
+      if (!present.has(humanId)) this.dropEntry(humanId)
+    })
     const entries: Array<IndexEntry> = []
     const epoch = this.checkEpoch()
-    for (const humanId of humanIds) {
+    for (let at = 0; at < humanIds.length; at += 1) {
+      const humanId = humanIds[at] as string
       let entry = index.get(humanId)
       if (entry === undefined && this.isUnloadedSettled(humanId)) continue
       if (
@@ -1123,9 +1129,23 @@ class FileJournalImpl {
         entry = await this.checkedEntry(humanId, entry)
         if (epoch !== undefined) this.checkedIn.set(humanId, epoch)
       }
-      if (entry !== undefined) entries.push(entry)
+      if (entry !== undefined && keep(entry)) entries.push(entry)
     }
     return entries
+  }
+
+  /**
+   * The names of a listing as a set, made once per listing: a listing is the same array while
+   * the directory keeps its stamp, and the responder's clock checks it several times a second
+   * (a set of 10,000 names each time was most of what an idle `ir serve` allocated).
+   */
+  private namesAsSet(names: ReadonlyArray<string>): ReadonlySet<string> {
+    let set = this.listingSets.get(names)
+    if (set === undefined) {
+      set = new Set(names)
+      this.listingSets.set(names, set)
+    }
+    return set
   }
 
   /**
@@ -1481,9 +1501,10 @@ class FileJournalImpl {
         await this.incidentNames(),
         (entry) => !isSettled(entry),
         false,
+        (entry) => entry.damage !== undefined,
       )
       await this.persistIndexIfWorthIt()
-      return entries.flatMap((entry) => (entry.damage === undefined ? [] : [entry.damage]))
+      return entries.map((entry) => entry.damage as JournalDamage)
     })
   }
 

@@ -36,7 +36,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
-  matchesFilter,
+  summaryFilter,
   summaryOf,
   uuidPattern,
 } from "./internal/Summary.js"
@@ -769,9 +769,10 @@ class PostgresJournalImpl {
         [missing],
       )
       // A row that changed in between is taken as it is now, if it still matches.
+      const matches = summaryFilter(filter)
       for (const row of rows) {
         const summary = summaryOfRow(row)
-        if (matchesFilter(summary, filter)) fetched.set(row.id, summary)
+        if (matches(summary)) fetched.set(row.id, summary)
       }
     }
     return sequences.flatMap((row, index) => {

@@ -544,37 +544,36 @@ export const createResponder = (options: ResponderOptions): Responder => {
       const busy: Array<string> = []
       const failed: Array<TickReport["failed"][number]> = []
       const inTick = new Set<string>()
+      for (const incident of incidents) inTick.add(incident.humanId)
       // Cheap first look without the lock, a few at once (a database journal answers them on
-      // several connections): most incidents have nothing due most ticks.
+      // several connections): most incidents have nothing due most ticks. Only a few records
+      // are held at a time: a first tick over a large journal reads hundreds of incidents.
       const toLook = incidents.filter((incident) => !stillQuiet(incident, at))
-      const looked = new Map(
-        yield* Effect.forEach(
-          toLook,
+      for (let start = 0; start < toLook.length; start += FIRST_LOOKS_AT_ONCE) {
+        const looked = yield* Effect.forEach(
+          toLook.slice(start, start + FIRST_LOOKS_AT_ONCE),
           (incident) =>
             Effect.map(
               Effect.either(journal.read(incident.humanId)),
               (record) => [incident.humanId, record] as const,
             ),
           { concurrency: FIRST_LOOKS_AT_ONCE },
-        ),
-      )
-      for (const incident of incidents) {
-        inTick.add(incident.humanId)
-        const record = looked.get(incident.humanId)
-        if (record === undefined) continue
-        if (
-          Either.isRight(record) &&
-          noteQuiet(incident.humanId, record.right.sequence, record.right.state, at)
         )
-          continue
-        const result = yield* Effect.either(dispatch(incident.humanId))
-        if (Either.isLeft(result)) {
-          const detail = result.left.message
-          failed.push({ incidentId: incident.humanId, detail })
-          log({ event: "failed", incidentId: incident.humanId, detail })
-        } else if (result.right.status === "busy") busy.push(incident.humanId)
-        else if (result.right.dispatches.length > 0)
-          dispatched.push({ incidentId: incident.humanId, dispatches: result.right.dispatches })
+        for (const [humanId, record] of looked) {
+          if (
+            Either.isRight(record) &&
+            noteQuiet(humanId, record.right.sequence, record.right.state, at)
+          )
+            continue
+          const result = yield* Effect.either(dispatch(humanId))
+          if (Either.isLeft(result)) {
+            const detail = result.left.message
+            failed.push({ incidentId: humanId, detail })
+            log({ event: "failed", incidentId: humanId, detail })
+          } else if (result.right.status === "busy") busy.push(humanId)
+          else if (result.right.dispatches.length > 0)
+            dispatched.push({ incidentId: humanId, dispatches: result.right.dispatches })
+        }
       }
       forgetQuietExcept(inTick)
       const reminded = options.trainingReminders === true ? yield* remindTraining(at) : []

@@ -107,16 +107,25 @@ export const figuresOf = (state: Incident): SummaryFigures => {
 const asList = <A>(value: A | ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value as A]
 
-export const matchesFilter = (summary: IncidentSummary, filter: ListFilter): boolean => {
+/**
+ * The filter as a predicate, its lists and dates taken once: a list of a large journal tests
+ * every summary, twice on the file journal, at every tick of the responder's clock.
+ */
+export const summaryFilter = (filter: ListFilter): ((summary: IncidentSummary) => boolean) => {
   const statuses = asList(filter.status)
   const severities = asList(filter.severity)
-  if (statuses !== undefined && !statuses.includes(summary.status)) return false
-  if (severities !== undefined && !severities.includes(summary.severity)) return false
-  if (filter.playbook !== undefined && !summary.playbooks.includes(filter.playbook)) return false
-  const opened = summary.openedAt.getTime()
-  if (filter.openedAfter !== undefined && opened < filter.openedAfter.getTime()) return false
-  if (filter.openedBefore !== undefined && opened >= filter.openedBefore.getTime()) return false
-  return true
+  const playbook = filter.playbook
+  const after = filter.openedAfter?.getTime()
+  const before = filter.openedBefore?.getTime()
+  return (summary) => {
+    if (statuses !== undefined && !statuses.includes(summary.status)) return false
+    if (severities !== undefined && !severities.includes(summary.severity)) return false
+    if (playbook !== undefined && !summary.playbooks.includes(playbook)) return false
+    const opened = summary.openedAt.getTime()
+    if (after !== undefined && opened < after) return false
+    if (before !== undefined && opened >= before) return false
+    return true
+  }
 }
 
 /** Newest first; the human id breaks ties so the order is stable. */
