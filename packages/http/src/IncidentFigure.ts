@@ -41,6 +41,9 @@ export const figureOf = (incident: Incident): IncidentFigure => ({
   ),
 })
 
+// Shared by the figures of every incident never escalated: a journal's summaries are thousands.
+const noEscalations: IncidentFigure["escalations"] = Object.freeze([])
+
 /**
  * The same figure from a journal's summary, when the journal keeps the figures with it (see
  * `IncidentSummary.figures`); undefined when it does not, and the incident is to be read.
@@ -60,7 +63,10 @@ export const figureOfSummary = (summary: IncidentSummary): IncidentFigure | unde
     ...(figures.acknowledgedAt === undefined ? {} : { acknowledgedAt: figures.acknowledgedAt }),
     ...(figures.mitigatedAt === undefined ? {} : { mitigatedAt: figures.mitigatedAt }),
     ...(summary.resolvedAt === undefined ? {} : { resolvedAt: summary.resolvedAt }),
-    escalations: figures.escalations.map((rule) => ({ rule })),
+    escalations:
+      figures.escalations.length === 0
+        ? noEscalations
+        : figures.escalations.map((rule) => ({ rule })),
     actionItems: figures.openActionItems,
   }
 }

@@ -84,6 +84,18 @@ const severities: ReadonlyMap<string, SeverityLevel> = new Map(
   (["P0", "P1", "P2", "P3"] as const).map((severity) => [severity, severity]),
 )
 
+// Most incidents carry one of a few lists of playbooks: each distinct list is kept once (up to a
+// bound), instead of an array and its strings per entry.
+const playbookLists = new Map<string, ReadonlyArray<string>>()
+const MAX_PLAYBOOK_LISTS = 1024
+const sharedPlaybooks = (list: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const key = JSON.stringify(list)
+  const known = playbookLists.get(key)
+  if (known !== undefined) return known
+  if (playbookLists.size < MAX_PLAYBOOK_LISTS) playbookLists.set(key, Object.freeze([...list]))
+  return list
+}
+
 interface StoredEntry {
   readonly humanId: string
   readonly file: FileStamp
@@ -176,7 +188,7 @@ const decodeEntry = (value: unknown): IndexEntry | undefined => {
       title: stored.title,
       status: statuses.get(stored.status) as IncidentStatus,
       severity: severities.get(stored.severity) as SeverityLevel,
-      playbooks: stored.playbooks as ReadonlyArray<string>,
+      playbooks: sharedPlaybooks(stored.playbooks as ReadonlyArray<string>),
       openedAt,
       ...(resolvedAt === undefined ? {} : { resolvedAt }),
       sequence: stored.sequence as number,
