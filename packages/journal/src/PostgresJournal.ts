@@ -24,7 +24,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Pg from "pg"
 import { coalescing } from "./internal/Coalescer.js"
-import { applyAll, decodeStoredEvent, encodeEvents, newIncident } from "./internal/EventCodec.js"
+import {
+  applyAll,
+  decodeStoredEvent,
+  encodeEvents,
+  type NewIncident,
+  newIncident,
+} from "./internal/EventCodec.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
@@ -33,7 +39,6 @@ import {
   dedupKeyOf,
   encodeFigures,
   figuresOf,
-  formatHumanId,
   humanIdPattern,
   type IncidentMeta,
   summaryFilter,
@@ -177,11 +182,16 @@ const figuresColumn = (state: Incident, sequence: number) => ({
 const INCIDENT_COLUMNS =
   "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence, figures"
 
+/** The number a planned incident's opened event names until the database numbers it. */
+const DRAFT_HUMAN_ID = "INC-0000-0000"
+
 /** A `create` waiting for its batch (see `create`). */
 interface PendingCreate {
   readonly fields: Omit<OpenInput, "dedupKey">
   readonly dedupKey: string | undefined
   readonly initialEvents: ReadonlyArray<Event>
+  /** The incident as planned before its number is known (its opened event names a placeholder). */
+  readonly draft: NewIncident
   readonly resolve: (result: OpenResult) => void
   readonly reject: (error: unknown) => void
 }
@@ -261,13 +271,14 @@ class PostgresJournalImpl {
     initialEvents: ReadonlyArray<Event>,
   ): Promise<OpenResult> {
     // Checked before it joins a batch: an open the journal refuses is refused alone.
+    let draft: NewIncident
     try {
-      newIncident(fields, initialEvents, "INC-0000-0000", dedupKey)
+      draft = newIncident(fields, initialEvents, DRAFT_HUMAN_ID, dedupKey)
     } catch (error) {
       return Promise.reject(error)
     }
     return new Promise<OpenResult>((resolve, reject) => {
-      this.waitingCreates.push({ fields, dedupKey, initialEvents, resolve, reject })
+      this.waitingCreates.push({ fields, dedupKey, initialEvents, draft, resolve, reject })
       if (!this.creating) void this.createWaiting()
     })
   }
@@ -315,93 +326,117 @@ class PostgresJournalImpl {
     }
   }
 
-  /** Creates `batch` in one transaction, in its order; all of them or none. */
+  /**
+   * Creates `batch`, in its order, all of them or none, in one statement (one round trip, its own
+   * transaction): each year's counter steps once for the batch, the incidents get the numbers it
+   * returns, and their events follow, the opened event naming its incident's number.
+   */
   private async createTogether(
     batch: ReadonlyArray<PendingCreate>,
   ): Promise<ReadonlyArray<OpenResult>> {
-    const created = await this.transaction(async (client) => {
-      const numbers = new Map<number, number>()
-      for (const waiting of batch) {
-        const year = waiting.fields.at.getUTCFullYear()
-        numbers.set(year, (numbers.get(year) ?? 0) + 1)
-      }
-      // Each year's counter steps once for the batch: its numbers are the last ones it returns.
-      const next = new Map<number, number>()
-      for (const [year, count] of [...numbers].sort(([a], [b]) => a - b)) {
-        const counter = await client.query<{ last: number }>(
-          `INSERT INTO ${this.s}.incident_counters (year, last) VALUES ($1, $2)
-           ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + $2 RETURNING last`,
-          [year, count],
-        )
-        next.set(year, (counter.rows[0]?.last ?? count) - count + 1)
-      }
-      const incidents = batch.map((waiting) => {
-        const { fields, dedupKey, initialEvents } = waiting
-        const year = fields.at.getUTCFullYear()
-        const number = next.get(year) ?? 1
-        next.set(year, number + 1)
-        const planned = newIncident(fields, initialEvents, formatHumanId(year, number), dedupKey)
-        return {
-          cached: {
-            meta: planned.meta,
-            sequence: planned.events.length,
-            state: planned.state,
-            events: planned.events,
-          },
-          stored: planned.stored,
-        }
-      })
-      await client.query(
-        `INSERT INTO ${this.s}.incidents
+    const perYear = new Map<number, number>()
+    const planned = batch.map(({ fields, draft }, ordinal) => {
+      const year = fields.at.getUTCFullYear()
+      const rank = (perYear.get(year) ?? 0) + 1
+      perYear.set(year, rank)
+      return { ordinal, year, rank, draft }
+    })
+    const years = [...perYear.keys()].sort((a, b) => a - b)
+    const events = planned.flatMap(({ draft }) =>
+      draft.events.map((event, index) => ({
+        id: draft.meta.id,
+        seq: index + 1,
+        type: event.type,
+        at: event.at,
+        body: JSON.stringify(draft.stored[index]),
+      })),
+    )
+    const { rows } = await this.pool.query<{ ordinal: number; human_id: string }>(
+      `WITH wanted AS (
+         SELECT year, count FROM unnest($1::integer[], $2::integer[]) AS wanted (year, count)
+       ),
+       counter AS (
+         INSERT INTO ${this.s}.incident_counters (year, last)
+         SELECT year, count FROM wanted ORDER BY year
+         ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + EXCLUDED.last
+         RETURNING year, last
+       ),
+       planned AS (
+         SELECT incident.*, 'INC-' || incident.year || '-' || lpad(number::text,
+           greatest(4, length(number::text)), '0') AS human_id
+         FROM jsonb_to_recordset($3::jsonb) AS incident (ordinal integer, year integer,
+           rank integer, id uuid, dedup_key text, title text, status text, severity text,
+           playbooks text[], opened_at timestamptz, sequence integer, figures jsonb)
+         JOIN counter USING (year)
+         JOIN wanted USING (year)
+         CROSS JOIN LATERAL (SELECT counter.last - wanted.count + incident.rank AS number) AS numbered
+       ),
+       created AS (
+         INSERT INTO ${this.s}.incidents
            (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence,
             figures)
          SELECT id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence,
            figures
-         FROM jsonb_to_recordset($1::jsonb) AS incident (id uuid, human_id text, dedup_key text,
-           title text, status text, severity text, playbooks text[], opened_at timestamptz,
-           sequence integer, figures jsonb)`,
-        [
-          JSON.stringify(
-            incidents.map(({ cached: { meta, state, sequence } }) => ({
-              id: meta.id,
-              human_id: meta.humanId,
-              dedup_key: meta.dedupKey ?? null,
-              title: state.title,
-              status: state.status,
-              severity: state.severity,
-              playbooks: state.playbooks,
-              opened_at: state.openedAt.toISOString(),
-              sequence,
-              figures: figuresColumn(state, sequence),
-            })),
-          ),
-        ],
+         FROM planned ORDER BY ordinal
+       ),
+       recorded AS (
+         INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
+         SELECT event.id, event.seq, event.type, event.at,
+           CASE WHEN event.seq = 1
+             THEN jsonb_set(event.body, '{incidentId}', to_jsonb(planned.human_id))
+             ELSE event.body END
+         FROM unnest($4::uuid[], $5::integer[], $6::text[], $7::timestamptz[], $8::jsonb[])
+           AS event (id, seq, type, at, body)
+         JOIN planned ON planned.id = event.id
+       )
+       SELECT ordinal, human_id FROM planned ORDER BY ordinal`,
+      [
+        years,
+        years.map((year) => perYear.get(year) as number),
+        JSON.stringify(
+          planned.map(({ ordinal, year, rank, draft: { meta, state, events: drafted } }) => ({
+            ordinal,
+            year,
+            rank,
+            id: meta.id,
+            dedup_key: meta.dedupKey ?? null,
+            title: state.title,
+            status: state.status,
+            severity: state.severity,
+            playbooks: state.playbooks,
+            opened_at: state.openedAt.toISOString(),
+            sequence: drafted.length,
+            figures: figuresColumn(state, drafted.length),
+          })),
+        ),
+        events.map((event) => event.id),
+        events.map((event) => event.seq),
+        events.map((event) => event.type),
+        events.map((event) => event.at),
+        events.map((event) => event.body),
+      ],
+    )
+    return planned.map(({ ordinal, draft }) => {
+      const humanId = rows[ordinal]?.human_id
+      if (humanId === undefined)
+        throw new JournalUnavailable({
+          reason: "corrupt",
+          location: this.location,
+          cause: new Error("the database created fewer incidents than it was given"),
+        })
+      // The same incident with its number: what a reader of the rows just written decodes.
+      const numbered = newIncident(
+        batch[ordinal]?.fields as Omit<OpenInput, "dedupKey">,
+        batch[ordinal]?.initialEvents ?? [],
+        humanId,
+        draft.meta.dedupKey,
       )
-      const rows = incidents.flatMap(({ cached, stored }) =>
-        cached.events.map((event, index) => ({
-          id: cached.meta.id,
-          seq: index + 1,
-          type: event.type,
-          at: event.at,
-          body: JSON.stringify(stored[index]),
-        })),
-      )
-      await client.query(
-        `INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
-         SELECT event.id, event.seq, event.type, event.at, event.body
-         FROM unnest($1::uuid[], $2::integer[], $3::text[], $4::timestamptz[], $5::jsonb[])
-           AS event (id, seq, type, at, body)`,
-        [
-          rows.map((row) => row.id),
-          rows.map((row) => row.seq),
-          rows.map((row) => row.type),
-          rows.map((row) => row.at),
-          rows.map((row) => row.body),
-        ],
-      )
-      return incidents.map(({ cached }) => cached satisfies CachedIncident)
-    })
-    return created.map((cached) => {
+      const cached: CachedIncident = {
+        meta: { ...numbered.meta, id: draft.meta.id },
+        sequence: numbered.events.length,
+        state: numbered.state,
+        events: numbered.events,
+      }
       this.remember(cached)
       return { incident: this.record(cached), created: true }
     })

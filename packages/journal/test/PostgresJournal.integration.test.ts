@@ -65,6 +65,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
    */
   const withJournals = async (
     body: (setting: {
+      readonly schema: string
       readonly journal: Journal
       readonly other: Journal
       readonly statements: Array<string>
@@ -78,6 +79,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     let watching: ReturnType<typeof watchStatements> | undefined
     try {
       await body({
+        schema,
         journal,
         other,
         statements,
@@ -522,6 +524,64 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       await dropSchema(url, schema)
     }
   })
+
+  it("creates a batch of incidents in one statement: numbered per year past 9999, each opened event naming its number", async () =>
+    withJournals(async ({ schema, journal, other, statements, watch }) => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        // The schema exists once the journal is open: start 2026's counter near the fifth digit.
+        await client.query(
+          `INSERT INTO ${schema}.incident_counters (year, last) VALUES (2026, 9998)`,
+        )
+        const stop = watch()
+        // Opened together, they wait for one batch: two of 2026, one of 2027, one of 2026.
+        const opens = [
+          downInput({ title: "a", dedupKey: "a" }),
+          downInput({ title: "b", dedupKey: "b", at: new Date("2027-01-01T00:00:05Z") }),
+          downInput({ title: "c", dedupKey: "c" }),
+          downInput({ title: "d", dedupKey: "d" }),
+        ].map((input) => run(journal.open(input)))
+        const results = await Promise.all(opens)
+        stop()
+        expect(results.map((result) => [result.incident.title, result.incident.humanId])).toEqual([
+          ["a", "INC-2026-9999"],
+          ["b", "INC-2027-0001"],
+          ["c", "INC-2026-10000"],
+          ["d", "INC-2026-10001"],
+        ])
+        // The first open goes alone; the three that waited for it go in one statement.
+        const creates = statements.filter(
+          (text) => text.includes("INSERT INTO") && text.includes("incident_counters"),
+        )
+        expect(creates).toHaveLength(2)
+        expect(statements.filter((text) => /^\s*(BEGIN|COMMIT)/.test(text))).toEqual([])
+        for (const result of results) {
+          // What another process reads is what the opener holds, the stored body included.
+          const read = await run(other.read(result.incident.humanId))
+          expect(read.id).toBe(result.incident.id)
+          expect(read.events).toEqual(result.incident.events)
+          expect(read.state).toEqual(result.incident.state)
+          const { rows } = await client.query(
+            `SELECT body FROM ${schema}.incident_events WHERE incident_id = $1 AND seq = 1`,
+            [result.incident.id],
+          )
+          expect(rows[0]?.body).toMatchObject({
+            type: "opened",
+            incidentId: result.incident.humanId,
+          })
+        }
+        const { rows: counters } = await client.query(
+          `SELECT year, last FROM ${schema}.incident_counters ORDER BY year`,
+        )
+        expect(counters).toEqual([
+          { year: 2026, last: 10001 },
+          { year: 2027, last: 1 },
+        ])
+      } finally {
+        await client.end()
+      }
+    }))
 
   it("stores each event keyed by (incident, sequence) with its type, time and JSON body", async () => {
     const schema = freshSchema()
