@@ -335,7 +335,9 @@ const timeIr = (cwd, args, { forget } = {}) => {
  */
 const SETTLE_S = Number(process.env.IR_BENCH_SETTLE_S ?? 120)
 const serveRss = async (cwd) => {
-  const serve = await startServe({ cwd })
+  // The user's cache of the `ir escalate` runs above: a server and a cron job of one user share
+  // the responder's notes (`~/.cache/ir/quiet`).
+  const serve = await startServe({ cwd, env: { XDG_CACHE_HOME: cacheDir } })
   try {
     const sample = async (scrape) => {
       const samples = []

@@ -79,6 +79,11 @@ export interface Lifecycle {
   readonly by: (given?: Option.Option<string>) => string
   /** The configuration's maintenance windows (the journal keeps those of `ir maintenance start`). */
   readonly maintenance: ReadonlyArray<Maintenance.MaintenanceWindow>
+  /**
+   * The responder's notes kept in the user's cache, when the command asked for them
+   * (`LifecycleOptions.quietNotes`); written back when the command ends.
+   */
+  readonly quietNotes: QuietNotesFile | undefined
 }
 
 /** A journal failure as the one-line message a user can act on. */
@@ -134,8 +139,8 @@ const scrubbedOutput = (
 }
 
 /**
- * Where a command that makes one pass over the incidents in view (`ir escalate`) keeps the
- * responder's notes of incidents with nothing due, between runs: the user's cache, one file per
+ * Where the responder's notes of incidents with nothing due are kept between runs of `ir
+ * escalate` and restarts of `ir serve` (both read and write them): the user's cache, one file per
  * journal (`$XDG_CACHE_HOME/ir/quiet/<hash of the journal's location>.json`).
  */
 const quietNotesFile = (env: NodeJS.ProcessEnv, location: string): string | undefined => {
@@ -248,6 +253,7 @@ export const withLifecycle = <A>(
         requireChannels:
           notify.unavailable[0] === undefined ? Effect.void : Effect.fail(notify.unavailable[0]),
         maintenance,
+        quietNotes: quiet,
         by: (given) =>
           Option.getOrElse(given ?? Option.none(), () =>
             user === undefined || user === "" ? "unknown" : user,

@@ -18,6 +18,9 @@ export interface ServeArgs extends CommonArgs {
   readonly shutdownDelay: Option.Option<string>
 }
 
+/** How often `ir serve` writes the responder's notes back to the user's cache at most. */
+const NOTES_SAVE_INTERVAL_MS = 60_000
+
 const loopback = (host: string) => host === "localhost" || host === "::1" || /^127\./.test(host)
 
 /** `ir serve`. */
@@ -80,6 +83,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
           now: lifecycle.now,
           maintenance: lifecycle.maintenance,
           trainingReminders: settings.trainingReminders,
+          ...(lifecycle.quietNotes === undefined ? {} : { quiet: lifecycle.quietNotes }),
           log: (event) => {
             const line = describeEvent(event, output.errStyle)
             if (line !== undefined) log(line)
@@ -180,7 +184,20 @@ export const run = (args: ServeArgs, context: CommandContext) =>
           `ir serve: listening on ${running.url} (${handler.routes.join(", ")}); journal ${lifecycle.journalConfig.backend} ${lifecycle.journalLocation}; responder clock every ${Duration.formatSeconds(settings.tickMs / 1000)}`,
         )
         // The clock: runs until the scope closes (SIGTERM), giving its lease up then.
-        yield* Effect.forkScoped(runResponder(responder, { tickMs: settings.tickMs }))
+        // Its notes of incidents with nothing due are written back at most once a minute (and on
+        // shutdown): a restart, or `ir escalate` from cron, reads only what changed or fell due.
+        const notes = lifecycle.quietNotes
+        let notesSavedAt = Date.now()
+        yield* Effect.forkScoped(
+          runResponder(responder, {
+            tickMs: settings.tickMs,
+            onTick: () => {
+              if (notes === undefined || Date.now() - notesSavedAt < NOTES_SAVE_INTERVAL_MS) return
+              notesSavedAt = Date.now()
+              void notes.save()
+            },
+          }),
+        )
         if (!loopback(host)) output.note(`listening on ${host}: reachable from the network`)
         const signal = yield* Effect.async<string>((resume) => {
           const onSignal = () => resume(Effect.succeed("SIGTERM"))
@@ -192,6 +209,7 @@ export const run = (args: ServeArgs, context: CommandContext) =>
         log(`${signal} received`)
         return ExitCode.ok
       }),
+    { quietNotes: true },
   )
 
 /** One log line for what the responder did (nothing for a dry run). */
