@@ -197,17 +197,18 @@ export interface Served {
 }
 
 /**
- * Starts the built `ir serve` in `dir` (its `ir.config.yaml`) with `IR_ALERTS_TOKEN`, and waits
- * until it listens; the process is pushed onto `started` for the suite to kill.
+ * Starts the built `ir serve` in `dir` (its `ir.config.yaml`) with `IR_ALERTS_TOKEN` (and `env`),
+ * and waits until it listens; the process is pushed onto `started` for the suite to kill.
  */
 export const serveIr = async (
   dir: string,
   token: string,
   started: Array<ChildProcess>,
+  env: Record<string, string> = {},
 ): Promise<Served> => {
   const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token },
+    env: { PATH: process.env.PATH ?? "", IR_ALERTS_TOKEN: token, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   })
   started.push(child)

@@ -1,17 +1,20 @@
 // `ir serve` keeps the responder's notes of incidents with nothing due in the user's cache, as
 // `ir escalate` does: written back on shutdown (and at most once a minute while it runs), so that
 // a restart, or a cron `ir escalate`, reads only the incidents that changed or fell due.
-import { spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { once } from "node:events"
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { stringify } from "yaml"
 import { tempDir } from "./harness.js"
-import { binPath, irProcess, requireBuiltCli, waitFor } from "./scenarios.js"
+import { irProcess, requireBuiltCli, serveIr, waitFor } from "./scenarios.js"
 
 const dirs: Array<{ remove: () => void }> = []
+const started: Array<ChildProcess> = []
+const token = "notes-token-0123456789abcdef"
 afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL")
   for (const dir of dirs) dir.remove()
 })
 
@@ -41,33 +44,21 @@ describe("ir serve's notes", () => {
     const humanId = JSON.parse(opened.stdout).incident.id as string
 
     const serveUntilQuiet = async () => {
-      const child = spawn(process.execPath, [binPath, "serve", "--shutdown-delay", "0s"], {
-        cwd: project.path,
-        env: { PATH: process.env.PATH ?? "", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      })
-      let output = ""
-      child.stdout?.on("data", (chunk) => {
-        output += chunk
-      })
-      child.stderr?.on("data", (chunk) => {
-        output += chunk
-      })
+      const served = await serveIr(project.path, token, started, env)
       try {
         await waitFor(
           "the responder clock to run",
-          async () => (/this process runs it/.test(output) ? true : undefined),
+          async () => (/this process runs it/.test(served.output()) ? true : undefined),
           30_000,
           50,
         )
         // A tick or two after taking the lead, the incident has been looked at.
         await new Promise((resolve) => setTimeout(resolve, 2_500))
       } finally {
-        const exited = once(child, "exit")
-        child.kill("SIGTERM")
+        const exited = once(served.process, "exit")
+        served.process.kill("SIGTERM")
         await exited
       }
-      return output
     }
 
     await serveUntilQuiet()

@@ -335,14 +335,14 @@ class PostgresJournalImpl {
     batch: ReadonlyArray<PendingCreate>,
   ): Promise<ReadonlyArray<OpenResult>> {
     const perYear = new Map<number, number>()
-    const planned = batch.map(({ fields, draft }, ordinal) => {
-      const year = fields.at.getUTCFullYear()
+    const planned = batch.map((waiting, ordinal) => {
+      const year = waiting.fields.at.getUTCFullYear()
       const rank = (perYear.get(year) ?? 0) + 1
       perYear.set(year, rank)
-      return { ordinal, year, rank, draft }
+      return { ordinal, year, rank, waiting }
     })
     const years = [...perYear.keys()].sort((a, b) => a - b)
-    const events = planned.flatMap(({ draft }) =>
+    const events = planned.flatMap(({ waiting: { draft } }) =>
       draft.events.map((event, index) => ({
         id: draft.meta.id,
         seq: index + 1,
@@ -362,6 +362,7 @@ class PostgresJournalImpl {
          RETURNING year, last
        ),
        planned AS (
+         -- numbered as formatHumanId does: INC-<year>-<number, four digits at least>
          SELECT incident.*, 'INC-' || incident.year || '-' || lpad(number::text,
            greatest(4, length(number::text)), '0') AS human_id
          FROM jsonb_to_recordset($3::jsonb) AS incident (ordinal integer, year integer,
@@ -394,19 +395,19 @@ class PostgresJournalImpl {
         years,
         years.map((year) => perYear.get(year) as number),
         JSON.stringify(
-          planned.map(({ ordinal, year, rank, draft: { meta, state, events: drafted } }) => ({
+          planned.map(({ ordinal, year, rank, waiting: { draft } }) => ({
             ordinal,
             year,
             rank,
-            id: meta.id,
-            dedup_key: meta.dedupKey ?? null,
-            title: state.title,
-            status: state.status,
-            severity: state.severity,
-            playbooks: state.playbooks,
-            opened_at: state.openedAt.toISOString(),
-            sequence: drafted.length,
-            figures: figuresColumn(state, drafted.length),
+            id: draft.meta.id,
+            dedup_key: draft.meta.dedupKey ?? null,
+            title: draft.state.title,
+            status: draft.state.status,
+            severity: draft.state.severity,
+            playbooks: draft.state.playbooks,
+            opened_at: draft.state.openedAt.toISOString(),
+            sequence: draft.events.length,
+            figures: figuresColumn(draft.state, draft.events.length),
           })),
         ),
         events.map((event) => event.id),
@@ -416,7 +417,7 @@ class PostgresJournalImpl {
         events.map((event) => event.body),
       ],
     )
-    return planned.map(({ ordinal, draft }) => {
+    return planned.map(({ ordinal, waiting }) => {
       const humanId = rows[ordinal]?.human_id
       if (humanId === undefined)
         throw new JournalUnavailable({
@@ -425,14 +426,9 @@ class PostgresJournalImpl {
           cause: new Error("the database created fewer incidents than it was given"),
         })
       // The same incident with its number: what a reader of the rows just written decodes.
-      const numbered = newIncident(
-        batch[ordinal]?.fields as Omit<OpenInput, "dedupKey">,
-        batch[ordinal]?.initialEvents ?? [],
-        humanId,
-        draft.meta.dedupKey,
-      )
+      const numbered = newIncident(waiting.fields, waiting.initialEvents, humanId, waiting.dedupKey)
       const cached: CachedIncident = {
-        meta: { ...numbered.meta, id: draft.meta.id },
+        meta: { ...numbered.meta, id: waiting.draft.meta.id },
         sequence: numbered.events.length,
         state: numbered.state,
         events: numbered.events,
