@@ -31,10 +31,12 @@ import {
   type NewIncident,
   newIncident,
 } from "./internal/EventCodec.js"
+import { IncidentView } from "./internal/IncidentView.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
 import {
+  byNewest,
   decodeFigures,
   dedupKeyOf,
   encodeFigures,
@@ -182,6 +184,25 @@ const figuresColumn = (state: Incident, sequence: number) => ({
 const INCIDENT_COLUMNS =
   "id, human_id, dedup_key, title, status, severity, playbooks, opened_at, resolved_at, sequence, figures"
 
+/**
+ * How far back a view holds resolved incidents (by opening time): past the responder's 30 days.
+ * A list asking for older resolved ones goes to the database.
+ */
+const VIEW_RESOLVED_MS = 35 * 86_400_000
+
+/** A view is built anew after a day: the resolved incidents it no longer covers leave memory. */
+const VIEW_REBUILD_MS = 86_400_000
+
+/**
+ * A row of a view's look: the oldest transaction still in progress when the statement read, and
+ * an incident's id and sequence (null in the one row of a look that found nothing).
+ */
+interface LookedRow {
+  horizon: string
+  id: string | null
+  sequence: number | null
+}
+
 /** The number a planned incident's opened event names until the database numbers it. */
 const DRAFT_HUMAN_ID = "INC-0000-0000"
 
@@ -213,6 +234,15 @@ class PostgresJournalImpl {
   /** Creates waiting for the transaction in flight to end (see `create`). */
   private readonly waitingCreates: Array<PendingCreate> = []
   private creating = false
+  /**
+   * The incidents a process that holds incidents lists again and again (see IncidentView), and
+   * the oldest transaction in progress at its last look: the rows written since are those whose
+   * `changed` (migration 6, set by a trigger) is not older. A transaction that committed after
+   * the look had a transaction id at least that old, so no write is missed; some are read twice.
+   */
+  private view: { readonly incidents: IncidentView; horizon: string } | undefined
+  /** Looks at the database for the view one at a time (each after the one before it). */
+  private viewLook: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly pool: Pg.Pool,
@@ -679,10 +709,16 @@ class PostgresJournalImpl {
    */
   async damaged(): Promise<ReadonlyArray<JournalDamage>> {
     // Only the sequences first: the rows of incidents this process holds up to date (all of
-    // them, in a long-running process) are not fetched again (see `list`).
-    const { rows: sequences } = await this.pool.query<{ id: string; sequence: number }>(
-      `SELECT id, sequence FROM ${this.s}.incidents WHERE status <> 'resolved'`,
-    )
+    // them, in a long-running process) are not fetched again (see `list`); a process whose
+    // lists built a view has them from it.
+    const sequences: ReadonlyArray<{ readonly id: string; readonly sequence: number }> =
+      this.view !== undefined
+        ? (await this.lookAgain()).unresolved()
+        : (
+            await this.pool.query<{ id: string; sequence: number }>(
+              `SELECT id, sequence FROM ${this.s}.incidents WHERE status <> 'resolved'`,
+            )
+          ).rows
     const behind = sequences
       .filter((row) => this.summaries.get(row.id)?.sequence !== row.sequence)
       .map((row) => row.id)
@@ -773,6 +809,16 @@ class PostgresJournalImpl {
     const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`
     const limit = filter.limit === undefined ? "" : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`
     const order = `ORDER BY opened_at DESC, human_id DESC ${limit}`
+    // A process that holds incidents (`ir serve`: the responder's clock lists those in view
+    // every tick) answers from its view what the view covers, after one query for the rows
+    // written since its last look.
+    if (
+      this.summaries.size > 0 &&
+      (filter.status !== undefined || filter.openedAfter !== undefined)
+    ) {
+      const view = await this.lookAgain()
+      if (view.covers(filter)) return view.list(filter)
+    }
     if (this.summaries.size === 0) {
       const { rows } = await this.pool.query<IncidentRow>(
         `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents ${where} ${order}`,
@@ -810,6 +856,83 @@ class PostgresJournalImpl {
       const summary = held[index] ?? fetched.get(row.id)
       return summary === undefined ? [] : [summary]
     })
+  }
+
+  /** The view, brought up to date (built first when there is none, or it is a day old). */
+  private lookAgain(): Promise<IncidentView> {
+    const look = this.viewLook.then(
+      () => this.look(),
+      () => this.look(),
+    )
+    this.viewLook = look.catch(() => undefined)
+    return look
+  }
+
+  private async look(): Promise<IncidentView> {
+    const now = Date.now()
+    const current = this.view
+    if (current !== undefined && now - current.incidents.builtAt < VIEW_REBUILD_MS) {
+      current.horizon = await this.bringIn(current.incidents, "changed >= $1::xid8", [
+        current.horizon,
+      ])
+      return current.incidents
+    }
+    const incidents = new IncidentView(now - VIEW_RESOLVED_MS, now)
+    const horizon = await this.bringIn(incidents, "status <> 'resolved' OR opened_at >= $1", [
+      new Date(incidents.coveredFrom),
+    ])
+    this.view = { incidents, horizon }
+    return incidents
+  }
+
+  /**
+   * Puts the rows `where` selects into the view, unless the view holds them at their sequence;
+   * returns the oldest transaction in progress when they were read. The sequences come first:
+   * the summary of an incident this process holds at its sequence (one it opened or wrote, in
+   * `ir serve`) is not fetched; the others' rows are, in a second query.
+   */
+  private async bringIn(
+    view: IncidentView,
+    where: string,
+    values: ReadonlyArray<unknown>,
+  ): Promise<string> {
+    const { rows } = await this.pool.query<LookedRow>(
+      `SELECT look.horizon::text AS horizon, incident.id, incident.sequence
+       FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) AS look
+       LEFT JOIN LATERAL (SELECT id, sequence FROM ${this.s}.incidents WHERE ${where}) AS incident
+       ON true`,
+      [...values],
+    )
+    const taken: Array<IncidentSummary> = []
+    const take = (summary: IncidentSummary) => {
+      // An incident the view does not hold yet, resolved and opened before what it covers,
+      // stays out of memory.
+      if (
+        view.get(summary.id) !== undefined ||
+        summary.status !== "resolved" ||
+        summary.openedAt.getTime() >= view.coveredFrom
+      )
+        taken.push(summary)
+    }
+    const missing: Array<string> = []
+    for (const row of rows) {
+      if (row.id === null || view.get(row.id)?.sequence === row.sequence) continue
+      const held = this.summaries.get(row.id)
+      if (held?.sequence === row.sequence) take(held)
+      else missing.push(row.id)
+    }
+    if (missing.length > 0) {
+      // A row written in between comes as it is now; the next look reads it again.
+      const { rows: fetched } = await this.pool.query<IncidentRow>(
+        `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`,
+        [missing],
+      )
+      for (const row of fetched) take(summaryOfRow(row))
+    }
+    // Oldest first: a new incident then goes at the end of the view's order, not in its middle.
+    taken.sort((a, b) => byNewest(b, a))
+    for (const summary of taken) view.put(summary)
+    return rows[0]?.horizon as string
   }
 
   /** Look-ups arriving while one is in flight share the next query (see Coalescer.ts). */

@@ -129,7 +129,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         [schema],
       )
       await client.end()
-      expect(rows).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })))
+      expect(rows).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })))
       expect(indexes[0]?.indexdef).toMatch(
         /\(opened_at DESC\) WHERE \(status <> 'resolved'::text\)/,
       )
@@ -158,7 +158,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
         [schema],
       )
       await client.end()
-      expect(rows).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })))
+      expect(rows).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })))
       expect(indexes).toHaveLength(1)
     } finally {
       await dropSchema(url, schema)
@@ -460,6 +460,102 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
       await dropSchema(url, schema)
     }
   })
+
+  it("keeps what it lists in view with the rows written since its last look, a transaction in flight then included", async () =>
+    withJournals(async ({ schema, journal, other, statements, watch }) => {
+      const active = { status: ["open", "acknowledged", "mitigated"] as const }
+      const recent = { status: "resolved" as const, openedAfter: new Date(Date.now() - 86_400_000) }
+      const fresh = async <A>(use: (reader: Journal) => Promise<A>): Promise<A> => {
+        const reader = await run(openPostgresJournal({ url, schema }))
+        try {
+          return await use(reader)
+        } finally {
+          await run(reader.close)
+        }
+      }
+      const openedAt = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000)
+      const [a, b, c] = (await Promise.all(
+        [0, 1, 2].map(
+          async (index) =>
+            (
+              await run(
+                journal.open({ ...downInput(), at: openedAt(index), dedupKey: `view-${index}` }),
+              )
+            ).incident,
+        ),
+      )) as [IncidentRecord, IncidentRecord, IncidentRecord]
+      await run(other.append(a.humanId, [{ type: "acknowledged", at: openedAt(5), by: "bob" }]))
+      // The first list of a process that holds incidents builds its view.
+      const first = await run(journal.list(active))
+      expect(first.map((summary) => [summary.humanId, summary.status])).toEqual([
+        [c.humanId, "open"],
+        [b.humanId, "open"],
+        [a.humanId, "acknowledged"],
+      ])
+      // Another session acknowledges b by hand (a's event, copied) and has not committed when a
+      // later transaction, another process's open, commits.
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        await client.query("BEGIN")
+        await client.query(
+          `INSERT INTO ${schema}.incident_events (incident_id, seq, type, at, body)
+           SELECT $1, 2, type, at, body FROM ${schema}.incident_events
+           WHERE incident_id = $2 AND seq = 2`,
+          [b.id, a.id],
+        )
+        await client.query(
+          `UPDATE ${schema}.incidents SET sequence = 2, status = 'acknowledged' WHERE id = $1`,
+          [b.id],
+        )
+        const d = (await run(other.open({ ...downInput(), at: openedAt(10), dedupKey: "view-3" })))
+          .incident
+        const second = await run(journal.list(active))
+        expect(second.map((summary) => [summary.humanId, summary.status])).toEqual([
+          [d.humanId, "open"],
+          [c.humanId, "open"],
+          [b.humanId, "open"],
+          [a.humanId, "acknowledged"],
+        ])
+        await client.query("COMMIT")
+      } finally {
+        await client.end()
+      }
+      // The acknowledgement committed after the open it started before: the next list has it.
+      // It asks for the ids and sequences of the rows written since, then for the one row it
+      // does not hold at its sequence.
+      const stop = watch()
+      const third = await run(journal.list(active))
+      stop()
+      expect(statements).toHaveLength(2)
+      expect(statements[0]).toMatch(/SELECT id, sequence FROM .* WHERE changed >= \$1::xid8/)
+      expect(statements[1]).toMatch(/WHERE id = ANY/)
+      expect(third.find((summary) => summary.humanId === b.humanId)).toMatchObject({
+        status: "acknowledged",
+        sequence: 2,
+      })
+      statements.length = 0
+      const again = watch()
+      expect(await run(journal.list(active))).toEqual(third)
+      again()
+      expect(statements).toHaveLength(1)
+      await run(
+        other.append(c.humanId, [
+          { type: "mitigated", at: openedAt(20), summary: "rolled back" },
+          { type: "resolved", at: openedAt(21), resolution: "rolled back" },
+        ]),
+      )
+      for (const filter of [active, recent, { ...active, limit: 2 }, { status: "open" as const }]) {
+        const listed = await run(journal.list(filter))
+        expect(listed).toEqual(await fresh((reader) => run(reader.list(filter))))
+      }
+      expect((await run(journal.list(recent))).map((summary) => summary.humanId)).toEqual([
+        c.humanId,
+      ])
+      expect((await run(journal.list(active))).map((summary) => summary.humanId)).not.toContain(
+        c.humanId,
+      )
+    }))
 
   it("checks the incidents in progress for damage; a resolved one's shows when it is read", async () => {
     const schema = freshSchema()
