@@ -407,7 +407,11 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     now,
     ...(options.responder === undefined
       ? {}
-      : { log: options.responder.log, maintenance: options.responder.maintenance }),
+      : {
+          log: options.responder.log,
+          maintenance: options.responder.maintenance,
+          noteQuiet: options.responder.noteQuiet,
+        }),
   }
   const limit = options.maxBodyBytes ?? defaultMaxBodyBytes
   const bearer = reveal(options.auth?.bearer)

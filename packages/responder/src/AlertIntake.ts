@@ -35,6 +35,14 @@ export interface Intake {
   readonly now: () => Date
   readonly log?: (event: ResponderEvent) => void
   readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
+  /**
+   * The responder's `noteQuiet`: told what a resolution recorded, so that its clock need not
+   * read the incident again to learn that nothing fell due (see `Responder.noteQuiet`).
+   */
+  readonly noteQuiet?: (
+    record: Pick<IncidentRecord, "humanId" | "sequence" | "state">,
+    at: Date,
+  ) => boolean
 }
 
 /** What recording an alert group did. */
@@ -173,9 +181,9 @@ export const resolveAlertGroup = (
       ],
       { expectedSequence: record.sequence },
     )
-    return {
-      record: yield* journal.read(record.humanId, { atLeast: appended.sequence }),
-      created: false,
-      recorded: ["mitigated"],
-    }
+    const mitigated = yield* journal.read(record.humanId, { atLeast: appended.sequence })
+    // Under an alert storm every resolution would otherwise be read again at the clock's next
+    // tick, all of them at once.
+    intake.noteQuiet?.(mitigated, now())
+    return { record: mitigated, created: false, recorded: ["mitigated"] }
   })

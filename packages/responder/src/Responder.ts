@@ -406,18 +406,14 @@ export const createResponder = (options: ResponderOptions): Responder => {
   const forgetQuietExcept = (humanIds: ReadonlySet<string>): void => {
     for (const humanId of [...quiet.keys()]) if (!humanIds.has(humanId)) quiet.delete(humanId)
   }
-  const stillQuiet = (
-    incident: Pick<IncidentSummary, "humanId" | "sequence">,
-    at: Date,
-  ): boolean => {
-    const known = quiet.get(incident.humanId)
-    return (
-      known !== undefined &&
-      known.sequence === incident.sequence &&
-      known.checkedAt <= at.getTime() &&
-      at.getTime() < known.until
-    )
-  }
+  /** Whether a note taken at `sequence` still holds at `atMs`. */
+  const holds = (known: QuietNote | undefined, sequence: number, atMs: number): boolean =>
+    known !== undefined &&
+    known.sequence === sequence &&
+    known.checkedAt <= atMs &&
+    atMs < known.until
+  const stillQuiet = (incident: Pick<IncidentSummary, "humanId" | "sequence">, at: Date): boolean =>
+    holds(quiet.get(incident.humanId), incident.sequence, at.getTime())
 
   const dispatch = (
     incidentId: string,
@@ -543,12 +539,23 @@ export const createResponder = (options: ResponderOptions): Responder => {
       const dispatched: Array<TickReport["dispatched"][number]> = []
       const busy: Array<string> = []
       const failed: Array<TickReport["failed"][number]> = []
-      const inTick = new Set<string>()
-      for (const incident of incidents) inTick.add(incident.humanId)
       // Cheap first look without the lock, a few at once (a database journal answers them on
       // several connections): most incidents have nothing due most ticks. Only a few records
       // are held at a time: a first tick over a large journal reads hundreds of incidents.
-      const toLook = incidents.filter((incident) => !stillQuiet(incident, at))
+      const atMs = at.getTime()
+      let noted = 0
+      const toLook = incidents.filter((incident) => {
+        const known = quiet.get(incident.humanId)
+        if (known !== undefined) noted += 1
+        return !holds(known, incident.sequence, atMs)
+      })
+      // The notes of incidents out of view are forgotten, when there are any (a note for every
+      // incident in view is the usual case, with thousands of them under an alert storm), and
+      // before anything below waits: a note taken meanwhile (an incident opened during the
+      // tick) stays.
+      let notes = 0
+      for (const _ of quiet.keys()) notes += 1
+      if (notes > noted) forgetQuietExcept(new Set(incidents.map((incident) => incident.humanId)))
       for (let start = 0; start < toLook.length; start += FIRST_LOOKS_AT_ONCE) {
         const looked = yield* Effect.forEach(
           toLook.slice(start, start + FIRST_LOOKS_AT_ONCE),
@@ -575,7 +582,6 @@ export const createResponder = (options: ResponderOptions): Responder => {
             dispatched.push({ incidentId: humanId, dispatches: result.right.dispatches })
         }
       }
-      forgetQuietExcept(inTick)
       const reminded = options.trainingReminders === true ? yield* remindTraining(at) : []
       return { at, incidents: incidents.length, dispatched, busy, failed, damaged, reminded }
     })

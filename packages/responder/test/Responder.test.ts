@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { defaultRunbook } from "@ir/core"
+import { AlertGroup, createPlaybookMapper, defaultRunbook } from "@ir/core"
 import type { Journal } from "@ir/journal"
 import { createIncidentMessenger } from "@ir/notify"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { createResponder } from "../src/index.js"
+import { createResponder, openAlertGroup, resolveAlertGroup } from "../src/index.js"
 import {
   headlines,
   p0,
@@ -169,6 +169,77 @@ describe("createResponder", () => {
       ]),
     )
     expect(reads).toContain(id)
+  })
+
+  it("leaves an alert group's incident quiet when its resolution is recorded: the next tick does not read it", async () => {
+    let now = t0
+    const w = await world()
+    current = w
+    const reads: Array<string> = []
+    const responder = await w.responder({ now: () => now, wrapJournal: watchingReads(reads) })
+    const mapAlert = createPlaybookMapper(w.runbook, { now: () => now })
+    const group = async (name: string) => {
+      const alert = {
+        labels: { alertname: name, severity: "P2", playbook: "high-api-error-rate" },
+        annotations: { summary: `${name} firing` },
+        fingerprint: name,
+      }
+      const opened = await run(
+        openAlertGroup(responder, {
+          groupKey: `{}:{alertname="${name}"}`,
+          by: "alertmanager:ir",
+          plan: AlertGroup.plan(
+            [{ alert, match: mapAlert(alert) }],
+            { labels: {}, annotations: {} },
+            "P2",
+          ),
+        }),
+      )
+      await run(responder.dispatch(opened.record.humanId))
+      return opened.record.humanId
+    }
+    const [noted, unnoted] = [await group("Noted"), await group("Unnoted")]
+    now = minutes(3)
+    // Through the responder (as `ir serve`'s receiver records it), and through an intake that
+    // does not tell the responder.
+    const resolved = await run(
+      resolveAlertGroup(responder, {
+        groupKey: '{}:{alertname="Noted"}',
+        by: "alertmanager:ir",
+        alertnames: ["Noted"],
+      }),
+    )
+    await run(
+      resolveAlertGroup(
+        { journal: responder.journal, now: () => now },
+        { groupKey: '{}:{alertname="Unnoted"}', by: "alertmanager:ir", alertnames: ["Unnoted"] },
+      ),
+    )
+    expect(resolved.recorded).toEqual(["mitigated"])
+    reads.length = 0
+    now = minutes(4)
+    const report = await run(responder.tick())
+    expect(report.incidents).toBe(2)
+    expect(report.failed).toEqual([])
+    expect(reads).toEqual([unnoted])
+    expect(reads).not.toContain(noted)
+  })
+
+  it("forgets at a tick the notes of incidents out of view, and keeps the others", async () => {
+    const w = await world()
+    current = w
+    const quiet = new Map([
+      ["INC-2020-0001", { sequence: 3, checkedAt: t0.getTime(), until: Number.POSITIVE_INFINITY }],
+    ])
+    const responder = await w.responder({ now: () => t0, quiet })
+    const { incident } = await run(responder.open(p0(t0)))
+    expect([...quiet.keys()].sort()).toEqual(["INC-2020-0001", incident.humanId].sort())
+    await run(responder.tick())
+    expect([...quiet.keys()]).toEqual([incident.humanId])
+    // Every note in view: nothing to forget, and the note stays as it was.
+    const kept = quiet.get(incident.humanId)
+    await run(responder.tick())
+    expect(quiet.get(incident.humanId)).toBe(kept)
   })
 
   it("takes a tick's first looks a few at once, and still reads each incident", async () => {
