@@ -27,7 +27,7 @@
 // BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver), BENCH_TRACE=1 (each
 // phase's p99 second by second, to see when the slow answers came).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { startServe } from "../serve.mjs"
@@ -97,11 +97,92 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
+/** Clock ticks of CPU (user + system) a process has used so far; 0 once it is gone. */
+const processTicks = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return 0
+  }
+}
+
+/** Clock ticks of CPU each PostgreSQL process (server and backends) has used so far, by pid. */
+const postgresTicks = () => {
+  const ticks = new Map()
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      if (readFileSync(`/proc/${name}/comm`, "latin1").trim() === "postgres")
+        ticks.set(name, processTicks(name))
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return ticks
+}
+
+/** The ticks PostgreSQL used between two readings (a process that exited in between is lost). */
+const postgresDelta = (before, after) => {
+  let ticks = 0
+  for (const [pid, now] of after) ticks += Math.max(0, now - (before.get(pid) ?? 0))
+  return ticks
+}
+
+/** The machine's CPU ticks so far: all, waiting on I/O, stolen by the hypervisor. */
+const machineTicks = () => {
+  const fields = readFileSync("/proc/stat", "latin1").split("\n")[0].trim().split(/\s+/).slice(1)
+  const numbers = fields.map(Number)
+  return {
+    all: numbers.reduce((sum, value) => sum + value, 0),
+    iowait: numbers[4] ?? 0,
+    steal: numbers[7] ?? 0,
+  }
+}
+
+/**
+ * With BENCH_TRACE, where the CPU went each second of a load: `ir serve`, this load generator,
+ * PostgreSQL, and the machine's I/O wait and stolen time (in % of one core; the machine's in %
+ * of all its cores). Stops with the returned function, which gives the samples by second.
+ */
+const sampleUsage = (receiverPid) => {
+  const samples = []
+  let last = {
+    receiver: processTicks(receiverPid),
+    generator: processTicks(process.pid),
+    postgres: postgresTicks(),
+    machine: machineTicks(),
+  }
+  const timer = setInterval(() => {
+    const now = {
+      receiver: processTicks(receiverPid),
+      generator: processTicks(process.pid),
+      postgres: postgresTicks(),
+      machine: machineTicks(),
+    }
+    const all = Math.max(1, now.machine.all - last.machine.all)
+    samples.push({
+      ir: now.receiver - last.receiver,
+      gen: now.generator - last.generator,
+      pg: postgresDelta(last.postgres, now.postgres),
+      io: Math.round((100 * (now.machine.iowait - last.machine.iowait)) / all),
+      st: Math.round((100 * (now.machine.steal - last.machine.steal)) / all),
+    })
+    last = now
+  }, 1000)
+  return () => {
+    clearInterval(timer)
+    return samples
+  }
+}
+
 /**
  * Sends at `rate`/s for `duration` s (open loop: a send is due every 1/rate s whatever the
  * answers do); `next()` gives the next body. Stops by itself; waits for the answers.
  */
-const load = async (url, rate, duration, next) => {
+const load = async (url, rate, duration, next, receiverPid) => {
+  const stopSampling = trace && receiverPid !== undefined ? sampleUsage(receiverPid) : undefined
   const latencies = []
   // [second the send was due, latency] of each answer, with BENCH_TRACE
   const traced = []
@@ -146,6 +227,7 @@ const load = async (url, rate, duration, next) => {
     pending.add(request)
   }
   await Promise.all([...pending])
+  const usage = stopSampling?.() ?? []
   if (trace) {
     const bySecond = new Map()
     for (const [second, ms] of traced) bySecond.set(second, [...(bySecond.get(second) ?? []), ms])
@@ -153,6 +235,15 @@ const load = async (url, rate, duration, next) => {
       ([second, list]) => `${second}s:${percentile(list, 99).toFixed(0)}`,
     )
     console.log(`  p99 (ms) by second: ${series.join(" ")}`)
+    if (usage.length > 0)
+      console.log(
+        `  CPU by second (% of a core: ir serve/generator/PostgreSQL; machine: iowait/steal %):\n${usage
+          .map(
+            (sample, second) =>
+              `    ${second}s: ir ${sample.ir} gen ${sample.gen} pg ${sample.pg} io ${sample.io} st ${sample.st}`,
+          )
+          .join("\n")}`,
+      )
   }
   const elapsed = (performance.now() - started) / 1000
   return {
@@ -234,17 +325,17 @@ for (const backend of backends) {
   try {
     console.log(`\n${backend} journal (ir serve, no channels, loopback)`)
     if (warmupSeconds > 0) {
-      const warm = await load(serve.url, warmupRate, warmupSeconds, mixed)
+      const warm = await load(serve.url, warmupRate, warmupSeconds, mixed, serve.pid)
       console.log(
         `${line(`warm-up, ${warmupSeconds} s`, warmupRate, warm).split(" → ")[0]} (no goal)`,
       )
     }
     if (phases.has("mixed")) {
-      const mix = await load(serve.url, mixedRate, seconds, mixed)
+      const mix = await load(serve.url, mixedRate, seconds, mixed, serve.pid)
       console.log(line("mixed 40/40/20", mixedRate, mix))
     }
     if (phases.has("new")) {
-      const fresh = await load(serve.url, newRate, seconds, newGroup)
+      const fresh = await load(serve.url, newRate, seconds, newGroup, serve.pid)
       console.log(line("new groups only", newRate, fresh))
     }
     let held = 0
