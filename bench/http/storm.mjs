@@ -26,8 +26,10 @@
 // BENCH_POOL_SIZE (the PostgreSQL journal's `poolSize`, default 5),
 // BENCH_PHASES (default "mixed,new,saturation"), BENCH_NODE_ARGS (Node options for `ir serve`,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/storm-prof" to profile the receiver), BENCH_TRACE=1 (each
-// phase's p99 second by second, to see when the slow answers came).
+// phase's p99 second by second, to see when the slow answers came, and the CPU `ir serve`, this
+// generator and PostgreSQL used each second).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { Agent, request as httpRequest } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { startServe } from "../serve.mjs"
@@ -96,6 +98,44 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
+
+// The generator shares the machine with `ir serve` and PostgreSQL: node:http with keep-alive
+// sockets costs it about half the CPU of fetch (undici) at the same rate.
+const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight })
+
+/**
+ * POSTs a notification; resolves with the status once the answer was read, within 30 s. A kept
+ * socket the server closed as it was reused (its keep-alive timeout) is retried once on a new
+ * one, as Node's documentation advises and as Alertmanager retries a failed send.
+ */
+const post = (url, body, retried = false) =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${url}/alerts/alertmanager`,
+      {
+        method: "POST",
+        agent,
+        timeout: 30_000,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (answer) => {
+        answer.on("data", () => undefined)
+        answer.on("end", () => resolve(answer.statusCode ?? 0))
+        answer.on("error", reject)
+      },
+    )
+    request.on("timeout", () => request.destroy(new Error("no answer within 30 s")))
+    request.on("error", (error) => {
+      if (!retried && request.reusedSocket && error.code === "ECONNRESET")
+        resolve(post(url, body, true))
+      else reject(error)
+    })
+    request.end(body)
+  })
 
 /** Clock ticks of CPU (user + system) a process has used so far; 0 once it is gone. */
 const processTicks = (pid) => {
@@ -187,6 +227,12 @@ const load = async (url, rate, duration, next, receiverPid) => {
   // [second the send was due, latency] of each answer, with BENCH_TRACE
   const traced = []
   let errors = 0
+  // What went wrong, by HTTP status or error code
+  const errorKinds = new Map()
+  const failed = (kind) => {
+    errors += 1
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
+  }
   let dropped = 0
   let inFlight = 0
   const pending = new Set()
@@ -203,22 +249,16 @@ const load = async (url, rate, duration, next, receiverPid) => {
     const { body, answered } = next()
     inFlight += 1
     const sent = performance.now()
-    const request = fetch(`${url}/alerts/alertmanager`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    })
-      .then(async (answer) => {
-        await answer.arrayBuffer()
-        if (answer.status >= 300) errors += 1
+    const request = post(url, body)
+      .then((status) => {
+        if (status >= 300) failed(`HTTP ${status}`)
         else answered?.()
         // Latency from when the send was due, so a lagging generator is not flattering.
         latencies.push(performance.now() - Math.min(sent, due))
         if (trace) traced.push([Math.floor((due - started) / 1000), latencies.at(-1)])
       })
-      .catch(() => {
-        errors += 1
+      .catch((error) => {
+        failed(error?.code ?? error?.message ?? "error")
       })
       .finally(() => {
         inFlight -= 1
@@ -235,6 +275,12 @@ const load = async (url, rate, duration, next, receiverPid) => {
       ([second, list]) => `${second}s:${percentile(list, 99).toFixed(0)}`,
     )
     console.log(`  p99 (ms) by second: ${series.join(" ")}`)
+    const slow = traced.filter(([, ms]) => ms >= 200)
+    const bySlowSecond = new Map()
+    for (const [second] of slow) bySlowSecond.set(second, (bySlowSecond.get(second) ?? 0) + 1)
+    console.log(
+      `  answers of 200 ms or more: ${slow.length} of ${traced.length}, by second: ${[...bySlowSecond].map(([second, count]) => `${second}s:${count}`).join(" ")}`,
+    )
     if (usage.length > 0)
       console.log(
         `  CPU by second (% of a core: ir serve/generator/PostgreSQL; machine: iowait/steal %):\n${usage
@@ -250,6 +296,7 @@ const load = async (url, rate, duration, next, receiverPid) => {
     sent: total - dropped,
     dropped,
     errors,
+    errorKinds,
     // Answers per second until the last answer came: a receiver that falls behind lengthens it.
     achieved: latencies.length / Math.max(elapsed, duration),
     p50: percentile(latencies, 50),
@@ -281,7 +328,7 @@ const listIncidents = async (dir, journalConfig) => {
 }
 
 const line = (name, goalRate, result) =>
-  `${name.padEnd(22)} ${String(goalRate).padStart(5)}/s  achieved ${result.achieved.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(1).padStart(7)} ms  p99 ${result.p99.toFixed(1).padStart(7)} ms  errors ${result.errors}  not sent ${result.dropped}  → ${
+  `${name.padEnd(22)} ${String(goalRate).padStart(5)}/s  achieved ${result.achieved.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(1).padStart(7)} ms  p99 ${result.p99.toFixed(1).padStart(7)} ms  errors ${result.errors}${result.errors === 0 ? "" : ` (${[...result.errorKinds].map(([kind, count]) => `${kind}: ${count}`).join(", ")})`}  not sent ${result.dropped}  → ${
     result.achieved >= goalRate * 0.95 &&
     result.p99 < 200 &&
     result.errors === 0 &&
