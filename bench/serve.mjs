@@ -2,6 +2,7 @@
 // URL, its pid (for /proc) and how to stop it. Used by bench/http/storm.mjs and
 // bench/journal/scale.mjs.
 import { spawn } from "node:child_process"
+import { appendFileSync } from "node:fs"
 
 const bin = new URL("../packages/cli/bin/ir.cjs", import.meta.url).pathname
 
@@ -16,12 +17,15 @@ export const startServe = async ({ cwd, env = {}, nodeArgs = [] }) => {
     stdio: ["ignore", "pipe", "pipe"],
   })
   let output = ""
-  child.stdout.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr.on("data", (chunk) => {
-    output += chunk
-  })
+  // BENCH_SERVE_OUTPUT names a file that gets everything `ir serve` prints (with
+  // BENCH_NODE_ARGS=--trace-gc, its collections)
+  const copy = process.env.BENCH_SERVE_OUTPUT
+  const write = (chunk) => {
+    if (copy !== undefined) appendFileSync(copy, chunk)
+    if (output.length < 1_000_000) output += chunk
+  }
+  child.stdout.on("data", write)
+  child.stderr.on("data", write)
   const stop = () =>
     new Promise((done) => {
       if (child.exitCode !== null) return done()
