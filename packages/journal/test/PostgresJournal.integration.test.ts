@@ -96,6 +96,19 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   }
 
+  /** Runs `use` with a journal of its own on `schema` (nothing held yet), then closes it. */
+  const withFreshReader = async <A>(
+    schema: string,
+    use: (journal: Journal) => Promise<A>,
+  ): Promise<A> => {
+    const reader = await run(openPostgresJournal({ url, schema }))
+    try {
+      return await use(reader)
+    } finally {
+      await run(reader.close)
+    }
+  }
+
   journalContract("postgres", async () => {
     const schema = freshSchema()
     return {
@@ -380,14 +393,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     const schema = freshSchema()
     const writer = await run(openPostgresJournal({ url, schema }))
     const reader = await run(openPostgresJournal({ url, schema }))
-    const fresh = async <A>(use: (journal: Journal) => Promise<A>): Promise<A> => {
-      const other = await run(openPostgresJournal({ url, schema }))
-      try {
-        return await use(other)
-      } finally {
-        await run(other.close)
-      }
-    }
+    const fresh = <A>(use: (journal: Journal) => Promise<A>) => withFreshReader(schema, use)
     try {
       const at = new Date("2026-11-28T10:00:00Z")
       const opened = []
@@ -465,14 +471,7 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     withJournals(async ({ schema, journal, other, statements, watch }) => {
       const active = { status: ["open", "acknowledged", "mitigated"] as const }
       const recent = { status: "resolved" as const, openedAfter: new Date(Date.now() - 86_400_000) }
-      const fresh = async <A>(use: (reader: Journal) => Promise<A>): Promise<A> => {
-        const reader = await run(openPostgresJournal({ url, schema }))
-        try {
-          return await use(reader)
-        } finally {
-          await run(reader.close)
-        }
-      }
+      const fresh = <A>(use: (reader: Journal) => Promise<A>) => withFreshReader(schema, use)
       const openedAt = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000)
       const [a, b, c] = (await Promise.all(
         [0, 1, 2].map(
