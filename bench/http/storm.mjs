@@ -100,8 +100,9 @@ const percentile = (values, p) => {
 }
 
 // The generator shares the machine with `ir serve` and PostgreSQL: node:http with keep-alive
-// sockets costs it about half the CPU of fetch (undici) at the same rate.
-const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight })
+// sockets costs it about half the CPU of fetch (undici) at the same rate. An idle socket is
+// closed after 4 s, before the server's keep-alive timeout (5 s) can close it under a request.
+const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight, timeout: 4_000 })
 
 /**
  * POSTs a notification; resolves with the status once the answer was read, within 30 s. A kept

@@ -72,6 +72,20 @@ describe("IncidentView", () => {
     ])
   })
 
+  it("moves an incident whose opening time was changed by hand to its new place", () => {
+    const view = new IncidentView(coveredFrom, Date.now())
+    for (const minute of [1, 2, 3]) view.put(summary(`INC-2026-000${minute}`, minute))
+    view.put(summary("INC-2026-0001", 9, { sequence: 2 }))
+    view.put(summary("INC-2026-0004", 4))
+    expect(view.list({}).map((each) => each.humanId)).toEqual([
+      "INC-2026-0001",
+      "INC-2026-0004",
+      "INC-2026-0003",
+      "INC-2026-0002",
+    ])
+    expect(view.size).toBe(4)
+  })
+
   it("covers the incidents in progress, and resolved ones only from when it starts holding them", () => {
     const view = new IncidentView(coveredFrom, Date.now())
     expect(view.covers({ status: ["open", "acknowledged", "mitigated"] })).toBe(true)

@@ -41,9 +41,21 @@ export class IncidentView {
     const known = this.byId.get(summary.id)
     this.byId.set(summary.id, summary)
     if (known !== undefined) {
-      // The opening time and the human id never change: the place in the order stays.
-      this.ordered[this.place(known)] = summary
-      return
+      const found = this.place(known)
+      const at =
+        this.ordered[found] === known
+          ? found
+          : this.ordered.findIndex((held) => held.id === summary.id)
+      // The opening time and the human id do not change (but for a hand-edited row): the place
+      // in the order stays.
+      if (
+        known.openedAt.getTime() === summary.openedAt.getTime() &&
+        known.humanId === summary.humanId
+      ) {
+        this.ordered[at] = summary
+        return
+      }
+      this.ordered.splice(at, 1)
     }
     const last = this.ordered.at(-1)
     if (last === undefined || byNewest(last, summary) > 0) {
