@@ -118,6 +118,15 @@ export const migrations: ReadonlyArray<Migration> = [
   },
 ]
 
+/** The oldest PostgreSQL the migrations run on (`server_version_num`): 13 has `xid8`. */
+export const oldestServer = 130000
+
+/** Why the server cannot hold the journal, from its `server_version_num`; undefined when it can. */
+export const serverTooOld = (versionNum: number): string | undefined =>
+  versionNum >= oldestServer
+    ? undefined
+    : `the server runs PostgreSQL ${Math.floor(versionNum / 10000)}; the journal needs ${oldestServer / 10000} or later`
+
 /** An identifier quoted for SQL; schema names are also checked by the caller. */
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
@@ -141,6 +150,11 @@ export const migrate = async (
       () => false,
     )
   if (current) return applied
+  const { rows: server } = await client.query<{ version: number }>(
+    "SELECT current_setting('server_version_num')::int AS version",
+  )
+  const tooOld = serverTooOld(server[0]?.version ?? 0)
+  if (tooOld !== undefined) throw new Error(tooOld)
   await client.query("BEGIN")
   try {
     // Two-key form: a fixed class id for this package, the schema's hash for the object.
