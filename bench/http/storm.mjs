@@ -227,13 +227,9 @@ const load = async (url, rate, duration, next, receiverPid) => {
   const latencies = []
   // [second the send was due, latency] of each answer, with BENCH_TRACE
   const traced = []
-  let errors = 0
   // What went wrong, by HTTP status or error code
   const errorKinds = new Map()
-  const failed = (kind) => {
-    errors += 1
-    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
-  }
+  const failed = (kind) => errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1)
   let dropped = 0
   let inFlight = 0
   const pending = new Set()
@@ -296,7 +292,7 @@ const load = async (url, rate, duration, next, receiverPid) => {
   return {
     sent: total - dropped,
     dropped,
-    errors,
+    errors: [...errorKinds.values()].reduce((sum, count) => sum + count, 0),
     errorKinds,
     // Answers per second until the last answer came: a receiver that falls behind lengthens it.
     achieved: latencies.length / Math.max(elapsed, duration),

@@ -46,7 +46,6 @@ describe("IncidentView", () => {
       "INC-2026-0001",
       "INC-2026-0006",
     ])
-    expect(view.size).toBe(7)
   })
 
   it("takes a newer summary of an incident in its place, and applies the whole filter", () => {
@@ -54,7 +53,7 @@ describe("IncidentView", () => {
     for (const minute of [1, 2, 3, 4]) view.put(summary(`INC-2026-000${minute}`, minute))
     view.put(summary("INC-2026-0002", 2, { status: "resolved", sequence: 4 }))
     view.put(summary("INC-2026-0003", 3, { status: "acknowledged", severity: "P1", sequence: 2 }))
-    expect(view.size).toBe(4)
+    expect(view.list({})).toHaveLength(4)
     expect(view.get(summary("INC-2026-0002", 2).id)).toMatchObject({ sequence: 4 })
     expect(view.list({ status: ["open", "acknowledged"] }).map((each) => each.humanId)).toEqual([
       "INC-2026-0004",
@@ -83,7 +82,7 @@ describe("IncidentView", () => {
       "INC-2026-0003",
       "INC-2026-0002",
     ])
-    expect(view.size).toBe(4)
+    expect(view.list({})).toHaveLength(4)
   })
 
   it("covers the incidents in progress, and resolved ones only from when it starts holding them", () => {

@@ -2,9 +2,8 @@
 // clock lists those in progress and those resolved lately at every tick. The PostgreSQL journal
 // brings it up to date with only the rows written since its last look (see PostgresJournal's
 // `view`), instead of asking for every incident in view each time.
-import type { IncidentStatus } from "@ir/core"
 import type { IncidentSummary, ListFilter } from "../Journal.js"
-import { byNewest, summaryFilter } from "./Summary.js"
+import { asList, byNewest, summaryFilter } from "./Summary.js"
 
 /**
  * Every incident in progress, and every incident opened at or after `coveredFrom` (epoch
@@ -22,16 +21,9 @@ export class IncidentView {
     readonly builtAt: number,
   ) {}
 
-  get size(): number {
-    return this.byId.size
-  }
-
   /** Whether every incident `filter` may match is in the view. */
   covers(filter: ListFilter): boolean {
-    const statuses: ReadonlyArray<IncidentStatus> | undefined =
-      filter.status === undefined || Array.isArray(filter.status)
-        ? (filter.status as ReadonlyArray<IncidentStatus> | undefined)
-        : [filter.status as IncidentStatus]
+    const statuses = asList(filter.status)
     if (statuses !== undefined && !statuses.includes("resolved")) return true
     return filter.openedAfter !== undefined && filter.openedAfter.getTime() >= this.coveredFrom
   }

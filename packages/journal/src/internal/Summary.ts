@@ -104,7 +104,8 @@ export const figuresOf = (state: Incident): SummaryFigures => {
   }
 }
 
-const asList = <A>(value: A | ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
+/** A filter field as a list: one value, a list of values, or nothing (undefined). */
+export const asList = <A>(value: A | ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value as A]
 
 /**
