@@ -18,11 +18,11 @@
  * })
  * ```
  */
-import { setTimeout as delay } from "node:timers/promises"
 import { type Incident, type IncidentEvent, type Maintenance, Redaction } from "@ir/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Pg from "pg"
+import { AdvisoryLocks } from "./internal/AdvisoryLocks.js"
 import { coalescing } from "./internal/Coalescer.js"
 import {
   applyAll,
@@ -243,6 +243,12 @@ class PostgresJournalImpl {
   private view: { readonly incidents: IncidentView; horizon: string } | undefined
   /** Looks at the database for the view one at a time (each after the one before it). */
   private viewLook: Promise<unknown> = Promise.resolve()
+  /**
+   * The dispatch locks, on a session of the lock pool: a holder's work (reads, appends) takes
+   * connections of the main pool, which holders of the lock must never exhaust (they would wait
+   * on each other until the connect timeout).
+   */
+  private readonly dispatchLocks = new AdvisoryLocks(() => this.lockPool.connect())
 
   constructor(
     private readonly pool: Pg.Pool,
@@ -661,46 +667,23 @@ class PostgresJournalImpl {
   }
 
   /**
-   * Takes the incident's dispatch lock: a session advisory lock on one connection of the pool,
-   * tried until `waitMs` (a dropped connection releases it). Resolves to what releases it.
+   * Takes the incident's dispatch lock: a session advisory lock, tried until `waitMs`, on the
+   * session this process keeps for them (see AdvisoryLocks.ts: the locks taken at once go in one
+   * statement, and a dropped connection releases them). Resolves to what releases it.
    */
   async holdDispatch(incidentId: string, waitMs: number): Promise<() => Promise<void>> {
-    const key = `ir-dispatch:${this.s}:${incidentId}`
-    // From the lock pool: a holder's work (reads, appends) takes connections of the main pool,
-    // which holders of the lock must never exhaust (they would wait on each other until the
-    // connect timeout).
-    const client = await this.lockPool.connect()
-    const deadline = Date.now() + waitMs
-    try {
-      for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-        const { rows } = await client.query<{ locked: boolean }>(
-          "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
-          [key],
-        )
-        if (rows[0]?.locked === true) break
-        if (Date.now() >= deadline)
-          throw new JournalUnavailable({
-            reason: "busy",
-            location: this.location,
-            detail: `the dispatch lock of ${incidentId}`,
-            cause: new Error(
-              `another process held it for more than ${Math.round(waitMs / 1000)} s`,
-            ),
-          })
-        await delay(pause * (0.5 + Math.random()))
-      }
-    } catch (error) {
-      client.release()
-      throw error
-    }
-    return async () => {
-      try {
-        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key])
-        client.release()
-      } catch (error) {
-        client.release(error instanceof Error ? error : true) // drop it: the lock goes with it
-      }
-    }
+    const release = await this.dispatchLocks.hold(
+      `ir-dispatch:${this.s}:${incidentId}`,
+      Date.now() + waitMs,
+    )
+    if (release === undefined)
+      throw new JournalUnavailable({
+        reason: "busy",
+        location: this.location,
+        detail: `the dispatch lock of ${incidentId}`,
+        cause: new Error(`another process held it for more than ${Math.round(waitMs / 1000)} s`),
+      })
+    return release
   }
 
   /**

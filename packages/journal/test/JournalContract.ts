@@ -29,6 +29,29 @@ export const downInput = (overrides: Partial<OpenInput> = {}): OpenInput => ({
   ...overrides,
 })
 
+/**
+ * Holds the incident's dispatch lock until `release` is called, noting "first holds" and "first
+ * releases" on `order`; resolves once it holds it.
+ */
+const holdUntilReleased = async (journal: Journal, humanId: string, order: Array<string>) => {
+  let release: () => void = () => undefined
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const holding = Effect.runPromise(
+    journal.withDispatchLock(
+      humanId,
+      Effect.promise(async () => {
+        order.push("first holds")
+        await released
+        order.push("first releases")
+      }),
+    ),
+  )
+  while (!order.includes("first holds")) await new Promise((resolve) => setImmediate(resolve))
+  return { release: () => release(), holding }
+}
+
 export const journalContract = (name: string, fresh: () => Promise<JournalLocation>): void => {
   describe(`${name} journal (contract)`, () => {
     const opened: Array<Journal> = []
@@ -480,22 +503,7 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       const { incident } = await run(journal.open(downInput()))
       const second = await run(journal.open(downInput({ title: "Disk almost full" })))
       const order: Array<string> = []
-      let release: () => void = () => undefined
-      const released = new Promise<void>((resolve) => {
-        release = resolve
-      })
-      const holding = Effect.runPromise(
-        journal.withDispatchLock(
-          incident.humanId,
-          Effect.promise(async () => {
-            order.push("first holds")
-            await released
-            order.push("first releases")
-          }),
-        ),
-      )
-      // wait until the first holds it
-      while (order.length === 0) await new Promise((resolve) => setImmediate(resolve))
+      const { release, holding } = await holdUntilReleased(journal, incident.humanId, order)
       // another incident's lock is free meanwhile
       expect(
         await run(
@@ -532,6 +540,40 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
           journal.withDispatchLock(incident.humanId, Effect.succeed("free again"), { waitMs: 500 }),
         ),
       ).toBe("free again")
+    })
+
+    it("lets holders in one process take turns for an incident, and tells a waiter it is busy", async () => {
+      const { journal } = await freshJournal()
+      const { incident } = await run(journal.open(downInput()))
+      const order: Array<string> = []
+      const { release, holding: first } = await holdUntilReleased(journal, incident.humanId, order)
+      const second = Effect.runPromise(
+        journal.withDispatchLock(
+          incident.humanId,
+          Effect.sync(() => order.push("second holds")),
+          { waitMs: 10_000 },
+        ),
+      )
+      const busy = await attempt(
+        journal.withDispatchLock(incident.humanId, Effect.succeed("never"), { waitMs: 150 }),
+      )
+      expect(Either.isLeft(busy) && busy.left).toMatchObject({
+        _tag: "JournalUnavailable",
+        reason: "busy",
+      })
+      const third = Effect.runPromise(
+        journal.withDispatchLock(
+          incident.humanId,
+          Effect.sync(() => order.push("third holds")),
+          { waitMs: 10_000 },
+        ),
+      )
+      // nobody else held it meanwhile; the waiter that gave up holds up nobody after it
+      expect(order).toEqual(["first holds"])
+      release()
+      await Promise.all([first, second, third])
+      expect(order.slice(0, 2)).toEqual(["first holds", "first releases"])
+      expect(order.slice(2).sort()).toEqual(["second holds", "third holds"])
     })
 
     it("gives a role's lease to one holder at a time, across journals, until it is released or its journal closes", async () => {

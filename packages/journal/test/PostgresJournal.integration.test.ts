@@ -620,6 +620,110 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     }
   })
 
+  it("takes the dispatch locks wanted at once in one statement and lets them go together, keeping another process out meanwhile", async () =>
+    withJournals(async ({ journal, other, statements, watch }) => {
+      const incidents = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          run(journal.open({ ...downInput(), dedupKey: `group-${index}` })),
+        ),
+      )
+      let held = 0
+      let letGo: () => void = () => undefined
+      const released = new Promise<void>((resolve) => {
+        letGo = resolve
+      })
+      const stop = watch()
+      const holders = incidents.map(({ incident }) =>
+        run(
+          journal.withDispatchLock(
+            incident.humanId,
+            Effect.promise(async () => {
+              held += 1
+              await released
+            }),
+          ),
+        ),
+      )
+      while (held < incidents.length) await new Promise((resolve) => setImmediate(resolve))
+      const tries = statements.filter((text) => text.includes("pg_try_advisory_lock")).length
+      // held: another process waits for each of them
+      const busy = await Effect.runPromise(
+        Effect.either(
+          other.withDispatchLock(incidents[7]!.incident.humanId, Effect.succeed("never"), {
+            waitMs: 150,
+          }),
+        ),
+      )
+      expect(Either.isLeft(busy) && busy.left).toMatchObject({ reason: "busy" })
+      const beforeRelease = statements.length
+      letGo()
+      await Promise.all(holders)
+      stop()
+      const unlocks = statements
+        .slice(beforeRelease)
+        .filter((text) => text.includes("pg_advisory_unlock")).length
+      // twenty locks, not twenty statements each way
+      expect(tries).toBeLessThanOrEqual(2)
+      expect(unlocks).toBeGreaterThanOrEqual(1)
+      expect(unlocks).toBeLessThanOrEqual(2)
+      // and let go: the other process takes them at once
+      for (const { incident } of incidents.slice(0, 3))
+        expect(
+          await run(
+            other.withDispatchLock(incident.humanId, Effect.succeed("free"), { waitMs: 0 }),
+          ),
+        ).toBe("free")
+    }))
+
+  it("frees the dispatch locks of a lock session that drops, and takes new ones on another", async () =>
+    withJournals(async ({ journal, other }) => {
+      const first = await run(journal.open({ ...downInput(), dedupKey: "dropped-a" }))
+      const second = await run(journal.open({ ...downInput(), dedupKey: "dropped-b" }))
+      let holding = false
+      let letGo: () => void = () => undefined
+      const released = new Promise<void>((resolve) => {
+        letGo = resolve
+      })
+      const holder = run(
+        journal.withDispatchLock(
+          first.incident.humanId,
+          Effect.promise(async () => {
+            holding = true
+            await released
+            return "finished"
+          }),
+        ),
+      )
+      while (!holding) await new Promise((resolve) => setImmediate(resolve))
+      // the server drops the session that holds it (a network fault, an administrator)
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      try {
+        const { rows } = await admin.query(
+          `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks JOIN pg_stat_activity USING (pid)
+           WHERE locktype = 'advisory' AND application_name = 'ir-journal-locks'`,
+        )
+        expect(rows).toEqual([{ ended: true }])
+      } finally {
+        await admin.end()
+      }
+      // freed with the session: another process takes it
+      expect(
+        await run(
+          other.withDispatchLock(first.incident.humanId, Effect.succeed("taken"), {
+            waitMs: 5_000,
+          }),
+        ),
+      ).toBe("taken")
+      // the holder finishes its work; letting go of a lock already gone is no error
+      letGo()
+      expect(await holder).toBe("finished")
+      // and the journal takes locks again, on a new session
+      expect(
+        await run(journal.withDispatchLock(second.incident.humanId, Effect.succeed("again"))),
+      ).toBe("again")
+    }))
+
   it("creates a batch of incidents in one statement: numbered per year past 9999, each opened event naming its number", async () =>
     withJournals(async ({ schema, journal, other, statements, watch }) => {
       const client = new pg.Client({ connectionString: url })
