@@ -35,6 +35,7 @@ import { IncidentView } from "./internal/IncidentView.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
+import { prepared } from "./internal/Prepared.js"
 import {
   byNewest,
   decodeFigures,
@@ -388,7 +389,8 @@ class PostgresJournalImpl {
       })),
     )
     const { rows } = await this.pool.query<{ ordinal: number; human_id: string }>(
-      `WITH wanted AS (
+      prepared(
+        `WITH wanted AS (
          SELECT year, count FROM unnest($1::integer[], $2::integer[]) AS wanted (year, count)
        ),
        counter AS (
@@ -427,31 +429,32 @@ class PostgresJournalImpl {
          JOIN planned ON planned.id = event.id
        )
        SELECT ordinal, human_id FROM planned ORDER BY ordinal`,
-      [
-        years,
-        years.map((year) => perYear.get(year) as number),
-        JSON.stringify(
-          planned.map(({ ordinal, year, rank, waiting: { draft } }) => ({
-            ordinal,
-            year,
-            rank,
-            id: draft.meta.id,
-            dedup_key: draft.meta.dedupKey ?? null,
-            title: draft.state.title,
-            status: draft.state.status,
-            severity: draft.state.severity,
-            playbooks: draft.state.playbooks,
-            opened_at: draft.state.openedAt.toISOString(),
-            sequence: draft.events.length,
-            figures: figuresColumn(draft.state, draft.events.length),
-          })),
-        ),
-        events.map((event) => event.id),
-        events.map((event) => event.seq),
-        events.map((event) => event.type),
-        events.map((event) => event.at),
-        events.map((event) => event.body),
-      ],
+        [
+          years,
+          years.map((year) => perYear.get(year) as number),
+          JSON.stringify(
+            planned.map(({ ordinal, year, rank, waiting: { draft } }) => ({
+              ordinal,
+              year,
+              rank,
+              id: draft.meta.id,
+              dedup_key: draft.meta.dedupKey ?? null,
+              title: draft.state.title,
+              status: draft.state.status,
+              severity: draft.state.severity,
+              playbooks: draft.state.playbooks,
+              opened_at: draft.state.openedAt.toISOString(),
+              sequence: draft.events.length,
+              figures: figuresColumn(draft.state, draft.events.length),
+            })),
+          ),
+          events.map((event) => event.id),
+          events.map((event) => event.seq),
+          events.map((event) => event.type),
+          events.map((event) => event.at),
+          events.map((event) => event.body),
+        ],
+      ),
     )
     return planned.map(({ ordinal, waiting }) => {
       const humanId = rows[ordinal]?.human_id
@@ -579,7 +582,8 @@ class PostgresJournalImpl {
     if (Either.isLeft(state)) return undefined
     const sequence = cached.sequence + canonical.length
     const { rowCount } = await this.pool.query(
-      `WITH locked AS (
+      prepared(
+        `WITH locked AS (
          SELECT id FROM ${this.s}.incidents WHERE id = $1 AND sequence = $2 FOR UPDATE
        ), inserted AS (
          INSERT INTO ${this.s}.incident_events (incident_id, seq, type, at, body)
@@ -592,20 +596,21 @@ class PostgresJournalImpl {
        SET sequence = $7, status = $8, severity = $9, resolved_at = $10, figures = $12,
          updated_at = now()
        WHERE id = (SELECT id FROM locked) AND (SELECT count(*) FROM inserted) = $11`,
-      [
-        cached.meta.id,
-        cached.sequence,
-        canonical.map((_, index) => cached.sequence + index + 1),
-        canonical.map((event) => event.type),
-        canonical.map((event) => event.at),
-        stored.map((event) => JSON.stringify(event)),
-        sequence,
-        state.right.status,
-        state.right.severity,
-        state.right.resolvedAt ?? null,
-        canonical.length,
-        JSON.stringify(figuresColumn(state.right, sequence)),
-      ],
+        [
+          cached.meta.id,
+          cached.sequence,
+          canonical.map((_, index) => cached.sequence + index + 1),
+          canonical.map((event) => event.type),
+          canonical.map((event) => event.at),
+          stored.map((event) => JSON.stringify(event)),
+          sequence,
+          state.right.status,
+          state.right.severity,
+          state.right.resolvedAt ?? null,
+          canonical.length,
+          JSON.stringify(figuresColumn(state.right, sequence)),
+        ],
+      ),
     )
     if (rowCount !== 1) return undefined
     const next: CachedIncident = {
@@ -763,9 +768,11 @@ class PostgresJournalImpl {
     const uuids = keys.filter((key) => uuidPattern.test(key))
     const humanIds = keys.filter((key) => !uuidPattern.test(key))
     const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
-       WHERE id = ANY($1::uuid[]) OR human_id = ANY($2::text[])`,
-      [uuids, humanIds],
+      prepared(
+        `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+         WHERE id = ANY($1::uuid[]) OR human_id = ANY($2::text[])`,
+        [uuids, humanIds],
+      ),
     )
     const found = new Map<string, IncidentRow>()
     for (const row of rows) {
@@ -880,11 +887,13 @@ class PostgresJournalImpl {
     values: ReadonlyArray<unknown>,
   ): Promise<string> {
     const { rows } = await this.pool.query<LookedRow>(
-      `SELECT look.horizon::text AS horizon, incident.id, incident.sequence
-       FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) AS look
-       LEFT JOIN LATERAL (SELECT id, sequence FROM ${this.s}.incidents WHERE ${where}) AS incident
-       ON true`,
-      [...values],
+      prepared(
+        `SELECT look.horizon::text AS horizon, incident.id, incident.sequence
+         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) AS look
+         LEFT JOIN LATERAL (SELECT id, sequence FROM ${this.s}.incidents WHERE ${where}) AS incident
+         ON true`,
+        values,
+      ),
     )
     const taken: Array<IncidentSummary> = []
     const take = (summary: IncidentSummary) => {
@@ -907,8 +916,9 @@ class PostgresJournalImpl {
     if (missing.length > 0) {
       // A row written in between comes as it is now; the next look reads it again.
       const { rows: fetched } = await this.pool.query<IncidentRow>(
-        `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`,
-        [missing],
+        prepared(`SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`, [
+          missing,
+        ]),
       )
       for (const row of fetched) take(summaryOfRow(row))
     }
@@ -921,10 +931,12 @@ class PostgresJournalImpl {
   /** Look-ups arriving while one is in flight share the next query (see Coalescer.ts). */
   private readonly lookUpKey = coalescing<string, IncidentSummary>(async (keys) => {
     const { rows } = await this.pool.query<IncidentRow>(
-      `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
-       WHERE dedup_key = ANY($1::text[])
-       ORDER BY dedup_key, (status <> 'resolved') DESC, opened_at DESC, human_id DESC`,
-      [keys],
+      prepared(
+        `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+         WHERE dedup_key = ANY($1::text[])
+         ORDER BY dedup_key, (status <> 'resolved') DESC, opened_at DESC, human_id DESC`,
+        [keys],
+      ),
     )
     return new Map(rows.map((row) => [row.dedup_key as string, summaryOfRow(row)]))
   })
@@ -959,7 +971,9 @@ class PostgresJournalImpl {
 
   private async queryWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
     const { rows } = await this.pool.query<{ id: string; body: unknown; ends_at: Date }>(
-      `SELECT id, body, ends_at FROM ${this.s}.maintenance_windows ORDER BY created_at, id`,
+      prepared(
+        `SELECT id, body, ends_at FROM ${this.s}.maintenance_windows ORDER BY created_at, id`,
+      ),
     )
     return rows.map((row) => {
       const window = decodeWindow(row.body)

@@ -12,6 +12,7 @@
 // they finish their work, as a holder whose own connection dropped always did.
 import { setTimeout as delay } from "node:timers/promises"
 import type * as Pg from "pg"
+import { prepared } from "./Prepared.js"
 
 interface Session {
   readonly client: Pg.PoolClient
@@ -156,9 +157,11 @@ export class AdvisoryLocks {
     }
     try {
       const { rows } = await session.client.query<{ key: string; locked: boolean }>(
-        `SELECT key, pg_try_advisory_lock(hashtextextended(key, 0)) AS locked
-         FROM unnest($1::text[]) AS key`,
-        [batch.map((trying) => trying.key)],
+        prepared(
+          `SELECT key, pg_try_advisory_lock(hashtextextended(key, 0)) AS locked
+           FROM unnest($1::text[]) AS key`,
+          [batch.map((trying) => trying.key)],
+        ),
       )
       const locked = new Set(rows.filter((row) => row.locked).map((row) => row.key))
       for (const trying of batch) {
@@ -182,8 +185,10 @@ export class AdvisoryLocks {
     try {
       if (session !== undefined)
         await session.client.query(
-          `SELECT pg_advisory_unlock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key`,
-          [current.map((letting) => letting.key)],
+          prepared(
+            `SELECT pg_advisory_unlock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key`,
+            [current.map((letting) => letting.key)],
+          ),
         )
     } catch (error) {
       // Dropped, the session takes its locks with it.

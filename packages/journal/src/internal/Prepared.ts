@@ -1,0 +1,19 @@
+// The journal's frequent statements as prepared ones: PostgreSQL parses and plans a prepared
+// statement once per connection, then only binds and executes it. Under an alert storm the same
+// few statements (the look-up of a group's key, the create of a batch, the read of a row, the
+// dispatch locks) run hundreds of times a second, and their parsing and planning was much of the
+// database's work. A statement's name stands for its text (a schema's statements have names of
+// their own), and pg prepares it on each connection the first time it runs there.
+import type * as Pg from "pg"
+
+const names = new Map<string, string>()
+
+/** `text` with `values`, to run as the prepared statement named for the text. */
+export const prepared = (text: string, values: ReadonlyArray<unknown> = []): Pg.QueryConfig => {
+  let name = names.get(text)
+  if (name === undefined) {
+    name = `ir_${names.size + 1}`
+    names.set(text, name)
+  }
+  return { name, text, values: [...values] }
+}
