@@ -46,6 +46,7 @@ import { FileLock } from "./internal/FileLock.js"
 import {
   type FileStamp,
   type IndexEntry,
+  indexWriteDue,
   isRangeable,
   isSettled,
   readIndex,
@@ -54,6 +55,7 @@ import {
   type SettledPart,
   sameStamp,
   stampOf,
+  trustedFor,
   writeIndex,
   writeSettled,
 } from "./internal/IncidentIndex.js"
@@ -266,20 +268,9 @@ const MAX_CACHED_INCIDENTS = 1024
  * outlive V8's young generation: hundreds of megabytes of old-generation garbage.
  */
 const MAX_CACHED_RESOLVED = 64
-/**
- * How long the checks of incident files against the index are trusted while no other lock held
- * the journal: the bound for a writer that does not announce itself in `journal.holder`.
- */
-const TRUST_CHECKS_MS = 60_000
+
 /** How many files an open's dedup look-up may have read again before it writes the index. */
 const REREADS_BEFORE_WRITE = 64
-/**
- * How often a process that keeps listing a changing journal (ir serve: the responder's clock, the
- * board, the status page) rewrites the index at most: the index is megabytes at 10,000 incidents,
- * and between writes the next reader only reads the few files changed since.
- */
-const INDEX_WRITE_INTERVAL_MS = 10_000
-
 /**
  * Resolved incidents opened longer ago than this go to the settled part of the index: past the
  * 30 days `ir escalate` and `ir serve` keep resolved incidents in view, so that neither reads it.
@@ -321,6 +312,8 @@ class FileJournalImpl {
   private indexRebuilt = false
   /** When this process last wrote the index (performance.now()), if it has. */
   private indexWrittenAt: number | undefined
+  /** When this process last wrote an incident (`performance.now()`). */
+  private wroteAt = Number.NEGATIVE_INFINITY
   /** The side logs last read (`readSideRecords`), with the stamp of the file they came from. */
   private readonly sideRecords = new Map<
     string,
@@ -361,12 +354,13 @@ class FileJournalImpl {
   private settledLoaded = false
   /** Whether `index-settled.json` holds an entry no longer right, or lacks one it names. */
   private settledDirty = false
-  /** The current epoch of the files' checks (see `checkEpoch`). */
-  private epoch:
-    | { readonly number: number; readonly interruptions: number; readonly since: number }
-    | undefined
-  /** The epoch in which each incident's file was last checked against its index entry. */
-  private readonly checkedIn = new Map<string, number>()
+  /** The other holds of the lock the checks in `trustedUntil` follow (see `trustChecks`). */
+  private checksFollow: number | undefined
+  /**
+   * Until when (`performance.now()`) the last check of each incident's file against its index
+   * entry is trusted (see `trustChecks`).
+   */
+  private readonly trustedUntil = new Map<string, number>()
   /** The sets of the names of listings still in use (see `namesAsSet`). */
   private readonly listingSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
@@ -595,6 +589,7 @@ class FileJournalImpl {
       await Promise.all(planned.map((plan) => fs.unlink(plan.temp).catch(() => undefined)))
       // After any failure the numbers are taken again from a full listing.
       if (linked.length !== planned.length) this.forgetListing()
+      if (linked.length > 0) this.wroteAt = performance.now()
       for (const plan of linked) {
         plan.cached.stamp = stampOf(statSync(plan.cached.file))
         this.remember(plan.cached)
@@ -809,6 +804,7 @@ class FileJournalImpl {
     cached.sequence = write.sequence
     cached.state = write.state
     cached.events.push(...write.events)
+    this.wroteAt = performance.now()
     this.noteInIndex(cached)
     for (const { waiting, result } of write.done) waiting.resolve(result)
   }
@@ -1069,10 +1065,17 @@ class FileJournalImpl {
     this.noteInIndex(cached)
   }
 
-  /** Records what was just read or written of an incident in the index, when it is loaded. */
+  /**
+   * Records what was just read or written of an incident in the index, when it is loaded: with
+   * the stamp its file has now, which is as good as a check of the file (see `trustChecks`), so
+   * the next list does not `stat` the incidents this process just opened (thousands, between two
+   * ticks of an alert storm).
+   */
   private noteInIndex(cached: CachedIncident): void {
     if (this.index === undefined) return
     const humanId = cached.meta.humanId
+    if (this.checksFollow !== undefined)
+      this.trustedUntil.set(humanId, performance.now() + trustedFor(humanId))
     const previous = this.index.get(humanId)
     if (
       previous?.summary !== undefined &&
@@ -1114,7 +1117,8 @@ class FileJournalImpl {
       if (!present.has(humanId)) this.dropEntry(humanId)
     })
     const entries: Array<IndexEntry> = []
-    const epoch = this.checkEpoch()
+    const trusted = this.trustChecks()
+    const now = performance.now()
     for (let at = 0; at < humanIds.length; at += 1) {
       const humanId = humanIds[at] as string
       let entry = index.get(humanId)
@@ -1122,12 +1126,12 @@ class FileJournalImpl {
       if (
         entry === undefined ||
         (needsCheck(entry) &&
-          (epoch === undefined ||
+          (!trusted ||
             entry.damage !== undefined ||
-            this.checkedIn.get(humanId) !== epoch))
+            !((this.trustedUntil.get(humanId) ?? 0) > now)))
       ) {
         entry = await this.checkedEntry(humanId, entry)
-        if (epoch !== undefined) this.checkedIn.set(humanId, epoch)
+        if (trusted) this.trustedUntil.set(humanId, now + trustedFor(humanId))
       }
       if (entry !== undefined && keep(entry)) entries.push(entry)
     }
@@ -1149,26 +1153,20 @@ class FileJournalImpl {
   }
 
   /**
-   * The epoch of the files' checks (`validEntries`), under the lock: an entry checked in the
-   * current epoch is taken as it is, without a `stat`, unless it names damage (a file mended by
-   * hand is seen at once). A new epoch begins when another lock held
-   * the journal since this process's last hold (`FileLock.interruptions`: it may have written),
-   * and at least every `TRUST_CHECKS_MS`, for a writer that does not announce itself (an older
-   * ir, a hand edit). Undefined on a read-only file system: every entry is checked.
+   * Whether the checks of the files (`validEntries`) may be trusted, under the lock: an entry
+   * checked is then taken as it is, without a `stat`, until its trust runs out (`trustedFor`),
+   * unless it names damage (a file mended by hand is seen at once). Every check is forgotten when
+   * another lock held the journal since this process's last hold (`FileLock.interruptions`: it
+   * may have written). False on a read-only file system: every entry is checked.
    */
-  private checkEpoch(): number | undefined {
+  private trustChecks(): boolean {
     const interruptions = this.lock.interruptions
-    if (interruptions === undefined) return undefined
-    const now = performance.now()
-    if (
-      this.epoch === undefined ||
-      this.epoch.interruptions !== interruptions ||
-      now - this.epoch.since >= TRUST_CHECKS_MS
-    ) {
-      this.epoch = { number: (this.epoch?.number ?? 0) + 1, interruptions, since: now }
-      this.checkedIn.clear()
+    if (interruptions === undefined) return false
+    if (this.checksFollow !== interruptions) {
+      this.checksFollow = interruptions
+      this.trustedUntil.clear()
     }
-    return this.epoch.number
+    return true
   }
 
   /** The index, loaded from `index.json` on first use (rebuilt from the files when unusable). */
@@ -1329,12 +1327,13 @@ class FileJournalImpl {
     if (this.indexRebuilt || this.indexWriteDue()) await this.persistIndex()
   }
 
-  /** Whether this process has not written the index for `INDEX_WRITE_INTERVAL_MS`, or ever. */
+  /** Whether the index is worth writing now (see `indexWriteDue` of IncidentIndex.ts). */
   private indexWriteDue(): boolean {
-    return (
-      this.indexWrittenAt === undefined ||
-      performance.now() - this.indexWrittenAt >= INDEX_WRITE_INTERVAL_MS
-    )
+    return indexWriteDue({
+      now: performance.now(),
+      writtenAt: this.indexWrittenAt,
+      wroteAt: this.wroteAt,
+    })
   }
 
   /** Writes the index when it holds news; a failure only costs the next reader some reads. */

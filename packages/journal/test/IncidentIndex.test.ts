@@ -21,6 +21,15 @@ import { join } from "node:path"
 import { Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
+import {
+  INDEX_QUIET_MS,
+  INDEX_WRITE_INTERVAL_MS,
+  INDEX_WRITE_LONGEST_MS,
+  indexWriteDue,
+  TRUST_CHECKS_MS,
+  trustedFor,
+} from "../src/internal/IncidentIndex.js"
+import { formatHumanId } from "../src/internal/Summary.js"
 import { downInput, run } from "./JournalContract.js"
 
 const base = mkdtempSync(join(tmpdir(), "ir-journal-index-"))
@@ -145,6 +154,38 @@ describe("the incident index", () => {
     } finally {
       await run(serving.close)
     }
+  })
+
+  it("is written by a process at first, then at most every interval, waiting for a quiet moment up to a bound", () => {
+    const second = 1_000
+    // the first time, whatever the process just wrote
+    expect(indexWriteDue({ now: 5 * second, writtenAt: undefined, wroteAt: 5 * second })).toBe(true)
+    // within the interval: not again
+    const writtenAt = 100 * second
+    const within = writtenAt + INDEX_WRITE_INTERVAL_MS - 1
+    expect(indexWriteDue({ now: within, writtenAt, wroteAt: 0 })).toBe(false)
+    // past it, and no incident written for a while: now
+    const past = writtenAt + INDEX_WRITE_INTERVAL_MS
+    expect(indexWriteDue({ now: past, writtenAt, wroteAt: past - INDEX_QUIET_MS })).toBe(true)
+    // past it, but incidents being written (an alert storm): later
+    expect(indexWriteDue({ now: past, writtenAt, wroteAt: past - 10 })).toBe(false)
+    // however busy, never older than the bound
+    const old = writtenAt + INDEX_WRITE_LONGEST_MS
+    expect(indexWriteDue({ now: old, writtenAt, wroteAt: old - 10 })).toBe(true)
+  })
+
+  it("trusts a check of an incident's file for half to all of a minute, the same each time, spread over incidents", () => {
+    const ids = Array.from({ length: 10_000 }, (_, index) =>
+      formatHumanId(2026 + (index % 3), index + 1),
+    )
+    const spans = ids.map(trustedFor)
+    expect(Math.min(...spans)).toBeGreaterThanOrEqual(TRUST_CHECKS_MS / 2)
+    expect(Math.max(...spans)).toBeLessThan(TRUST_CHECKS_MS)
+    expect(ids.map(trustedFor)).toEqual(spans)
+    // files checked together (a first list) come due again a few at a time, not all at once
+    const tenths = Array.from({ length: 10 }, () => 0)
+    for (const span of spans) tenths[Math.floor((span / TRUST_CHECKS_MS - 0.5) * 2 * 10)] += 1
+    for (const count of tenths) expect(count).toBeGreaterThan(700)
   })
 
   it("is rebuilt from the files when deleted", async () => {

@@ -368,6 +368,64 @@ const replaceFile = async (
   await syncDir(dir)
 }
 
+/**
+ * How often a process that keeps listing a changing journal (ir serve: the responder's clock, the
+ * board, the status page) rewrites the index at most: the index is megabytes at 10,000 incidents,
+ * and between writes the next reader only reads the few files changed since.
+ */
+export const INDEX_WRITE_INTERVAL_MS = 10_000
+/**
+ * How long a process that has written the index before waits, past the interval, for a moment
+ * with no incident written: writing the index holds the journal for tens of milliseconds at
+ * tens of thousands of incidents, which under an alert storm every open would wait for.
+ */
+export const INDEX_QUIET_MS = 2_000
+/** The longest a process that keeps writing incidents leaves the index unwritten. */
+export const INDEX_WRITE_LONGEST_MS = 300_000
+
+/**
+ * Whether a process should write the index now (times in milliseconds on one clock): always the
+ * first time; then at most every `INDEX_WRITE_INTERVAL_MS`, when no incident was written for
+ * `INDEX_QUIET_MS` or the index is `INDEX_WRITE_LONGEST_MS` old. An index written late only
+ * costs the next reader a `stat` and a read of each file changed since (see above).
+ */
+export const indexWriteDue = (times: {
+  readonly now: number
+  /** When this process last wrote the index; undefined if it never has. */
+  readonly writtenAt: number | undefined
+  /** When this process last wrote an incident. */
+  readonly wroteAt: number
+}): boolean => {
+  if (times.writtenAt === undefined) return true
+  const age = times.now - times.writtenAt
+  if (age < INDEX_WRITE_INTERVAL_MS) return false
+  return times.now - times.wroteAt >= INDEX_QUIET_MS || age >= INDEX_WRITE_LONGEST_MS
+}
+
+/**
+ * How long the checks of incident files against the index are trusted at most while no other
+ * lock held the journal: the bound for a writer that does not announce itself in
+ * `journal.holder` (an older ir, a hand edit).
+ */
+export const TRUST_CHECKS_MS = 60_000
+
+/**
+ * How long the check of an incident's file is trusted: between half and all of `TRUST_CHECKS_MS`,
+ * the same for an incident every time, spread evenly over incidents. The files checked together
+ * (all of them, at a process's first list) are then checked again a few at a time, at the lists
+ * of the next half minute, not all in one list: 30,000 `stat`s at once held `ir serve` for a
+ * fifth of a second under an alert storm.
+ */
+export const trustedFor = (humanId: string): number => {
+  // FNV-1a of the human id, as a fraction of 2^32
+  let hash = 0x811c9dc5
+  for (let at = 0; at < humanId.length; at += 1) {
+    hash ^= humanId.charCodeAt(at)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return TRUST_CHECKS_MS * (0.5 + (hash >>> 0) / 2 ** 33)
+}
+
 /** An entry as written: one whose file changed too recently is stamped to be read again. */
 const storedOf = (entry: IndexEntry, now: number): StoredEntry =>
   encodeEntry(
