@@ -1,6 +1,7 @@
 // The framework examples over real HTTP: node:http, Express, Fastify and Hono serve the same
 // handler the same way, and leave the app's own routes alone.
 import { request as httpRequest } from "node:http"
+import { connect } from "node:net"
 import { openJournal } from "@ir/journal"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -160,6 +161,51 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
     } finally {
       await Effect.runPromise(reader.close)
     }
+  })
+
+  it("takes a notification sent in chunks or larger than what is read whole, and outlives a sender that leaves mid-body", async () => {
+    const url = new URL(`${running.url}/alerts/alertmanager`)
+    const headers = { authorization: `Bearer ${alertsToken}`, "content-type": "application/json" }
+    // no declared length: the body is streamed
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(url, { method: "POST", headers, timeout: 5000 }, (res) => {
+        res.resume()
+        res.on("end", () => resolve(res.statusCode ?? 0))
+      })
+      req.on("timeout", () => req.destroy(new Error("timeout")))
+      req.on("error", reject)
+      const text = JSON.stringify(payload({ groupKey: `{}:{adapter="${name}-chunked"}` }))
+      req.write(text.slice(0, 40))
+      req.end(text.slice(40))
+    })
+    expect(chunked).toBe(201)
+    // a declared length past what the listener reads whole (but within the receiver's limit)
+    const large = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(
+        payload({
+          groupKey: `{}:{adapter="${name}-large"}`,
+          commonAnnotations: { description: "x".repeat(100_000) },
+        }),
+      ),
+    })
+    expect(large.status).toBe(201)
+    // a sender that declares a body and leaves halfway
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: ${headers.authorization}\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{"version":`,
+          () => {
+            socket.destroy()
+            resolve()
+          },
+        )
+      })
+      socket.on("error", reject)
+    })
+    const after = await fetch(`${running.url}/health/live`)
+    expect(after.status).toBe(200)
   })
 
   it("answers bad webhook requests with 4xx problem details", async () => {
