@@ -270,6 +270,11 @@ export interface IncidentMessenger {
    * responder took and closes the alert when the incident ends.
    */
   readonly pageFollowUps: (incident: Incident) => ReadonlyArray<MessageRequest>
+  /**
+   * Whether none of the request's channels is configured: `send` would render nothing, deliver
+   * nothing and record nothing (`unrouted`), now or until the channels change.
+   */
+  readonly routesNowhere: (request: MessageRequest) => boolean
   /** Renders the request's message and routes it. Throws {@link IncidentMessageError}. */
   readonly prepare: (incident: Incident, request: MessageRequest, now: Date) => PreparedMessage
   /** Renders, routes and delivers a request. Never throws. */
@@ -744,6 +749,9 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     ]
   }
 
+  const routesNowhere = (request: MessageRequest): boolean =>
+    !request.channels.some((id) => byId.has(id))
+
   const send = async (
     incident: Incident,
     request: MessageRequest,
@@ -757,7 +765,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     }
     // A message that no configured channel could take is not rendered, except for a dry run's
     // preview: a receiver without channels under an alert storm would render every one for nobody.
-    if (sendOptions.dryRun !== true && !request.channels.some((id) => byId.has(id))) {
+    if (sendOptions.dryRun !== true && routesNowhere(request)) {
       return {
         ...base,
         outcome: "unrouted",
@@ -849,6 +857,7 @@ export const createIncidentMessenger = (options: IncidentMessengerOptions): Inci
     requestFor,
     manualRequest,
     pageFollowUps,
+    routesNowhere,
     prepare,
     send,
     dispatch: (incident, action, sendOptions) =>

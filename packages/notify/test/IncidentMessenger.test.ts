@@ -209,6 +209,15 @@ describe("IncidentMessenger", () => {
     expect((await messenger.dispatch(incident, page!, { now: minutes(1) })).outcome).toBe(
       "unrouted",
     )
+    // and says so before sending: what the responder's clock need not take a lock for
+    expect(messenger.routesNowhere(messenger.requestFor(incident, initial!))).toBe(true)
+    const withIncidents = createIncidentMessenger({
+      runbook: defaultRunbook,
+      channels: Channel.decodeChannels([
+        { id: "incidents", kind: "slack", webhookUrl: "http://127.0.0.1:9/services/T0/B0/secret" },
+      ]),
+    })
+    expect(withIncidents.routesNowhere(withIncidents.requestFor(incident, initial!))).toBe(false)
   })
 
   it("shows the triage assessment in the initial alert when given one", async () => {

@@ -37,11 +37,13 @@ export interface Intake {
   readonly maintenance?: ReadonlyArray<Maintenance.MaintenanceWindow>
   /**
    * The responder's `noteQuiet`: told what a resolution recorded, so that its clock need not
-   * read the incident again to learn that nothing fell due (see `Responder.noteQuiet`).
+   * read the incident again to learn that nothing it could send fell due (see
+   * `Responder.noteQuiet`, called with `deliverableOnly`).
    */
   readonly noteQuiet?: (
     record: Pick<IncidentRecord, "humanId" | "sequence" | "state">,
     at: Date,
+    deliverableOnly?: boolean,
   ) => boolean
 }
 
@@ -184,6 +186,6 @@ export const resolveAlertGroup = (
     const mitigated = yield* journal.read(record.humanId, { atLeast: appended.sequence })
     // Under an alert storm every resolution would otherwise be read again at the clock's next
     // tick, all of them at once.
-    intake.noteQuiet?.(mitigated, now())
+    intake.noteQuiet?.(mitigated, now(), true)
     return { record: mitigated, created: false, recorded: ["mitigated"] }
   })

@@ -325,10 +325,14 @@ export interface Responder {
    * Notes what a read of the incident found at `at` (nothing due: quiet until `nextDueAt`;
    * something due: not quiet) and says whether it is quiet. `tick` and `dispatch` do it
    * themselves; a caller that reads incidents on its own (`ir escalate`) does it for the next.
+   * With `deliverableOnly`, messages none of whose channels is configured do not count as due
+   * (the clock would send them nowhere): what the clock's own first look and the alert intake
+   * note, not a report of what is due.
    */
   readonly noteQuiet: (
     record: Pick<IncidentRecord, "humanId" | "sequence" | "state">,
     at: Date,
+    deliverableOnly?: boolean,
   ) => boolean
   /** Forgets the notes of incidents not in `humanIds` (those out of view). */
   readonly forgetQuietExcept: (humanIds: ReadonlySet<string>) => void
@@ -383,8 +387,9 @@ export const createResponder = (options: ResponderOptions): Responder => {
   const quiet: QuietNotes = options.quiet ?? new Map<string, QuietNote>()
   /**
    * Notes the incident quiet when nothing is due on it at `at`, or only messages that no
-   * configured channel takes (`unrouted`, by key: sending them again changes nothing until the
-   * incident or the time does); says whether it is.
+   * configured channel takes (`unrouted`, by key, as a dispatch found them: sending them again
+   * changes nothing until the incident or the time does; with `deliverableOnly`, also every
+   * message none of whose channels is configured); says whether it is.
    */
   const noteQuiet = (
     humanId: string,
@@ -392,10 +397,17 @@ export const createResponder = (options: ResponderOptions): Responder => {
     state: Incident,
     at: Date,
     unrouted: ReadonlySet<string> = new Set(),
+    deliverableOnly = false,
   ): boolean => {
-    const pending = (keys: ReadonlyArray<{ readonly key: string }>) =>
-      keys.some((request) => !unrouted.has(request.key))
-    if (pending(escalate(runbook, state, at)) || pending(messenger.pageFollowUps(state))) {
+    const pending = (requests: ReadonlyArray<MessageRequest>) =>
+      requests.some(
+        (request) =>
+          !unrouted.has(request.key) && !(deliverableOnly && messenger.routesNowhere(request)),
+      )
+    if (
+      pending(escalate(runbook, state, at).map((action) => messenger.requestFor(state, action))) ||
+      pending(messenger.pageFollowUps(state))
+    ) {
       quiet.delete(humanId)
       return false
     }
@@ -567,9 +579,10 @@ export const createResponder = (options: ResponderOptions): Responder => {
           { concurrency: FIRST_LOOKS_AT_ONCE },
         )
         for (const [humanId, record] of looked) {
+          // Only what a configured channel takes is worth the dispatch lock.
           if (
             Either.isRight(record) &&
-            noteQuiet(humanId, record.right.sequence, record.right.state, at)
+            noteQuiet(humanId, record.right.sequence, record.right.state, at, new Set(), true)
           )
             continue
           const result = yield* Effect.either(dispatch(humanId))
@@ -668,7 +681,8 @@ export const createResponder = (options: ResponderOptions): Responder => {
     open,
     inView,
     isQuiet: stillQuiet,
-    noteQuiet: (record, at) => noteQuiet(record.humanId, record.sequence, record.state, at),
+    noteQuiet: (record, at, deliverableOnly) =>
+      noteQuiet(record.humanId, record.sequence, record.state, at, new Set(), deliverableOnly),
     forgetQuietExcept,
   }
 }

@@ -284,6 +284,56 @@ describe("createResponder", () => {
     expect(most).toBeLessThanOrEqual(4)
   })
 
+  it("takes no dispatch lock for what no configured channel takes, and keeps a resolution quiet", async () => {
+    let now = t0
+    const w = await world()
+    current = w
+    const reads: Array<string> = []
+    const locks: Array<string> = []
+    const journal = watchingReads(reads)(await w.journal())
+    const responder = createResponder({
+      journal: new Proxy(journal, {
+        get: (target, property) => {
+          if (property === "withDispatchLock")
+            return (...args: Parameters<Journal["withDispatchLock"]>) => {
+              locks.push(args[0])
+              return target.withDispatchLock(...args)
+            }
+          const value: unknown = Reflect.get(target, property)
+          return typeof value === "function" ? value.bind(target) : value
+        },
+      }),
+      runbook: defaultRunbook,
+      messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
+      now: () => now,
+    })
+    // opened by another process, which sent nothing: its initial alert is due, for no channel
+    const { incident } = await run(
+      journal.open({ ...p0(t0), severity: "P2", dedupKey: '{}:{alertname="Elsewhere"}' }),
+    )
+    now = minutes(1)
+    const first = await run(responder.tick())
+    expect(first.dispatched).toEqual([])
+    expect(reads).toEqual([incident.humanId])
+    expect(locks).toEqual([])
+    // its group resolves through the responder: marked mitigated, and still nothing to send
+    now = minutes(2)
+    const resolved = await run(
+      resolveAlertGroup(responder, {
+        groupKey: '{}:{alertname="Elsewhere"}',
+        by: "alertmanager:ir",
+        alertnames: ["Elsewhere"],
+      }),
+    )
+    expect(resolved.recorded).toEqual(["mitigated"])
+    reads.length = 0
+    now = minutes(3)
+    const next = await run(responder.tick())
+    expect(next.incidents).toBe(1)
+    expect(reads).toEqual([])
+    expect(locks).toEqual([])
+  })
+
   it("does not render again, tick after tick, messages no configured channel takes", async () => {
     let now = t0
     const w = await world()
