@@ -1240,6 +1240,7 @@ class FileJournalImpl {
   private dropEntry(humanId: string): void {
     if (this.index?.delete(humanId) === true) this.indexDirty = true
     if (this.settled.ids.delete(humanId)) this.settledDirty = true
+    this.trustedUntil.delete(humanId)
   }
 
   /** Keeps the entry's dedup key and UUID known (see `idsByKey` and `humanIdByUuid`). */

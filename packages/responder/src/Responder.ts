@@ -399,14 +399,15 @@ export const createResponder = (options: ResponderOptions): Responder => {
     unrouted: ReadonlySet<string> = new Set(),
     deliverableOnly = false,
   ): boolean => {
-    const pending = (requests: ReadonlyArray<MessageRequest>) =>
-      requests.some(
-        (request) =>
-          !unrouted.has(request.key) && !(deliverableOnly && messenger.routesNowhere(request)),
-      )
+    const pending = (request: MessageRequest) =>
+      !unrouted.has(request.key) && !(deliverableOnly && messenger.routesNowhere(request))
     if (
-      pending(escalate(runbook, state, at).map((action) => messenger.requestFor(state, action))) ||
-      pending(messenger.pageFollowUps(state))
+      escalate(runbook, state, at).some(
+        (action) =>
+          !unrouted.has(action.key) &&
+          (!deliverableOnly || pending(messenger.requestFor(state, action))),
+      ) ||
+      messenger.pageFollowUps(state).some(pending)
     ) {
       quiet.delete(humanId)
       return false

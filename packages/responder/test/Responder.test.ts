@@ -290,19 +290,9 @@ describe("createResponder", () => {
     current = w
     const reads: Array<string> = []
     const locks: Array<string> = []
-    const journal = watchingReads(reads)(await w.journal())
+    const journal = watchingReads(reads, locks)(await w.journal())
     const responder = createResponder({
-      journal: new Proxy(journal, {
-        get: (target, property) => {
-          if (property === "withDispatchLock")
-            return (...args: Parameters<Journal["withDispatchLock"]>) => {
-              locks.push(args[0])
-              return target.withDispatchLock(...args)
-            }
-          const value: unknown = Reflect.get(target, property)
-          return typeof value === "function" ? value.bind(target) : value
-        },
-      }),
+      journal,
       runbook: defaultRunbook,
       messenger: createIncidentMessenger({ runbook: defaultRunbook, channels: [] }),
       now: () => now,

@@ -122,9 +122,12 @@ export const p0 = (at: Date) => ({
   by: "alice",
 })
 
-/** The journal, with the human ids `read` was asked for pushed onto `reads`. */
+/**
+ * The journal, with the human ids `read` was asked for pushed onto `reads` (and, with `locks`,
+ * those `withDispatchLock` was asked for onto `locks`).
+ */
 export const watchingReads =
-  (reads: Array<string>) =>
+  (reads: Array<string>, locks?: Array<string>) =>
   (journal: Journal): Journal =>
     new Proxy(journal, {
       get: (target, property) => {
@@ -132,6 +135,11 @@ export const watchingReads =
           return (id: string) => {
             reads.push(id)
             return target.read(id)
+          }
+        if (property === "withDispatchLock" && locks !== undefined)
+          return (...args: Parameters<Journal["withDispatchLock"]>) => {
+            locks.push(args[0])
+            return target.withDispatchLock(...args)
           }
         const value: unknown = Reflect.get(target, property)
         return typeof value === "function" ? value.bind(target) : value
