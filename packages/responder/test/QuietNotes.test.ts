@@ -1,6 +1,7 @@
 import {
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -8,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { defaultRunbook } from "@ir/core"
 import { afterEach, describe, expect, it } from "vitest"
 import { loadQuietNotes, runbookFingerprint } from "../src/index.js"
@@ -133,6 +134,28 @@ describe("quiet notes kept in a file", () => {
     })
     unwritable.set("INC-2026-0001", { sequence: 1, checkedAt: 1, until: 2 })
     await expect(unwritable.save()).resolves.toBeUndefined()
+  })
+
+  it("keep tens of thousands, and a note set while they are written is saved next time", async () => {
+    const file = join(temp(), "notes.json")
+    const notes = await loadQuietNotes({ file, fingerprint: "a" })
+    const id = (n: number) => `INC-2026-${String(n).padStart(5, "0")}`
+    for (let n = 1; n <= 30_000; n += 1)
+      notes.set(id(n), { sequence: n, checkedAt: 10, until: n % 2 === 0 ? 99 : Infinity })
+    const saving = notes.save()
+    // Set while the file is being written (the write is in slices): not lost.
+    notes.set("INC-2027-0001", { sequence: 7, checkedAt: 20, until: 30 })
+    notes.delete(id(2))
+    await saving
+    await notes.save()
+    const again = await loadQuietNotes({ file, fingerprint: "a" })
+    expect(again.get(id(1))).toEqual({ sequence: 1, checkedAt: 10, until: Infinity })
+    expect(again.get(id(2))).toBeUndefined()
+    expect(again.get(id(30_000))).toEqual({ sequence: 30_000, checkedAt: 10, until: 99 })
+    expect(again.get("INC-2027-0001")).toEqual({ sequence: 7, checkedAt: 20, until: 30 })
+    expect([...again.keys()]).toHaveLength(30_000)
+    // Nothing is left under a temporary name.
+    expect(readdirSync(dirname(file))).toEqual(["notes.json"])
   })
 
   it("are taken under a fingerprint of the runbook and the code's version", () => {
