@@ -288,6 +288,12 @@ const SETTLE_BATCH = 256
  */
 const FULL_LISTING_EVERY_MS = 1_000
 
+/** How often a process that lists checks ahead the files whose check is about to run out. */
+const CHECK_AHEAD_EVERY_MS = 1_000
+
+/** Files checked ahead in one go; other work runs between two such slices. */
+const CHECKS_PER_SLICE = 256
+
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
@@ -361,6 +367,10 @@ class FileJournalImpl {
    * entry is trusted (see `trustChecks`).
    */
   private readonly trustedUntil = new Map<string, number>()
+  /** The timer of `checkAhead`, from the first list that trusts its checks until `close`. */
+  private checkAheadTimer: ReturnType<typeof setInterval> | undefined
+  private checkingAhead = false
+  private closed = false
   /** The sets of the names of listings still in use (see `namesAsSet`). */
   private readonly listingSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
@@ -986,6 +996,8 @@ class FileJournalImpl {
   }
 
   async close(): Promise<void> {
+    this.closed = true
+    clearInterval(this.checkAheadTimer)
     for (const giveUp of [...this.leases]) await giveUp()
     await this.lock.close()
     for (const file of [...this.handles.keys()]) await this.dropHandle(file)
@@ -1112,6 +1124,7 @@ class FileJournalImpl {
     if (withSettled) await this.loadSettled()
     const entries: Array<IndexEntry> = []
     const trusted = this.trustChecks()
+    if (trusted) this.startCheckingAhead()
     const now = performance.now()
     // No iterators in these loops over every name: the responder's clock runs them each tick,
     // and an iterator's result objects were most of what an idle `ir serve` still allocated.
@@ -1127,7 +1140,8 @@ class FileJournalImpl {
             entry.damage !== undefined ||
             !((this.trustedUntil.get(humanId) ?? 0) > now)))
       ) {
-        entry = await this.checkedEntry(humanId, entry)
+        const checked = this.checkedEntry(humanId, entry)
+        entry = checked instanceof Promise ? await checked : checked
         if (trusted) this.trustedUntil.set(humanId, now + trustedFor(humanId))
       }
       if (entry === undefined) continue
@@ -1144,6 +1158,50 @@ class FileJournalImpl {
       })
     }
     return entries
+  }
+
+  private startCheckingAhead(): void {
+    if (this.checkAheadTimer !== undefined || this.closed) return
+    this.checkAheadTimer = setInterval(() => void this.checkAhead(), CHECK_AHEAD_EVERY_MS)
+    this.checkAheadTimer.unref()
+  }
+
+  /**
+   * Renews the check of each incident in progress whose check runs out within the next two
+   * seconds and whose file has not moved: one `stat` each, a slice at a time, outside the lock.
+   * Under an alert storm the responder's clock otherwise found some 10,000 checks run out at
+   * each tick, and made their `stat`s with the lock held while new incidents waited for it. A
+   * file that moved is left to the next list, which reads it under the lock. A check renewed
+   * while another process held the lock is forgotten at the next list, with every other
+   * (`trustChecks`). Resolved incidents are final, and left to the lists that ask for them.
+   */
+  private async checkAhead(): Promise<void> {
+    if (this.checkingAhead || this.index === undefined) return
+    this.checkingAhead = true
+    try {
+      const horizon = performance.now() + 2 * CHECK_AHEAD_EVERY_MS
+      const due: Array<string> = []
+      this.trustedUntil.forEach((until, humanId) => {
+        if (until < horizon) due.push(humanId)
+      })
+      for (let at = 0; at < due.length && !this.closed; at += 1) {
+        if (at > 0 && at % CHECKS_PER_SLICE === 0)
+          await new Promise<void>((resolve) => setImmediate(resolve))
+        const humanId = due[at] as string
+        const entry = this.index.get(humanId)
+        if (entry === undefined || entry.damage !== undefined || isSettled(entry)) continue
+        const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
+        // Only a check still held is renewed: one forgotten meanwhile stays forgotten.
+        if (
+          stats !== undefined &&
+          sameStamp(entry.stamp, stampOf(stats)) &&
+          this.trustedUntil.has(humanId)
+        )
+          this.trustedUntil.set(humanId, performance.now() + trustedFor(humanId))
+      }
+    } finally {
+      this.checkingAhead = false
+    }
   }
 
   /**
@@ -1239,9 +1297,12 @@ class FileJournalImpl {
     const statuses =
       filter.status === undefined ? undefined : ([] as Array<string>).concat(filter.status)
     if (statuses !== undefined && !statuses.includes("resolved")) return false
-    return !(
-      filter.openedAfter !== undefined && filter.openedAfter.getTime() >= this.settled.openedBefore
+    // Every settled incident is resolved and was opened before `settled.openedBefore`.
+    const resolvedFrom = Math.max(
+      filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
+      filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
     )
+    return !(resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.settled.openedBefore)
   }
 
   /** Drops the entry of an incident whose file is gone. */
@@ -1262,11 +1323,13 @@ class FileJournalImpl {
    * `entry` (the index's entry of `humanId`, if any) checked against the incident's file: one
    * `stat` (a few microseconds, where a promise per file costs far more), and a read of the file
    * only when its size, mtime or inode moved. Undefined, and dropped, when the file is gone.
+   * Without a read the answer comes at once, not as a promise: a list under an alert storm checks
+   * thousands of files.
    */
-  private async checkedEntry(
+  private checkedEntry(
     humanId: string,
     entry: IndexEntry | undefined,
-  ): Promise<IndexEntry | undefined> {
+  ): IndexEntry | undefined | Promise<IndexEntry | undefined> {
     const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
     if (stats === undefined) {
       this.dropEntry(humanId)

@@ -220,12 +220,15 @@ export interface AppendResult {
 
 /**
  * Filter of `list`; every given criterion must hold. `openedAfter` is inclusive, `openedBefore`
- * exclusive. Incidents come newest first.
+ * exclusive. `resolvedOpenedAfter` (inclusive) applies to resolved incidents only: an incident in
+ * progress matches whenever it was opened. Incidents come newest first.
  *
  * @example
  * ```ts
  * import type { ListFilter } from "@ir/journal"
  * const activeP0: ListFilter = { status: ["open", "acknowledged", "mitigated"], severity: "P0" }
+ * // What a responder keeps in view: every incident in progress, and those resolved of the last 30 days
+ * const inView: ListFilter = { resolvedOpenedAfter: new Date(Date.now() - 30 * 86_400_000) }
  * ```
  */
 export interface ListFilter {
@@ -234,6 +237,7 @@ export interface ListFilter {
   readonly playbook?: string
   readonly openedAfter?: Date
   readonly openedBefore?: Date
+  readonly resolvedOpenedAfter?: Date
   readonly limit?: number
 }
 

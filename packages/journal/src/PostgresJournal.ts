@@ -796,6 +796,8 @@ class PostgresJournalImpl {
     if (filter.playbook !== undefined) add((p) => `${p} = ANY(playbooks)`, filter.playbook)
     if (filter.openedAfter !== undefined) add((p) => `opened_at >= ${p}`, filter.openedAfter)
     if (filter.openedBefore !== undefined) add((p) => `opened_at < ${p}`, filter.openedBefore)
+    if (filter.resolvedOpenedAfter !== undefined)
+      add((p) => `(status <> 'resolved' OR opened_at >= ${p})`, filter.resolvedOpenedAfter)
     const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`
     const limit = filter.limit === undefined ? "" : `LIMIT ${Math.max(0, Math.floor(filter.limit))}`
     const order = `ORDER BY opened_at DESC, human_id DESC ${limit}`
@@ -804,7 +806,9 @@ class PostgresJournalImpl {
     // written since its last look.
     if (
       this.summaries.size > 0 &&
-      (filter.status !== undefined || filter.openedAfter !== undefined)
+      (filter.status !== undefined ||
+        filter.openedAfter !== undefined ||
+        filter.resolvedOpenedAfter !== undefined)
     ) {
       const view = await this.lookAgain()
       if (view.covers(filter)) return view.list(filter)

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Option } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
 import {
   INDEX_QUIET_MS,
@@ -252,6 +252,32 @@ describe("the incident index", () => {
     // An append through the journal checks the other writer's events too.
     expect((await run(longLived.read(ids[0]))).sequence).toBe(2)
     await run(longLived.close)
+  })
+
+  it("checks ahead, outside the lock, only files that have not moved: a hand edit is still seen", async () => {
+    // Time moves by the fake clock: the checks run out and are checked ahead second by second.
+    vi.useFakeTimers({ toFake: ["performance", "setInterval", "clearInterval"] })
+    try {
+      const { dir, ids, at } = await journalWithIndex()
+      const journal = await run(openFileJournal({ dir }))
+      try {
+        const statuses = async () =>
+          Object.fromEntries(
+            (await run(journal.list({ status: [...active] }))).map((s) => [s.humanId, s.status]),
+          )
+        expect(await statuses()).toEqual({ [ids[0]]: "open", [ids[1]]: "open" })
+        appendRaw(dir, ids[0], 2, { type: "acknowledged", at: at.toISOString(), by: "bob" })
+        for (let second = 0; second < (2 * TRUST_CHECKS_MS) / 1000; second += 1)
+          await vi.advanceTimersByTimeAsync(1000)
+        expect(await statuses()).toEqual({ [ids[0]]: "acknowledged", [ids[1]]: "open" })
+      } finally {
+        await run(journal.close)
+      }
+      // closed, the journal leaves no timer behind
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("sees incidents opened, deleted or replaced behind its back", async () => {

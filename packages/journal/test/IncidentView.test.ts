@@ -94,5 +94,14 @@ describe("IncidentView", () => {
     expect(view.covers({ status: "resolved", openedAfter: new Date(coveredFrom - 1) })).toBe(false)
     expect(view.covers({ status: ["open", "resolved"] })).toBe(false)
     expect(view.covers({})).toBe(false)
+    // what a responder keeps in view
+    expect(view.covers({ resolvedOpenedAfter: new Date(coveredFrom) })).toBe(true)
+    expect(view.covers({ resolvedOpenedAfter: new Date(coveredFrom - 1) })).toBe(false)
+    expect(
+      view.covers({
+        resolvedOpenedAfter: new Date(coveredFrom - 1),
+        openedAfter: new Date(coveredFrom),
+      }),
+    ).toBe(true)
   })
 })

@@ -336,7 +336,7 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
     })
 
     it("lists by status, severity, playbook and time, newest first", async () => {
-      const { journal } = await freshJournal()
+      const { journal, location } = await freshJournal()
       const down = await run(journal.open(downInput({ at: at("08:00:00") })))
       const errors = await run(
         journal.open(
@@ -374,6 +374,28 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
       expect(await ids({ openedAfter: at("09:00:00") })).toEqual(["INC-2026-0003", "INC-2026-0002"])
       expect(await ids({ openedBefore: at("09:00:00") })).toEqual(["INC-2026-0001"])
       expect(await ids({ limit: 1 })).toEqual(["INC-2026-0003"])
+      // In view: every incident in progress, and the resolved ones opened since a moment; the
+      // same from a process that holds no incident yet.
+      const fresh = await journalAt(location)
+      for (const reader of [journal, fresh]) {
+        const inView = async (filter: Parameters<Journal["list"]>[0]) =>
+          (await run(reader.list(filter))).map((summary) => summary.humanId)
+        expect(await inView({ resolvedOpenedAfter: at("09:00:00") })).toEqual([
+          "INC-2026-0003",
+          "INC-2026-0002",
+        ])
+        expect(await inView({ resolvedOpenedAfter: at("08:00:00") })).toEqual([
+          "INC-2026-0003",
+          "INC-2026-0002",
+          "INC-2026-0001",
+        ])
+        expect(
+          await inView({ resolvedOpenedAfter: at("08:00:00"), status: ["resolved", "open"] }),
+        ).toEqual(["INC-2026-0003", "INC-2026-0001"])
+        expect(
+          await inView({ resolvedOpenedAfter: at("12:00:00"), openedAfter: at("09:30:00") }),
+        ).toEqual(["INC-2026-0003"])
+      }
       const [summary] = await run(journal.list({ status: "acknowledged" }))
       expect(summary).toMatchObject({
         id: errors.incident.id,

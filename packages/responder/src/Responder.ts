@@ -313,7 +313,10 @@ export interface Responder {
     },
     JournalError | DispatchFailed
   >
-  /** The incidents `tick` looks at: active ones, and those resolved within 30 days. */
+  /**
+   * The incidents `tick` looks at, in one list of the journal: active ones, then those resolved
+   * and opened within 30 days, each newest first.
+   */
   readonly inView: () => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalError>
   /**
    * Whether the incident is known to have nothing due at `at`: it was found so at its current
@@ -533,16 +536,20 @@ export const createResponder = (options: ResponderOptions): Responder => {
       return { appended, incident, ...(sent === undefined ? {} : { sent }) }
     })
 
+  // One list: a file journal goes over every incident file's name for each list.
   const inView = () =>
-    Effect.gen(function* () {
-      const at = now()
-      const active = yield* journal.list({ status: [...activeStatuses] })
-      const resolved = yield* journal.list({
-        status: "resolved",
-        openedAfter: new Date(at.getTime() - resolvedWindowMs),
-      })
-      return [...active, ...resolved]
-    })
+    Effect.map(
+      journal.list({ resolvedOpenedAfter: new Date(now().getTime() - resolvedWindowMs) }),
+      (incidents) => {
+        const active = incidents.filter((incident) => activeStatuses.includes(incident.status))
+        return active.length === incidents.length
+          ? incidents
+          : [
+              ...active,
+              ...incidents.filter((incident) => !activeStatuses.includes(incident.status)),
+            ]
+      },
+    )
 
   const tick = () =>
     Effect.gen(function* () {

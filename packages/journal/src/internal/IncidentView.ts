@@ -25,7 +25,11 @@ export class IncidentView {
   covers(filter: ListFilter): boolean {
     const statuses = asList(filter.status)
     if (statuses !== undefined && !statuses.includes("resolved")) return true
-    return filter.openedAfter !== undefined && filter.openedAfter.getTime() >= this.coveredFrom
+    const resolvedFrom = Math.max(
+      filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
+      filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
+    )
+    return resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.coveredFrom
   }
 
   /** Takes the summary in, in place of an earlier one of the same incident. */

@@ -118,6 +118,7 @@ export const summaryFilter = (filter: ListFilter): ((summary: IncidentSummary) =
   const playbook = filter.playbook
   const after = filter.openedAfter?.getTime()
   const before = filter.openedBefore?.getTime()
+  const resolvedAfter = filter.resolvedOpenedAfter?.getTime()
   return (summary) => {
     if (statuses !== undefined && !statuses.includes(summary.status)) return false
     if (severities !== undefined && !severities.includes(summary.severity)) return false
@@ -125,6 +126,8 @@ export const summaryFilter = (filter: ListFilter): ((summary: IncidentSummary) =
     const opened = summary.openedAt.getTime()
     if (after !== undefined && opened < after) return false
     if (before !== undefined && opened >= before) return false
+    if (resolvedAfter !== undefined && summary.status === "resolved" && opened < resolvedAfter)
+      return false
     return true
   }
 }
