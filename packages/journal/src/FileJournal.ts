@@ -288,11 +288,30 @@ const SETTLE_BATCH = 256
  */
 const FULL_LISTING_EVERY_MS = 1_000
 
+/** Names a list goes through in one hold of the lock (see `validEntries`). */
+const NAMES_PER_HOLD = 4_096
+
 /** How often a process that lists checks ahead the files whose check is about to run out. */
 const CHECK_AHEAD_EVERY_MS = 1_000
 
 /** Files checked ahead in one go; other work runs between two such slices. */
 const CHECKS_PER_SLICE = 256
+
+/** A pass of `validEntries` over a listing of `incidents/`, one hold of the lock at a time. */
+interface ListingPass {
+  readonly needsCheck: (entry: IndexEntry) => boolean
+  readonly withSettled: () => boolean
+  readonly keep: (entry: IndexEntry) => boolean
+  readonly entries: Array<IndexEntry>
+  /** The listing, taken in the first hold. */
+  humanIds?: ReadonlyArray<string>
+  /** `entriesAdded` when the listing was taken. */
+  addedBefore?: number
+  /** The next name to go through. */
+  at: number
+  /** The names gone through that have an entry. */
+  listed: number
+}
 
 class FileJournalImpl {
   private readonly incidentsDir: string
@@ -370,6 +389,8 @@ class FileJournalImpl {
   /** The timer of `checkAhead`, from the first list that trusts its checks until `close`. */
   private checkAheadTimer: ReturnType<typeof setInterval> | undefined
   private checkingAhead = false
+  /** How many entries `setEntry` added to the index (see `validEntries`). */
+  private entriesAdded = 0
   private closed = false
   /** The sets of the names of listings still in use (see `namesAsSet`). */
   private readonly listingSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
@@ -823,22 +844,17 @@ class FileJournalImpl {
     return this.lock.withLock(async () => this.record(await this.resolve(incidentId)))
   }
 
-  list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
-    return this.lock.withLock(async () => {
+  async list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
+    const matches = summaryFilter(filter)
+    const entries = await this.validEntries(
       // A resolved incident the filter leaves out stays left out whatever is appended to it.
-      await this.loadIndex()
-      const matches = summaryFilter(filter)
-      const entries = await this.validEntries(
-        await this.incidentNames(),
-        (entry) => !isSettled(entry) || matches(entry.summary as IncidentSummary),
-        this.needsSettled(filter),
-        (entry) => entry.summary !== undefined && matches(entry.summary),
-      )
-      const summaries = entries.map((entry) => entry.summary as IncidentSummary)
-      summaries.sort(byNewest)
-      await this.persistIndexIfWorthIt()
-      return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
-    })
+      (entry) => !isSettled(entry) || matches(entry.summary as IncidentSummary),
+      () => this.needsSettled(filter),
+      (entry) => entry.summary !== undefined && matches(entry.summary),
+    )
+    const summaries = entries.map((entry) => entry.summary as IncidentSummary)
+    summaries.sort(byNewest)
+    return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
   }
 
   /** The incident in progress of the key, else its newest; in the next turn (see `joinTurn`). */
@@ -1100,6 +1116,7 @@ class FileJournalImpl {
 
   /** Sets an entry of the loaded index (the settled file then needs writing too, if it has it). */
   private setEntry(entry: IndexEntry): void {
+    if (this.index !== undefined && !this.index.has(entry.humanId)) this.entriesAdded += 1
     this.index?.set(entry.humanId, entry)
     this.noteEntry(entry)
     this.indexDirty = true
@@ -1107,29 +1124,58 @@ class FileJournalImpl {
   }
 
   /**
-   * The index entries of `humanIds` (a listing of `incidents/`), each checked against its file
-   * where `needsCheck` says so: one `stat`, and a read of the file only when its size, mtime or
-   * inode moved (an incident not in the index is read too). Entries of files gone are dropped.
-   * A damaged file gets an entry naming the damage: one bad file must not stop the others from
+   * The index entries of the incidents in `incidents/`, each checked against its file where
+   * `needsCheck` says so: one `stat`, and a read of the file only when its size, mtime or inode
+   * moved (an incident not in the index is read too). Entries of files gone are dropped. A
+   * damaged file gets an entry naming the damage: one bad file must not stop the others from
    * being listed, escalated or deduplicated against. Only the entries `keep` accepts are returned
    * (a list of the incidents in progress need not gather 10,000 entries to drop most of them).
+   *
+   * The names are gone through `NAMES_PER_HOLD` at a time, each slice in a hold of the lock of
+   * its own: what waits for the lock meanwhile (the opens of an alert storm) goes between two
+   * slices instead of after 30,000 names. Each entry is as it was when its slice ran; an incident
+   * created after the listing is not in it, as if the list had run first.
    */
   private async validEntries(
-    humanIds: ReadonlyArray<string>,
     needsCheck: (entry: IndexEntry) => boolean,
-    withSettled: boolean,
-    keep: (entry: IndexEntry) => boolean = () => true,
+    withSettled: () => boolean,
+    keep: (entry: IndexEntry) => boolean,
   ): Promise<Array<IndexEntry>> {
+    const pass: ListingPass = { needsCheck, withSettled, keep, entries: [], at: 0, listed: 0 }
+    do await this.lock.withLock(() => this.passOn(pass, NAMES_PER_HOLD))
+    while (pass.humanIds === undefined || pass.at < pass.humanIds.length)
+    return pass.entries
+  }
+
+  /** `validEntries` in a hold of the lock already taken, all in it. */
+  private async validEntriesHeld(
+    needsCheck: (entry: IndexEntry) => boolean,
+    withSettled: () => boolean,
+    keep: (entry: IndexEntry) => boolean,
+  ): Promise<Array<IndexEntry>> {
+    const pass: ListingPass = { needsCheck, withSettled, keep, entries: [], at: 0, listed: 0 }
+    await this.passOn(pass, Number.POSITIVE_INFINITY)
+    return pass.entries
+  }
+
+  /** The next `names` names of a pass of `validEntries`, under the lock. */
+  private async passOn(pass: ListingPass, names: number): Promise<void> {
     const index = await this.loadIndex()
-    if (withSettled) await this.loadSettled()
-    const entries: Array<IndexEntry> = []
+    if (pass.humanIds === undefined) {
+      if (pass.withSettled()) await this.loadSettled()
+      pass.humanIds = await this.incidentNames()
+      pass.addedBefore = this.entriesAdded
+    }
+    const humanIds = pass.humanIds
+    const { needsCheck, keep, entries } = pass
     const trusted = this.trustChecks()
     if (trusted) this.startCheckingAhead()
     const now = performance.now()
     // No iterators in these loops over every name: the responder's clock runs them each tick,
     // and an iterator's result objects were most of what an idle `ir serve` still allocated.
-    let listed = 0
-    for (let at = 0; at < humanIds.length; at += 1) {
+    const end = Math.min(humanIds.length, pass.at + names)
+    let at = pass.at
+    for (; at < end; at += 1) {
       const humanId = humanIds[at] as string
       let entry = index.get(humanId)
       if (entry === undefined && this.isUnloadedSettled(humanId)) continue
@@ -1145,19 +1191,27 @@ class FileJournalImpl {
         if (trusted) this.trustedUntil.set(humanId, now + trustedFor(humanId))
       }
       if (entry === undefined) continue
-      listed += 1
+      pass.listed += 1
       if (keep(entry)) entries.push(entry)
     }
-    // Every name listed has its own entry, so an index with more entries than that names files
-    // gone: only then is the listing made a set to find them (a set of 30,000 names on each list
-    // under an alert storm, where files only come, was a third of the list's time).
-    if (index.size > listed) {
+    pass.at = at
+    if (at < humanIds.length) return
+    // Every name listed has its own entry, and so has every incident added to the index since
+    // the listing: an index with more entries than these names files gone. Only then is the
+    // listing made a set to find them (a set of 30,000 names on each list under an alert storm,
+    // where files only come, was a third of the list's time); an entry whose file is there after
+    // all (created since the listing) stays.
+    if (index.size > pass.listed + (this.entriesAdded - (pass.addedBefore ?? 0))) {
       const present = this.namesAsSet(humanIds)
       index.forEach((_entry, humanId) => {
-        if (!present.has(humanId)) this.dropEntry(humanId)
+        if (
+          !present.has(humanId) &&
+          statSync(this.fileOf(humanId), { throwIfNoEntry: false }) === undefined
+        )
+          this.dropEntry(humanId)
       })
     }
-    return entries
+    await this.persistIndexIfWorthIt()
   }
 
   private startCheckingAhead(): void {
@@ -1565,18 +1619,14 @@ class FileJournalImpl {
     }
   }
 
-  damaged(): Promise<ReadonlyArray<JournalDamage>> {
-    return this.lock.withLock(async () => {
-      // Resolved incidents are final (see Journal.damaged): their files are not even stat'ed.
-      const entries = await this.validEntries(
-        await this.incidentNames(),
-        (entry) => !isSettled(entry),
-        false,
-        (entry) => entry.damage !== undefined,
-      )
-      await this.persistIndexIfWorthIt()
-      return entries.map((entry) => entry.damage as JournalDamage)
-    })
+  async damaged(): Promise<ReadonlyArray<JournalDamage>> {
+    // Resolved incidents are final (see Journal.damaged): their files are not even stat'ed.
+    const entries = await this.validEntries(
+      (entry) => !isSettled(entry),
+      () => false,
+      (entry) => entry.damage !== undefined,
+    )
+    return entries.map((entry) => entry.damage as JournalDamage)
   }
 
   private async resolve(incidentId: string): Promise<CachedIncident> {
@@ -1585,7 +1635,11 @@ class FileJournalImpl {
       humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       if (humanId === undefined) {
         // Loads the index and reads the incidents it does not know yet.
-        await this.validEntries(await this.incidentNames(), () => false, true)
+        await this.validEntriesHeld(
+          () => false,
+          () => true,
+          () => false,
+        )
         humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       }
     } else if (!humanIdPattern.test(incidentId)) {

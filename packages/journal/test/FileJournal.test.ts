@@ -205,6 +205,42 @@ describe("the lock", () => {
   })
 })
 
+describe("a list of many incidents", () => {
+  it("lets an open waiting for the lock go before it has gone through every file", async () => {
+    const dir = await freshDir()
+    const journal = await run(openFileJournal({ dir }))
+    try {
+      // More incidents than a list goes through in one hold of the lock (4,096).
+      const opened = await Promise.all(
+        Array.from({ length: 4_200 }, (_, n) =>
+          run(journal.open({ ...downInput(), dedupKey: `group-${n}` })),
+        ),
+      )
+      expect(new Set(opened.map((result) => result.incident.humanId)).size).toBe(4_200)
+      const done: Array<string> = []
+      const listing = run(journal.list({})).then((all) => {
+        done.push("list")
+        return all
+      })
+      const opening = run(journal.open({ ...downInput(), dedupKey: "group-new" })).then(
+        (result) => {
+          done.push("open")
+          return result
+        },
+      )
+      const [all, late] = await Promise.all([listing, opening])
+      expect(done).toEqual(["open", "list"])
+      // The list holds every incident listed before the open, each once; the one opened
+      // meanwhile comes with the next list.
+      expect(all).toHaveLength(4_200)
+      expect(all.map((summary) => summary.humanId)).not.toContain(late.incident.humanId)
+      expect(await run(journal.list({}))).toHaveLength(4_201)
+    } finally {
+      await run(journal.close)
+    }
+  })
+})
+
 describe("file journal on disk", () => {
   it("defaults to the XDG state directory", () => {
     expect(defaultJournalDir({ XDG_STATE_HOME: "/state" })).toBe("/state/ir/journal")
