@@ -313,6 +313,12 @@ interface ListingPass {
   listed: number
 }
 
+const listingPass = (
+  needsCheck: ListingPass["needsCheck"],
+  withSettled: ListingPass["withSettled"],
+  keep: ListingPass["keep"],
+): ListingPass => ({ needsCheck, withSettled, keep, entries: [], at: 0, listed: 0 })
+
 class FileJournalImpl {
   private readonly incidentsDir: string
   private readonly cache = new Map<string, CachedIncident>()
@@ -1141,20 +1147,9 @@ class FileJournalImpl {
     withSettled: () => boolean,
     keep: (entry: IndexEntry) => boolean,
   ): Promise<Array<IndexEntry>> {
-    const pass: ListingPass = { needsCheck, withSettled, keep, entries: [], at: 0, listed: 0 }
+    const pass = listingPass(needsCheck, withSettled, keep)
     do await this.lock.withLock(() => this.passOn(pass, NAMES_PER_HOLD))
     while (pass.humanIds === undefined || pass.at < pass.humanIds.length)
-    return pass.entries
-  }
-
-  /** `validEntries` in a hold of the lock already taken, all in it. */
-  private async validEntriesHeld(
-    needsCheck: (entry: IndexEntry) => boolean,
-    withSettled: () => boolean,
-    keep: (entry: IndexEntry) => boolean,
-  ): Promise<Array<IndexEntry>> {
-    const pass: ListingPass = { needsCheck, withSettled, keep, entries: [], at: 0, listed: 0 }
-    await this.passOn(pass, Number.POSITIVE_INFINITY)
     return pass.entries
   }
 
@@ -1634,12 +1629,14 @@ class FileJournalImpl {
     if (uuidPattern.test(incidentId)) {
       humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       if (humanId === undefined) {
-        // Loads the index and reads the incidents it does not know yet.
-        await this.validEntriesHeld(
+        // Loads the index and reads the incidents it does not know yet, every name at once:
+        // this runs under the lock its caller holds.
+        const everything = listingPass(
           () => false,
           () => true,
           () => false,
         )
+        await this.passOn(everything, Number.POSITIVE_INFINITY)
         humanId = this.humanIdByUuid.get(incidentId.toLowerCase())
       }
     } else if (!humanIdPattern.test(incidentId)) {
