@@ -74,6 +74,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
+  resolvedOpenedFrom,
   summaryFilter,
   summaryOf,
   uuidPattern,
@@ -1347,10 +1348,7 @@ class FileJournalImpl {
       filter.status === undefined ? undefined : ([] as Array<string>).concat(filter.status)
     if (statuses !== undefined && !statuses.includes("resolved")) return false
     // Every settled incident is resolved and was opened before `settled.openedBefore`.
-    const resolvedFrom = Math.max(
-      filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
-      filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
-    )
+    const resolvedFrom = resolvedOpenedFrom(filter)
     return !(resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.settled.openedBefore)
   }
 

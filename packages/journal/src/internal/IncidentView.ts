@@ -3,7 +3,7 @@
 // brings it up to date with only the rows written since its last look (see PostgresJournal's
 // `view`), instead of asking for every incident in view each time.
 import type { IncidentSummary, ListFilter } from "../Journal.js"
-import { asList, byNewest, summaryFilter } from "./Summary.js"
+import { asList, byNewest, resolvedOpenedFrom, summaryFilter } from "./Summary.js"
 
 /**
  * Every incident in progress, and every incident opened at or after `coveredFrom` (epoch
@@ -25,10 +25,7 @@ export class IncidentView {
   covers(filter: ListFilter): boolean {
     const statuses = asList(filter.status)
     if (statuses !== undefined && !statuses.includes("resolved")) return true
-    const resolvedFrom = Math.max(
-      filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
-      filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
-    )
+    const resolvedFrom = resolvedOpenedFrom(filter)
     return resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.coveredFrom
   }
 

@@ -132,6 +132,16 @@ export const summaryFilter = (filter: ListFilter): ((summary: IncidentSummary) =
   }
 }
 
+/**
+ * The earliest opening time (epoch ms) a resolved incident may have and still match `filter`:
+ * the later of `openedAfter` and `resolvedOpenedAfter`, -Infinity when neither is given.
+ */
+export const resolvedOpenedFrom = (filter: ListFilter): number =>
+  Math.max(
+    filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
+    filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
+  )
+
 /** Newest first; the human id breaks ties so the order is stable. */
 export const byNewest = (a: IncidentSummary, b: IncidentSummary): number =>
   b.openedAt.getTime() - a.openedAt.getTime() || (a.humanId < b.humanId ? 1 : -1)
