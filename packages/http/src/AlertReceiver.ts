@@ -81,10 +81,11 @@ import {
   verifyAlertSignature,
 } from "./AlertSignature.js"
 import { HttpConfigError } from "./HttpConfigError.js"
-import { BodyTooLarge, readBody } from "./internal/BodyReader.js"
+import { BodyTooLarge } from "./internal/BodyReader.js"
 import { cleanStrings, journalText } from "./internal/JournalText.js"
-import { problem } from "./internal/Problem.js"
+import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
+import { type PlainRequest, plainRequestOf } from "./PlainRequest.js"
 
 /**
  * How the receiver authenticates Alertmanager. Give one or both; a request passes with either.
@@ -312,15 +313,21 @@ export interface AlertReceiverOptions {
  */
 export interface AlertReceiver {
   readonly handle: (request: Request) => Promise<Response>
+  /**
+   * Answers a webhook request given as plain data, without Fetch objects (what the node adapter
+   * uses through `IrHandler.receive`); `handle` is this on a Fetch `Request`.
+   */
+  readonly respond: (request: PlainRequest) => Promise<PlainResponse>
   readonly journal: Journal
   readonly runbook: Runbook
 }
 
-const json = (body: unknown, status: number): Response =>
-  new Response(JSON.stringify(body), {
+const json = (body: unknown, status: number): PlainResponse =>
+  plainResponse(
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
-  })
+    { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    JSON.stringify(body),
+  )
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === "string" ? error : String(error)
@@ -355,11 +362,8 @@ export const maxAlertsPerNotification = 200
  * A refusal sent before the body was read: the connection is closed after it, since the unread
  * body would otherwise be taken for the next request on it.
  */
-const refuseUnread = (status: number, title: string, detail: string): Response => {
-  const response = problem(status, title, detail)
-  response.headers.set("connection", "close")
-  return response
-}
+const refuseUnread = (status: number, title: string, detail: string): PlainResponse =>
+  plainProblem(status, title, detail, { connection: "close" })
 
 /** An Alertmanager payload nests four levels (alerts, alert, labels); 16 leaves room for relays. */
 const maxJsonDepth = 16
@@ -447,12 +451,12 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     onExcessProperty: "ignore",
   })
 
-  const verifyBearer = (request: Request): boolean => {
+  const verifyBearer = (request: PlainRequest): boolean => {
     const token = bearerToken(request.headers.get("authorization"))
     return bearer !== undefined && token !== undefined && safeEqual(token, bearer)
   }
   const tolerance = options.auth?.signatureToleranceSeconds ?? defaultSignatureToleranceSeconds
-  const verifySignature = (request: Request, body: Uint8Array): SignatureVerdict =>
+  const verifySignature = (request: PlainRequest, body: Uint8Array): SignatureVerdict =>
     hmacSecret === undefined
       ? "missing"
       : verifyAlertSignature(hmacSecret, request.headers, body, now(), tolerance)
@@ -652,7 +656,7 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     }
   }
 
-  const receive = async (payload: AlertmanagerPayload): Promise<Response> => {
+  const receive = async (payload: AlertmanagerPayload): Promise<PlainResponse> => {
     const mapped = payload.alerts.map((alert) => ({ alert, match: mapAlert(alert) }))
     const firing = mapped.filter(({ alert }) => alert.status === "firing")
     const alerts = mapped.map(({ alert, match }) => summarise(alert, match))
@@ -723,12 +727,12 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     return json(full, 201)
   }
 
-  const refused = (error: JournalRefused): Response =>
+  const refused = (error: JournalRefused): PlainResponse =>
     error.retry
-      ? problem(503, "Service Unavailable", error.detail)
-      : problem(409, "Conflict", error.detail)
+      ? plainProblem(503, "Service Unavailable", error.detail)
+      : plainProblem(409, "Conflict", error.detail)
 
-  const handle = async (request: Request): Promise<Response> => {
+  const respond = async (request: PlainRequest): Promise<PlainResponse> => {
     if (request.method !== "POST")
       return refuseUnread(405, "Method Not Allowed", "the Alertmanager webhook takes POST")
     // A web page the responder's browser visits can POST to a receiver on loopback; Alertmanager
@@ -750,16 +754,16 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
       return refuseUnread(401, "Unauthorized", "a valid bearer token is required")
     let body: Uint8Array
     try {
-      body = await readBody(request, limit)
+      body = await request.body(limit)
     } catch (error) {
       if (error instanceof BodyTooLarge)
         return refuseUnread(413, "Payload Too Large", `the body exceeds ${limit} bytes`)
-      return problem(400, "Bad Request", "the request body could not be read")
+      return plainProblem(400, "Bad Request", "the request body could not be read")
     }
     if ((bearer !== undefined || hmacSecret !== undefined) && !verifyBearer(request)) {
       const verdict = verifySignature(request, body)
       if (verdict !== "valid")
-        return problem(
+        return plainProblem(
           401,
           "Unauthorized",
           verdict === "stale"
@@ -771,10 +775,10 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     try {
       parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
     } catch (error) {
-      return problem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
+      return plainProblem(400, "Bad Request", `the body is not UTF-8 JSON: ${messageOf(error)}`)
     }
     if (JsonDepth.exceeds(parsed, maxJsonDepth))
-      return problem(
+      return plainProblem(
         400,
         "Bad Request",
         `not an Alertmanager webhook payload (version 4): JSON nested deeper than ${maxJsonDepth} levels`,
@@ -795,7 +799,7 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
         // An error too large to describe is still the sender's: it says so, briefly.
         reason = "the payload does not have the expected shape"
       }
-      return problem(
+      return plainProblem(
         400,
         "Bad Request",
         journalText(`not an Alertmanager webhook payload (version 4): ${reason}`, 2000),
@@ -806,8 +810,10 @@ export const createAlertReceiver = (options: AlertReceiverOptions): AlertReceive
     } catch (error) {
       // A bug in ir, not the request: 500 makes Alertmanager retry, which is what we want.
       onBackgroundError(error)
-      return problem(500, "Internal Server Error", "the receiver failed unexpectedly")
+      return plainProblem(500, "Internal Server Error", "the receiver failed unexpectedly")
     }
   }
-  return { handle, journal, runbook }
+  const handle = async (request: Request): Promise<Response> =>
+    toResponse(await respond(plainRequestOf(request)))
+  return { handle, respond, journal, runbook }
 }

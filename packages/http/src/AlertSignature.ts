@@ -70,7 +70,7 @@ export type SignatureVerdict = "valid" | "missing" | "stale" | "mismatch"
  */
 export const verifyAlertSignature = (
   secret: string,
-  headers: Headers,
+  headers: { get(name: string): string | null },
   body: string | Uint8Array,
   now: Date,
   toleranceSeconds: number = defaultSignatureToleranceSeconds,

@@ -54,6 +54,7 @@ import { createIncidentFigures } from "./IncidentFigures.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { createMetrics, type IncidentCount } from "./Metrics.js"
+import { type PlainRequest, plainRequestOf } from "./PlainRequest.js"
 import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
 export type { PlainResponse } from "./internal/Problem.js"
@@ -155,6 +156,12 @@ export interface IrHandler {
     path: string,
     authorization: string | null | undefined,
   ) => PlainResponse | Promise<PlainResponse> | undefined
+  /**
+   * Answers a request with a body given as plain data (the Alertmanager webhook), without Fetch
+   * objects; what the node adapter uses when `respond` gives `undefined`. `undefined` means the
+   * route needs the whole `Request` (the board's actions).
+   */
+  readonly receive: (path: string, request: PlainRequest) => Promise<PlainResponse> | undefined
   /** Marks the service as shutting down: `/health/ready` fails from now on. */
   readonly beginShutdown: () => void
   readonly isShuttingDown: () => boolean
@@ -481,6 +488,21 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     }
   }
 
+  const internalError = (): PlainResponse =>
+    plainProblem(500, "Internal Server Error", "internal error")
+
+  const receive: IrHandler["receive"] = (path, request) => {
+    if (path !== paths.alerts || options.alerts === undefined) return undefined
+    return options.alerts.respond(request).then(
+      (response) => {
+        metrics.recordAlertRequest(response.status)
+        return response
+      },
+      // A bug in ir: say nothing about it to the caller.
+      internalError,
+    )
+  }
+
   const handler = async (request: Request): Promise<Response> => {
     try {
       const path = new URL(request.url).pathname
@@ -488,14 +510,12 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
       if (simple !== undefined) return toResponse(await simple)
       if (status?.matches(path)) return await status.handle(request)
       if (board?.matches(path)) return await board.handle(request)
-      if (options.alerts === undefined)
-        return toResponse(plainProblem(404, "Not Found", `no route for ${path}`))
-      const response = await options.alerts.handle(request)
-      metrics.recordAlertRequest(response.status)
-      return response
+      const received = receive(path, plainRequestOf(request))
+      if (received !== undefined) return toResponse(await received)
+      return toResponse(plainProblem(404, "Not Found", `no route for ${path}`))
     } catch {
       // A bug in ir: say nothing about it to the caller.
-      return toResponse(plainProblem(500, "Internal Server Error", "internal error"))
+      return toResponse(internalError())
     }
   }
 
@@ -504,6 +524,7 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     matches: (path: string) =>
       routeSet.has(path) || status?.matches(path) === true || board?.matches(path) === true,
     respond,
+    receive,
     beginShutdown: () => {
       shuttingDown = true
       // Live board streams end, so that the server can drain.

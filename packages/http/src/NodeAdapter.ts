@@ -17,6 +17,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { Readable } from "node:stream"
 import type { IrHandler, PlainResponse } from "./Handler.js"
+import { BodyTooLarge } from "./internal/BodyReader.js"
+import type { PlainRequest } from "./PlainRequest.js"
 
 /**
  * Any Fetch handler; one made by `createHandler` also brings `respond` and `matches`.
@@ -28,7 +30,7 @@ import type { IrHandler, PlainResponse } from "./Handler.js"
  * ```
  */
 export type FetchHandler = ((request: Request) => Promise<Response>) &
-  Partial<Pick<IrHandler, "respond" | "matches">>
+  Partial<Pick<IrHandler, "respond" | "receive" | "matches">>
 
 /**
  * A handler that knows its routes, as the middleware and the hook need.
@@ -71,6 +73,86 @@ const urlOf = (req: IncomingMessage): URL => {
   }
 }
 
+/** A body that Express or another body parser already read, as bytes (see `toRequest`). */
+const parsedBody = (req: IncomingMessage): Uint8Array | string | undefined => {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body
+  if (parsed === undefined || !req.readableEnded) return undefined
+  return typeof parsed === "string"
+    ? parsed
+    : Buffer.isBuffer(parsed)
+      ? new Uint8Array(parsed)
+      : JSON.stringify(parsed)
+}
+
+/**
+ * Reads a Node request's body up to `limit` bytes. Past the limit it stops reading (the answer
+ * then closes the connection); a sender that leaves mid-body fails the read.
+ */
+const readNodeBody = (req: IncomingMessage, limit: number): Promise<Uint8Array> => {
+  const parsed = parsedBody(req)
+  if (parsed !== undefined) {
+    const bytes = typeof parsed === "string" ? Buffer.from(parsed) : parsed
+    return bytes.byteLength > limit
+      ? Promise.reject(new BodyTooLarge(limit))
+      : Promise.resolve(bytes)
+  }
+  const declared = req.headers["content-length"]
+  if (declared !== undefined && Number(declared) > limit)
+    return Promise.reject(new BodyTooLarge(limit))
+  // Read to its end by someone else (and not left parsed): nothing is left to read.
+  if (req.readableEnded) return Promise.resolve(new Uint8Array())
+  if (req.destroyed)
+    return Promise.reject(new Error("the sender closed the connection before the end of the body"))
+  return new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const stop = () => {
+      req.off("data", onData)
+      req.off("end", onEnd)
+      req.off("error", onError)
+      req.off("close", onClose)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > limit) {
+        stop()
+        req.pause()
+        reject(new BodyTooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      stop()
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+    }
+    const onError = (error: Error) => {
+      stop()
+      reject(error)
+    }
+    const onClose = () => {
+      stop()
+      reject(new Error("the sender closed the connection before the end of the body"))
+    }
+    req.on("data", onData)
+    req.once("end", onEnd)
+    req.once("error", onError)
+    req.once("close", onClose)
+  })
+}
+
+/** A Node request as the plain request `IrHandler.receive` takes. */
+const plainRequest = (req: IncomingMessage): PlainRequest => ({
+  method: req.method ?? "GET",
+  headers: {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()]
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value
+    },
+  },
+  body: (limit) => readNodeBody(req, limit),
+})
+
 /**
  * Builds a Fetch `Request` from a Node request. A body that Express or another body parser
  * already read is passed on as it was parsed (a `Buffer` or string as is, an object as JSON).
@@ -96,15 +178,9 @@ export const toRequest = (req: IncomingMessage, signal?: AbortSignal): Request =
   const url = urlOf(req)
   if (method === "GET" || method === "HEAD")
     return new Request(url, { method, headers, ...(signal === undefined ? {} : { signal }) })
-  const parsed = (req as IncomingMessage & { body?: unknown }).body
-  if (parsed !== undefined && req.readableEnded) {
+  const body = parsedBody(req)
+  if (body !== undefined) {
     headers.delete("content-length")
-    const body =
-      typeof parsed === "string"
-        ? parsed
-        : Buffer.isBuffer(parsed)
-          ? new Uint8Array(parsed)
-          : JSON.stringify(parsed)
     return new Request(url, { method, headers, body, ...(signal === undefined ? {} : { signal }) })
   }
   return new Request(url, {
@@ -200,11 +276,14 @@ export const toNodeListener = (
   handler: FetchHandler,
 ): ((req: IncomingMessage, res: ServerResponse) => void) => {
   const respond = handler.respond
+  const receive = handler.receive
   return (req, res) => {
     if (respond !== undefined) {
       let answer: ReturnType<IrHandler["respond"]>
+      const path = pathOf(req.url ?? "/")
       try {
-        answer = respond(req.method ?? "GET", pathOf(req.url ?? "/"), req.headers.authorization)
+        answer = respond(req.method ?? "GET", path, req.headers.authorization)
+        if (answer === undefined) answer = receive?.(path, plainRequest(req))
       } catch {
         writeFailure(res)
         return

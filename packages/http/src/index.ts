@@ -69,6 +69,7 @@ export {
   type IrMetrics,
   type MetricsOptions,
 } from "./Metrics.js"
+export { BodyTooLarge, type PlainRequest, plainRequestOf } from "./PlainRequest.js"
 export {
   createStatusPage,
   type StatusPageOptions,

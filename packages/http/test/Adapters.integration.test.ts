@@ -226,6 +226,27 @@ describe.each(frameworks)("$name", ({ name, appRoute, appBody }) => {
       body: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
     })
     expect(tooLarge.status).toBe(413)
+    // the same without a declared length: refused once 1 MiB has come, the server goes on
+    const streamedTooLarge = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(url, { method: "POST", headers: auth, timeout: 5000 }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on("timeout", () => req.destroy(new Error("timeout")))
+      req.on("error", (error) =>
+        (error as { code?: string }).code === "EPIPE" ? undefined : reject(error),
+      )
+      const chunk = "x".repeat(64 * 1024)
+      const send = (left: number) => {
+        if (left === 0) req.end()
+        else if (req.write(chunk)) send(left - 1)
+        else req.once("drain", () => send(left - 1))
+      }
+      req.write('{"blob":"')
+      send(40)
+    })
+    expect(streamedTooLarge).toBe(413)
+    expect((await fetch(`${running.url}/health/live`)).status).toBe(200)
     // refused before its body is read: the connection closes, and the next request still works
     const fromPage = await fetch(url, {
       method: "POST",
