@@ -932,16 +932,19 @@ class PostgresJournalImpl {
     return rows[0]?.horizon as string
   }
 
-  /** Look-ups arriving while one is in flight share the next query (see Coalescer.ts). */
+  /**
+   * Look-ups arriving while one is in flight share the next query (see Coalescer.ts). Planned at
+   * each run, not prepared: a prepared statement keeps the plan it made first, and one made while
+   * the journal was nearly empty scans the whole table (under an alert storm into a new journal,
+   * every look-up read all the incidents opened so far, and the database's CPU grew with them).
+   */
   private readonly lookUpKey = coalescing<string, IncidentSummary>(async (keys) => {
-    const { rows } = await this.pool.query<IncidentRow>(
-      prepared(
-        `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+    const { rows } = await this.pool.query<IncidentRow>({
+      text: `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
          WHERE dedup_key = ANY($1::text[])
          ORDER BY dedup_key, (status <> 'resolved') DESC, opened_at DESC, human_id DESC`,
-        [keys],
-      ),
-    )
+      values: [keys],
+    })
     return new Map(rows.map((row) => [row.dedup_key as string, summaryOfRow(row)]))
   })
 

@@ -270,6 +270,58 @@ describe.skipIf(pgUrl === undefined)("PostgreSQL journal", () => {
     })
   })
 
+  it("looks a group's key up through the index however many incidents came after its first look-ups", async () => {
+    const schema = freshSchema()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      // One connection: the look-ups below all run where the first ones ran.
+      const journal = await run(openPostgresJournal({ url, schema, poolSize: 1 }))
+      try {
+        for (const key of ["group-a", "group-b", "group-c"])
+          await run(journal.open(downInput({ dedupKey: key })))
+        // Enough look-ups on a nearly empty table for a prepared statement to settle on a plan.
+        for (let round = 0; round < 8; round += 1)
+          await run(journal.findByDedupKey(round % 2 === 0 ? "group-a" : "group-b"))
+        // 5,000 incidents more, written behind the journal's back (no analysis runs meanwhile).
+        await client.query(
+          `INSERT INTO ${schema}.incidents
+             (id, human_id, dedup_key, title, status, severity, playbooks, opened_at, sequence)
+           SELECT gen_random_uuid(), 'INC-2025-' || lpad(n::text, 5, '0'), 'bulk-' || n, 'bulk',
+             'open', 'P3', '{}', now() - interval '1 day', 1
+           FROM generate_series(1, 5000) AS n`,
+        )
+        for (let round = 0; round < 20; round += 1) {
+          const found = await run(journal.findByDedupKey(`bulk-${round * 200 + 1}`))
+          expect(Option.getOrUndefined(found)?.humanId).toBe(
+            `INC-2025-${String(round * 200 + 1).padStart(5, "0")}`,
+          )
+        }
+      } finally {
+        // Its sessions end: their statistics reach the server.
+        await run(journal.close)
+      }
+      // Once the journal's sessions are counted (each of the 28 look-ups scanned the table or its
+      // index): scanning the table for each of the last 20 would have read some 100,000 rows.
+      let counted = { scans: 0, read: 0 }
+      for (let attempt = 0; attempt < 150 && counted.scans < 28; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+        const { rows } = await client.query<{ scans: string; read: string }>(
+          `SELECT (seq_scan + coalesce(idx_scan, 0))::text AS scans, seq_tup_read::text AS read
+           FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'incidents'`,
+          [schema],
+        )
+        counted = { scans: Number(rows[0]?.scans ?? 0), read: Number(rows[0]?.read ?? 0) }
+      }
+      expect(counted.scans).toBeGreaterThanOrEqual(28)
+      const read = counted.read
+      expect(read).toBeLessThan(5000)
+    } finally {
+      await client.end()
+      await dropSchema(url, schema)
+    }
+  })
+
   it("keeps the events of its incidents in progress and of 64 resolved ones, and every summary", async () => {
     await withJournals(async ({ journal, statements, watch }) => {
       const opened = (
