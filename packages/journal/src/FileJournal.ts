@@ -898,8 +898,14 @@ class FileJournalImpl {
     return { keys, complete }
   }
 
-  maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
-    return this.lock.withLock(async () => (await this.readMaintenance()).windows)
+  /**
+   * Read without the lock (every alert that may open an incident asks, and would otherwise wait
+   * for the opens and appends ahead of it): `maintenance.jsonl` only ever grows by whole lines,
+   * after a torn last line is cut off, and a read keeps only the lines that end in a newline, so
+   * it sees the windows as they were before or after any write in progress, never half of one.
+   */
+  async maintenanceWindows(): Promise<ReadonlyArray<MaintenanceWindow>> {
+    return (await this.readMaintenance()).windows
   }
 
   startMaintenance(window: MaintenanceWindow): Promise<MaintenanceWindow> {
@@ -973,7 +979,7 @@ class FileJournalImpl {
     // kept while the file keeps its stamp, unless it changed within the last second (a change in
     // the same clock tick could keep it).
     const stats = statSync(file, { throwIfNoEntry: false })
-    // Not written yet (side logs are only written under the lock, which this read holds).
+    // Not written yet.
     if (stats === undefined) return { file, lines: [], records: [], complete: 0 }
     const kept = this.sideRecords.get(name)
     if (kept !== undefined && sameStamp(kept.stamp, stampOf(stats))) return kept.read

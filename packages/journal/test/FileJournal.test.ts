@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { defaultJournalDir, openFileJournal } from "../src/index.js"
+import { FileLock } from "../src/internal/FileLock.js"
 import { attempt, downInput, journalContract, run } from "./JournalContract.js"
 
 const base = mkdtempSync(join(tmpdir(), "ir-journal-test-"))
@@ -538,6 +539,54 @@ describe("what a process keeps between reads", () => {
     expect(ended?.end).toEqual(new Date("2026-11-28T10:30:00Z"))
     await run(one.close)
     await run(other.close)
+  })
+
+  it("reads the maintenance windows without waiting for the lock, never half of a window being written", async () => {
+    const dir = await freshDir()
+    const reader = await run(openFileJournal({ dir }))
+    const writer = await run(openFileJournal({ dir }))
+    const windowOf = (index: number) => ({
+      id: `window-${index}`,
+      start: new Date("2026-11-28T10:00:00Z"),
+      end: new Date("2026-11-28T12:00:00Z"),
+      playbooks: ["database-issues"],
+      reason: `maintenance ${index} ${"x".repeat(2000)}`,
+    })
+    await run(writer.startMaintenance(windowOf(0)))
+    // Another process holds the lock: a read still answers.
+    const holder = await FileLock.create({ dir, timeoutMs: 5000, foreignStaleMs: 60_000 })
+    let release = () => {}
+    const held = holder.withLock(() => new Promise<void>((resolve) => (release = resolve)))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    try {
+      const during = await Promise.race([
+        run(reader.maintenanceWindows).then((windows) => windows.map((each) => each.id)),
+        new Promise((resolve) => setTimeout(() => resolve("waited for the lock"), 2000)),
+      ])
+      expect(during).toEqual(["window-0"])
+    } finally {
+      release()
+      await held
+      await holder.close()
+    }
+    // Reads while windows are being written see a whole prefix of them, in order.
+    const seen: Array<number> = []
+    let writing = true
+    const reading = (async () => {
+      while (writing) {
+        const ids = (await run(reader.maintenanceWindows)).map((each) => each.id)
+        expect(ids).toEqual(Array.from({ length: ids.length }, (_, index) => `window-${index}`))
+        seen.push(ids.length)
+      }
+    })()
+    for (let index = 1; index <= 40; index += 1) await run(writer.startMaintenance(windowOf(index)))
+    writing = false
+    await reading
+    expect(seen.length).toBeGreaterThan(1)
+    expect(seen).toEqual([...seen].sort((a, b) => a - b))
+    expect((await run(reader.maintenanceWindows)).length).toBe(41)
+    await run(reader.close)
+    await run(writer.close)
   })
 
   it("lists from the files it checked until another journal holds the lock, then checks them again", async () => {
