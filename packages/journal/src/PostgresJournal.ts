@@ -35,7 +35,7 @@ import { IncidentView } from "./internal/IncidentView.js"
 import { type BackendLease, journalService } from "./internal/JournalService.js"
 import { decodeWindow, encodeWindow, endedAt } from "./internal/MaintenanceCodec.js"
 import { migrate, quoteIdent } from "./internal/Migrations.js"
-import { prepared } from "./internal/Prepared.js"
+import { plannedEachRun, prepared } from "./internal/Prepared.js"
 import {
   byNewest,
   decodeFigures,
@@ -763,12 +763,13 @@ class PostgresJournalImpl {
   /**
    * The rows of incidents read at once, by UUID (lower case) or human id, in one query (see
    * Coalescer.ts): under a storm every new incident's dispatch reads its row under the lock.
+   * Planned at each run (see `plannedEachRun`).
    */
   private readonly lookUpRow = coalescing<string, IncidentRow>(async (keys) => {
     const uuids = keys.filter((key) => uuidPattern.test(key))
     const humanIds = keys.filter((key) => !uuidPattern.test(key))
     const { rows } = await this.pool.query<IncidentRow>(
-      prepared(
+      plannedEachRun(
         `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
          WHERE id = ANY($1::uuid[]) OR human_id = ANY($2::text[])`,
         [uuids, humanIds],
@@ -890,8 +891,9 @@ class PostgresJournalImpl {
     where: string,
     values: ReadonlyArray<unknown>,
   ): Promise<string> {
+    // Planned at each run (see `plannedEachRun`): only the rows changed since the last look.
     const { rows } = await this.pool.query<LookedRow>(
-      prepared(
+      plannedEachRun(
         `SELECT look.horizon::text AS horizon, incident.id, incident.sequence
          FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) AS look
          LEFT JOIN LATERAL (SELECT id, sequence FROM ${this.s}.incidents WHERE ${where}) AS incident
@@ -920,9 +922,10 @@ class PostgresJournalImpl {
     if (missing.length > 0) {
       // A row written in between comes as it is now; the next look reads it again.
       const { rows: fetched } = await this.pool.query<IncidentRow>(
-        prepared(`SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`, [
-          missing,
-        ]),
+        plannedEachRun(
+          `SELECT ${INCIDENT_COLUMNS} FROM ${this.s}.incidents WHERE id = ANY($1::uuid[])`,
+          [missing],
+        ),
       )
       for (const row of fetched) take(summaryOfRow(row))
     }
@@ -933,18 +936,18 @@ class PostgresJournalImpl {
   }
 
   /**
-   * Look-ups arriving while one is in flight share the next query (see Coalescer.ts). Planned at
-   * each run, not prepared: a prepared statement keeps the plan it made first, and one made while
-   * the journal was nearly empty scans the whole table (under an alert storm into a new journal,
-   * every look-up read all the incidents opened so far, and the database's CPU grew with them).
+   * Look-ups arriving while one is in flight share the next query (see Coalescer.ts), planned at
+   * each run (see `plannedEachRun`).
    */
   private readonly lookUpKey = coalescing<string, IncidentSummary>(async (keys) => {
-    const { rows } = await this.pool.query<IncidentRow>({
-      text: `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
+    const { rows } = await this.pool.query<IncidentRow>(
+      plannedEachRun(
+        `SELECT DISTINCT ON (dedup_key) ${INCIDENT_COLUMNS} FROM ${this.s}.incidents
          WHERE dedup_key = ANY($1::text[])
          ORDER BY dedup_key, (status <> 'resolved') DESC, opened_at DESC, human_id DESC`,
-      values: [keys],
-    })
+        [keys],
+      ),
+    )
     return new Map(rows.map((row) => [row.dedup_key as string, summaryOfRow(row)]))
   })
 
