@@ -3,8 +3,9 @@
  * middleware stack) and Fastify. Translation only; no framework is imported.
  *
  * For a handler made by `createHandler`, requests that need no body (health, metrics) are
- * answered through `handler.respond` without building Fetch objects, so the node:http route is
- * about as fast as a hand-written one; the webhook goes through the Fetch `Request`.
+ * answered through `handler.respond`, and the Alertmanager webhook through `handler.receive`
+ * with its body read here, without building Fetch objects, so the node:http route is about as
+ * fast as a hand-written one; the board's routes go through the Fetch `Request`.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ import { BodyTooLarge } from "./internal/BodyReader.js"
 import type { PlainRequest } from "./PlainRequest.js"
 
 /**
- * Any Fetch handler; one made by `createHandler` also brings `respond` and `matches`.
+ * Any Fetch handler; one made by `createHandler` also brings `respond`, `receive` and `matches`.
  *
  * @example
  * ```ts

@@ -74,7 +74,7 @@ import {
   formatHumanId,
   humanIdPattern,
   type IncidentMeta,
-  resolvedOpenedFrom,
+  mayMatchResolvedOpenedBefore,
   summaryFilter,
   summaryOf,
   uuidPattern,
@@ -1350,12 +1350,8 @@ class FileJournalImpl {
   /** Whether a list with `filter` may return settled incidents: those resolved long ago. */
   private needsSettled(filter: ListFilter): boolean {
     if (this.settledLoaded || this.settled.ids.size === 0) return false
-    const statuses =
-      filter.status === undefined ? undefined : ([] as Array<string>).concat(filter.status)
-    if (statuses !== undefined && !statuses.includes("resolved")) return false
     // Every settled incident is resolved and was opened before `settled.openedBefore`.
-    const resolvedFrom = resolvedOpenedFrom(filter)
-    return !(resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.settled.openedBefore)
+    return mayMatchResolvedOpenedBefore(filter, this.settled.openedBefore)
   }
 
   /** Drops the entry of an incident whose file is gone. */

@@ -3,7 +3,7 @@
 // brings it up to date with only the rows written since its last look (see PostgresJournal's
 // `view`), instead of asking for every incident in view each time.
 import type { IncidentSummary, ListFilter } from "../Journal.js"
-import { asList, byNewest, resolvedOpenedFrom, summaryFilter } from "./Summary.js"
+import { byNewest, mayMatchResolvedOpenedBefore, summaryFilter } from "./Summary.js"
 
 /**
  * Every incident in progress, and every incident opened at or after `coveredFrom` (epoch
@@ -23,10 +23,7 @@ export class IncidentView {
 
   /** Whether every incident `filter` may match is in the view. */
   covers(filter: ListFilter): boolean {
-    const statuses = asList(filter.status)
-    if (statuses !== undefined && !statuses.includes("resolved")) return true
-    const resolvedFrom = resolvedOpenedFrom(filter)
-    return resolvedFrom > Number.NEGATIVE_INFINITY && resolvedFrom >= this.coveredFrom
+    return !mayMatchResolvedOpenedBefore(filter, this.coveredFrom)
   }
 
   /** Takes the summary in, in place of an earlier one of the same incident. */

@@ -19,11 +19,12 @@ export const prepared = (text: string, values: ReadonlyArray<unknown> = []): Pg.
 }
 
 /**
- * `text` with `values`, planned at each run instead: for the look-ups of a batch of rows by key
- * (`= ANY($1)`) in a table that grows. PostgreSQL keeps the plan a prepared statement settled
- * on, and the one it makes while the table is nearly empty scans the whole table; planned with
- * the keys at hand, the look-up goes through the index once the table is larger. Under an alert
- * storm into a new journal, each prepared look-up read every incident opened so far.
+ * `text` with `values`, planned at each run instead: for the look-ups of a few rows of a table
+ * that grows (by keys, `= ANY($1)`, or by what changed since a point). PostgreSQL keeps the plan
+ * a prepared statement settled on, and the one it makes while the table is nearly empty scans
+ * the whole table; planned with the values at hand, the look-up goes through the index once the
+ * table is larger. Under an alert storm into a new journal, each prepared look-up read every
+ * incident opened so far.
  */
 export const plannedEachRun = (
   text: string,

@@ -133,14 +133,19 @@ export const summaryFilter = (filter: ListFilter): ((summary: IncidentSummary) =
 }
 
 /**
- * The earliest opening time (epoch ms) a resolved incident may have and still match `filter`:
- * the later of `openedAfter` and `resolvedOpenedAfter`, -Infinity when neither is given.
+ * Whether `filter` may match a resolved incident opened before `before` (epoch ms): it lets
+ * resolved incidents through, and neither `openedAfter` nor `resolvedOpenedAfter` is at `before`
+ * or later.
  */
-export const resolvedOpenedFrom = (filter: ListFilter): number =>
-  Math.max(
+export const mayMatchResolvedOpenedBefore = (filter: ListFilter, before: number): boolean => {
+  const statuses = asList(filter.status)
+  if (statuses !== undefined && !statuses.includes("resolved")) return false
+  const from = Math.max(
     filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
     filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
   )
+  return !(from > Number.NEGATIVE_INFINITY && from >= before)
+}
 
 /** Newest first; the human id breaks ties so the order is stable. */
 export const byNewest = (a: IncidentSummary, b: IncidentSummary): number =>
