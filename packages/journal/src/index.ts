@@ -22,6 +22,7 @@ export { defaultJournalDir, type FileJournalOptions, openFileJournal } from "./F
 export {
   type AppendOptions,
   type AppendResult,
+  eachSummary,
   type IncidentRecord,
   type IncidentSummary,
   Journal,

@@ -20,7 +20,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Option } from "effect"
 import { afterAll, describe, expect, it, vi } from "vitest"
-import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
+import {
+  eachSummary,
+  type IncidentRecord,
+  type IncidentSummary,
+  openFileJournal,
+} from "../src/index.js"
 import {
   INDEX_QUIET_MS,
   INDEX_WRITE_INTERVAL_MS,
@@ -635,5 +640,159 @@ describe("the listing the index keeps", () => {
     await listOnce(dir)
     expect(indexListing(dir)).toEqual(dirStamp(dir))
     expect(await listOnce(dir)).toEqual(await fromFilesAlone(dir))
+  })
+})
+
+describe("a pass over every summary (eachSummary)", () => {
+  const byId = (a: IncidentSummary, b: IncidentSummary) => a.humanId.localeCompare(b.humanId)
+  const passOver = async (
+    journal: Awaited<ReturnType<typeof openJournalAt>>,
+    filter = {},
+  ): Promise<Array<IncidentSummary>> => {
+    const seen: Array<IncidentSummary> = []
+    await run(eachSummary(journal, filter, (summary) => seen.push(summary)))
+    return seen.sort(byId)
+  }
+  const openJournalAt = (dir: string) => run(openFileJournal({ dir }))
+
+  it("gives each incident once, as the files hold it, and reads the settled file anew each time", async () => {
+    const { dir, old } = await journalWithHistory()
+    const expected = [...(await fromFilesAlone(dir))].sort(byId)
+    const journal = await openJournalAt(dir)
+    try {
+      expect(await passOver(journal)).toEqual(expected)
+      // A settled entry that claims another title: a pass that kept the settled part in memory
+      // would not see it; one that reads the file a line at a time does.
+      const settledPath = join(dir, "index-settled.json")
+      const real = readFileSync(settledPath, "utf8")
+      const target = old[3]?.humanId as string
+      const doctored = real
+        .split("\n")
+        .map((line) =>
+          line.includes(`"${target}"`)
+            ? line.replace(/"title":"[^"]*"/, '"title":"Doctored"')
+            : line,
+        )
+        .join("\n")
+      expect(doctored).not.toBe(real)
+      writeFileSync(settledPath, doctored)
+      const again = await passOver(journal)
+      expect(again.find((summary) => summary.humanId === target)?.title).toBe("Doctored")
+      expect(again).toHaveLength(expected.length)
+      writeFileSync(settledPath, real)
+      // Filters as list does.
+      const lastYear = new Date(Date.now() - 120 * day)
+      for (const filter of [
+        { status: "resolved" as const },
+        { status: [...active] },
+        { openedAfter: lastYear },
+        { severity: "P0" as const, status: "resolved" as const },
+      ])
+        expect(await passOver(journal, filter)).toEqual(
+          [...(await run(journal.list(filter)))].sort(byId),
+        )
+    } finally {
+      await run(journal.close)
+    }
+  })
+
+  it("reads again an old incident whose file changed, and leaves out one whose file is gone", async () => {
+    const { dir, old } = await journalWithHistory()
+    const journal = await openJournalAt(dir)
+    try {
+      await passOver(journal)
+      const changed = old[10] as IncidentRecord
+      // Another process adds an action item to an incident resolved long ago.
+      const other = await openJournalAt(dir)
+      await run(
+        other.append(changed.humanId, [
+          {
+            type: "action-item-added",
+            at: new Date(),
+            item: "A1",
+            text: "Add an alert",
+            due: new Date(Date.now() + day),
+          },
+        ]),
+      )
+      await run(other.close)
+      rmSync(join(dir, "incidents", `${old[20]?.humanId}.jsonl`))
+      const expected = [...(await fromFilesAlone(dir))].sort(byId)
+      const seen = await passOver(journal)
+      expect(seen).toEqual(expected)
+      expect(
+        seen.find((summary) => summary.humanId === changed.humanId)?.figures?.openActionItems,
+      ).toHaveLength(1)
+      expect(seen.some((summary) => summary.humanId === old[20]?.humanId)).toBe(false)
+    } finally {
+      await run(journal.close)
+    }
+  })
+
+  it("gives each incident once when the settled file is torn, missing or lacks an entry", async () => {
+    const { dir } = await journalWithHistory()
+    const expected = [...(await fromFilesAlone(dir))].sort(byId)
+    const settledPath = join(dir, "index-settled.json")
+    const real = readFileSync(settledPath, "utf8")
+    const lines = real.split("\n")
+    for (const damaged of [
+      real.slice(0, Math.floor(real.length / 2)), // torn mid-way, after some entries
+      [...lines.slice(0, 40), ...lines.slice(41)].join("\n"), // one entry left out
+      JSON.stringify(JSON.parse(real)), // the whole document on one line (an older writer)
+      undefined, // missing
+    ]) {
+      if (damaged === undefined) rmSync(settledPath)
+      else writeFileSync(settledPath, damaged)
+      const journal = await openJournalAt(dir)
+      try {
+        const seen = await passOver(journal)
+        expect(new Set(seen.map((summary) => summary.humanId)).size).toBe(seen.length)
+        expect(seen).toEqual(expected)
+      } finally {
+        await run(journal.close)
+      }
+      writeFileSync(settledPath, real)
+    }
+  })
+
+  it("reads a settled file larger than one read, with titles beyond ASCII", async () => {
+    // Titles mostly of three-byte characters: the reads of 64 KB end inside one of them.
+    const dir = mkdtempSync(join(base, "wide-"))
+    const journal = await openJournalAt(dir)
+    const now = Date.now()
+    const opened = await Promise.all(
+      Array.from({ length: 400 }, (_, index) =>
+        run(
+          journal.open({
+            ...downInput(),
+            at: new Date(now - (100 + index) * day),
+            title: `Base de données indisponible ${"€".repeat(300 + (index % 7))} №${index}`,
+          }),
+        ),
+      ),
+    )
+    await Promise.all(
+      opened.map(({ incident }) =>
+        run(
+          journal.append(incident.humanId, [
+            {
+              type: "resolved",
+              at: new Date(incident.openedAt.getTime() + 60_000),
+              resolution: "ok",
+            },
+          ]),
+        ),
+      ),
+    )
+    await run(journal.close)
+    settle(dir)
+    await listOnce(dir)
+    expect(statSync(join(dir, "index-settled.json")).size).toBeGreaterThan(384 * 1024)
+    const reader = await openJournalAt(dir)
+    try {
+      expect(await passOver(reader)).toEqual([...(await fromFilesAlone(dir))].sort(byId))
+    } finally {
+      await run(reader.close)
+    }
   })
 })
