@@ -1,13 +1,15 @@
 // The time-to histograms and the report's figures in /metrics, from a real file journal: the
 // same figures `ir report` computes, recomputed here from the events, and each incident read
 // again only when it changed.
+import { existsSync, readdirSync, utimesSync } from "node:fs"
+import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { createHandler } from "../src/Handler.js"
 import { figureOf, figureOfSummary } from "../src/IncidentFigure.js"
 import { createIncidentFigures } from "../src/IncidentFigures.js"
-import { tempJournal } from "./fixtures.js"
+import { tempJournal, tempJournalAt } from "./fixtures.js"
 
 const disposals: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -170,9 +172,11 @@ describe("/metrics: the incident figures", () => {
         return journal.read(id)
       },
     }
-    // A journal that keeps no figures with its summaries: each incident is read instead.
+    // A journal that keeps no figures with its summaries, and has no pass of its own over them
+    // (a journal of the embedder's own): it is listed, and each incident read instead.
+    const { eachSummary: _each, ...listedOnly } = counting
     const bare = {
-      ...counting,
+      ...listedOnly,
       list: (filter: Parameters<typeof journal.list>[0]) =>
         journal
           .list(filter)
@@ -199,5 +203,117 @@ describe("/metrics: the incident figures", () => {
       const record = await Effect.runPromise(journal.read(summary.id))
       expect(figureOfSummary(summary)).toEqual(figureOf(record.state))
     }
+  })
+})
+
+describe("/metrics over a journal with a long history", () => {
+  it("counts the incidents resolved long ago as the journal's list gives them, without listing it", async () => {
+    const { journal, dir, dispose } = await tempJournal()
+    disposals.push(dispose)
+    const day = 86_400_000
+    const now = Date.now()
+    // 300 incidents resolved 60 to 360 days ago (the file journal's settled part), some
+    // acknowledged late, some escalated, some with an action item still open; 3 in progress.
+    const old = await Promise.all(
+      Array.from({ length: 300 }, (_, index) =>
+        Effect.runPromise(
+          journal.open({
+            at: new Date(now - (60 + index) * day),
+            title: `old ${index}`,
+            severity: index % 3 === 0 ? "P0" : "P2",
+            playbooks: [],
+            summary: "history",
+            source: { kind: "manual" },
+          }),
+        ),
+      ),
+    )
+    await Promise.all(
+      old.map(({ incident }, index) => {
+        const opened = incident.openedAt.getTime()
+        return Effect.runPromise(
+          journal.append(incident.id, [
+            { type: "acknowledged", at: new Date(opened + (index % 7) * 600_000), by: "alice" },
+            ...(index % 5 === 0
+              ? [
+                  {
+                    type: "escalated" as const,
+                    at: new Date(opened + 3_700_000),
+                    level: 0,
+                    to: "Technical Lead",
+                    rule: "p0-not-restored",
+                  },
+                ]
+              : []),
+            {
+              type: "resolved",
+              at: new Date(opened + ((index % 11) + 2) * 3_600_000),
+              resolution: "ok",
+            },
+            ...(index % 9 === 0
+              ? [
+                  {
+                    type: "action-item-added" as const,
+                    at: new Date(opened + 100 * 3_600_000),
+                    item: "A1",
+                    text: "Alert earlier",
+                    due: new Date(opened + (index % 2 === 0 ? 10 : 400) * day),
+                  },
+                ]
+              : []),
+          ]),
+        )
+      }),
+    )
+    for (const minute of [1, 2, 3])
+      await Effect.runPromise(
+        journal.open({
+          at: new Date(now - minute * 60_000),
+          title: `live ${minute}`,
+          severity: "P1",
+          playbooks: [],
+          summary: "now",
+          source: { kind: "manual" },
+        }),
+      )
+    await Effect.runPromise(journal.close)
+    // Files written more than a second ago go to the index; a first list writes it, the old
+    // incidents in its settled part.
+    const past = new Date(now - 3_600_000)
+    for (const name of readdirSync(join(dir, "incidents")))
+      utimesSync(join(dir, "incidents", name), past, past)
+    utimesSync(join(dir, "incidents"), past, past)
+    const { journal: writer, dispose: closeWriter } = await tempJournalAt(dir)
+    await Effect.runPromise(writer.list())
+    await closeWriter()
+    expect(existsSync(join(dir, "index-settled.json"))).toBe(true)
+
+    const { journal: reader, dispose: closeReader } = await tempJournalAt(dir)
+    disposals.push(closeReader)
+    let lists = 0
+    const { eachSummary: _each, ...listed } = reader
+    const listedOnly = {
+      ...listed,
+      list: (filter: Parameters<typeof reader.list>[0]) => {
+        lists += 1
+        return reader.list(filter)
+      },
+    }
+    const irLines = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => /^ir_(incidents|incident_|action_items)/.test(line))
+        .join("\n")
+    const gone = irLines(await scrape(createHandler({ journal: reader, runbook: defaultRunbook })))
+    expect(lists).toBe(0)
+    const fromList = irLines(
+      await scrape(createHandler({ journal: listedOnly, runbook: defaultRunbook })),
+    )
+    expect(lists).toBeGreaterThan(0)
+    expect(gone).toBe(fromList)
+    expect(sample(gone, "ir_incidents", 'severity="P0",status="resolved"')).toBe(100)
+    expect(sample(gone, "ir_incident_time_to_resolve_seconds_count", 'severity="P2"')).toBe(200)
+    expect(sample(gone, "ir_incident_escalations", 'rule="p0-not-restored"')).toBe(60)
+    expect(sample(gone, "ir_action_items", 'state="open"')).toBe(34)
   })
 })

@@ -349,7 +349,7 @@ export interface Journal {
    * `/metrics`) that should not hold every summary at once. The file journal reads its settled
    * incidents (resolved more than 45 days ago) from its index a line at a time and keeps none of
    * them; the PostgreSQL journal lists them. Optional, so that a journal of your own need not
-   * have it: {@link eachSummary} lists when it is missing.
+   * have it (`@ir/http` lists when it is missing).
    */
   readonly eachSummary?: (
     filter: ListFilter,
@@ -505,31 +505,3 @@ export const scoped = (
  */
 export const layer = (config: JournalConfig): Layer.Layer<Journal, JournalUnavailable> =>
   Layer.scoped(Journal, scoped(config))
-
-/**
- * Gives `visit` the summary of every incident of `journal` the filter matches, in no order:
- * through `journal.eachSummary` when it has one, else through `list`.
- *
- * @example
- * ```ts
- * import * as Effect from "effect/Effect"
- * import { eachSummary, type Journal } from "@ir/journal"
- * const resolvedCount = (journal: Journal) =>
- *   Effect.suspend(() => {
- *     let count = 0
- *     return eachSummary(journal, { status: "resolved" }, () => {
- *       count += 1
- *     }).pipe(Effect.as(count))
- *   })
- * ```
- */
-export const eachSummary = (
-  journal: Journal,
-  filter: ListFilter,
-  visit: (summary: IncidentSummary) => void,
-): Effect.Effect<void, JournalUnavailable> =>
-  journal.eachSummary !== undefined
-    ? journal.eachSummary(filter, visit)
-    : Effect.gen(function* () {
-        for (const summary of yield* journal.list(filter)) visit(summary)
-      })

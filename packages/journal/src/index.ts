@@ -22,7 +22,6 @@ export { defaultJournalDir, type FileJournalOptions, openFileJournal } from "./F
 export {
   type AppendOptions,
   type AppendResult,
-  eachSummary,
   type IncidentRecord,
   type IncidentSummary,
   Journal,

@@ -18,14 +18,9 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Option } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, describe, expect, it, vi } from "vitest"
-import {
-  eachSummary,
-  type IncidentRecord,
-  type IncidentSummary,
-  openFileJournal,
-} from "../src/index.js"
+import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
 import {
   INDEX_QUIET_MS,
   INDEX_WRITE_INTERVAL_MS,
@@ -650,7 +645,10 @@ describe("a pass over every summary (eachSummary)", () => {
     filter = {},
   ): Promise<Array<IncidentSummary>> => {
     const seen: Array<IncidentSummary> = []
-    await run(eachSummary(journal, filter, (summary) => seen.push(summary)))
+    await run(
+      journal.eachSummary?.(filter, (summary) => seen.push(summary)) ??
+        Effect.die("no eachSummary"),
+    )
     return seen.sort(byId)
   }
   const openJournalAt = (dir: string) => run(openFileJournal({ dir }))
