@@ -33,7 +33,7 @@ import {
   type ProbeRun,
   runProbes,
 } from "@ir/diagnostics"
-import type { IncidentSummary, Journal, JournalDamage } from "@ir/journal"
+import type { Journal, JournalDamage } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -51,8 +51,6 @@ import {
 import { HttpConfigError } from "./HttpConfigError.js"
 import { figureOf, figureOfSummary } from "./IncidentFigure.js"
 import { createIncidentFigures } from "./IncidentFigures.js"
-import { eachSummary } from "./internal/EachSummary.js"
-import { inLabelOrder } from "./internal/FigureTally.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
 import { createMetrics, type IncidentCount } from "./Metrics.js"
@@ -221,21 +219,21 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
     journal === undefined
       ? undefined
       : cachedRunner(
-          () => {
-            // Counted as the journal gives them, one at a time: none of 10,000 summaries kept.
-            const counts = new Map<string, IncidentCount>()
-            const count = ({ severity, status }: IncidentSummary) => {
-              const key = `${severity}/${status}`
-              const previous = counts.get(key)?.count ?? 0
-              counts.set(key, { severity, status, count: previous + 1 })
-            }
-            return Effect.runPromise(
-              eachSummary(journal, count).pipe(
+          () =>
+            Effect.runPromise(
+              journal.list().pipe(
                 Effect.timeout("5 seconds"),
-                Effect.map(() => inLabelOrder(counts).map(([, count]) => count)),
+                Effect.map((incidents) => {
+                  const counts = new Map<string, IncidentCount>()
+                  for (const { severity, status } of incidents) {
+                    const key = `${severity}/${status}`
+                    const previous = counts.get(key)?.count ?? 0
+                    counts.set(key, { severity, status, count: previous + 1 })
+                  }
+                  return [...counts.values()]
+                }),
               ),
-            )
-          },
+            ),
           { ttlMs: cacheMs },
         )
   // Damaged incidents make /health warn: read at most once per cache interval, like the probes.
@@ -265,7 +263,6 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
       : {
           figures: {
             read: figures.read,
-            each: figures.each,
             runbook: options.runbook ?? options.alerts?.runbook ?? defaultRunbook,
           },
         }),

@@ -15,7 +15,6 @@
 import type { Incident } from "@ir/core"
 import type { IncidentSummary, Journal } from "@ir/journal"
 import * as Effect from "effect/Effect"
-import { eachSummary } from "./internal/EachSummary.js"
 
 /**
  * The reader.
@@ -32,13 +31,6 @@ export interface IncidentFigures<A = Incident> {
    * not answer in time.
    */
   readonly read: () => Promise<ReadonlyArray<A>>
-  /**
-   * The same incidents given to `visit` one at a time, in no order, through the journal's
-   * `eachSummary`: what is taken from a summary the journal does not keep (the file journal's
-   * incidents resolved long ago) is not kept here either, so a pass over 10,000 of them holds
-   * a few at a time. Rejects as `read` does.
-   */
-  readonly each: (visit: (state: A) => void) => Promise<void>
 }
 
 /**
@@ -83,50 +75,46 @@ export function createIncidentFigures<A>(
   const timeout = `${options.timeoutMs ?? 5000} millis` as const
   const known = new Map<string, { readonly sequence: number; readonly state: A | Incident }>()
   const fromSummaries = new WeakMap<IncidentSummary, A>()
-  const each = (visit: (state: A | Incident) => void) =>
-    Effect.runPromise(
-      Effect.gen(function* () {
-        const toRead: Array<IncidentSummary> = []
-        yield* eachSummary(journal, (summary) => {
-          if (options.include !== undefined && !options.include(summary)) return
-          // Taken from the summary, kept only while the journal keeps that summary object (the
-          // file journal's index does until the incident changes): an unchanged incident gives
-          // the same object at each pass, and nothing outlives the summary.
-          let carried = fromSummaries.get(summary)
-          if (carried === undefined && options.fromSummary !== undefined) {
-            carried = options.fromSummary(summary)
-            if (carried !== undefined) fromSummaries.set(summary, carried)
-          }
-          if (carried !== undefined) visit(carried)
-          else toRead.push(summary)
-        }).pipe(Effect.timeout(timeout))
-        const present = new Set<string>()
-        for (const summary of toRead) {
-          present.add(summary.id)
-          let entry = known.get(summary.id)
-          if (entry?.sequence !== summary.sequence) {
-            // A damaged or vanished incident is left out of the figures, never fatal to them.
-            const record = yield* journal
-              .read(summary.id)
-              .pipe(Effect.timeout(timeout), Effect.option)
-            entry =
-              record._tag === "Some"
-                ? { sequence: record.value.sequence, state: keep(record.value.state) }
-                : undefined
-            if (entry === undefined) known.delete(summary.id)
-            else known.set(summary.id, entry)
-          }
-          if (entry !== undefined) visit(entry.state)
-        }
-        for (const id of known.keys()) if (!present.has(id)) known.delete(id)
-      }),
-    )
   return {
-    read: async () => {
-      const states: Array<A | Incident> = []
-      await each((state) => states.push(state))
-      return states
-    },
-    each,
+    read: () =>
+      Effect.runPromise(
+        Effect.gen(function* () {
+          const summaries = yield* journal.list().pipe(Effect.timeout(timeout))
+          const present = new Set<string>()
+          const states: Array<A | Incident> = []
+          for (const summary of summaries) {
+            if (options.include !== undefined && !options.include(summary)) continue
+            // Taken from the summary, kept only while the journal keeps that summary object (the
+            // file journal's index does until the incident changes): an unchanged incident gives
+            // the same object at each read, and nothing outlives the summary.
+            let carried = fromSummaries.get(summary)
+            if (carried === undefined && options.fromSummary !== undefined) {
+              carried = options.fromSummary(summary)
+              if (carried !== undefined) fromSummaries.set(summary, carried)
+            }
+            if (carried !== undefined) {
+              states.push(carried)
+              continue
+            }
+            present.add(summary.id)
+            let entry = known.get(summary.id)
+            if (entry?.sequence !== summary.sequence) {
+              // A damaged or vanished incident is left out of the figures, never fatal to them.
+              const record = yield* journal
+                .read(summary.id)
+                .pipe(Effect.timeout(timeout), Effect.option)
+              entry =
+                record._tag === "Some"
+                  ? { sequence: record.value.sequence, state: keep(record.value.state) }
+                  : undefined
+              if (entry === undefined) known.delete(summary.id)
+              else known.set(summary.id, entry)
+            }
+            if (entry !== undefined) states.push(entry.state)
+          }
+          for (const id of known.keys()) if (!present.has(id)) known.delete(id)
+          return states
+        }),
+      ),
   }
 }

@@ -33,12 +33,7 @@ import type { ProbeRun } from "@ir/diagnostics"
 import { Counter, Gauge, Registry } from "prom-client"
 import type { HealthStatus } from "./HealthReport.js"
 import type { IncidentFigure } from "./IncidentFigure.js"
-import {
-  createFigureTally,
-  type Duration,
-  inLabelOrder,
-  type Tally,
-} from "./internal/FigureTally.js"
+import { createFigureTally, type Duration, type Tally } from "./internal/FigureTally.js"
 import { TallyHistogram } from "./internal/TallyHistogram.js"
 
 const probeStatusValue = { ok: 0, warn: 1, critical: 2, unknown: 3 } as const
@@ -98,11 +93,6 @@ export interface MetricsOptions {
    */
   readonly figures?: {
     readonly read: () => Promise<ReadonlyArray<IncidentFigure>>
-    /**
-     * Gives the same figures one at a time; used instead of `read` when given, so that a scrape
-     * holds none of them (see `IncidentFigures.each`).
-     */
-    readonly each?: (visit: (figure: IncidentFigure) => void) => Promise<void>
     readonly runbook: Pick<Runbook, "severities" | "calendar">
     readonly now?: () => Date
   }
@@ -199,15 +189,10 @@ export const createMetrics = (
     const now = figures.now ?? (() => new Date())
     let pending: Promise<Tally | undefined> | undefined
     const tally = () => {
-      pending ??= (
-        figures.each === undefined
-          ? figures.read().then((read) => tallyOf(read, now()))
-          : (async (each) => {
-              const taking = tallyOf.begin(now())
-              await each(taking.add)
-              return taking.tally
-            })(figures.each)
-      ).catch(() => undefined)
+      pending ??= figures.read().then(
+        (read) => tallyOf(read, now()),
+        () => undefined,
+      )
       const current = pending
       void current.finally(() => {
         setImmediate(() => {
@@ -249,9 +234,8 @@ export const createMetrics = (
         const read = await tally()
         if (read === undefined) return
         this.reset()
-        for (const [severity, outcomes] of inLabelOrder(read.response))
-          for (const [outcome, count] of inLabelOrder(outcomes))
-            this.set({ severity, outcome }, count)
+        for (const [severity, outcomes] of read.response)
+          for (const [outcome, count] of outcomes) this.set({ severity, outcome }, count)
       },
     })
     new Gauge({
@@ -263,7 +247,7 @@ export const createMetrics = (
         const read = await tally()
         if (read === undefined) return
         this.reset()
-        for (const [rule, count] of inLabelOrder(read.escalations)) this.set({ rule }, count)
+        for (const [rule, count] of read.escalations) this.set({ rule }, count)
       },
     })
     new Gauge({

@@ -17,7 +17,7 @@ afterEach(async () => {
 const t0 = new Date("2026-11-28T10:00:00Z")
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000)
 
-/** A journal whose listings (and passes over every summary) are counted. */
+/** A journal whose listings are counted. */
 const counted = (journal: Journal) => {
   let lists = 0
   const wrapped: Journal = {
@@ -25,10 +25,6 @@ const counted = (journal: Journal) => {
     list: (filter) => {
       lists += 1
       return journal.list(filter)
-    },
-    eachSummary: (filter, visit) => {
-      lists += 1
-      return journal.eachSummary?.(filter, visit) ?? Effect.die("no eachSummary")
     },
   }
   return { journal: wrapped, lists: () => lists }
@@ -196,7 +192,6 @@ describe("the status page", () => {
     const broken: Journal = {
       ...inner,
       list: () => Effect.fail(new (class extends Error {})() as never),
-      eachSummary: () => Effect.fail(new (class extends Error {})() as never),
     }
     const heard: Array<unknown> = []
     const status = createStatusPage({

@@ -51,7 +51,6 @@ import {
   isRangeable,
   isSettled,
   readIndex,
-  readSettled,
   removeAbandonedIndexTemps,
   type SettledPart,
   sameStamp,
@@ -313,8 +312,6 @@ interface ListingPass {
   at: number
   /** The names gone through that have an entry. */
   listed: number
-  /** Whether the checks of the last hold were trusted (see `trustChecks`). */
-  trusted?: boolean
 }
 
 const listingPass = (
@@ -867,92 +864,6 @@ class FileJournalImpl {
     return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
   }
 
-  /**
-   * Gives `visit` the summary of every incident `filter` matches, in no order, without gathering
-   * them: what `/metrics` counts of every incident ever. While the settled part of the index is
-   * not loaded, its entries are read from `index-settled.json` a line at a time and left there
-   * (`list` loads them, and keeps them, 10,000 summaries at 10,000 incidents); each is checked
-   * against its file as `list` checks it. When an entry is not as the file says (its incident
-   * file moved, the settled file is damaged or lacks an id `index.json` names), the settled part
-   * is loaded after all and what was not visited yet is visited from there.
-   */
-  async eachSummary(filter: ListFilter, visit: (summary: IncidentSummary) => void): Promise<void> {
-    if (filter.limit !== undefined) {
-      for (const summary of await this.list(filter)) visit(summary)
-      return
-    }
-    const matches = summaryFilter(filter)
-    const needsCheck = (entry: IndexEntry) =>
-      !isSettled(entry) || matches(entry.summary as IncidentSummary)
-    const keep = (entry: IndexEntry) => entry.summary !== undefined && matches(entry.summary)
-    let streamSettled = false
-    const pass = listingPass(
-      needsCheck,
-      () => {
-        streamSettled = this.needsSettled(filter)
-        return false
-      },
-      keep,
-    )
-    await this.runPass(pass)
-    const visited = new Set<string>()
-    for (let at = 0; at < pass.entries.length; at += 1) {
-      const entry = pass.entries[at] as IndexEntry
-      visited.add(entry.humanId)
-      visit(entry.summary as IncidentSummary)
-    }
-    if (!streamSettled) return
-    if (await this.visitSettledInPlace(pass, matches, visited, visit)) return
-    // Not as the settled file says: the settled part is loaded, and what is left visited.
-    const rest = await this.validEntries(needsCheck, () => this.needsSettled(filter), keep)
-    for (let at = 0; at < rest.length; at += 1) {
-      const entry = rest[at] as IndexEntry
-      if (!visited.has(entry.humanId)) visit(entry.summary as IncidentSummary)
-    }
-  }
-
-  /**
-   * The settled entries of `eachSummary`, from `index-settled.json` without loading it: false
-   * (after visiting some, each added to `visited`) when an entry does not match its file or the
-   * file does not hold every settled id of the listing.
-   */
-  private async visitSettledInPlace(
-    pass: ListingPass,
-    matches: (summary: IncidentSummary) => boolean,
-    visited: Set<string>,
-    visit: (summary: IncidentSummary) => void,
-  ): Promise<boolean> {
-    const present = this.namesAsSet(pass.humanIds ?? [])
-    const now = performance.now()
-    let sound = true
-    const read = await eachSettled(this.dir, (entry) => {
-      const { humanId } = entry
-      if (!sound || visited.has(humanId) || !present.has(humanId)) return
-      // Read or written by this process since (then visited above), or no longer settled.
-      if (!this.settled.ids.has(humanId) || this.index?.has(humanId) === true) return
-      if (!(pass.trusted === true && (this.trustedUntil.get(humanId) ?? 0) > now)) {
-        const stats = statSync(this.fileOf(humanId), { throwIfNoEntry: false })
-        if (stats === undefined) return // gone since the listing
-        if (!sameStamp(entry.stamp, stampOf(stats))) {
-          sound = false
-          return
-        }
-        if (pass.trusted === true) this.trustedUntil.set(humanId, now + trustedFor(humanId))
-      }
-      visited.add(humanId)
-      if (entry.summary !== undefined && isSettled(entry) && matches(entry.summary))
-        visit(entry.summary)
-    })
-    // Loaded meanwhile (by a list): its entries were skipped above, and are visited from there.
-    if (!read || !sound || this.settledLoaded) return false
-    // Every settled id of the listing was in the file (a crash between the two writes of the
-    // index can leave one out: `loadSettled` reads it from its file).
-    for (const humanId of this.settled.ids)
-      if (!visited.has(humanId) && present.has(humanId) && this.index?.has(humanId) !== true)
-        return false
-    return true
-  }
-
   /** The incident in progress of the key, else its newest; in the next turn (see `joinTurn`). */
   findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
     return new Promise<IncidentSummary | undefined>((resolve, reject) => {
@@ -1244,14 +1155,9 @@ class FileJournalImpl {
     keep: (entry: IndexEntry) => boolean,
   ): Promise<Array<IndexEntry>> {
     const pass = listingPass(needsCheck, withSettled, keep)
-    await this.runPass(pass)
-    return pass.entries
-  }
-
-  /** Goes through every name of `pass`, one hold of the lock per slice (see `validEntries`). */
-  private async runPass(pass: ListingPass): Promise<void> {
     do await this.lock.withLock(() => this.passOn(pass, NAMES_PER_HOLD))
     while (pass.humanIds === undefined || pass.at < pass.humanIds.length)
+    return pass.entries
   }
 
   /** The next `names` names of a pass of `validEntries`, under the lock. */
@@ -1265,7 +1171,6 @@ class FileJournalImpl {
     const humanIds = pass.humanIds
     const { needsCheck, keep, entries } = pass
     const trusted = this.trustChecks()
-    pass.trusted = trusted
     if (trusted) this.startCheckingAhead()
     const now = performance.now()
     // No iterators in these loops over every name: the responder's clock runs them each tick,
@@ -1421,7 +1326,14 @@ class FileJournalImpl {
     const index = await this.loadIndex()
     if (this.settledLoaded) return
     this.settledLoaded = true
-    const stored = await readSettled(this.dir)
+    // A line at a time, keeping only the entries still to be loaded: the file is 4 MB at 10,000
+    // incidents, and parsed whole it took several times that at once.
+    const stored = new Map<string, IndexEntry>()
+    const complete = await eachSettled(this.dir, (entry) => {
+      if (this.settled.ids.has(entry.humanId) && !index.has(entry.humanId))
+        stored.set(entry.humanId, entry)
+    })
+    if (!complete) stored.clear()
     for (const humanId of [...this.settled.ids]) {
       // Read or written by this process since: fresher than the settled file.
       if (index.has(humanId)) continue

@@ -343,18 +343,6 @@ export interface Journal {
   readonly list: (
     filter?: ListFilter,
   ) => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalUnavailable>
-  /**
-   * Gives `visit` the summary of every incident the filter matches, as `list` returns them but in
-   * no order and without gathering them: for a pass over the whole history (the figures of
-   * `/metrics`) that should not hold every summary at once. The file journal reads its settled
-   * incidents (resolved more than 45 days ago) from its index a line at a time and keeps none of
-   * them; the PostgreSQL journal lists them. Optional, so that a journal of your own need not
-   * have it (`@ir/http` lists when it is missing).
-   */
-  readonly eachSummary?: (
-    filter: ListFilter,
-    visit: (summary: IncidentSummary) => void,
-  ) => Effect.Effect<void, JournalUnavailable>
   /** The most recent incident opened with this dedup key (unresolved, if one is). */
   readonly findByDedupKey: (
     key: string,

@@ -38,23 +38,14 @@ const bucketOf = (bounds: ReadonlyArray<number>, value: number): number => {
   return index
 }
 
-/** A tally being taken: `add` counts one figure into `tally`. */
-export interface TallyInProgress {
-  readonly add: (figure: IncidentFigure) => void
-  readonly tally: Tally
-}
-
 /**
  * A tally function for `runbook`'s deadlines and the histograms' `bounds`; it keeps what it
- * measured of each figure object for the next tally. `begin(now)` takes a tally one figure at a
- * time (for figures given one by one, none of them kept); the function itself tallies an array.
+ * measured of each figure object for the next tally.
  */
 export const createFigureTally = (
   runbook: Pick<Runbook, "severities" | "calendar">,
   bounds: ReadonlyArray<number>,
-): ((figures: ReadonlyArray<IncidentFigure>, now: Date) => Tally) & {
-  readonly begin: (now: Date) => TallyInProgress
-} => {
+): ((figures: ReadonlyArray<IncidentFigure>, now: Date) => Tally) => {
   const measured = new WeakMap<IncidentFigure, Measured>()
   const measure = (figure: IncidentFigure): Measured => {
     let known = measured.get(figure)
@@ -64,7 +55,7 @@ export const createFigureTally = (
     }
     return known
   }
-  const begin = (now: Date): TallyInProgress => {
+  return (figures, now) => {
     const tally: Tally = {
       durations: { acknowledge: new Map(), mitigate: new Map(), resolve: new Map() },
       response: new Map(),
@@ -72,7 +63,8 @@ export const createFigureTally = (
       actionItems: { open: 0, overdue: 0 },
     }
     const nowMs = now.getTime()
-    const add = (figure: IncidentFigure): void => {
+    for (let index = 0; index < figures.length; index += 1) {
+      const figure = figures[index] as IncidentFigure
       const known = measure(figure)
       for (let index = 0; index < durationNames.length; index += 1) {
         const name = durationNames[index] as Duration
@@ -109,20 +101,6 @@ export const createFigureTally = (
         if (item.due !== undefined && item.due.getTime() < nowMs) tally.actionItems.overdue += 1
       }
     }
-    return { add, tally }
+    return tally
   }
-  const tallyOf = (figures: ReadonlyArray<IncidentFigure>, now: Date): Tally => {
-    const taking = begin(now)
-    for (let index = 0; index < figures.length; index += 1)
-      taking.add(figures[index] as IncidentFigure)
-    return taking.tally
-  }
-  return Object.assign(tallyOf, { begin })
 }
-
-/**
- * A tally's entries in the order of their labels: the figures come in the journal's order, which
- * `eachSummary` does not fix, and the exposition should read the same from one scrape to the next.
- */
-export const inLabelOrder = <V>(map: ReadonlyMap<string, V>): Array<[string, V]> =>
-  [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

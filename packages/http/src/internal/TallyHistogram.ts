@@ -5,7 +5,7 @@
 // registry like prom-client's own metrics and writes the same exposition (`_bucket` with `le`
 // first, `+Inf`, `_sum`, `_count`); a test holds it to prom-client's Histogram, value for value.
 import type { Histogram, Registry } from "prom-client"
-import { type HistogramCounts, inLabelOrder } from "./FigureTally.js"
+import type { HistogramCounts } from "./FigureTally.js"
 
 interface Value {
   readonly labels: Record<string, string | number>
@@ -43,7 +43,7 @@ export class TallyHistogram {
   async getForPromString() {
     this.last = (await this.counts()) ?? this.last
     const values: Array<Value> = []
-    for (const [labelValue, counts] of inLabelOrder(this.last)) {
+    for (const [labelValue, counts] of this.last) {
       const sharedLabels = { [this.label]: labelValue }
       let cumulative = 0
       this.bounds.forEach((bound, index) => {

@@ -325,13 +325,6 @@ export const readIndex = async (
 }
 
 /**
- * The entries of `dir/index-settled.json` by human id; empty when it is missing or unusable (the
- * incidents it should hold are then read again from their files).
- */
-export const readSettled = async (dir: string): Promise<Map<string, IndexEntry>> =>
-  (await readEntries(join(dir, SETTLED_FILE)))?.entries ?? new Map()
-
-/**
  * Files changed this recently are left out of the index written (their next reader reads them
  * again): a change within the file system's clock tick that kept the size could otherwise keep
  * its old stamp (git's "racily clean" files).
@@ -488,7 +481,7 @@ const namesExactly = (
 
 // The settled file is one JSON document, `{"version":5,"incidents":[...]}`, written with the
 // header, each entry and the end on lines of their own (an entry after the first begins with
-// its comma), so that `eachSettled` can go through it a line at a time.
+// its comma), so that `eachSettled` can read it a line at a time.
 const SETTLED_HEADER = `{"version":${INDEX_VERSION},"incidents":[`
 const SETTLED_END = "]}"
 const SETTLED_CHUNK_BYTES = 64 * 1024
@@ -514,11 +507,11 @@ export const writeSettled = async (
 }
 
 /**
- * Gives each entry of `dir/index-settled.json` to `visit`, a line at a time, without holding the
- * file or its entries in memory (a list parses the whole file: 4 MB at 10,000 incidents, and then
- * keeps every entry). Resolves true when the file was gone through to its end; false when it is
- * missing, of another version or damaged, possibly after some entries were visited (the caller
- * then reads what is left another way).
+ * Gives each entry of `dir/index-settled.json` to `visit`, a line at a time: the file is never
+ * held whole, nor parsed in one piece (4 MB at 10,000 incidents, and several times that in memory
+ * while `JSON.parse` built all of it at once). Resolves true when the file was gone through to
+ * its end; false when it is missing, of another version or damaged, possibly after some entries
+ * were visited (the caller then takes none of them).
  */
 export const eachSettled = async (
   dir: string,

@@ -35,11 +35,6 @@ export interface JournalBackend {
   ) => Promise<AppendResult>
   readonly read: (incidentId: string, options?: ReadOptions) => Promise<IncidentRecord>
   readonly list: (filter: ListFilter) => Promise<ReadonlyArray<IncidentSummary>>
-  /** `Journal.eachSummary`; a backend without it lists. */
-  readonly eachSummary?: (
-    filter: ListFilter,
-    visit: (summary: IncidentSummary) => void,
-  ) => Promise<void>
   readonly findByDedupKey: (key: string) => Promise<IncidentSummary | undefined>
   readonly damaged: () => Promise<ReadonlyArray<JournalDamage>>
   /** Takes a role's lease if free; resolves to its check and release, or undefined when held. */
@@ -101,11 +96,6 @@ export const journalService = (
       attempt(() => impl.append(incidentId, events, options)),
     read: (incidentId, options) => attempt(() => impl.read(incidentId, options)),
     list: (filter = {}) => attempt(() => impl.list(filter)),
-    eachSummary: (filter, visit) =>
-      attempt(async () => {
-        if (impl.eachSummary !== undefined) return impl.eachSummary(filter, visit)
-        for (const summary of await impl.list(filter)) visit(summary)
-      }),
     findByDedupKey: (key) =>
       attempt<IncidentSummary | undefined, JournalUnavailable>(() => impl.findByDedupKey(key)).pipe(
         Effect.map(Option.fromNullable),
