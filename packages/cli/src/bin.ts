@@ -5,6 +5,7 @@
 // and no other command); everything else runs the whole program (main.cjs). Either bundle is
 // loaded with V8's code cache (src/internal/CodeCache.ts). How a command line is routed:
 // src/internal/LaunchRoute.ts.
+import { writeSync } from "node:fs"
 import { join } from "node:path"
 import { loadBundle } from "./internal/CodeCache.js"
 import { type CheckLine, checkCacheName, routeOf } from "./internal/LaunchRoute.js"
@@ -24,9 +25,31 @@ const route = routeOf(argv)
 const briefProcess = (): void => {
   if (argv[0] !== "serve") require("node:v8").setFlagsFromString("--liftoff-only")
 }
+/**
+ * Writes `text` to the standard output's file descriptor at once: `process.stdout` builds a
+ * stream on first use (a socket for a pipe, 2–4 ms) that a line printed before exit does not
+ * need. A pipe that cannot take it now (non-blocking and full) gets it through the stream; a
+ * reader that has gone (`ir --version | true`) gets nothing, as from the stream; any other
+ * failure is said on stderr, with exit code 1.
+ */
+const printNow = (text: string): void => {
+  const bytes = Buffer.from(text)
+  let written = 0
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === "EAGAIN") process.stdout.write(bytes.subarray(written))
+    else if (code !== "EPIPE") {
+      // A full disk, say: said in a line, as coreutils' `echo` does, not with a stack trace.
+      process.stderr.write(`ir: cannot write to the standard output (${code ?? String(error)})\n`)
+      process.exitCode = 1
+    }
+  }
+}
 if (route.kind === "version") {
   // What @effect/cli prints for `--version`, byte for byte (test/LaunchRoute.test.ts).
-  process.stdout.write(`${__IR_CLI_VERSION__}\n\n`)
+  printNow(`${__IR_CLI_VERSION__}\n\n`)
 } else if (route.kind === "check") {
   briefProcess()
   const bundle = loadBundle(join(__dirname, "check.cjs"), __IR_BUILD__, checkCacheName(route.line))

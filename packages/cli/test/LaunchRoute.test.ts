@@ -1,8 +1,8 @@
 // The launcher's routes (src/internal/LaunchRoute.ts): `ir --version` answered by the launcher,
 // a plain `ir check` run by the check bundle, everything else by the whole program. Each route
 // must do exactly what the whole program does for the same command line.
-import { execFile } from "node:child_process"
-import { writeFileSync } from "node:fs"
+import { execFile, spawnSync } from "node:child_process"
+import { closeSync, openSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
@@ -207,6 +207,23 @@ describe("the ir executable", () => {
 
   it("prints for --version exactly what the whole program prints, and exits 0", async () => {
     expect(await run(["--version"])).toEqual(await ir(["--version"], { cwd: dir.path }))
+  })
+
+  it("says in a line on stderr, with exit 1, when --version cannot be written", () => {
+    // A full disk: a line on stderr and exit 1, not a stack trace.
+    const full = openSync("/dev/full", "w")
+    try {
+      const result = spawnSync(process.execPath, [binPath, "--version"], {
+        cwd: dir.path,
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", full, "pipe"],
+      })
+      expect(result.status).toBe(1)
+      expect(result.stderr).toBe("ir: cannot write to the standard output (ENOSPC)\n")
+    } finally {
+      closeSync(full)
+    }
   })
 
   it("runs `ir check` with the check bundle, as the whole program would", async () => {
