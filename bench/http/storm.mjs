@@ -336,7 +336,7 @@ const holds = (goalRate, result) =>
 const line = (name, goalRate, result) =>
   `${name.padEnd(22)} ${String(goalRate).padStart(5)}/s  achieved ${result.achieved.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(1).padStart(7)} ms  p99 ${result.p99.toFixed(1).padStart(7)} ms  errors ${result.errors}${result.errors === 0 ? "" : ` (${[...result.errorKinds].map(([kind, count]) => `${kind}: ${count}`).join(", ")})`}  not sent ${result.dropped}  → ${
     holds(goalRate, result) ? "held" : "NOT held"
-  } (goal: ${goalRate}/s within 5 %, p99 < ${P99_LIMIT_MS} ms, no errors)`
+  } (goal: ${goalRate}/s within 5 %, p99 < ${P99_LIMIT_MS} ms, no errors, none unsent)`
 
 for (const backend of backends) {
   const dir = mkdtempSync(join(tmpdir(), "ir-storm-"))
