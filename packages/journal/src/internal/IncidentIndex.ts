@@ -553,6 +553,13 @@ export const eachSettled = async (
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null)
       if (bytesRead === 0) break
       const text = pending + decoder.write(chunk.subarray(0, bytesRead))
+      // Another layout (an older version's one line of 4 MB) is known from its first bytes.
+      if (
+        state === "header" &&
+        text.length > SETTLED_HEADER.length &&
+        !text.startsWith(`${SETTLED_HEADER}\n`)
+      )
+        return false
       let start = 0
       for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
         if (!take(text.slice(start, end))) return false
