@@ -525,10 +525,10 @@ describe("the settled part of the index", () => {
     // return it (its stamp matches its file).
     const settledPath = join(dir, "index-settled.json")
     const real = readFileSync(settledPath, "utf8")
-    const lying = { humanId: old[0]?.humanId as string }
+    const lyingId = old[0]?.humanId as string
     const doctored = real.split("\n").map((line) => {
       const comma = line.startsWith(",") ? "," : ""
-      if (!line.includes(`"humanId":"${lying.humanId}"`)) return line
+      if (!line.includes(`"humanId":"${lyingId}"`)) return line
       const entry = JSON.parse(line.slice(comma.length)) as { status: string; resolvedAt?: number }
       entry.status = "open"
       delete entry.resolvedAt
@@ -545,7 +545,7 @@ describe("the settled part of the index", () => {
     )
     // A list that may return settled incidents reads it (and so shows the probe).
     const all = await listOnce(dir)
-    expect(all.find((summary) => summary.humanId === lying.humanId)?.status).toBe("open")
+    expect(all.find((summary) => summary.humanId === lyingId)?.status).toBe("open")
     writeFileSync(settledPath, real)
     expect(await listOnce(dir)).toEqual(expected)
   })

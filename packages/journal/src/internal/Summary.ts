@@ -144,7 +144,7 @@ export const mayMatchResolvedOpenedBefore = (filter: ListFilter, before: number)
     filter.openedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
     filter.resolvedOpenedAfter?.getTime() ?? Number.NEGATIVE_INFINITY,
   )
-  return !(from > Number.NEGATIVE_INFINITY && from >= before)
+  return from < before
 }
 
 /** Newest first; the human id breaks ties so the order is stable. */
