@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { afterAll } from "vitest"
 import { runCli } from "../src/index.js"
 import type { Io } from "../src/Output.js"
 
@@ -20,10 +21,17 @@ export interface HarnessOptions {
 
 /**
  * The user's cache (`$XDG_CACHE_HOME`) of every in-process run unless its env names another: a
- * folder of this test process, so that no run reads what a run of another test process kept.
+ * folder of this test file, made at its first run, so that no run reads what a run of another
+ * test process kept. Removed after the file's tests (vitest runs each file's modules anew).
  */
-const testCache = mkdtempSync(join(tmpdir(), "ir-cli-cache-"))
-process.on("exit", () => rmSync(testCache, { recursive: true, force: true }))
+let testCache: string | undefined
+const cacheOfThisFile = (): string => {
+  testCache ??= mkdtempSync(join(tmpdir(), "ir-cli-cache-"))
+  return testCache
+}
+afterAll(() => {
+  if (testCache !== undefined) rmSync(testCache, { recursive: true, force: true })
+})
 
 /** Runs `run` with captured streams, as `ir` sees them. */
 export const captured = async (
@@ -34,7 +42,7 @@ export const captured = async (
   let stderr = ""
   const tty = options.tty ?? false
   const code = await run({
-    env: { XDG_CACHE_HOME: testCache, ...options.env },
+    env: { XDG_CACHE_HOME: cacheOfThisFile(), ...options.env },
     cwd: options.cwd ?? process.cwd(),
     stdout: {
       write: (text) => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { MessageKind, messageContext, templatesDirectory } from "../src/index.js"
 import { compileOptions, environment } from "../src/internal/environment.js"
 import {
@@ -20,8 +20,12 @@ const builtIns = readdirSync(templatesDirectory)
     source: readFileSync(join(templatesDirectory, name), "utf8"),
   }))
 
+/** The folders these tests write, removed after them. */
+const scratch = mkdtempSync(join(tmpdir(), "ir-precompiled-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
 const written = (content: string): string => {
-  const file = join(mkdtempSync(join(tmpdir(), "ir-precompiled-")), PRECOMPILED_FILE)
+  const file = join(mkdtempSync(join(scratch, "module-")), PRECOMPILED_FILE)
   writeFileSync(file, content)
   return file
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { IncidentEvent } from "@ir/core"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import {
   type AssessmentSummary,
   defaultTemplates,
@@ -26,6 +26,10 @@ import {
   runbook,
 } from "./fixtures.js"
 import { expectGolden } from "./golden.js"
+
+/** The folders these tests write, removed after them. */
+const scratch = mkdtempSync(join(tmpdir(), "ir-templates-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 // Each message kind rendered at the point of the incident where it goes out.
 const moments: Record<MessageKind.MessageKind, { events: number; now: string }> = {
@@ -257,7 +261,7 @@ describe("strict rendering", () => {
 
   it("passes every check an override goes through, for each built-in template", () => {
     // The built-ins are compiled on first use without the checks; this is what vouches for them.
-    const dir = mkdtempSync(join(tmpdir(), "ir-templates-builtins-"))
+    const dir = mkdtempSync(join(scratch, "builtins-"))
     for (const name of readdirSync(templatesDirectory)) {
       writeFileSync(join(dir, name), readFileSync(join(templatesDirectory, name), "utf8"))
     }
@@ -272,7 +276,7 @@ describe("strict rendering", () => {
 
 describe("loadTemplates overrides", () => {
   const overrides = (files: Record<string, string>): string => {
-    const dir = mkdtempSync(join(tmpdir(), "ir-templates-"))
+    const dir = mkdtempSync(join(scratch, "overrides-"))
     for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source)
     return dir
   }
@@ -388,7 +392,7 @@ describe("loadTemplates overrides", () => {
     expect(error.message).toContain("expected <kind>.<format>.hbs")
     const missing = join(tmpdir(), "ir-templates-does-not-exist")
     expect(() => loadTemplates({ dir: missing })).toThrow(/cannot read the template folder/)
-    const dir = mkdtempSync(join(tmpdir(), "ir-templates-"))
+    const dir = mkdtempSync(join(scratch, "overrides-"))
     mkdirSync(join(dir, "update.text.hbs"))
     expect(() => loadTemplates({ dir })).toThrow(/cannot read the template/)
   })
