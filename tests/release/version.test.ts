@@ -2,13 +2,14 @@
 // entries, every package gets a coherent new version, and internal dependency ranges move with
 // the versions they point at.
 import { execFile } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
+import { dirname, join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const root = join(import.meta.dirname, "../..")
 const clone = join(mkdtempSync(join(tmpdir(), "ir-release-")), "repo")
+afterAll(() => rmSync(dirname(clone), { recursive: true, force: true }))
 
 const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
   new Promise<{ status: number; output: string }>((resolve) =>

@@ -13,11 +13,13 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const root = join(import.meta.dirname, "../..")
 const packages = readdirSync(join(root, "packages")).sort()
 const work = mkdtempSync(join(tmpdir(), "ir-smoke-"))
+// The tarballs and the installed app: some 150 MB, removed once the tests are done.
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 const tarballs = join(work, "tarballs")
 const app = join(work, "app")
 const bin = (name: string) => join(root, "node_modules/.bin", name)

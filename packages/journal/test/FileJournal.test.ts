@@ -33,7 +33,7 @@ const freshDir = () => mkdtemp(join(base, "file-"))
 
 describe("a new journal directory", () => {
   it("opens in several processes at once (whichever creates it first)", async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), "ir-journal-race-")), "new", "journal")
+    const dir = join(await mkdtemp(join(base, "race-")), "new", "journal")
     const journals = await Promise.all([1, 2, 3, 4, 5].map(() => run(openFileJournal({ dir }))))
     const { incident } = await run(journals[0]!.open(downInput()))
     expect((await run(journals[4]!.read(incident.humanId))).title).toBe("System completely down")
