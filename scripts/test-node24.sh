@@ -13,7 +13,7 @@ status=0
 for dir in packages/*/; do
   if ! ls "$dir"test/*.test.ts >/dev/null 2>&1; then continue; fi
   ( cd "$dir" && "$node24" ../../node_modules/vitest/vitest.mjs run \
-      --exclude '**/*.integration.test.ts' --coverage.enabled=false \
+      --exclude '**/*.integration.test.ts' --coverage.enabled=false --maxWorkers=100% \
       --reporter=dot --reporter=json --outputFile.json=test-results.node24.json ) || status=1
 done
 exit "$status"

@@ -23,7 +23,10 @@ node scripts/generate-docs.mjs --check
 rm -f packages/*/test-results*.json tests/*/test-results*.json
 status=0
 step "tests against real services (Node $(node --version))"
-bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --output-logs=full || status=1
+# One package at a time (they share the services), each on every CPU: vitest's default leaves one
+# CPU to itself, which on a two-CPU machine is one test file at a time.
+bash scripts/with-services.sh npx turbo run test --concurrency=1 --continue --output-logs=full \
+  -- --maxWorkers=100% || status=1
 
 step "the README's Quickstart in a fresh clone (no dist/, no node_modules/)"
 npx vitest run --root tests/fresh-clone || status=1
