@@ -1,7 +1,8 @@
 // /health under load: one load generator (wrk) against, in one run, a bare node:http route
 // returning static JSON (the baseline), @ir/http's /health doing a live PostgreSQL check, and
-// @godaddy/terminus doing the same check; for scale, lightship (which checks nothing) and a
-// SELECT 1 per request. Prints requests per second, latency, each one's ratio to the baseline,
+// @godaddy/terminus doing the same check; for scale, lightship (which checks nothing), a
+// SELECT 1 per request, and the floor of a /health built on effect as ir's libraries are (the
+// same check through effect, with nothing of ir loaded). Prints requests per second, latency, each one's ratio to the baseline,
 // the peak number of PostgreSQL connections each held (pg_stat_activity, polled during the
 // load), and each server process's resident memory (VmRSS from /proc/<pid>/status, read by this
 // process: at rest after start-up, the peak during the load, and the steady figure a second
@@ -12,7 +13,7 @@
 //
 // Environment: IR_TEST_PG_URL (or DATABASE_URL), BENCH_SECONDS per measurement (default 5),
 // BENCH_ROUNDS (default 3; medians are reported), BENCH_CONNECTIONS (default 50), BENCH_KINDS
-// (default "bare,ir,terminus,lightship,naive"). wrk comes from Debian: when it is
+// (default "bare,ir,effect,terminus,lightship,naive"). wrk comes from Debian: when it is
 // missing and we are root, it is installed with apt-get.
 import { spawn, spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
@@ -28,7 +29,7 @@ const pgUrl = settings.IR_TEST_PG_URL ?? settings.DATABASE_URL
 const seconds = Number(settings.BENCH_SECONDS ?? 5)
 const rounds = Number(settings.BENCH_ROUNDS ?? 3)
 const connections = Number(settings.BENCH_CONNECTIONS ?? 50)
-const kinds = (settings.BENCH_KINDS ?? "bare,ir,terminus,lightship,naive").split(",")
+const kinds = (settings.BENCH_KINDS ?? "bare,ir,effect,terminus,lightship,naive").split(",")
 const serversFile = new URL("./servers.mjs", import.meta.url).pathname
 
 if (pgUrl === undefined) {
@@ -181,6 +182,7 @@ const watchConnections = async (applicationName) => {
 const labels = {
   bare: "bare node:http, static JSON",
   ir: "@ir/http /health, live PostgreSQL check",
+  effect: "node:http + effect, same check (floor)",
   terminus: "@godaddy/terminus, same check",
   naive: "SELECT 1 per request, pool of 10",
   lightship: "lightship /health, no dependency checked",
@@ -286,6 +288,13 @@ if (results.ir !== undefined && baseline !== undefined) {
       `(${megabytes(results.ir.peakResident)} MB against ${megabytes(results.bare.peakResident)} MB) ` +
       `${residentRatio <= 1.25 ? "met" : "NOT met"}`,
   )
+  if (results.effect !== undefined) {
+    const floor = residentRatioOf("effect")
+    console.log(
+      `floor: node:http with effect loaded, the same check: peak RSS ${floor.toFixed(3)} of the bare route's ` +
+        `(${megabytes(results.effect.peakResident)} MB): /health is ${(results.ir.peakResident / results.effect.peakResident).toFixed(2)}x it`,
+    )
+  }
   if (results.terminus !== undefined) {
     console.log(
       `ir /health vs terminus: ${(ratioOf("ir") / ratioOf("terminus")).toFixed(2)}x the requests per second`,

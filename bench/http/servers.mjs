@@ -6,6 +6,9 @@
 //   terminus  @godaddy/terminus doing the same check (SELECT 1) on every request, pool of 10
 //   naive     node:http running SELECT 1 on every request, pool of 10
 //   lightship lightship's /health (its own Fastify server; it checks no dependency at all)
+//   effect    the floor of a /health built on effect, as @ir/core and @ir/diagnostics are: node:http
+//             with effect's Effect and Schema loaded, SELECT 1 on one connection run as an Effect
+//             with a timeout, its answer cached for 1 s as ir's is
 //
 // BENCH_PG_URL names the database; each kind's connections carry application_name ir-bench-<kind>.
 import { createServer } from "node:http"
@@ -46,6 +49,43 @@ const listeners = {
       cacheMs: 1000,
     })
     return toNodeListener(handler)
+  },
+  effect: async () => {
+    const Effect = await import("effect/Effect")
+    const Schema = await import("effect/Schema")
+    const pg = (await import(require.resolve("pg"))).default
+    const pool = new pg.Pool({ connectionString: pgUrl, application_name: applicationName, max: 1 })
+    const encode = Schema.encodeSync(Schema.Struct({ status: Schema.Literal("pass", "fail") }))
+    const check = () =>
+      Effect.runPromise(
+        Effect.tryPromise(() => pool.query("SELECT 1")).pipe(
+          Effect.timeout("1 second"),
+          Effect.as("pass"),
+          Effect.orElseSucceed(() => "fail"),
+          Effect.map((status) => ({ status, body: JSON.stringify(encode({ status })) })),
+        ),
+      )
+    let answer
+    let checkedAt = 0
+    let pending
+    const current = () => {
+      if (answer !== undefined && Date.now() - checkedAt < 1000) return Promise.resolve(answer)
+      pending ??= check().then((checked) => {
+        answer = checked
+        checkedAt = Date.now()
+        pending = undefined
+        return checked
+      })
+      return pending
+    }
+    return (req, res) => {
+      if (req.url !== "/health") return notFound(res)
+      current().then(({ status, body }) => {
+        res.statusCode = status === "pass" ? 200 : 503
+        res.setHeader("content-type", "application/json")
+        res.end(body)
+      })
+    }
   },
   naive: async () => {
     const pg = (await import(require.resolve("pg"))).default
@@ -101,7 +141,7 @@ if (kind === "lightship") {
 } else if (listeners[kind] !== undefined) {
   server = createServer(await listeners[kind]())
 } else {
-  console.error(`unknown kind ${kind}: bare, ir, terminus, naive or lightship`)
+  console.error(`unknown kind ${kind}: bare, ir, effect, terminus, naive or lightship`)
   process.exit(2)
 }
 if (server !== undefined) {
