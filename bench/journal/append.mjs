@@ -139,11 +139,19 @@ if (pgUrl === undefined) {
 console.log(
   `${appends} appends of one event each per side, one writer, ${rounds} alternating rounds (medians), Node ${process.version}`,
 )
+/** Issue 18, goal 3: the file journal appends at 0.7 or more of the bare loop's rate. */
+const goals = { file: 0.7 }
 for (const result of results) {
   const perRound = result.rates.map((rate, round) => (rate / result.baselines[round]).toFixed(2))
+  const ratio = result.rate / result.baselineRate
+  const goal = goals[result.backend]
+  const verdict =
+    goal === undefined
+      ? "(reference, no goal)"
+      : `(goal >= ${goal}: ${ratio >= goal ? "met" : "NOT met"})`
   console.log(
     `${result.backend.padEnd(9)} ${result.rate.toFixed(0).padStart(6)} appends/s   ` +
       `${result.baseline}: ${result.baselineRate.toFixed(0).padStart(6)}/s   ` +
-      `ratio ${(result.rate / result.baselineRate).toFixed(2)}   (per round: ${perRound.join(" ")})`,
+      `ratio ${ratio.toFixed(2)} ${verdict}   (per round: ${perRound.join(" ")})`,
   )
 }
