@@ -2,11 +2,12 @@
 // returning static JSON (the baseline), @ir/http's /health doing a live PostgreSQL check, and
 // @godaddy/terminus doing the same check; for scale, lightship (which checks nothing), a
 // SELECT 1 per request, and the floor of a /health built on effect as ir's libraries are (the
-// same check through effect, with nothing of ir loaded). Prints requests per second, latency, each one's ratio to the baseline,
-// the peak number of PostgreSQL connections each held (pg_stat_activity, polled during the
-// load), and each server process's resident memory (VmRSS from /proc/<pid>/status, read by this
-// process: at rest after start-up, the peak during the load, and the steady figure a second
-// after each load ends), with its ratio to the bare server's in the same run.
+// same check through effect, with nothing of ir loaded). Prints requests per second, latency,
+// each one's ratio to the baseline, the peak number of PostgreSQL connections each held
+// (pg_stat_activity, polled during the load), and each server process's resident memory (VmRSS
+// from /proc/<pid>/status, read by this process: at rest after start-up, the peak during the
+// load, and the steady figure a second after each load ends), with its ratio to the bare
+// server's in the same run.
 //
 //   npx turbo run build --filter=@ir/http...          # the bench imports the built package
 //   bash scripts/with-services.sh node bench/http/health.mjs

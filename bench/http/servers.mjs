@@ -70,12 +70,19 @@ const listeners = {
     let pending
     const current = () => {
       if (answer !== undefined && Date.now() - checkedAt < 1000) return Promise.resolve(answer)
-      pending ??= check().then((checked) => {
-        answer = checked
-        checkedAt = Date.now()
-        pending = undefined
-        return checked
-      })
+      pending ??= check().then(
+        (checked) => {
+          answer = checked
+          checkedAt = Date.now()
+          pending = undefined
+          return checked
+        },
+        () => {
+          // A defect of the runtime itself: answered as a failed check, and tried again next time.
+          pending = undefined
+          return { status: "fail", body: JSON.stringify({ status: "fail" }) }
+        },
+      )
       return pending
     }
     return (req, res) => {
