@@ -37,7 +37,7 @@ import type { Journal, JournalDamage } from "@ir/journal"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
-import type { Registry } from "prom-client"
+import { Registry } from "prom-client"
 import type { AlertReceiver } from "./AlertReceiver.js"
 import { type Board, type BoardOptions, createBoard } from "./Board.js"
 import { cachedRunner } from "./HealthCache.js"
@@ -49,11 +49,10 @@ import {
   httpStatus,
 } from "./HealthReport.js"
 import { HttpConfigError } from "./HttpConfigError.js"
-import { figureOf, figureOfSummary } from "./IncidentFigure.js"
-import { createIncidentFigures } from "./IncidentFigures.js"
+import { createJournalMetrics } from "./internal/JournalMetrics.js"
 import { type PlainResponse, plainProblem, plainResponse, toResponse } from "./internal/Problem.js"
 import { bearerToken, reveal, type Secret, safeEqual } from "./internal/Secret.js"
-import { createMetrics, type IncidentCount } from "./Metrics.js"
+import { durationBuckets, registerMetrics } from "./Metrics.js"
 import { type PlainRequest, plainRequestOf } from "./PlainRequest.js"
 import { createStatusPage, type StatusPageOptions } from "./StatusPage.js"
 
@@ -215,27 +214,6 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
   const cacheMs = Math.max(0, options.cacheMs ?? 1000)
   const token = reveal(options.token)
   const journal = options.journal ?? options.alerts?.journal
-  const incidentCounts =
-    journal === undefined
-      ? undefined
-      : cachedRunner(
-          () =>
-            Effect.runPromise(
-              journal.list().pipe(
-                Effect.timeout("5 seconds"),
-                Effect.map((incidents) => {
-                  const counts = new Map<string, IncidentCount>()
-                  for (const { severity, status } of incidents) {
-                    const key = `${severity}/${status}`
-                    const previous = counts.get(key)?.count ?? 0
-                    counts.set(key, { severity, status, count: previous + 1 })
-                  }
-                  return [...counts.values()]
-                }),
-              ),
-            ),
-          { ttlMs: cacheMs },
-        )
   // Damaged incidents make /health warn: read at most once per cache interval, like the probes.
   const journalIntegrity =
     journal === undefined
@@ -250,23 +228,25 @@ export const createHandler = (options: HandlerOptions = {}): IrHandler => {
             ),
           { ttlMs: cacheMs, staleMs: 5000 },
         )
-  // /metrics keeps a few fields of each incident, not its events (see figureOf), and takes them
-  // from the summaries when the journal keeps them there (see figureOfSummary).
-  const figures =
+  // /metrics reads the journal once per scrape (shared by the counts and the figures), and keeps
+  // its settled part as counts (see internal/JournalMetrics.ts).
+  const journalMetrics =
     journal === undefined
       ? undefined
-      : createIncidentFigures(journal, { keep: figureOf, fromSummary: figureOfSummary })
-  const metrics = createMetrics(options.registry, {
-    ...(incidentCounts === undefined ? {} : { incidents: incidentCounts.get }),
-    ...(figures === undefined
+      : createJournalMetrics(
+          journal,
+          options.runbook ?? options.alerts?.runbook ?? defaultRunbook,
+          durationBuckets,
+        )
+  const metrics = registerMetrics(
+    options.registry ?? new Registry(),
+    journalMetrics === undefined
       ? {}
       : {
-          figures: {
-            read: figures.read,
-            runbook: options.runbook ?? options.alerts?.runbook ?? defaultRunbook,
-          },
-        }),
-  })
+          incidents: () => journalMetrics.read().then((reading) => reading.counts),
+          tally: () => journalMetrics.read().then((reading) => reading.tally),
+        },
+  )
   const source = options.health
   const deadlineMs =
     source !== undefined && "config" in source

@@ -118,6 +118,31 @@ export const createMetrics = (
   registry: Registry = new Registry(),
   options: MetricsOptions = {},
 ): IrMetrics => {
+  const figures = options.figures
+  if (figures === undefined) return registerMetrics(registry, options)
+  // One read and one tally per scrape, shared by every figure.
+  const tallyOf = createFigureTally(figures.runbook, durationBuckets)
+  const now = figures.now ?? (() => new Date())
+  return registerMetrics(registry, {
+    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
+    tally: () => figures.read().then((read) => tallyOf(read, now())),
+  })
+}
+
+/**
+ * What {@link registerMetrics} reads at each scrape: the incident counts, and the tally of the
+ * incident figures (a rejection keeps the last figures).
+ */
+export interface MetricsSources {
+  readonly incidents?: () => Promise<ReadonlyArray<IncidentCount>>
+  readonly tally?: () => Promise<Tally>
+}
+
+/**
+ * Registers the metrics over their sources (see {@link createMetrics}). The handler's `/metrics`
+ * passes a tally of its own, which keeps the settled part of the journal as counts.
+ */
+export const registerMetrics = (registry: Registry, options: MetricsSources): IrMetrics => {
   const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined
   const probeStatus =
     existing<Gauge<"probe">>("ir_probe_status") ??
@@ -182,15 +207,13 @@ export const createMetrics = (
       },
     })
   }
-  const figures = options.figures
-  if (figures !== undefined && existing("ir_incident_time_to_resolve_seconds") === undefined) {
-    // One read and one tally per scrape, shared by every figure below.
-    const tallyOf = createFigureTally(figures.runbook, durationBuckets)
-    const now = figures.now ?? (() => new Date())
+  const readTally = options.tally
+  if (readTally !== undefined && existing("ir_incident_time_to_resolve_seconds") === undefined) {
+    // One tally per scrape, shared by every figure below.
     let pending: Promise<Tally | undefined> | undefined
     const tally = () => {
-      pending ??= figures.read().then(
-        (read) => tallyOf(read, now()),
+      pending ??= readTally().then(
+        (read) => read,
         () => undefined,
       )
       const current = pending

@@ -5,7 +5,12 @@ import { defaultRunbook, Report } from "@ir/core"
 import { Histogram, Registry } from "prom-client"
 import { describe, expect, it } from "vitest"
 import type { IncidentFigure } from "../src/IncidentFigure.js"
-import { createFigureTally } from "../src/internal/FigureTally.js"
+import {
+  addSettledShare,
+  createFigureTally,
+  settledShareBuilder,
+  type Tally,
+} from "../src/internal/FigureTally.js"
 import { TallyHistogram } from "../src/internal/TallyHistogram.js"
 import { durationBuckets } from "../src/Metrics.js"
 
@@ -92,5 +97,42 @@ describe("the incident figures' tally", () => {
     const late = after(24 * 3600)
     expect(Report.responseOf(defaultRunbook, waiting, late)).toBe("missed")
     expect(outcomes(late)).toEqual({ missed: 1, met: 1 })
+  })
+
+  it("adds a settled share that equals tallying its figures at each scrape, as deadlines and due dates pass", () => {
+    // Every kind of figure: durations of each kind, deadlines met, missed, pending until a
+    // deadline ahead and pending for good (a severity without one), escalations, action items
+    // open, done, with and without a due date, overdue later.
+    // A runbook without P3: no deadline for its incidents, pending for good.
+    const noDeadline = {
+      ...defaultRunbook,
+      severities: defaultRunbook.severities.filter((each) => each.level !== "P3"),
+    }
+    const figures: Array<IncidentFigure> = [
+      figure("P0", 60),
+      figure("P0", 4000),
+      figure("P1", undefined),
+      figure("P3", undefined),
+      {
+        ...figure("P2", 120),
+        mitigatedAt: after(600),
+        resolvedAt: after(7200),
+        escalations: [{ rule: "p0-not-restored" }, { rule: "stale" }],
+        actionItems: [{ due: after(3600) }, {}, { due: after(86_400 * 3) }, { doneAt: after(10) }],
+      },
+      { ...figure("P1", 30), resolvedAt: after(90_000), actionItems: [{ due: after(86_400) }] },
+    ]
+    for (const runbook of [defaultRunbook, noDeadline]) {
+      const plain = (all: ReadonlyArray<IncidentFigure>, now: Date): Tally =>
+        createFigureTally(runbook, durationBuckets)(all, now)
+      const built = settledShareBuilder(runbook, durationBuckets, after(60))
+      const [rest, settled] = [figures.slice(0, 2), figures.slice(2)]
+      for (const each of settled) built.add(each)
+      const share = built.done()
+      for (const now of [after(60), after(5000), after(86_400 * 2), after(86_400 * 10)]) {
+        const apart = addSettledShare(plain(rest, now), share, runbook, now)
+        expect(apart, now.toISOString()).toEqual(plain(figures, now))
+      }
+    }
   })
 })

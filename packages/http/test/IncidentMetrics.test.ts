@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, utimesSync } from "node:fs"
 import { join } from "node:path"
 import { defaultRunbook } from "@ir/core"
+import type { IncidentSummary, Journal } from "@ir/journal"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { createHandler } from "../src/Handler.js"
@@ -173,12 +174,20 @@ describe("/metrics: the incident figures", () => {
       },
     }
     // A journal that keeps no figures with its summaries: each incident is read instead.
-    const bare = {
+    const withoutFigures = (summaries: ReadonlyArray<IncidentSummary>) =>
+      summaries.map(({ figures: _, ...summary }) => summary)
+    const bare: Journal = {
       ...counting,
-      list: (filter: Parameters<typeof journal.list>[0]) =>
+      list: (filter) => journal.list(filter).pipe(Effect.map(withoutFigures)),
+      listSettledApart: ({ known, visit }) =>
         journal
-          .list(filter)
-          .pipe(Effect.map((summaries) => summaries.map(({ figures: _, ...summary }) => summary))),
+          .listSettledApart({
+            ...(known === undefined ? {} : { known }),
+            visit: (summary) => visit(withoutFigures([summary])[0] as IncidentSummary),
+          })
+          .pipe(
+            Effect.map((answer) => ({ ...answer, summaries: withoutFigures(answer.summaries) })),
+          ),
     }
     const irLines = (text: string) =>
       text
@@ -255,7 +264,7 @@ describe("/metrics over a journal with a long history", () => {
                     at: new Date(opened + 100 * 3_600_000),
                     item: "A1",
                     text: "Alert earlier",
-                    due: new Date(opened + (index % 2 === 0 ? 10 : 400) * day),
+                    due: new Date(opened + (index % 27 === 0 ? 400 : 10) * day),
                   },
                 ]
               : []),
@@ -288,10 +297,60 @@ describe("/metrics over a journal with a long history", () => {
 
     const { journal: reader, dispose: closeReader } = await tempJournalAt(dir)
     disposals.push(closeReader)
-    const text = await scrape(createHandler({ journal: reader, runbook: defaultRunbook }))
+    // Counts the summaries of the settled part gone through.
+    let visited = 0
+    const counting: Journal = {
+      ...reader,
+      listSettledApart: ({ known, visit }) =>
+        reader.listSettledApart({
+          ...(known === undefined ? {} : { known }),
+          visit: (summary) => {
+            visited += 1
+            visit(summary)
+          },
+        }),
+    }
+    // The same journal with no settled part, as the PostgreSQL journal has none: every summary
+    // listed at each scrape, as /metrics read them before it kept the settled part as counts.
+    const plain: Journal = {
+      ...reader,
+      listSettledApart: () =>
+        reader
+          .list({})
+          .pipe(Effect.map((summaries) => ({ summaries, settled: "none", visited: true }))),
+    }
+    const handler = createHandler({ journal: counting, runbook: defaultRunbook })
+    const reference = createHandler({ journal: plain, runbook: defaultRunbook })
+    const irLines = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => /^ir_(incident|action_items)/.test(line))
+        .sort()
+        .join("\n")
+    const text = await scrape(handler)
+    expect(visited).toBe(300)
     expect(sample(text, "ir_incidents", 'severity="P0",status="resolved"')).toBe(100)
     expect(sample(text, "ir_incident_time_to_resolve_seconds_count", 'severity="P2"')).toBe(200)
     expect(sample(text, "ir_incident_escalations", 'rule="p0-not-restored"')).toBe(60)
     expect(sample(text, "ir_action_items", 'state="open"')).toBe(34)
+    // Due 10 days after opening (60 days ago or more): overdue; 400 days after (every third
+    // one): not yet, all of them opened less than 400 days ago.
+    expect(sample(text, "ir_action_items", 'state="overdue"')).toBe(22)
+    expect(irLines(text)).toBe(irLines(await scrape(reference)))
+
+    // The next scrapes count the part without going through it again.
+    expect(irLines(await scrape(handler))).toBe(irLines(text))
+    expect(visited).toBe(300)
+
+    // An incident of the part gets an action item: it leaves the part, and the figures follow.
+    await Effect.runPromise(
+      reader.append(old[1]?.incident.id as string, [
+        { type: "action-item-added", at: new Date(), item: "A9", text: "check again" },
+      ]),
+    )
+    const after = await scrape(handler)
+    expect(visited).toBe(300 + 299)
+    expect(sample(after, "ir_action_items", 'state="open"')).toBe(35)
+    expect(irLines(after)).toBe(irLines(await scrape(reference)))
   })
 })

@@ -18,6 +18,7 @@
  * await Effect.runPromise(journal.close)
  * ```
  */
+import { randomUUID } from "node:crypto"
 import {
   closeSync,
   constants as fsConstants,
@@ -89,6 +90,7 @@ import type {
   ListFilter,
   OpenInput,
   OpenResult,
+  SettledApart,
   TornRecord,
 } from "./Journal.js"
 import {
@@ -401,6 +403,13 @@ class FileJournalImpl {
   private closed = false
   /** The sets of the names of listings still in use (see `namesAsSet`). */
   private readonly listingSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
+  /**
+   * Counts the changes of the settled part's ids, for its stamp (see `listSettledApart`): every
+   * change of `settled` goes through `settledChanged`.
+   */
+  private settledGeneration = 0
+  /** Makes this journal object's stamps its own: another object counts from 0 as well. */
+  private readonly settledToken = randomUUID().slice(0, 8)
   /** The last listing of `incidents/`, with the directory's stamp when it was taken. */
   private listing: { readonly stamp: FileStamp; readonly names: ReadonlyArray<string> } | undefined
   /**
@@ -864,6 +873,47 @@ class FileJournalImpl {
     return filter.limit === undefined ? summaries : summaries.slice(0, filter.limit)
   }
 
+  /**
+   * Every summary but those of the settled part, which go to `visit` when the part's stamp is
+   * not `known` (see `Journal.listSettledApart`): the settled file is gone through a line at a
+   * time and never loaded, so a caller that keeps a tally of the part (the figures of `/metrics`)
+   * holds neither 10,000 summaries nor the young generation V8 grows for them. The part and the
+   * rest are taken in the same hold of the lock, the last of the listing: an incident that
+   * joined the part as the index was written in that hold is in the part only.
+   */
+  async listSettledApart(
+    known: string | undefined,
+    visit: (summary: IncidentSummary) => void,
+  ): Promise<SettledApart> {
+    let answer: SettledApart | undefined
+    await this.validEntries(
+      () => true,
+      () => false,
+      (entry) => entry.summary !== undefined && !this.settled.ids.has(entry.humanId),
+      async (entries) => {
+        let visited = true
+        const left: Array<string> = []
+        if (this.settledStamp() !== known) {
+          const visiting = await this.visitSettled(visit)
+          visited = visiting.complete
+          left.push(...visiting.left)
+        }
+        const summaries: Array<IncidentSummary> = []
+        for (const entry of entries)
+          if (!this.settled.ids.has(entry.humanId)) summaries.push(entry.summary as IncidentSummary)
+        // Incidents that left the part as it was gone through are read from their files.
+        for (const humanId of left) {
+          const checked = this.checkedEntry(humanId, undefined)
+          const entry = checked instanceof Promise ? await checked : checked
+          if (entry?.summary !== undefined) summaries.push(entry.summary)
+        }
+        summaries.sort(byNewest)
+        answer = { summaries, settled: this.settledStamp(), visited }
+      },
+    )
+    return answer as SettledApart
+  }
+
   /** The incident in progress of the key, else its newest; in the next turn (see `joinTurn`). */
   findByDedupKey(key: string): Promise<IncidentSummary | undefined> {
     return new Promise<IncidentSummary | undefined>((resolve, reject) => {
@@ -1133,7 +1183,12 @@ class FileJournalImpl {
     this.index?.set(entry.humanId, entry)
     this.noteEntry(entry)
     this.indexDirty = true
-    if (this.settled.ids.has(entry.humanId)) this.settledDirty = true
+    // A settled incident read or written anew leaves the part (the next rewrite of the settled
+    // file takes it back if it still belongs there): the part's stamp names unchanged incidents.
+    if (this.settled.ids.delete(entry.humanId)) {
+      this.settledDirty = true
+      this.settledChanged()
+    }
   }
 
   /**
@@ -1153,10 +1208,17 @@ class FileJournalImpl {
     needsCheck: (entry: IndexEntry) => boolean,
     withSettled: () => boolean,
     keep: (entry: IndexEntry) => boolean,
+    atEnd?: (entries: ReadonlyArray<IndexEntry>) => Promise<void>,
   ): Promise<Array<IndexEntry>> {
     const pass = listingPass(needsCheck, withSettled, keep)
-    do await this.lock.withLock(() => this.passOn(pass, NAMES_PER_HOLD))
-    while (pass.humanIds === undefined || pass.at < pass.humanIds.length)
+    const done = () => pass.humanIds !== undefined && pass.at >= pass.humanIds.length
+    do
+      await this.lock.withLock(async () => {
+        await this.passOn(pass, NAMES_PER_HOLD)
+        // In the last hold, with what it wrote of the index.
+        if (atEnd !== undefined && done()) await atEnd(pass.entries)
+      })
+    while (!done())
     return pass.entries
   }
 
@@ -1304,6 +1366,7 @@ class FileJournalImpl {
     this.indexRebuilt = stored === undefined
     // Rebuilt from the files, nothing is settled yet: the settled file is written anew.
     this.settled = stored?.settled ?? { ids: new Set(), openedBefore: Number.NEGATIVE_INFINITY }
+    this.settledChanged()
     this.settledLoaded = stored === undefined
     for (const entry of index.values()) {
       // An id both settled and with an entry of its own keeps the entry (see IncidentIndex.ts).
@@ -1339,9 +1402,7 @@ class FileJournalImpl {
       if (index.has(humanId)) continue
       const entry = stored.get(humanId)
       if (entry === undefined) {
-        this.settled.ids.delete(humanId)
-        this.settledDirty = true
-        this.indexDirty = true
+        this.leaveSettled(humanId)
         continue
       }
       index.set(humanId, entry)
@@ -1361,10 +1422,78 @@ class FileJournalImpl {
     return mayMatchResolvedOpenedBefore(filter, this.settled.openedBefore)
   }
 
+  /** The settled part's stamp (see `listSettledApart`). */
+  private settledStamp(): string {
+    return `${this.settledToken}.${this.settledGeneration}`
+  }
+
+  private settledChanged(): void {
+    this.settledGeneration += 1
+  }
+
+  /**
+   * Takes an id out of the settled part whose entry the settled file lacks: its incident's file
+   * is read instead, and the index is written again without it.
+   */
+  private leaveSettled(humanId: string): void {
+    if (!this.settled.ids.delete(humanId)) return
+    this.settledDirty = true
+    this.indexDirty = true
+    this.settledChanged()
+  }
+
+  /**
+   * Gives the summary of each incident of the settled part to `visit` (see `listSettledApart`):
+   * from the index when the part is loaded, else from `index-settled.json` a line at a time,
+   * keeping none of them. The ids the file lacks leave the part and are returned in `left`; so
+   * are all of them when the file cannot be gone through to its end, and `complete` is then
+   * false (what `visit` was given is not the part). Under the lock.
+   */
+  private async visitSettled(
+    visit: (summary: IncidentSummary) => void,
+  ): Promise<{ readonly complete: boolean; readonly left: ReadonlyArray<string> }> {
+    const index = await this.loadIndex()
+    const ids = this.settled.ids
+    if (ids.size === 0) return { complete: true, left: [] }
+    if (this.settledLoaded) {
+      const left: Array<string> = []
+      for (const humanId of ids) {
+        const summary = index.get(humanId)?.summary
+        if (summary === undefined) left.push(humanId)
+        else visit(summary)
+      }
+      for (const humanId of left) this.leaveSettled(humanId)
+      return { complete: true, left }
+    }
+    let seen = 0
+    const complete = await eachSettled(this.dir, (entry) => {
+      if (entry.summary === undefined || !ids.has(entry.humanId) || index.has(entry.humanId)) return
+      seen += 1
+      visit(entry.summary)
+    })
+    if (!complete) {
+      const left = [...ids]
+      for (const humanId of left) this.leaveSettled(humanId)
+      return { complete: false, left }
+    }
+    if (seen === ids.size) return { complete: true, left: [] }
+    // Fewer entries than ids (a crash between the writes of the two index files): which ones.
+    const found = new Set<string>()
+    await eachSettled(this.dir, (entry) => {
+      if (entry.summary !== undefined) found.add(entry.humanId)
+    })
+    const left = [...ids].filter((humanId) => !found.has(humanId))
+    for (const humanId of left) this.leaveSettled(humanId)
+    return { complete: true, left }
+  }
+
   /** Drops the entry of an incident whose file is gone. */
   private dropEntry(humanId: string): void {
     if (this.index?.delete(humanId) === true) this.indexDirty = true
-    if (this.settled.ids.delete(humanId)) this.settledDirty = true
+    if (this.settled.ids.delete(humanId)) {
+      this.settledDirty = true
+      this.settledChanged()
+    }
     this.trustedUntil.delete(humanId)
   }
 
@@ -1489,6 +1618,7 @@ class FileJournalImpl {
         const ids = new Set([...this.settled.ids, ...movable.map((entry) => entry.humanId)])
         const entries = [...ids].flatMap((humanId) => index.get(humanId) ?? [])
         await writeSettled(this.dir, entries, syncDir, now)
+        this.settledChanged()
         this.settled = {
           ids: new Set(entries.map((entry) => entry.humanId)),
           openedBefore: entries.reduce(

@@ -242,6 +242,33 @@ export interface ListFilter {
 }
 
 /**
+ * What {@link Journal.listSettledApart} answers: every incident's summary but the settled ones,
+ * and the stamp of the settled part.
+ *
+ * @example
+ * ```ts
+ * import type { SettledApart } from "@ir/journal"
+ * const changed = (answer: SettledApart, known: string | undefined) => answer.settled !== known
+ * ```
+ */
+export interface SettledApart {
+  /** The summaries of every incident outside the settled part, as `list()` gives them. */
+  readonly summaries: ReadonlyArray<IncidentSummary>
+  /**
+   * The settled part's stamp: while it stays the same, so do the part's incidents and their
+   * summaries. It names this journal object's part; another process has its own.
+   */
+  readonly settled: string
+  /**
+   * Whether `visit` was given every summary of the settled part, in this call. When the stamp is
+   * not the one given as `known` and this is false, the part is empty and whatever `visit` was
+   * given is to be forgotten (a settled part found unreadable is read from the incidents' files
+   * instead, and its incidents are then in `summaries`).
+   */
+  readonly visited: boolean
+}
+
+/**
  * Every failure a journal operation can have.
  *
  * @example
@@ -343,6 +370,19 @@ export interface Journal {
   readonly list: (
     filter?: ListFilter,
   ) => Effect.Effect<ReadonlyArray<IncidentSummary>, JournalUnavailable>
+  /**
+   * Every incident's summary, as `list()` gives them, with the settled part kept apart: the
+   * incidents resolved long ago, which the file journal keeps in `index-settled.json` and reads
+   * only when asked. Their summaries go to `visit`, one at a time, kept by neither side, unless
+   * the part's stamp is still `known`: a caller that keeps only what it needs of them (the counts
+   * and figures of `/metrics`) reads them when they change, not at each call, and never holds
+   * thousands of summaries at once. The PostgreSQL journal keeps no settled part: every summary
+   * is in `summaries`, and its stamp never changes.
+   */
+  readonly listSettledApart: (options: {
+    readonly known?: string
+    readonly visit: (summary: IncidentSummary) => void
+  }) => Effect.Effect<SettledApart, JournalUnavailable>
   /** The most recent incident opened with this dedup key (unresolved, if one is). */
   readonly findByDedupKey: (
     key: string,

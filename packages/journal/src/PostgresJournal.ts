@@ -59,6 +59,7 @@ import type {
   OpenInput,
   OpenResult,
   ReadOptions,
+  SettledApart,
   SummaryFigures,
 } from "./Journal.js"
 import {
@@ -782,6 +783,11 @@ class PostgresJournalImpl {
     }
     return found
   })
+
+  /** No settled part here: every list asks the database (see `Journal.listSettledApart`). */
+  async listSettledApart(): Promise<SettledApart> {
+    return { summaries: await this.list({}), settled: "none", visited: true }
+  }
 
   async list(filter: ListFilter): Promise<ReadonlyArray<IncidentSummary>> {
     const conditions: Array<string> = []

@@ -35,6 +35,7 @@ export {
   type OpenResult,
   openJournal,
   type ReadOptions,
+  type SettledApart,
   type SummaryFigures,
   scoped,
   type TornRecord,

@@ -20,7 +20,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Option } from "effect"
 import { afterAll, describe, expect, it, vi } from "vitest"
-import { type IncidentRecord, type IncidentSummary, openFileJournal } from "../src/index.js"
+import {
+  type IncidentRecord,
+  type IncidentSummary,
+  type Journal,
+  openFileJournal,
+} from "../src/index.js"
 import {
   INDEX_QUIET_MS,
   INDEX_WRITE_INTERVAL_MS,
@@ -101,6 +106,17 @@ const journalWithIndex = async () => {
   expect(existsSync(join(dir, "index.json"))).toBe(true)
   return { dir, ids: ids as [string, string, string], at }
 }
+
+/** Resolves an incident a minute after it was opened. */
+const resolvedAMinuteIn = (
+  journal: { readonly append: Journal["append"] },
+  incident: { readonly humanId: string; readonly openedAt: Date },
+) =>
+  run(
+    journal.append(incident.humanId, [
+      { type: "resolved", at: new Date(incident.openedAt.getTime() + 60_000), resolution: "ok" },
+    ]),
+  )
 
 /** One record appended straight to an incident file, as a writer that knows no index does. */
 const appendRaw = (dir: string, humanId: string, sequence: number, event: object): void =>
@@ -583,6 +599,143 @@ describe("the settled part of the index", () => {
   })
 })
 
+describe("the settled part, listed apart", () => {
+  const byId = (summaries: ReadonlyArray<IncidentSummary>) =>
+    [...summaries].sort((a, b) => a.humanId.localeCompare(b.humanId))
+
+  it("gives every summary once: the settled ones to visit, only when their stamp changed, from the file", async () => {
+    const { dir, old } = await journalWithHistory()
+    const expected = await fromFilesAlone(dir)
+    const journal = await run(openFileJournal({ dir }))
+    try {
+      const visited: Array<IncidentSummary> = []
+      const visit = (summary: IncidentSummary) => visited.push(summary)
+      const first = await run(journal.listSettledApart({ visit }))
+      expect(first.visited).toBe(true)
+      expect(byId(visited).map((summary) => summary.humanId)).toEqual(
+        old.map((incident) => incident.humanId).sort(),
+      )
+      expect(first.summaries).toHaveLength(expected.length - old.length)
+      expect(byId([...first.summaries, ...visited])).toEqual(byId(expected))
+      // The newest first, as list() gives them.
+      expect(first.summaries).toEqual(
+        expected.filter((summary) => first.summaries.some((s) => s.humanId === summary.humanId)),
+      )
+
+      // Nothing changed: nothing visited, the same stamp and the same rest.
+      visited.length = 0
+      const again = await run(journal.listSettledApart({ known: first.settled, visit }))
+      expect(again).toEqual({ ...first, visited: true })
+      expect(visited).toEqual([])
+
+      // None kept: a title changed by hand in the settled file shows at the next visit.
+      const settledPath = join(dir, "index-settled.json")
+      const probe = old[3]?.humanId as string
+      const real = readFileSync(settledPath, "utf8")
+      writeFileSync(
+        settledPath,
+        real.replace(new RegExp(`("humanId":"${probe}"[^\n]*"title":")[^"]*`), "$1probe title"),
+      )
+      await run(journal.listSettledApart({ visit }))
+      expect(visited.find((summary) => summary.humanId === probe)?.title).toBe("probe title")
+      writeFileSync(settledPath, real)
+
+      // An incident of the part written anew leaves it: listed with the rest, the stamp changed.
+      const touched = old[10] as IncidentRecord
+      await run(
+        journal.append(touched.humanId, [
+          { type: "action-item-added", at: new Date(), item: "A1", text: "alert earlier" },
+        ]),
+      )
+      visited.length = 0
+      const after = await run(journal.listSettledApart({ known: first.settled, visit }))
+      expect(after.settled).not.toBe(first.settled)
+      expect(after.visited).toBe(true)
+      expect(visited.map((summary) => summary.humanId)).not.toContain(touched.humanId)
+      expect(visited).toHaveLength(old.length - 1)
+      expect(after.summaries.find((summary) => summary.humanId === touched.humanId)?.sequence).toBe(
+        3,
+      )
+      expect(byId([...after.summaries, ...visited])).toEqual(byId(await fromFilesAlone(dir)))
+      // and lists of the incidents in progress still leave the settled file unread
+      expect(await run(journal.list({ status: [...active] }))).toEqual(
+        expected.filter((summary) => summary.status !== "resolved"),
+      )
+    } finally {
+      await run(journal.close)
+    }
+  })
+
+  it("puts an incident that joins the part as the index is written in the part only", async () => {
+    const { dir } = await journalWithHistory()
+    // A batch of incidents resolved long ago that no index knows yet: the first write of the
+    // index, at the end of the listing, moves them into the settled part.
+    const writer = await run(openFileJournal({ dir }))
+    const now = Date.now()
+    await Promise.all(
+      Array.from({ length: 260 }, async (_, index) => {
+        const { incident } = await run(
+          writer.open({ ...downInput(), at: new Date(now - (100 + index) * day) }),
+        )
+        await resolvedAMinuteIn(writer, incident)
+      }),
+    )
+    await run(writer.close)
+    settle(dir)
+    const expected = await fromFilesAlone(dir)
+    const journal = await run(openFileJournal({ dir }))
+    try {
+      const visited: Array<IncidentSummary> = []
+      const answer = await run(
+        journal.listSettledApart({ visit: (summary) => visited.push(summary) }),
+      )
+      expect(visited.length).toBeGreaterThanOrEqual(300 + 260)
+      expect(byId([...answer.summaries, ...visited])).toEqual(byId(expected))
+    } finally {
+      await run(journal.close)
+    }
+  })
+
+  it("reads the incidents of a torn or short settled file from their files, and says the visit is void", async () => {
+    const { dir, old } = await journalWithHistory()
+    const expected = await fromFilesAlone(dir)
+    const settledPath = join(dir, "index-settled.json")
+    const real = readFileSync(settledPath, "utf8")
+
+    // Torn halfway: every settled incident is read from its file, in this very answer.
+    writeFileSync(settledPath, real.slice(0, real.length / 2))
+    let journal = await run(openFileJournal({ dir }))
+    const visited: Array<IncidentSummary> = []
+    const torn = await run(journal.listSettledApart({ visit: (summary) => visited.push(summary) }))
+    expect(torn.visited).toBe(false)
+    expect(visited.length).toBeGreaterThan(0) // what was read before the tear: to be forgotten
+    expect(byId(torn.summaries)).toEqual(byId(expected))
+    await run(journal.close)
+
+    // Short by one entry (a crash between the writes of the two index files): that one is read
+    // from its file, the others visited.
+    settle(dir)
+    await listOnce(dir)
+    const missing = old[5]?.humanId as string
+    const whole = readFileSync(settledPath, "utf8")
+    writeFileSync(
+      settledPath,
+      whole
+        .split("\n")
+        .filter((line) => !line.includes(`"humanId":"${missing}"`))
+        .join("\n"),
+    )
+    journal = await run(openFileJournal({ dir }))
+    visited.length = 0
+    const short = await run(journal.listSettledApart({ visit: (summary) => visited.push(summary) }))
+    expect(short.visited).toBe(true)
+    expect(visited.map((summary) => summary.humanId)).not.toContain(missing)
+    expect(short.summaries.map((summary) => summary.humanId)).toContain(missing)
+    expect(byId([...short.summaries, ...visited])).toEqual(byId(expected))
+    await run(journal.close)
+  })
+})
+
 describe("the listing the index keeps", () => {
   const indexListing = (dir: string) =>
     (JSON.parse(readFileSync(join(dir, "index.json"), "utf8")) as { listing?: object }).listing
@@ -684,19 +837,7 @@ describe("the settled file, read a line at a time", () => {
         ),
       ),
     )
-    await Promise.all(
-      opened.map(({ incident }) =>
-        run(
-          journal.append(incident.humanId, [
-            {
-              type: "resolved",
-              at: new Date(incident.openedAt.getTime() + 60_000),
-              resolution: "ok",
-            },
-          ]),
-        ),
-      ),
-    )
+    await Promise.all(opened.map(({ incident }) => resolvedAMinuteIn(journal, incident)))
     await run(journal.close)
     settle(dir)
     await listOnce(dir)

@@ -2,7 +2,7 @@
 import type { IncidentEvent } from "@ir/core"
 import { Effect, Either, Option } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import type { Journal, JournalUnavailable, OpenInput } from "../src/index.js"
+import type { IncidentSummary, Journal, JournalUnavailable, OpenInput } from "../src/index.js"
 
 type Event = IncidentEvent.IncidentEvent
 
@@ -450,6 +450,34 @@ export const journalContract = (name: string, fresh: () => Promise<JournalLocati
         )
       expect(await figures(journal)).toEqual(expected)
       expect(await figures(await journalAt(location))).toEqual(expected)
+    })
+
+    it("lists with the settled part apart: every summary once, as list() gives them, and the same stamp while nothing changed", async () => {
+      const { journal } = await freshJournal()
+      const down = await run(journal.open(downInput({ at: at("08:00:00") })))
+      await run(journal.open(downInput({ at: at("08:05:00"), severity: "P2" })))
+      await run(
+        journal.append(down.incident.id, [
+          { type: "resolved", at: at("08:30:00"), resolution: "ok" },
+        ]),
+      )
+      const visited: Array<IncidentSummary> = []
+      const first = await run(
+        journal.listSettledApart({ visit: (summary) => visited.push(summary) }),
+      )
+      expect(first.visited).toBe(true)
+      // Incidents resolved today are not settled on either backend: all are listed.
+      expect(visited).toEqual([])
+      expect(first.summaries).toEqual(await run(journal.list({})))
+      const again = await run(
+        journal.listSettledApart({
+          known: first.settled,
+          visit: (summary) => visited.push(summary),
+        }),
+      )
+      expect(again.settled).toBe(first.settled)
+      expect(visited).toEqual([])
+      expect(again.summaries).toEqual(first.summaries)
     })
 
     it("reads at least the sequence asked for, whatever another process appended", async () => {

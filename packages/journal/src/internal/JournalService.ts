@@ -16,6 +16,7 @@ import type {
   OpenInput,
   OpenResult,
   ReadOptions,
+  SettledApart,
 } from "../Journal.js"
 import {
   JournalConflict,
@@ -35,6 +36,10 @@ export interface JournalBackend {
   ) => Promise<AppendResult>
   readonly read: (incidentId: string, options?: ReadOptions) => Promise<IncidentRecord>
   readonly list: (filter: ListFilter) => Promise<ReadonlyArray<IncidentSummary>>
+  readonly listSettledApart: (
+    known: string | undefined,
+    visit: (summary: IncidentSummary) => void,
+  ) => Promise<SettledApart>
   readonly findByDedupKey: (key: string) => Promise<IncidentSummary | undefined>
   readonly damaged: () => Promise<ReadonlyArray<JournalDamage>>
   /** Takes a role's lease if free; resolves to its check and release, or undefined when held. */
@@ -96,6 +101,7 @@ export const journalService = (
       attempt(() => impl.append(incidentId, events, options)),
     read: (incidentId, options) => attempt(() => impl.read(incidentId, options)),
     list: (filter = {}) => attempt(() => impl.list(filter)),
+    listSettledApart: ({ known, visit }) => attempt(() => impl.listSettledApart(known, visit)),
     findByDedupKey: (key) =>
       attempt<IncidentSummary | undefined, JournalUnavailable>(() => impl.findByDedupKey(key)).pipe(
         Effect.map(Option.fromNullable),
