@@ -665,7 +665,7 @@ class FileJournalImpl {
    * newest of all, from the index (brought up to date with the listing first, see
    * `openTogether`). Every one opened with one of the keys is checked against its file (a
    * `stat`; read again if it moved); the settled part of the index is read only for a look-up
-   * with nothing in progress.
+   * with nothing in progress and nothing opened since the settled incidents were.
    */
   private async incidentsOfKeys(
     keys: ReadonlySet<string>,
@@ -697,7 +697,15 @@ class FileJournalImpl {
       }
     }
     for (const key of keys) await scan(key)
-    const unanswered = [...lookups].filter((key) => found.get(key)?.active === undefined)
+    // Every settled incident was opened before `settled.openedBefore`: one found since is newer
+    // than any of them, and the settled part has nothing to add.
+    const unanswered = [...lookups].filter((key) => {
+      const known = found.get(key)
+      return (
+        known?.active === undefined &&
+        !(known?.newest !== undefined && known.newest.openedAt.getTime() >= this.settled.openedBefore)
+      )
+    })
     if (unanswered.length > 0 && !this.settledLoaded && this.settled.ids.size > 0) {
       await this.loadSettled()
       for (const key of unanswered) await scan(key)
@@ -1614,6 +1622,9 @@ class FileJournalImpl {
         ? movable.length > 0 || this.settledDirty
         : movable.length >= SETTLE_BATCH
       if (rewrite) {
+        // Loaded for the rewrite alone, the part is let go again once written: its file then
+        // holds every entry of it.
+        const unload = !this.settledLoaded
         await this.loadSettled()
         const ids = new Set([...this.settled.ids, ...movable.map((entry) => entry.humanId)])
         const entries = [...ids].flatMap((humanId) => index.get(humanId) ?? [])
@@ -1627,6 +1638,10 @@ class FileJournalImpl {
           ),
         }
         this.settledDirty = false
+        if (unload) {
+          for (const humanId of this.settled.ids) index.delete(humanId)
+          this.settledLoaded = false
+        }
       }
       const settled = this.settled
       // The listing of this hold of the lock, if the directory still has its stamp.

@@ -603,6 +603,31 @@ describe("the settled part, listed apart", () => {
   const byId = (summaries: ReadonlyArray<IncidentSummary>) =>
     [...summaries].sort((a, b) => a.humanId.localeCompare(b.humanId))
 
+  /** Changes an incident's title in the settled file by hand; gives back the file as it was. */
+  const doctorTitle = (dir: string, humanId: string, title: string): (() => void) => {
+    const settledPath = join(dir, "index-settled.json")
+    const real = readFileSync(settledPath, "utf8")
+    const doctored = real.replace(
+      new RegExp(`("humanId":"${humanId}"[^\\n]*"title":")[^"]*`),
+      `$1${title}`,
+    )
+    expect(doctored).not.toBe(real)
+    writeFileSync(settledPath, doctored)
+    return () => writeFileSync(settledPath, real)
+  }
+  /** The title `listSettledApart` gives an incident of the settled part, gone through anew. */
+  const settledTitle = async (journal: Journal, humanId: string) => {
+    let title: string | undefined
+    await run(
+      journal.listSettledApart({
+        visit: (summary) => {
+          if (summary.humanId === humanId) title = summary.title
+        },
+      }),
+    )
+    return title
+  }
+
   it("gives every summary once: the settled ones to visit, only when their stamp changed, from the file", async () => {
     const { dir, old } = await journalWithHistory()
     const expected = await fromFilesAlone(dir)
@@ -691,6 +716,39 @@ describe("the settled part, listed apart", () => {
       )
       expect(visited.length).toBeGreaterThanOrEqual(300 + 260)
       expect(byId([...answer.summaries, ...visited])).toEqual(byId(expected))
+      // Loaded for that rewrite alone, the part was let go: the next visit reads the file.
+      const probe = visited[0]?.humanId as string
+      const restore = doctorTitle(dir, probe, "read from the file")
+      expect(await settledTitle(journal, probe)).toBe("read from the file")
+      restore()
+    } finally {
+      await run(journal.close)
+    }
+  })
+
+  it("is not loaded by a look-up whose key has an incident opened since the settled ones, and is by one with none", async () => {
+    const { dir, old } = await journalWithHistory()
+    const journal = await run(openFileJournal({ dir }))
+    try {
+      // old-7 again, opened and resolved now: the newest of its key, found in index.json.
+      const { incident } = await run(journal.open({ ...downInput(), dedupKey: "old-7" }))
+      await run(
+        journal.append(incident.humanId, [
+          { type: "resolved", at: new Date(Date.now() + 1000), resolution: "ok" },
+        ]),
+      )
+      const probe = old[20]?.humanId as string
+      let restore = doctorTitle(dir, probe, "read from the file")
+      const found = Option.getOrThrow(await run(journal.findByDedupKey("old-7")))
+      expect(found.humanId).toBe(incident.humanId)
+      expect(await settledTitle(journal, probe)).toBe("read from the file")
+      restore()
+      // old-8 has only settled incidents: the part is loaded to answer, and kept.
+      const settled = Option.getOrThrow(await run(journal.findByDedupKey("old-8")))
+      expect(settled.humanId).toBe(old[158]?.humanId)
+      restore = doctorTitle(dir, probe, "read from the file")
+      expect(await settledTitle(journal, probe)).not.toBe("read from the file")
+      restore()
     } finally {
       await run(journal.close)
     }
