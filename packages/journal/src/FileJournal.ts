@@ -703,7 +703,10 @@ class FileJournalImpl {
       const known = found.get(key)
       return (
         known?.active === undefined &&
-        !(known?.newest !== undefined && known.newest.openedAt.getTime() >= this.settled.openedBefore)
+        !(
+          known?.newest !== undefined &&
+          known.newest.openedAt.getTime() >= this.settled.openedBefore
+        )
       )
     })
     if (unanswered.length > 0 && !this.settledLoaded && this.settled.ids.size > 0) {
