@@ -34,6 +34,7 @@ import { Counter, Gauge, Registry } from "prom-client"
 import type { HealthStatus } from "./HealthReport.js"
 import type { IncidentFigure } from "./IncidentFigure.js"
 import { createFigureTally, type Duration, type Tally } from "./internal/FigureTally.js"
+import { perScrape } from "./internal/PerScrape.js"
 import { TallyHistogram } from "./internal/TallyHistogram.js"
 
 const probeStatusValue = { ok: 0, warn: 1, critical: 2, unknown: 3 } as const
@@ -209,21 +210,8 @@ export const registerMetrics = (registry: Registry, options: MetricsSources): Ir
   }
   const readTally = options.tally
   if (readTally !== undefined && existing("ir_incident_time_to_resolve_seconds") === undefined) {
-    // One tally per scrape, shared by every figure below.
-    let pending: Promise<Tally | undefined> | undefined
-    const tally = () => {
-      pending ??= readTally().then(
-        (read) => read,
-        () => undefined,
-      )
-      const current = pending
-      void current.finally(() => {
-        setImmediate(() => {
-          if (pending === current) pending = undefined
-        })
-      })
-      return current
-    }
+    // One tally per scrape, shared by every figure below; none when it fails.
+    const tally = perScrape((): Promise<Tally | undefined> => readTally().catch(() => undefined))
     const histogram = (name: string, help: string, duration: Duration) =>
       new TallyHistogram(
         name,

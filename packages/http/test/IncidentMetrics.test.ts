@@ -297,18 +297,25 @@ describe("/metrics over a journal with a long history", () => {
 
     const { journal: reader, dispose: closeReader } = await tempJournalAt(dir)
     disposals.push(closeReader)
-    // Counts the summaries of the settled part gone through.
+    // Counts the lists, and the summaries of the settled part gone through.
+    let lists = 0
     let visited = 0
     const counting: Journal = {
       ...reader,
-      listSettledApart: ({ known, visit }) =>
-        reader.listSettledApart({
+      list: (filter) => {
+        lists += 1
+        return reader.list(filter)
+      },
+      listSettledApart: ({ known, visit }) => {
+        lists += 1
+        return reader.listSettledApart({
           ...(known === undefined ? {} : { known }),
           visit: (summary) => {
             visited += 1
             visit(summary)
           },
-        }),
+        })
+      },
     }
     // The same journal with no settled part, as the PostgreSQL journal has none: every summary
     // listed at each scrape, as /metrics read them before it kept the settled part as counts.
@@ -329,6 +336,7 @@ describe("/metrics over a journal with a long history", () => {
         .join("\n")
     const text = await scrape(handler)
     expect(visited).toBe(300)
+    expect(lists).toBe(1) // the counts and the figures share one list
     expect(sample(text, "ir_incidents", 'severity="P0",status="resolved"')).toBe(100)
     expect(sample(text, "ir_incident_time_to_resolve_seconds_count", 'severity="P2"')).toBe(200)
     expect(sample(text, "ir_incident_escalations", 'rule="p0-not-restored"')).toBe(60)

@@ -18,6 +18,7 @@ import {
   settledShareBuilder,
   type Tally,
 } from "./FigureTally.js"
+import { perScrape } from "./PerScrape.js"
 
 /** A scrape's reading of the journal. */
 export interface JournalReading {
@@ -46,7 +47,7 @@ const countInto = (counts: Map<string, IncidentCount>, summary: IncidentSummary)
  * The reader of `journal` for `/metrics`, with the runbook that sets the deadlines and the
  * histograms' `bounds`; each journal call has `timeoutMs`. `read` rejects when the journal does
  * not answer in time (the last figures stay, and `ir_journal_up` says so). One reading serves
- * every metric of a scrape: it is shared until the event loop's turn after it settles.
+ * every metric of a scrape (see `perScrape`).
  */
 export const createJournalMetrics = (
   journal: Journal,
@@ -62,7 +63,6 @@ export const createJournalMetrics = (
   })
   const tallyOf = createFigureTally(runbook, bounds)
   let settled: Settled | undefined
-  let shared: Promise<JournalReading> | undefined
   const read = (): Promise<JournalReading> =>
     Effect.runPromise(
       Effect.gen(function* () {
@@ -103,17 +103,5 @@ export const createJournalMetrics = (
         return { counts: [...counts.values()], tally }
       }),
     )
-  return {
-    read: () => {
-      if (shared !== undefined) return shared
-      const current = read()
-      shared = current
-      const release = () =>
-        setImmediate(() => {
-          if (shared === current) shared = undefined
-        })
-      current.then(release, release)
-      return current
-    },
-  }
+  return { read: perScrape(read) }
 }
